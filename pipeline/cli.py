@@ -1,0 +1,523 @@
+"""The ``wirewash`` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+import orjson
+
+from pipeline import __version__
+from pipeline.settings import Settings
+
+ROLES = ("input", "articles", "events", "dlq")
+
+
+def _settings(**overrides: Any) -> Settings:
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**clean)
+    except Exception as exc:  # pydantic ValidationError: show it without a traceback
+        raise click.ClickException(f"invalid configuration: {exc}") from None
+
+
+def _kafka_options(fn: Any) -> Any:
+    fn = click.option("--bootstrap-servers", "-b", envvar=None, help="Kafka bootstrap servers (WIREWASH_BOOTSTRAP_SERVERS).")(fn)
+    return fn
+
+
+def _err(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="wirewash")
+def main() -> None:
+    """wirewash: clean syndicated wire copy and extract events, on Kafka.
+
+    Configuration comes from WIREWASH_* environment variables and the flags of each
+    command (flags win). See `wirewash config` for every setting.
+    """
+
+
+# ----------------------------------------------------------------------------- worker
+
+
+@main.command()
+@_kafka_options
+@click.option("--group-id", help="Consumer group id (WIREWASH_GROUP_ID).")
+@click.option("--web-port", type=int, help="Health/metrics port, 0 to disable (WIREWASH_WEB_PORT).")
+@click.option("--data-dir", help="Worker scratch directory (WIREWASH_DATA_DIR).")
+def worker(bootstrap_servers: str | None, group_id: str | None, web_port: int | None, data_dir: str | None) -> None:
+    """Run the service: consume feed items, publish articles, events and dead letters."""
+    from pipeline.service.worker import run_worker
+
+    s = _settings(bootstrap_servers=bootstrap_servers, group_id=group_id, web_port=web_port, data_dir=data_dir)
+    sys.exit(run_worker(s))
+
+
+# ---------------------------------------------------------------------------- inputs
+
+
+def _iter_paths(paths: tuple[str, ...]) -> Iterator[Path]:
+    for p in map(Path, paths):
+        if p.is_dir():
+            for q in sorted(p.rglob("*")):
+                if q.is_file() and q.suffix.lower() in (".json", ".jsonl", ".txt", ".html", ".htm"):
+                    yield q
+        elif p.exists():
+            yield p
+        else:
+            raise click.ClickException(f"no such file or directory: {p}")
+
+
+def read_records(paths: tuple[str, ...], source: str = "file") -> Iterator[tuple[str, bytes]]:
+    """(where, value bytes) for every feed item in the files: .json (object or list), .jsonl, .txt, .html."""
+    for path in _iter_paths(paths):
+        suffix = path.suffix.lower()
+        data = path.read_bytes()
+        if suffix == ".jsonl":
+            for n, line in enumerate(data.splitlines(), 1):
+                if line.strip():
+                    yield f"{path}:{n}", line
+        elif suffix == ".json":
+            try:
+                obj = orjson.loads(data)
+            except orjson.JSONDecodeError:
+                yield str(path), data
+                continue
+            if isinstance(obj, list):
+                for n, it in enumerate(obj, 1):
+                    yield f"{path}[{n}]", orjson.dumps(it)
+            else:
+                yield str(path), data
+        else:
+            text = data.decode("utf-8", errors="replace")
+            item = {
+                "id": path.stem,
+                "source": source,
+                "body": text,
+                "content_type": "text/html" if suffix in (".html", ".htm") else "text/plain",
+            }
+            yield str(path), orjson.dumps(item)
+
+
+def _stdin_records() -> Iterator[tuple[str, bytes]]:
+    data = sys.stdin.buffer.read()
+    stripped = data.strip()
+    if stripped.startswith(b"{") and b"\n{" not in stripped:
+        yield "<stdin>", stripped
+        return
+    for n, line in enumerate(data.splitlines(), 1):
+        if line.strip():
+            yield f"<stdin>:{n}", line
+
+
+# ---------------------------------------------------------------------------- publish
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@_kafka_options
+@click.option("--topic", help="Topic to publish to (default: the input topic).")
+@click.option("--source", default="file", show_default=True, help="FeedItem source for .txt/.html files.")
+@click.option("--raw", is_flag=True, help="Send the bytes as they are, without validating them as FeedItems.")
+@click.option("--retries", default=5, show_default=True, help="Retries per record, with exponential backoff.")
+def publish(
+    paths: tuple[str, ...], bootstrap_servers: str | None, topic: str | None, source: str, raw: bool, retries: int
+) -> None:
+    """Publish feed items from .json/.jsonl/.txt/.html files or directories.
+
+    Exits non-zero when any record could not be delivered (or, without --raw, is not a
+    valid FeedItem); every failure is reported on stderr.
+    """
+    from pipeline.client import Publisher, PublishError
+    from pipeline.codec import DecodeError, Limits, decode_item
+
+    s = _settings(bootstrap_servers=bootstrap_servers)
+    records = list(read_records(paths, source))
+
+    async def go() -> tuple[int, int, list[str]]:
+        sent, failed, problems = 0, 0, []
+        try:
+            async with Publisher(settings=s, topic=topic, retries=retries) as pub:
+                for n, (where, value) in enumerate(records, 1):
+                    key = None
+                    if not raw:
+                        try:
+                            item = decode_item(value, Limits(s.max_message_bytes, s.max_body_chars))
+                        except DecodeError as exc:
+                            failed += 1
+                            problems.append(f"{where}: invalid ({exc.code.value}): {exc.message}")
+                            continue
+                        key = item.id.encode("utf-8")
+                    d = await pub.send_raw(value, key)
+                    if d.ok:
+                        sent += 1
+                    else:
+                        failed += 1
+                        problems.append(f"{where}: not delivered: {d.error}")
+                    if n % 100 == 0 or n == len(records):
+                        _err(f"published {sent}/{len(records)}" + (f", {failed} failed" if failed else ""))
+        except PublishError as exc:
+            problems.append(str(exc))
+            failed = len(records) - sent
+        return sent, failed, problems
+
+    sent, failed, problems = asyncio.run(go())
+    for p in problems:
+        _err(p)
+    _err(f"done: {sent} delivered, {failed} not delivered")
+    if failed:
+        sys.exit(1)
+
+
+# ---------------------------------------------------------------------------- consume
+
+
+@main.command()
+@click.argument("topic")
+@_kafka_options
+@click.option("--from-beginning", is_flag=True, help="Start at the earliest offset (default: only new records).")
+@click.option("--limit", "-n", type=int, help="Stop after N records.")
+@click.option("--follow", "-f", is_flag=True, help="Keep waiting for new records (default: stop when idle).")
+@click.option("--idle", default=5.0, show_default=True, help="Without --follow, stop after this many idle seconds.")
+@click.option("--group-id", help="Join this consumer group and commit offsets (default: no group).")
+@click.option("--headers", is_flag=True, help="Wrap each record: {topic, partition, offset, key, headers, value}.")
+def consume(
+    topic: str,
+    bootstrap_servers: str | None,
+    from_beginning: bool,
+    limit: int | None,
+    follow: bool,
+    idle: float,
+    group_id: str | None,
+    headers: bool,
+) -> None:
+    """Print records of TOPIC as JSON lines (TOPIC: a topic name or input/articles/events/dlq)."""
+    from aiokafka import AIOKafkaConsumer
+
+    from pipeline.client import loads_json
+
+    s = _settings(bootstrap_servers=bootstrap_servers)
+    name = s.topics().get(topic, topic)
+
+    async def go() -> int:
+        kw = s.kafka_client_kwargs()
+        c = AIOKafkaConsumer(
+            name,
+            group_id=group_id,
+            auto_offset_reset="earliest" if from_beginning else "latest",
+            enable_auto_commit=group_id is not None,
+            max_partition_fetch_bytes=max(1 << 20, s.max_message_bytes * 3),
+            **kw,
+        )
+        await c.start()
+        n = 0
+        last = time.monotonic()
+        out = sys.stdout.buffer
+        try:
+            while limit is None or n < limit:
+                batch = await c.getmany(timeout_ms=500)
+                got = False
+                for msgs in batch.values():
+                    for m in msgs:
+                        got = True
+                        try:
+                            value: Any = loads_json(m.value) if m.value is not None else None
+                        except (orjson.JSONDecodeError, ValueError):
+                            value = {"_raw": (m.value or b"").decode("utf-8", "replace")}
+                        if headers:
+                            value = {
+                                "topic": m.topic,
+                                "partition": m.partition,
+                                "offset": m.offset,
+                                "key": m.key.decode("utf-8", "replace") if m.key else None,
+                                "headers": {k: v.decode("utf-8", "replace") for k, v in (m.headers or [])},
+                                "value": value,
+                            }
+                        out.write(orjson.dumps(value) + b"\n")
+                        n += 1
+                        if limit is not None and n >= limit:
+                            break
+                    if limit is not None and n >= limit:
+                        break
+                out.flush()
+                if got:
+                    last = time.monotonic()
+                elif not follow and time.monotonic() - last > idle:
+                    break
+        finally:
+            await c.stop()
+        return n
+
+    n = asyncio.run(go())
+    _err(f"{n} records from {name}")
+
+
+# ------------------------------------------------------------------------------ clean
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--source", default="file", show_default=True, help="FeedItem source for .txt/.html files.")
+@click.option("--no-learn", is_flag=True, help="Do not learn repeated paragraphs across the given items.")
+@click.option("--no-events", is_flag=True, help="Skip event and quote extraction.")
+@click.option("--pretty", is_flag=True, help="Indent the JSON (one object per item, not JSON lines).")
+def clean(paths: tuple[str, ...], source: str, no_learn: bool, no_events: bool, pretty: bool) -> None:
+    """Clean feed items offline (no broker) with the worker's code path; JSON lines on stdout.
+
+    Each line is {"article": CleanArticle, "events": [Event, ...]} or {"error": DeadLetter}.
+    Reads standard input (JSON or JSON lines) when no PATH is given.
+    """
+    from pipeline.codec import Source
+    from pipeline.learning import LearnedMemory
+    from pipeline.service.handler import Handler
+
+    s = Settings(learn_boilerplate=not no_learn, extract_events=not no_events)
+    handler = Handler(s, LearnedMemory(min_articles=s.learn_min_articles) if not no_learn else None)
+    records = read_records(paths, source) if paths else _stdin_records()
+    out = sys.stdout.buffer
+    option = orjson.OPT_INDENT_2 if pretty else 0
+    for where, value in records:
+        outcome = handler.handle(Source(topic=where), value)
+        doc: dict[str, Any] = {}
+        for rec in outcome.records:
+            obj = orjson.loads(rec.value)
+            if rec.topic == s.topic_articles:
+                doc["article"] = obj
+                doc["events"] = []
+            elif rec.topic == s.topic_events:
+                doc.setdefault("events", []).append(obj)
+            else:
+                doc["error"] = obj
+        out.write(orjson.dumps(doc, option=option) + b"\n")
+    out.flush()
+
+
+# ----------------------------------------------------------------------------- broker
+
+
+@main.command()
+@click.option("--port", type=int, default=0, help="Port to listen on (default: a free one).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+def broker(port: int, host: str) -> None:
+    """Run the embedded dev broker (Tansu, memory storage) in the foreground; prints its address."""
+    import signal
+
+    from pipeline.service.broker import BrokerError, EmbeddedBroker
+
+    b = EmbeddedBroker(port or None, host)
+    try:
+        addr = b.start()
+    except BrokerError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(addr)
+    sys.stdout.flush()
+    _err(f"embedded broker (Tansu, memory storage) listening on {addr}; Ctrl-C to stop")
+    stop = False
+
+    def on_signal(*_: Any) -> None:
+        nonlocal stop
+        stop = True
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    try:
+        while not stop and b.proc is not None and b.proc.poll() is None:
+            time.sleep(0.2)
+    finally:
+        b.stop()
+
+
+# ---------------------------------------------------------------------------- schemas
+
+
+@main.group(invoke_without_command=True)
+@click.option("--out", "out_dir", default="schemas", show_default=True, type=click.Path())
+@click.option("--check", is_flag=True, help="Fail if the files differ from the models instead of writing them.")
+@click.pass_context
+def schemas(ctx: click.Context, out_dir: str, check: bool) -> None:
+    """Export the JSON Schemas of the wire contract (schemas/*.v1.json) from the models."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from pipeline.models.export import check_schemas, write_schemas
+
+    if check:
+        drift = check_schemas(Path(out_dir))
+        if drift:
+            raise click.ClickException("schemas drifted from the models (run `make schemas`): " + ", ".join(drift))
+        click.echo(f"schemas in {out_dir} match the models")
+        return
+    for p in write_schemas(Path(out_dir)):
+        click.echo(str(p))
+
+
+@schemas.command("register")
+@click.option("--url", required=True, help="Schema Registry URL, e.g. http://registry:8081.")
+@click.option("--dir", "schema_dir", default="schemas", show_default=True, type=click.Path())
+def schemas_register(url: str, schema_dir: str) -> None:
+    """Register the JSON Schemas under <topic>-value subjects (TopicNameStrategy)."""
+    from pipeline.registry import register_all
+
+    for subject, sid in register_all(url, Path(schema_dir), Settings()).items():
+        click.echo(f"{subject}: id {sid}")
+
+
+# ------------------------------------------------------------------------------- eval
+
+
+@main.command("eval")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--quiet", "-q", is_flag=True, help="Totals and one line per file only.")
+def eval_cmd(paths: tuple[str, ...], as_json: bool, quiet: bool) -> None:
+    """Score cleaning, artefacts, events and quotes against gold-annotated articles."""
+    from pipeline.evaluation import evaluate_file, format_text, gold_files, report_dict, summarise
+
+    files = gold_files(paths)
+    if not files:
+        raise click.ClickException("no gold files found")
+    reports = [evaluate_file(f) for f in files]
+    summary = summarise(reports)
+    if as_json:
+        sys.stdout.buffer.write(
+            orjson.dumps({"summary": summary, "files": [report_dict(r) for r in reports]}, option=orjson.OPT_INDENT_2)
+        )
+        sys.stdout.write("\n")
+    else:
+        click.echo(format_text(reports, summary, verbose=not quiet))
+
+
+# ------------------------------------------------------------------------------ rules
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--markdown", is_flag=True, help="A Markdown table (as in the README).")
+@click.option("--kind", help="Only rules of this kind (normalise, layout, structure, boilerplate, learned, artefact).")
+def rules(as_json: bool, markdown: bool, kind: str | None) -> None:
+    """List the rule catalogue: id, kind, family, description, example."""
+    from pipeline.core.rules import catalogue
+
+    items = [r for r in catalogue() if kind is None or r.kind == kind]
+    if as_json:
+        click.echo(orjson.dumps([r.__dict__ if hasattr(r, "__dict__") else _asdict(r) for r in items],
+                                option=orjson.OPT_INDENT_2).decode())
+    elif markdown:
+        click.echo("| id | kind | family | where | description | example |")
+        click.echo("|---|---|---|---|---|---|")
+        for r in items:
+            ex = r.example.replace("|", "\\|").replace("\n", "⏎")[:70]
+            desc = r.description.replace("|", "\\|")
+            click.echo(f"| `{r.id}` | {r.kind} | {r.family} | {r.where} | {desc} | `{ex}` |")
+    else:
+        for r in items:
+            click.echo(f"{r.id:<34} {r.kind:<11} {r.family:<22} {r.description}")
+            if r.example:
+                click.echo(f"{'':<34} e.g. {r.example[:100]!r}")
+
+
+def _asdict(r: Any) -> dict[str, Any]:
+    return {k: getattr(r, k) for k in ("id", "kind", "family", "description", "example", "where", "function")}
+
+
+# ----------------------------------------------------------------------------- replay
+
+
+@main.command()
+@_kafka_options
+@click.option("--error-code", "codes", multiple=True, help="Only dead letters with this code (repeatable).")
+@click.option("--id", "ids", multiple=True, help="Only dead letters of this item id (repeatable).")
+@click.option("--offset", "offsets", multiple=True, type=int, help="Only the dead letter at this DLQ offset.")
+@click.option("--limit", type=int, help="Replay at most N records.")
+@click.option("--dry-run", is_flag=True, help="List what would be replayed without publishing.")
+@click.option("--idle", default=3.0, show_default=True, help="Stop reading the DLQ after this many idle seconds.")
+def replay(
+    bootstrap_servers: str | None,
+    codes: tuple[str, ...],
+    ids: tuple[str, ...],
+    offsets: tuple[int, ...],
+    limit: int | None,
+    dry_run: bool,
+    idle: float,
+) -> None:
+    """Re-publish chosen dead letters' original records to the input topic (after a fix)."""
+    from pipeline.replay import replay_dead_letters
+
+    s = _settings(bootstrap_servers=bootstrap_servers)
+    result = asyncio.run(replay_dead_letters(s, set(codes), set(ids), set(offsets), limit, dry_run, idle))
+    for line in result.lines:
+        _err(line)
+    _err(f"{'would replay' if dry_run else 'replayed'} {result.replayed}, skipped {result.skipped}, "
+         f"not replayable {result.unreplayable}, failed {result.failed}")
+    if result.failed:
+        sys.exit(1)
+
+
+# ----------------------------------------------------------------------------- topics
+
+
+@main.group()
+def topics() -> None:
+    """Create or describe the four wirewash topics."""
+
+
+@topics.command("create")
+@_kafka_options
+@click.option("--partitions", type=int, help="Partitions (WIREWASH_TOPIC_PARTITIONS).")
+@click.option("--replication", type=int, help="Replication factor (WIREWASH_TOPIC_REPLICATION).")
+def topics_create(bootstrap_servers: str | None, partitions: int | None, replication: int | None) -> None:
+    """Create the topics idempotently (articles/events compacted, DLQ retained 30 days)."""
+    from pipeline.topics import create_topics
+
+    s = _settings(bootstrap_servers=bootstrap_servers, topic_partitions=partitions, topic_replication=replication)
+    for name, status in asyncio.run(create_topics(s)).items():
+        click.echo(f"{name}: {status}")
+
+
+@topics.command("describe")
+@_kafka_options
+def topics_describe(bootstrap_servers: str | None) -> None:
+    """Show partitions and configuration of the topics."""
+    from pipeline.topics import describe_topics
+
+    s = _settings(bootstrap_servers=bootstrap_servers)
+    click.echo(orjson.dumps(asyncio.run(describe_topics(s)), option=orjson.OPT_INDENT_2).decode())
+
+
+# ----------------------------------------------------------------------------- config
+
+
+@main.command()
+@click.option("--markdown", is_flag=True, help="The configuration reference table (as in the README).")
+def config(markdown: bool) -> None:
+    """Show the effective configuration (secrets masked), or the reference table."""
+    from pipeline.settings import settings_table
+
+    if markdown:
+        click.echo(settings_table())
+        return
+    click.echo(orjson.dumps(_settings().summary(), option=orjson.OPT_INDENT_2).decode())
+
+
+# ------------------------------------------------------------------------------- demo
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--keep", is_flag=True, help="Leave the broker and worker running until Ctrl-C.")
+def demo(paths: tuple[str, ...], keep: bool) -> None:
+    """The main job on the embedded default: broker + worker, publish PATHS, show the results."""
+    from pipeline.demo import run_demo
+
+    sys.exit(run_demo(paths or ("seeds",), keep))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,261 @@
+"""A typed async client for wirewash topics, for your own Python services.
+
+>>> from pipeline.client import Publisher, ArticleConsumer   # doctest: +SKIP
+>>> async with Publisher("kafka:9092") as pub:               # doctest: +SKIP
+...     await pub.publish(FeedItem(id="x1", source="pti", body="..."))
+>>> async with ArticleConsumer("kafka:9092", group_id="my-app") as articles:   # doctest: +SKIP
+...     async for article in articles:
+...         print(article.id, article.body[:80])
+
+Publishing waits for the broker's acknowledgement and retries with exponential backoff;
+consumers yield pydantic models (CleanArticle, Event, DeadLetter) and accept both plain
+JSON and Schema Registry-framed values.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Generic, TypeVar
+
+import orjson
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.errors import KafkaError
+from pydantic import BaseModel
+
+from pipeline.codec import dumps, output_headers, unframe
+from pipeline.models import CleanArticle, DeadLetter, Event, FeedItem
+from pipeline.settings import Settings
+
+log = logging.getLogger("wirewash.client")
+M = TypeVar("M", bound=BaseModel)
+
+
+class PublishError(RuntimeError):
+    """A record could not be delivered after all retries."""
+
+
+@dataclass
+class Delivery:
+    key: str | None
+    ok: bool
+    partition: int | None = None
+    offset: int | None = None
+    error: str | None = None
+
+
+def _settings(bootstrap_servers: str | None, settings: Settings | None) -> Settings:
+    if settings is None:
+        settings = Settings() if bootstrap_servers is None else Settings(bootstrap_servers=bootstrap_servers)
+    elif bootstrap_servers is not None:
+        settings = settings.model_copy(update={"bootstrap_servers": bootstrap_servers})
+    return settings
+
+
+class Publisher:
+    """Publishes FeedItems (or raw bytes) to the input topic and waits for acknowledgement."""
+
+    def __init__(
+        self,
+        bootstrap_servers: str | None = None,
+        *,
+        settings: Settings | None = None,
+        topic: str | None = None,
+        retries: int = 5,
+        backoff: float = 0.5,
+        request_timeout_ms: int = 15000,
+        **producer_kwargs: Any,
+    ):
+        self.settings = _settings(bootstrap_servers, settings)
+        self.topic = topic or self.settings.topic_input
+        self.retries = retries
+        self.backoff = backoff
+        kw = self.settings.kafka_client_kwargs()
+        kw.update(
+            linger_ms=self.settings.producer_linger_ms,
+            acks="all" if self.settings.producer_acks == "all" else int(self.settings.producer_acks),
+            enable_idempotence=False,
+            max_request_size=max(1 << 20, self.settings.max_message_bytes * 2 + (1 << 20)),
+            request_timeout_ms=request_timeout_ms,
+        )
+        kw.update(producer_kwargs)
+        self._kw = kw
+        self._producer: AIOKafkaProducer | None = None
+
+    async def start(self) -> None:
+        delay = self.backoff
+        for attempt in range(self.retries + 1):
+            producer = AIOKafkaProducer(**self._kw)
+            try:
+                await producer.start()
+                self._producer = producer
+                return
+            except KafkaError as exc:
+                await producer.stop()
+                if attempt == self.retries:
+                    raise PublishError(f"cannot connect to {self.settings.bootstrap_servers}: {exc}") from exc
+                log.warning("broker not reachable (%s); retrying in %.1fs", exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10)
+
+    async def stop(self) -> None:
+        if self._producer is not None:
+            await self._producer.stop()
+            self._producer = None
+
+    async def __aenter__(self) -> Publisher:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.stop()
+
+    async def send_raw(
+        self, value: bytes | None, key: bytes | None = None, headers: list[tuple[str, bytes]] | None = None,
+        topic: str | None = None,
+    ) -> Delivery:
+        """Send bytes as they are (with retries); returns a Delivery, never raises for a failed record."""
+        assert self._producer is not None, "call start() first"
+        delay = self.backoff
+        last = ""
+        for attempt in range(self.retries + 1):
+            try:
+                md = await self._producer.send_and_wait(topic or self.topic, value, key=key, headers=headers)
+                return Delivery(key.decode("utf-8", "replace") if key else None, True, md.partition, md.offset)
+            except KafkaError as exc:
+                last = f"{type(exc).__name__}: {exc}"
+                if attempt < self.retries:
+                    log.warning("send failed (%s); retrying in %.1fs", last, delay)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 10)
+        return Delivery(key.decode("utf-8", "replace") if key else None, False, error=last)
+
+    async def publish(self, item: FeedItem | dict[str, Any]) -> Delivery:
+        """Validate and publish one FeedItem, keyed by its id; raises PublishError if undeliverable."""
+        model = item if isinstance(item, FeedItem) else FeedItem.model_validate(item)
+        value = dumps(model.model_dump(mode="json", exclude_none=False))
+        from datetime import UTC, datetime
+
+        headers = output_headers("item", str(uuid.uuid4()), model.id, datetime.now(UTC), "urn:wirewash:client")
+        d = await self.send_raw(value, model.id.encode("utf-8"), headers)
+        if not d.ok:
+            raise PublishError(f"could not deliver {model.id}: {d.error}")
+        return d
+
+    async def publish_many(self, items: Iterable[FeedItem | dict[str, Any]], concurrency: int = 64) -> list[Delivery]:
+        """Publish many items concurrently; returns one Delivery per item (failures included)."""
+        sem = asyncio.Semaphore(concurrency)
+
+        async def one(it: FeedItem | dict[str, Any]) -> Delivery:
+            async with sem:
+                try:
+                    return await self.publish(it)
+                except PublishError as exc:
+                    key = it.id if isinstance(it, FeedItem) else str(it.get("id"))
+                    return Delivery(key, False, error=str(exc))
+
+        return list(await asyncio.gather(*(one(i) for i in items)))
+
+
+class _TopicConsumer(Generic[M]):
+    model: type[M]
+    role: str = "articles"
+
+    def __init__(
+        self,
+        bootstrap_servers: str | None = None,
+        *,
+        settings: Settings | None = None,
+        topic: str | None = None,
+        group_id: str | None = None,
+        from_beginning: bool = True,
+        **consumer_kwargs: Any,
+    ):
+        self.settings = _settings(bootstrap_servers, settings)
+        self.topic = topic or self.settings.topics()[self.role]
+        kw = self.settings.kafka_client_kwargs()
+        kw.update(
+            group_id=group_id,
+            auto_offset_reset="earliest" if from_beginning else "latest",
+            enable_auto_commit=group_id is not None,
+            max_partition_fetch_bytes=max(1 << 20, self.settings.max_message_bytes * 3),
+            fetch_max_bytes=64 << 20,
+        )
+        if group_id is not None:
+            kw.update(session_timeout_ms=int(self.settings.session_timeout_s * 1000),
+                      heartbeat_interval_ms=int(self.settings.heartbeat_interval_s * 1000))
+        kw.update(consumer_kwargs)
+        self._consumer = AIOKafkaConsumer(self.topic, **kw)
+
+    async def start(self) -> None:
+        await self._consumer.start()
+
+    async def stop(self) -> None:
+        await self._consumer.stop()
+
+    async def __aenter__(self) -> _TopicConsumer[M]:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.stop()
+
+    def decode(self, value: bytes) -> M:
+        payload, _ = unframe(value)
+        return self.model.model_validate_json(payload)
+
+    async def records(self, timeout_ms: int = 1000) -> AsyncIterator[Any]:
+        """Raw ConsumerRecords (key, value bytes, headers, partition, offset)."""
+        while True:
+            batch = await self._consumer.getmany(timeout_ms=timeout_ms)
+            for msgs in batch.values():
+                for m in msgs:
+                    yield m
+
+    async def __aiter__(self) -> AsyncIterator[M]:
+        async for rec in self.records():
+            yield self.decode(rec.value)
+
+    async def take(self, n: int, timeout: float = 30.0) -> list[M]:
+        """Up to ``n`` records, or fewer if ``timeout`` seconds pass."""
+        out: list[M] = []
+        deadline = asyncio.get_running_loop().time() + timeout
+        while len(out) < n and asyncio.get_running_loop().time() < deadline:
+            batch = await self._consumer.getmany(timeout_ms=200)
+            for msgs in batch.values():
+                out.extend(self.decode(m.value) for m in msgs)
+        return out[:n] if len(out) > n else out
+
+
+class ArticleConsumer(_TopicConsumer[CleanArticle]):
+    """Yields CleanArticle models from the articles topic."""
+
+    model = CleanArticle
+    role = "articles"
+
+
+class EventConsumer(_TopicConsumer[Event]):
+    """Yields Event models from the events topic."""
+
+    model = Event
+    role = "events"
+
+
+class DeadLetterConsumer(_TopicConsumer[DeadLetter]):
+    """Yields DeadLetter models from the dead-letter topic."""
+
+    model = DeadLetter
+    role = "dlq"
+
+
+def loads_json(value: bytes) -> Any:
+    payload, _ = unframe(value)
+    return orjson.loads(payload)

@@ -1,0 +1,455 @@
+"""Machine-translation artefacts: flagging rules, kept apart from the rewriting rules.
+
+A flag never changes the copy. Only stray auxiliary fragments ("Was done.", "Used to
+do.", "Is." inside a closing quote) and immediately repeated sentences are certain
+enough to be removed; everything else is flagged with a suggestion and a confidence.
+Precision comes first: each rule is written so that it stays silent on good English.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from pipeline.core.rules import rule
+from pipeline.core.sentences import sentence_spans, word_count
+
+REMOVE_AT = 0.9  # findings at or above this confidence whose rule allows it are removed
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One artefact found in a paragraph (offsets relative to the paragraph text)."""
+
+    rule: str
+    kind: str
+    start: int
+    end: int
+    confidence: float
+    suggestion: str | None = None
+    removable: bool = False
+    cut_start: int | None = None  # the span to delete when removed (may take a leading space)
+    cut_end: int | None = None
+
+
+# ------------------------------------------------------------------ stray auxiliaries
+
+_AUX = r"(?:Is|Are|Was|Were|Has|Have|Had|Been|Has been|Have been|Had been|Is being|Was being|Used to)"
+_PARTICIPLE = (
+    r"(?:done|gone|happened|been|made|given|taken|seen|come|become|kept|held|left|"
+    r"[a-z]{2,}ing|[a-z]{2,}ed|do|be|go|happen|come|say|live|work|stay|get)"
+)
+_FRAGMENT = re.compile(
+    rf"(?:(?<=[.!?])|(?<=[.!?][”\"’'])|^)(?P<lead>\s*)(?P<frag>{_AUX}(?: {_PARTICIPLE})?)(?P<punct>[.,])"
+    r"(?=\s*$|\s+[“\"‘A-Z]|[”\"’'])"
+)
+_PRONOUN_AFTER = re.compile(r"\s(?:he|she|it|they|we|I|you|there|this|that)\b")
+
+
+@rule("A001-stray-auxiliary", "artefact", "stray_fragment", example="…leadership style. Used to do.")
+def find_stray_auxiliaries(text: str) -> list[Hit]:
+    """Find subject-less auxiliary fragments left by machine translation ("Was done.", "Is.”").
+
+    >>> t = "He wants a deal. Used to do. “We saw positive signs. Is.” Is it true? It is."
+    >>> [(t[h.start:h.end], h.removable) for h in find_stray_auxiliaries(t)]
+    [('Used to do.', True), ('Is.', True)]
+    >>> t = "“I thank everyone, fair process. Is,” he said."
+    >>> [(t[h.start:h.end], t[h.cut_start:h.cut_end]) for h in find_stray_auxiliaries(t)]
+    [('. Is', '. Is')]
+    """
+    hits = []
+    for m in _FRAGMENT.finditer(text):
+        frag, punct = m.group("frag"), m.group("punct")
+        s, e = m.start("frag"), m.end("punct")
+        if punct == ",":
+            # "…process. Is,”": drop ". Is" so that the quote closes on the comma
+            before = m.start("lead") - 1
+            if before < 0 or text[before] != "." or text[e : e + 1] not in "”\"’'":
+                continue
+            hits.append(
+                Hit("A001-stray-auxiliary", "stray_fragment", before, m.end("frag"), 0.95, "", True, before, m.end("frag"))
+            )
+            continue
+        confidence = 0.97 if " " not in frag or frag.split(" ")[0] in ("Used", "Was", "Were", "Had", "Has") else 0.9
+        cut_s = m.start("lead") if m.start("lead") > 0 else s
+        hits.append(Hit("A001-stray-auxiliary", "stray_fragment", s, e, confidence, "", True, cut_s, e))
+    return hits
+
+
+_SUBJECTLESS = re.compile(
+    r"(?:Said that|Used to [a-z]+|(?:Could|Would|Did|Does|Will|Can|Should|Must|Might|Has|Have|Had|Is|Are|Was|Were) not"
+    r"|Had to|Has to|Have to|(?:Is|Are|Was|Were|Has|Have|Had) (?:being |been )?[a-z]{3,}(?:ed|en|ing))\b"
+)
+_QUESTIONISH = re.compile(r"[?]\W*$")
+
+
+def _inside_quote(text: str, pos: int) -> bool:
+    before = text[:pos]
+    opens = before.count("“") + before.count("‘")
+    closes = before.count("”") + len(re.findall(r"’(?![A-Za-z])", before))
+    straight = before.count('"')
+    return opens > closes or straight % 2 == 1
+
+
+@rule("A002-subjectless-sentence", "artefact", "stray_fragment", example="Used to oppose the plan.")
+def find_subjectless_sentences(text: str) -> list[Hit]:
+    """Flag sentences that open with a bare verb phrase because translation dropped the subject.
+
+    >>> t = "The villagers gathered. Could not get any information about them. Is it true?"
+    >>> [t[h.start:h.end] for h in find_subjectless_sentences(t)]
+    ['Could not get any information about them.']
+    >>> find_subjectless_sentences("Had he known, he would have stayed.")
+    []
+    """
+    hits = []
+    for s, e in sentence_spans(text):
+        sent = text[s:e]
+        m = _SUBJECTLESS.match(sent)
+        if m is None or _QUESTIONISH.search(sent) or word_count(sent) < 3:
+            continue
+        if _inside_quote(text, s) or _PRONOUN_AFTER.match(sent, m.end() - len(m.group().split(" ")[-1]) - 1):
+            continue
+        hits.append(
+            Hit("A002-subjectless-sentence", "stray_fragment", s, e, 0.75, "add the missing subject", False)
+        )
+    return hits
+
+
+# ------------------------------------------------------------------------- lexicon
+
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    id: str
+    kind: str
+    pattern: re.Pattern[str]
+    suggestion: str
+    confidence: float
+    context: re.Pattern[str] | None
+    note: str
+
+
+@cache
+def lexicon() -> tuple[LexiconEntry, ...]:
+    """The curated calque lexicon (``data/calques.toml``)."""
+    raw = resources.files("pipeline.data").joinpath("calques.toml").read_text(encoding="utf-8")
+    out = []
+    for e in tomllib.loads(raw)["entry"]:
+        flags = re.IGNORECASE if e.get("flags", "") == "i" else 0
+        out.append(
+            LexiconEntry(
+                id=e["id"],
+                kind=e.get("kind", "calque"),
+                pattern=re.compile(e["pattern"], flags),
+                suggestion=e["suggestion"],
+                confidence=float(e.get("confidence", 0.8)),
+                context=re.compile(e["context"], re.IGNORECASE) if e.get("context") else None,
+                note=e.get("note", ""),
+            )
+        )
+    return tuple(out)
+
+
+@rule("A003-calque-lexicon", "artefact", "calque", example="145 martyr drones")
+def find_calques(text: str, article: str = "") -> list[Hit]:
+    """Flag literal translations from the curated lexicon (e.g. 'martyr drones' for Shahed drones).
+
+    >>> t = "Russia launched 145 martyr and other strike drones."
+    >>> [(t[h.start:h.end], h.suggestion) for h in find_calques(t, t)]
+    [('martyr', 'Shahed')]
+    """
+    hits = []
+    taken: list[tuple[int, int]] = []
+    for entry in lexicon():
+        if entry.context is not None and not entry.context.search(article or text):
+            continue
+        for m in entry.pattern.finditer(text):
+            s, e = m.span()
+            if any(s < b and a < e for a, b in taken):
+                continue
+            taken.append((s, e))
+            hits.append(Hit("A003-calque-lexicon", entry.kind, s, e, entry.confidence, entry.suggestion))
+    return hits
+
+
+_HONORIFIC = re.compile(r"\b[A-Z][a-z]{2,}(?: [A-Z][a-z]{2,})? ji\b(?:-[a-z]+)?")
+
+
+@rule("A004-honorific-ji", "artefact", "untranslated", example="Narendra Modi ji")
+def find_honorifics(text: str) -> list[Hit]:
+    """Flag the Hindi honorific 'ji' left after a name by translation ('Modi ji', 'Adityanath ji-led').
+
+    >>> t = "Chief Minister Adityanath ji-led government and Narendra Modi ji said."
+    >>> [(t[h.start:h.end], h.suggestion) for h in find_honorifics(t)]
+    [('Adityanath ji-led', 'Adityanath-led'), ('Narendra Modi ji', 'Narendra Modi')]
+    """
+    return [
+        Hit("A004-honorific-ji", "untranslated", m.start(), m.end(), 0.85, m.group().replace(" ji", ""))
+        for m in _HONORIFIC.finditer(text)
+    ]
+
+
+_SCRIPTS = ("LATIN", "CYRILLIC", "DEVANAGARI", "ARABIC", "BENGALI", "TAMIL", "TELUGU", "GURMUKHI", "GUJARATI",
+            "KANNADA", "MALAYALAM", "ORIYA", "GREEK", "HEBREW", "THAI", "HANGUL", "HIRAGANA", "KATAKANA", "CJK")
+
+
+@cache
+def _script_of(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    for s in _SCRIPTS:
+        if name.startswith(s):
+            return s
+    return "OTHER"
+
+
+_LETTER_RUN = re.compile(r"[^\W\d_]+(?:[\s\u0900-\u097F\u0964\u0965]+[^\W\d_]+)*")
+
+
+@rule("A005-foreign-script", "artefact", "untranslated", example="the विस्तार button")
+def find_foreign_script(text: str, dominant: str = "LATIN") -> list[Hit]:
+    """Flag words in another script left inside copy written in ``dominant`` script.
+
+    >>> t = "He pressed the विस्तार button and Читать links."
+    >>> [t[h.start:h.end] for h in find_foreign_script(t)]
+    ['विस्तार', 'Читать']
+    """
+    if text.isascii():
+        return []
+    hits = []
+    for m in re.finditer(r"[^\W\d_]+", text):
+        w = m.group()
+        if w.isascii():
+            continue
+        scripts = {_script_of(c) for c in w if c.isalpha()}
+        scripts.discard("OTHER")
+        if scripts and dominant not in scripts:
+            if hits and hits[-1].end >= m.start() - 1 and text[hits[-1].end : m.start()].isspace():
+                last = hits.pop()
+                hits.append(Hit(last.rule, last.kind, last.start, m.end(), last.confidence, last.suggestion))
+            else:
+                hits.append(Hit("A005-foreign-script", "untranslated", m.start(), m.end(), 0.8, "translate or remove"))
+    return hits
+
+
+def dominant_script(text: str) -> str:
+    """The script most letters of ``text`` are written in.
+
+    >>> dominant_script("Kyiv said Читать")
+    'LATIN'
+    """
+    counts: dict[str, int] = {}
+    for ch in text[:20000]:
+        if ch.isalpha():
+            s = "LATIN" if ch.isascii() else _script_of(ch)
+            counts[s] = counts.get(s, 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else "LATIN"
+
+
+# ------------------------------------------------------------------------- quotes
+
+_OPEN = "“‘"
+_CLOSE = "”’"
+
+
+def _balance(text: str) -> tuple[int, int]:
+    """(opening, closing) curly quotes, apostrophes inside words not counted."""
+    opens = text.count("“") + text.count("‘")
+    closes = text.count("”") + len(re.findall(r"(?<![A-Za-z])’|’(?![A-Za-z])", text))
+    return opens, closes
+
+
+def _sentence_case(text: str) -> str:
+    words = text.split(" ")
+    out = [words[0][:1].upper() + words[0][1:]] + [
+        w.lower() if w[:1].isupper() and w[1:].islower() and len(w) > 1 else w for w in words[1:]
+    ]
+    return " ".join(out)
+
+
+@rule("A006-broken-crosshead-quote", "artefact", "broken_quote", example="‘massive Attack")
+def find_broken_crossheads(text: str) -> list[Hit]:
+    """Flag a short crosshead whose quote is opened and never closed (case often garbled too).
+
+    >>> [(h.suggestion, h.confidence) for h in find_broken_crossheads("‘massive Attack")]
+    [('‘Massive attack’', 0.9)]
+    >>> find_broken_crossheads("‘Positive signs’")
+    []
+    """
+    t = text.strip()
+    if not t or t[0] not in _OPEN or word_count(t) > 10 or t.rstrip()[-1:] in ".!?":
+        return []
+    opens, closes = _balance(t)
+    if opens <= closes:
+        return []
+    inner = t[1:].strip()
+    close = "’" if t[0] == "‘" else "”"
+    return [Hit("A006-broken-crosshead-quote", "broken_quote", 0, len(text.rstrip()), 0.9,
+                t[0] + _sentence_case(inner) + close)]
+
+
+_QUOTE_GLYPH = re.compile(
+    r"(?P<space>(?<=[.!?,]) [”\"](?=\s|$))"  # space before a closing quote: "ICU. ”"
+    r"|(?P<openclose>(?<=[.!?,\w])“(?=\s*$|\.|,|\s+[a-z]))"  # an opening glyph used to close
+    r"|(?P<cluster>[”\"][.,]?[“\"][.,]?(?=\s|$))"  # debris such as ”.“. or ”“.
+)
+
+
+@rule("A007-misplaced-quote-glyph", "artefact", "broken_quote", example="into the ICU. ”")
+def find_quote_glyph_errors(text: str) -> list[Hit]:
+    """Flag quote marks in impossible places: ". ”", a “ that closes a quote, ”.“ debris.
+
+    >>> t = "to the ICU. ” He said. The massacre of Munger. “ It was “explosions”.“. Then"
+    >>> [t[h.start:h.end] for h in find_quote_glyph_errors(t)]
+    [' ”', '“', '”.“.']
+    """
+    hits = []
+    for m in _QUOTE_GLYPH.finditer(text):
+        if m.group("space"):
+            hits.append(Hit("A007-misplaced-quote-glyph", "broken_quote", m.start(), m.end(), 0.85, "”"))
+        elif m.group("openclose"):
+            hits.append(Hit("A007-misplaced-quote-glyph", "broken_quote", m.start(), m.end(), 0.85, "”"))
+        else:
+            hits.append(Hit("A007-misplaced-quote-glyph", "broken_quote", m.start(), m.end(), 0.9, "”."))
+    return hits
+
+
+# ------------------------------------------------------------------------- case
+
+_FUNCTION_CAPS = re.compile(
+    r"(?<=[a-z,] )(?P<w>And|Or|But|For|Of|To|With|From|More|The|In|On|At|By|As)(?= (?P<next>[A-Za-z]+))"
+    r"|(?<=[A-Z][a-z] )(?P<w2>And|Or|But|More|On|At)(?= (?P<next2>[a-z]+|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b))"
+)
+_DAYS = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
+
+
+@rule("A008-capitalised-function-word", "artefact", "bad_case", example="weapons shipment For Ukraine")
+def find_case_anomalies(text: str) -> list[Hit]:
+    """Flag a capitalised function word inside a sentence (leftover link text or title case from translation).
+
+    >>> t = "paused some weapons shipment For Ukraine And directly criticised him. Narendra Modi On Thursday met them."
+    >>> [t[h.start:h.end] for h in find_case_anomalies(t)]
+    ['For', 'And', 'On']
+    >>> find_case_anomalies("the Institute for the Study of War said. Bank Of America And Citi")
+    []
+    """
+    hits = []
+    for m in _FUNCTION_CAPS.finditer(text):
+        if m.group("w"):
+            word, nxt, s = m.group("w"), m.group("next"), m.start("w")
+            prev_word = text[:s].rstrip(" ,").rsplit(" ", 1)[-1]
+            # inside a Title Case name ("Minister For External Affairs") the next word is capitalised
+            if nxt[:1].isupper() and prev_word[:1].isupper():
+                continue
+            if nxt[:1].isupper() and nxt not in _DAYS and word in ("The", "Of", "In", "At", "By", "As"):
+                continue
+        else:
+            word, nxt, s = m.group("w2"), m.group("next2"), m.start("w2")
+        if _inside_quote(text, s) and word in ("The", "Of"):
+            continue
+        hits.append(Hit("A008-capitalised-function-word", "bad_case", s, s + len(word), 0.7, word.lower()))
+    return hits
+
+
+# ------------------------------------------------------------------- duplicates
+
+_NORM = re.compile(r"[\W_]+")
+
+
+@rule("A009-duplicate-sentence", "artefact", "duplicate_sentence", example="Two drones hit. Two drones hit.")
+def find_duplicate_sentences(paragraphs: list[str]) -> list[tuple[int, Hit]]:
+    """Find a sentence repeated verbatim; remove it when it repeats the sentence just before.
+
+    >>> ps = ["Kyiv denied it. Two drones were aimed at the Kremlin. Two drones were aimed at the Kremlin."]
+    >>> [(i, ps[i][h.start:h.end], h.removable) for i, h in find_duplicate_sentences(ps)]
+    [(0, 'Two drones were aimed at the Kremlin.', True)]
+    """
+    seen: dict[str, tuple[int, int]] = {}
+    hits = []
+    order = 0
+    for pi, text in enumerate(paragraphs):
+        for s, e in sentence_spans(text):
+            sent = text[s:e]
+            if word_count(sent) < 6:
+                order += 1
+                continue
+            key = _NORM.sub(" ", sent.casefold()).strip()
+            prev = seen.get(key)
+            if prev is not None:
+                adjacent = prev[1] == order - 1
+                cut_s = s
+                while cut_s > 0 and text[cut_s - 1] == " ":
+                    cut_s -= 1
+                hits.append(
+                    (pi, Hit("A009-duplicate-sentence", "duplicate_sentence", s, e, 0.95 if adjacent else 0.8, "",
+                             adjacent, cut_s, e))
+                )
+            else:
+                seen[key] = (pi, order)
+            order += 1
+    return hits
+
+
+# ---------------------------------------------------------------- punctuation debris
+
+_DEBRIS = re.compile(
+    r"(?P<dots>(?<![.\s])\.\.(?![.]))"
+    r"|(?P<said>\bsaid\s?[-–](?=\s?[“\"]))"
+    r"|(?P<hyphen>\b[a-z]{2,} -(?=(?:western|eastern|northern|southern|scale|term|based|led|made|level|owned|run|known|old|year|time|wide|like|free)\b))"
+    r"|(?P<glued>\b[a-z]{3,}\.(?=[A-Z][a-z]{2,}\b))"
+)
+
+
+@rule("A010-punctuation-debris", "artefact", "other", example="airspace.. north -western")
+def find_punctuation_debris(text: str) -> list[Hit]:
+    """Flag translation punctuation debris: doubled full stops, "said-", "north -western", "roads.The".
+
+    >>> t = "entered the airspace.. Surjewala said- “No.” A large -scale strike hit roads.The minister"
+    >>> [t[h.start:h.end] for h in find_punctuation_debris(t)]
+    ['..', 'said-', 'large -', 'roads.']
+    >>> find_punctuation_debris("See www.example.com and the U.S. Army... wait.")
+    []
+    """
+    hits = []
+    for m in _DEBRIS.finditer(text):
+        s, e = m.span()
+        if m.group("dots"):
+            sug = "."
+        elif m.group("said"):
+            sug = "said:"
+        elif m.group("hyphen"):
+            sug = m.group().replace(" -", "-")
+        else:
+            before = text[max(0, s - 12) : s]
+            if "www" in before or "/" in before or "@" in before:
+                continue
+            sug = m.group() + " "
+        hits.append(Hit("A010-punctuation-debris", "other", s, e, 0.7, sug))
+    return hits
+
+
+_PAIR = re.compile(r"\b(?P<w>[a-z]{4,}) and (?P=w)\b")
+_IDIOMATIC_PAIRS = frozenset(
+    "again more over round through less better worse bigger smaller higher lower further closer louder "
+    "slowly little miles hours years days weeks months faster harder deeper longer stronger farther".split()
+)
+
+
+@rule("A011-reduplicated-pair", "artefact", "other", example="the valor and valor of our army")
+def find_reduplicated_pairs(text: str) -> list[Hit]:
+    """Flag "X and X" where a translated synonym pair collapsed into one word twice.
+
+    >>> t = "questioning the valor and valor of the army, again and again"
+    >>> [t[h.start:h.end] for h in find_reduplicated_pairs(t)]
+    ['valor and valor']
+    """
+    hits = []
+    for m in _PAIR.finditer(text):
+        w = m.group("w")
+        if w in _IDIOMATIC_PAIRS or w.endswith("er"):
+            continue
+        hits.append(Hit("A011-reduplicated-pair", "other", m.start(), m.end(), 0.75, w))
+    return hits

@@ -1,0 +1,422 @@
+"""Known syndication boilerplate: data rules from ``data/boilerplate.toml`` plus a few structural ones.
+
+Rules are matched per paragraph, never across the whole text: paragraph rules with one
+combined ``fullmatch`` per paragraph, sign-off rules (scope ``end``) only at sentence
+boundaries near the end of the last paragraphs, and prefix rules only at the start of
+the first ones. Patterns use bounded quantifiers, so the cost per article is linear and
+small no matter how hostile the input.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from pipeline.core.doc import Doc, is_headline_like, is_snippet, is_story
+from pipeline.core.rules import RuleInfo, register, rule
+from pipeline.core.sentences import word_count
+
+HEAD_PARAS = 3
+TAIL_PARAS = 3
+END_WINDOW = 400  # sign-offs are looked for in the last characters of a paragraph
+MAX_PARA_CHARS = 3000  # paragraph rules never look at longer paragraphs
+_BULLET = re.compile(r"^\s*(?:[-•*·▪►]|\d{1,2}[.)])\s?")
+# where a sign-off may start: paragraph start, or after a sentence end / closing bracket
+_SIGNOFF_START = re.compile(r"[.!?…”\"’')\]]\s?(?=\S)")
+_NAMED_GROUP = re.compile(r"\(\?P<(\w+)>")
+
+
+@dataclass(frozen=True)
+class DataRule:
+    """A boilerplate rule loaded from the rules file."""
+
+    id: str
+    family: str
+    description: str
+    where: str
+    scope: str
+    pattern: str
+    flags: str
+    credit: str | None
+    syndicated: bool
+    then: str | None
+    then_max: int
+    max_words: int | None
+    caption: bool
+    position: str | None
+    example: str
+
+    @property
+    def wrapped(self) -> str:
+        """The pattern with flags scoped to it and its named groups anonymised (for combining)."""
+        body = _NAMED_GROUP.sub("(?:", self.pattern)
+        return f"(?{self.flags}:{body})" if self.flags else f"(?:{body})"
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        return _compile(self.pattern, self.flags)
+
+
+@cache
+def _compile(pattern: str, flags: str) -> re.Pattern[str]:
+    return re.compile(f"(?{flags}:{pattern})" if flags else pattern)
+
+
+@cache
+def known_rules() -> tuple[DataRule, ...]:
+    """Load, validate and register the data rules (once per process)."""
+    raw = resources.files("pipeline.data").joinpath("boilerplate.toml").read_text(encoding="utf-8")
+    out = []
+    seen = set()
+    for entry in tomllib.loads(raw)["rule"]:
+        r = DataRule(
+            id=entry["id"],
+            family=entry["family"],
+            description=entry["description"],
+            where=entry.get("where", "anywhere"),
+            scope=entry.get("scope", "paragraph"),
+            pattern=entry["pattern"],
+            flags=entry.get("flags", ""),
+            credit=entry.get("credit"),
+            syndicated=bool(entry.get("syndicated", False)),
+            then=entry.get("then"),
+            then_max=int(entry.get("then_max", 12)),
+            max_words=entry.get("max_words"),
+            caption=bool(entry.get("caption", False)),
+            position=entry.get("position"),
+            example=entry["example"],
+        )
+        if r.id in seen:
+            raise ValueError(f"duplicate boilerplate rule {r.id}")
+        if r.where not in ("head", "tail", "anywhere") or r.scope not in ("paragraph", "start", "end", "span"):
+            raise ValueError(f"bad where/scope in {r.id}")
+        seen.add(r.id)
+        re.compile(r.wrapped)  # fail fast on a bad pattern
+        out.append(r)
+        register(
+            RuleInfo(
+                id=r.id,
+                kind="boilerplate",
+                family=r.family,
+                description=r.description,
+                example=r.example,
+                where=r.where,
+                function="data/boilerplate.toml",
+            )
+        )
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class _Combined:
+    regex: re.Pattern[str] | None
+    rules: tuple[DataRule, ...]
+
+
+def _combine(rules: list[DataRule]) -> _Combined:
+    if not rules:
+        return _Combined(None, ())
+    alt = "|".join(f"(?P<r{i}>{r.wrapped})" for i, r in enumerate(rules))
+    return _Combined(re.compile(alt), tuple(rules))
+
+
+@cache
+def _matchers() -> dict[tuple[str, bool, bool], _Combined]:
+    """Combined regexes per (scope, in_head, in_tail)."""
+    rules = known_rules()
+    out = {}
+    for scope in ("paragraph", "start", "end"):
+        for head in (False, True):
+            for tail in (False, True):
+                chosen = [
+                    r
+                    for r in rules
+                    if r.scope == scope
+                    and (r.where == "anywhere" or (r.where == "head" and head) or (r.where == "tail" and tail))
+                ]
+                out[(scope, head, tail)] = _combine(chosen)
+    return out
+
+
+def _span_rules() -> list[DataRule]:
+    return [r for r in known_rules() if r.scope == "span"]
+
+
+def _eligible(r: DataRule, text: str, is_last: bool) -> bool:
+    if r.max_words is not None and word_count(text) > r.max_words:
+        return False
+    return not (r.position == "not-last" and is_last)
+
+
+def _first_match(
+    comb: _Combined, text: str, pos: int, is_last: bool, full_from: int | None = None
+) -> tuple[DataRule, re.Match[str]] | None:
+    """The first rule (in file order) matching ``text`` from ``pos`` to its end."""
+    if comb.regex is None:
+        return None
+    m = comb.regex.fullmatch(text, pos)
+    if m is None:
+        return None
+    idx = int(m.lastgroup[1:]) if m.lastgroup else 0
+    r = comb.rules[idx]
+    if _eligible(r, text, is_last):
+        own = r.regex.fullmatch(text, pos)
+        if own is not None:
+            return r, own
+    # the first alternative is not eligible here: try the others one by one
+    for other in comb.rules[idx + 1 :]:
+        if _eligible(other, text, is_last):
+            own = other.regex.fullmatch(text, pos)
+            if own is not None:
+                return other, own
+    return None
+
+
+def _credits(doc: Doc, r: DataRule, m: re.Match[str]) -> None:
+    if r.credit:
+        doc.add_credit(r.credit)
+    for name, value in m.groupdict().items():
+        if value and name.startswith("credit"):
+            doc.add_credit(value)
+        elif value and name == "byline" and not doc.byline:
+            doc.byline = value.strip()
+    if r.syndicated:
+        doc.syndicated = True
+
+
+def zones(doc: Doc) -> tuple[set[int], set[int]]:
+    """Head and tail zones: the first/last few live paragraphs and anything outside the story."""
+    live = doc.live()
+    if not live:
+        return set(), set()
+    story = [i for i in live if is_story(doc.ptext(i))]
+    first = story[0] if story else live[-1]
+    last = story[-1] if story else live[0]
+    head = {i for k, i in enumerate(live) if k < HEAD_PARAS or i <= first}
+    tail = {i for k, i in enumerate(live) if k >= len(live) - TAIL_PARAS or i >= last}
+    return head, tail
+
+
+def _apply_then(doc: Doc, i: int, r: DataRule) -> None:
+    live = doc.live()
+    if r.then == "caption":
+        before = [j for j in live if j < i]
+        if before:
+            j = before[-1]
+            t = doc.ptext(j)
+            if is_headline_like(t, min_words=2, max_words=20) and j not in doc.captions:
+                doc.remove_para(j, r.id)
+        return
+    taken = 0
+    for j in (j for j in live if j > i):
+        if taken >= r.then_max:
+            break
+        t = doc.ptext(j)
+        if r.then == "bullets":
+            ok = bool(_BULLET.match(t)) and word_count(t) <= 25
+        else:  # headlines and teaser snippets
+            ok = (is_headline_like(t) or is_snippet(t)) and not is_story(t.rstrip(".…"))
+            ok = ok or (is_snippet(t) and taken > 0)
+        if not ok:
+            break
+        doc.remove_para(j, r.id)
+        taken += 1
+
+
+@rule("B000-known-boilerplate", "boilerplate", "engine", example="Follow us on Twitter for more.")
+def strip_known_boilerplate(doc: Doc) -> None:
+    """Apply the data rules of ``data/boilerplate.toml`` to every paragraph, in order.
+
+    >>> from pipeline.core.layout import paragraph_spans
+    >>> text = "NEW DELHI: Fire broke out in a hall, officials said. -- PTI\\n\\nADVERTISEMENT"
+    >>> d = Doc.from_text(text, paragraph_spans(text))
+    >>> strip_known_boilerplate(d)
+    >>> [(text[c.start:c.end], c.rule) for c in d.cuts], d.credits
+    ([('ADVERTISEMENT', 'B050-advertisement-slot'), ('-- PTI', 'B010-pti-signoff')], ['PTI'])
+    """
+    matchers = _matchers()
+    head, tail = zones(doc)
+    live = doc.live()
+    last = live[-1] if live else -1
+    # 1. whole-paragraph rules
+    for i in live:
+        p = doc.paras[i]
+        if p.removed or p.hi - p.lo > MAX_PARA_CHARS:
+            continue
+        text = doc.ptext(i)
+        hit = _first_match(matchers[("paragraph", i in head, i in tail)], text, 0, i == last)
+        if hit is None:
+            continue
+        r, m = hit
+        if r.caption and "photo" in m.groupdict() and m.group("photo"):
+            doc.captions[i] = p.lo + m.start("photo")
+        doc.remove_para(i, r.id)
+        _credits(doc, r, m)
+        if r.then:
+            _apply_then(doc, i, r)
+    # 2. prefixes at the head (captions glued to datelines), spans
+    for i in doc.live():
+        if i in head:
+            comb = matchers[("start", True, i in tail)]
+            if comb.regex is not None:
+                text = doc.ptext(i)
+                m = comb.regex.match(text)
+                if m is not None and m.lastgroup:
+                    r = comb.rules[int(m.lastgroup[1:])]
+                    own = r.regex.match(text)
+                    if own is not None and own.end() < len(text):
+                        doc.cut_start(i, doc.paras[i].lo + own.end(), r.id)
+                        _credits(doc, r, own)
+        for r in _span_rules():
+            if r.where == "head" and i not in head or r.where == "tail" and i not in tail:
+                continue
+            p = doc.paras[i]
+            text = doc.ptext(i)
+            own = r.regex.search(text)
+            if own is None:
+                continue
+            s, e = p.lo + own.start(), p.lo + own.end()
+            if own.start() == 0:
+                doc.cut_start(i, e, r.id)
+            elif own.end() == len(text):
+                doc.cut_end(i, s, r.id)
+            else:
+                doc.cut_inside(s, e, r.id)
+                if e < p.hi and doc.text[e] == " ":
+                    doc.cut_inside(e, e + 1, r.id, record=False)
+            _credits(doc, r, own)
+    # 3. sign-offs at the end of the tail paragraphs, repeatedly (several can be stacked)
+    for i in sorted(tail, reverse=True):
+        _strip_signoffs(doc, i, matchers[("end", i in head, True)], i == last)
+
+
+def _strip_signoffs(doc: Doc, i: int, comb: _Combined, is_last: bool) -> None:
+    for _ in range(6):
+        p = doc.paras[i]
+        if p.removed or comb.regex is None:
+            return
+        window_lo = max(p.lo, p.hi - END_WINDOW)
+        text = doc.text[window_lo : p.hi]
+        starts = [0] if window_lo == p.lo else []
+        starts.extend(m.end() for m in _SIGNOFF_START.finditer(text))
+        hit = None
+        for pos in starts:
+            hit = _first_match(comb, text, pos, is_last)
+            if hit is not None:
+                break
+        if hit is None:
+            return
+        r, m = hit
+        doc.cut_end(i, window_lo + m.start(), r.id)
+        _credits(doc, r, m)
+
+
+@rule("B090-related-headlines", "boilerplate", "promo", example="Greggs to open new branch outside stadium")
+def strip_trailing_headlines(doc: Doc) -> None:
+    """Remove a trailing run of unlabelled related-story headlines after the last story paragraph.
+
+    >>> from pipeline.core.layout import paragraph_spans
+    >>> text = ("Fire officials are inspecting the site to find the cause, and more details are awaited now.\\n\\n"
+    ...         "Council approves new budget for road repairs in the city\\n\\n"
+    ...         "Star striker signs three-year deal with local football club")
+    >>> d = Doc.from_text(text, paragraph_spans(text))
+    >>> strip_trailing_headlines(d)
+    >>> [text[c.start:c.end][:20] for c in d.cuts]
+    ['Star striker signs t', 'Council approves new']
+    """
+    live = doc.live()
+    if len(live) < 2:
+        return
+    run: list[int] = []
+    for i in reversed(live):
+        t = doc.ptext(i)
+        if is_headline_like(t, min_words=4, max_words=30) and not _quoted(t) and not is_story(t):
+            run.append(i)
+        else:
+            break
+    if not run or len(run) == len(live):
+        return
+    before = live[len(live) - len(run) - 1]
+    if not is_story(doc.ptext(before)):
+        return
+    if len(run) == 1 and word_count(doc.ptext(run[0])) < 8:
+        return
+    for i in run:
+        doc.remove_para(i, "B090-related-headlines")
+
+
+def _quoted(text: str) -> bool:
+    return text.lstrip()[:1] in "“\"" and text.rstrip()[-1:] in "”\""
+
+
+_NORM = re.compile(r"[\W_]+")
+
+
+def _norm(text: str) -> str:
+    return _NORM.sub(" ", text.lower()).strip()
+
+
+@rule("B091-caption-echo", "boilerplate", "image-credit", example="A lighting display in the square")
+def strip_caption_echoes(doc: Doc) -> None:
+    """Remove a caption printed again without its credit next to the credited copy.
+
+    >>> from pipeline.core.layout import paragraph_spans
+    >>> text = "A vigil in Tel Aviv for the hostages\\n\\nA vigil in Tel Aviv for the hostages | Photo Credit: AP"
+    >>> d = Doc.from_text(text, paragraph_spans(text))
+    >>> strip_known_boilerplate(d); strip_caption_echoes(d)
+    >>> sorted(c.rule for c in d.cuts)
+    ['B060-image-photograph-credit', 'B091-caption-echo']
+    """
+    for i, credit_at in list(doc.captions.items()):
+        caption = _norm(doc.text[doc.paras[i].start : credit_at])
+        if not caption:
+            continue
+        for j in (i - 2, i - 1, i + 1, i + 2):
+            if 0 <= j < len(doc.paras) and not doc.paras[j].removed:
+                t = _norm(doc.ptext(j))
+                if word_count(t) >= 4 and (caption == t or caption.startswith(t + " ")):
+                    doc.remove_para(j, "B091-caption-echo")
+
+
+@rule("S004-headline-echo", "boilerplate", "site-chrome", example="Fire breaks out in PMO, no one injured")
+def strip_headline_echo(doc: Doc) -> None:
+    """Remove the headline printed again as a paragraph at the head of the body.
+
+    >>> from pipeline.core.layout import paragraph_spans
+    >>> text = "Court jails 14 for murder\\n\\nAn Odisha court on Thursday jailed 14 people for a murder committed in 2009."
+    >>> d = Doc.from_text(text, paragraph_spans(text), headline="Court jails 14 for murder")
+    >>> strip_headline_echo(d); [c.rule for c in d.cuts]
+    ['S004-headline-echo']
+    """
+    if not doc.headline:
+        return
+    target = _norm(doc.headline)
+    if not target:
+        return
+    head, _ = zones(doc)
+    for i in sorted(head):
+        t = doc.ptext(i)
+        if _norm(t) == target and not is_story(t):
+            doc.remove_para(i, "S004-headline-echo")
+
+
+@rule("D001-duplicate-paragraph", "boilerplate", "duplicate", example="Same paragraph twice.")
+def drop_duplicate_paragraphs(doc: Doc) -> None:
+    """Drop exact repeats of an earlier paragraph (after whitespace and case folding).
+
+    >>> from pipeline.core.layout import paragraph_spans
+    >>> text = "Officials said the fire was out.\\n\\nNext.\\n\\nOfficials said the fire was out."
+    >>> d = Doc.from_text(text, paragraph_spans(text))
+    >>> drop_duplicate_paragraphs(d); [(c.start, c.rule) for c in d.cuts]
+    [(49, 'D001-duplicate-paragraph')]
+    """
+    seen: set[str] = set()
+    for i in doc.live():
+        key = " ".join(doc.ptext(i).split()).casefold()
+        if key in seen and word_count(key) >= 2:
+            doc.remove_para(i, "D001-duplicate-paragraph")
+        else:
+            seen.add(key)

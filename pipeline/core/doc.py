@@ -1,0 +1,212 @@
+"""The working document: canonical text, its paragraphs, and every cut made so far.
+
+Rules never edit text in place. They mark cuts (spans of the canonical text with the
+rule that asked for them); the final body is assembled once at the end. This keeps
+offsets stable for every rule and makes the record of removals exact by construction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.core.sentences import word_count
+
+_TERMINAL_IN = re.compile(r"[.!?…][\"”’')\]]*(?:\s|$)")
+_HEADLINE_END_BAD = frozenset(".!?:;,")
+_OPEN_QUOTES = frozenset("“‘\"'")
+_INNER_SENTENCE_END = re.compile(r"[a-z0-9][.!?][\"”’']?\s+[\"“‘']?[A-Z]")
+
+
+@dataclass(slots=True)
+class Para:
+    """A paragraph of the canonical text; ``lo``/``hi`` shrink as inline cuts are made."""
+
+    start: int
+    end: int
+    lo: int
+    hi: int
+    removed_by: str | None = None
+    role: str = "body"  # body | subhead
+
+    @property
+    def removed(self) -> bool:
+        return self.removed_by is not None
+
+
+@dataclass(slots=True)
+class Cut:
+    """A span of the canonical text to delete, and the rule that asked for it."""
+
+    start: int
+    end: int
+    rule: str
+    record: bool = True  # False for whitespace-only companions of a recorded cut
+
+
+@dataclass
+class Doc:
+    """Canonical text plus paragraphs, cuts and the facts recognised along the way."""
+
+    text: str
+    paras: list[Para]
+    headline: str | None = None
+    cuts: list[Cut] = field(default_factory=list)
+    credits: list[str] = field(default_factory=list)
+    syndicated: bool = False
+    dateline: str | None = None
+    byline: str | None = None
+    captions: dict[int, int] = field(default_factory=dict)  # para index -> start of its credit
+
+    @classmethod
+    def from_text(cls, text: str, spans: list[tuple[int, int]], headline: str | None = None) -> Doc:
+        return cls(text=text, paras=[Para(s, e, s, e) for s, e in spans], headline=headline)
+
+    def live(self) -> list[int]:
+        """Indices of paragraphs not removed."""
+        return [i for i, p in enumerate(self.paras) if p.removed_by is None and p.hi > p.lo]
+
+    def ptext(self, i: int) -> str:
+        p = self.paras[i]
+        return self.text[p.lo : p.hi]
+
+    def remove_para(self, i: int, rule: str) -> None:
+        p = self.paras[i]
+        if p.removed_by is not None:
+            return
+        p.removed_by = rule
+        if p.hi > p.lo:
+            self.cuts.append(Cut(p.lo, p.hi, rule))
+
+    def cut_start(self, i: int, end: int, rule: str) -> None:
+        """Cut ``[lo, end)`` from paragraph ``i`` (a prefix)."""
+        p = self.paras[i]
+        if end <= p.lo:
+            return
+        self.cuts.append(Cut(p.lo, end, rule))
+        p.lo = end
+        while p.lo < p.hi and self.text[p.lo].isspace():
+            p.lo += 1
+        if p.lo >= p.hi:
+            p.removed_by = rule
+
+    def cut_end(self, i: int, start: int, rule: str) -> None:
+        """Cut ``[start, hi)`` from paragraph ``i`` (a suffix)."""
+        p = self.paras[i]
+        if start >= p.hi:
+            return
+        self.cuts.append(Cut(start, p.hi, rule))
+        p.hi = start
+        while p.hi > p.lo and self.text[p.hi - 1].isspace():
+            p.hi -= 1
+        if p.hi <= p.lo:
+            p.removed_by = rule
+
+    def cut_inside(self, start: int, end: int, rule: str, record: bool = True) -> None:
+        """Cut a span inside a paragraph (its bounds stay)."""
+        if end > start:
+            self.cuts.append(Cut(start, end, rule, record))
+
+    def add_credit(self, credit: str | None) -> None:
+        if not credit:
+            return
+        for name in split_credits(credit):
+            if name not in self.credits:
+                self.credits.append(name)
+
+
+_AGENCY_NAMES = {
+    "pti": "PTI",
+    "press trust of india": "PTI",
+    "ians": "IANS",
+    "ani": "ANI",
+    "asian news international": "ANI",
+    "uni": "UNI",
+    "united news of india": "UNI",
+    "reuters": "Reuters",
+    "thomson reuters": "Reuters",
+    "afp": "AFP",
+    "agence france-presse": "AFP",
+    "agence france presse": "AFP",
+    "ap": "AP",
+    "the associated press": "AP",
+    "associated press": "AP",
+    "xinhua": "Xinhua",
+    "tass": "TASS",
+    "bernama": "Bernama",
+    "dpa": "dpa",
+    "bloomberg": "Bloomberg",
+    "cnn": "CNN",
+    "bbc": "BBC",
+    "nnn": "NNN",
+    "yonhap": "Yonhap",
+    "kyodo": "Kyodo",
+    "efe": "EFE",
+    "wam": "WAM",
+    "spa": "SPA",
+    "aap": "AAP",
+    "agencies": "agencies",
+    "agency": "agencies",
+}
+_CREDIT_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
+
+
+def split_credits(credit: str) -> list[str]:
+    """Canonical agency names in a credit phrase.
+
+    >>> split_credits("The Associated Press, Agence France-Presse and Reuters")
+    ['AP', 'AFP', 'Reuters']
+    >>> split_credits("Arun Agarwal")
+    ['Arun Agarwal']
+    """
+    out = []
+    for part in _CREDIT_SPLIT.split(credit.strip().strip(".()")):
+        part = part.strip()
+        if not part:
+            continue
+        name = _AGENCY_NAMES.get(part.lower(), part)
+        if name not in out:
+            out.append(name)
+    return out
+
+
+def is_story(text: str) -> bool:
+    """Looks like story text: a dozen words or more with a sentence end.
+
+    >>> is_story("Russia launched a record 145 drones at Ukraine overnight, officials said on Sunday.")
+    True
+    >>> is_story("You may also like")
+    False
+    """
+    return word_count(text) >= 12 and bool(_TERMINAL_IN.search(text))
+
+
+def is_headline_like(text: str, min_words: int = 3, max_words: int = 25) -> bool:
+    """A title-like line: a few words, starts with a capital, no sentence-final punctuation.
+
+    >>> is_headline_like("Greggs to open new branch outside major football stadium")
+    True
+    >>> is_headline_like("The fire was brought under control.")
+    False
+    """
+    t = text.strip()
+    if not t:
+        return False
+    n = word_count(t)
+    if n < min_words or n > max_words:
+        return False
+    first = t.lstrip("“‘\"'(")[:1]
+    if not (first.isupper() or first.isdigit()):
+        return False
+    last = t.rstrip("”’\"'")[-1:]
+    return last not in _HEADLINE_END_BAD and not _INNER_SENTENCE_END.search(t)
+
+
+def is_snippet(text: str) -> bool:
+    """A truncated teaser ending in an ellipsis.
+
+    >>> is_snippet("US President Donald Trump has described the current state...")
+    True
+    """
+    t = text.rstrip()
+    return (t.endswith("...") or t.endswith("…")) and word_count(t) <= 45

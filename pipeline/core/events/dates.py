@@ -1,0 +1,121 @@
+"""Relative and absolute date expressions, resolved against the article's publication date."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
+    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
+    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+_MONTH_RE = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+_DAY_RE = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_PART = r"(?: (?:morning|afternoon|evening|night))?"
+
+DATE_EXPR = re.compile(
+    "|".join(
+        [
+            # on Wednesday, November 22, 2023 / November 22, 2023 / 22 November 2023
+            rf"(?P<full>(?:(?:on|since|from|until|by) )?(?:{_DAY_RE},? )?(?:{_MONTH_RE} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}|\d{{1,2}}(?:st|nd|rd|th)? {_MONTH_RE},? \d{{4}}))",
+            # on March 3 / on 12 January
+            rf"(?P<md>(?:on |since |from |by |until )?(?:the night of )?(?:{_MONTH_RE} \d{{1,2}}(?:st|nd|rd|th)?\b|\d{{1,2}}(?:st|nd|rd|th)? {_MONTH_RE}\b))(?!,? ?\d{{4}})",
+            # since March 2022 / in October 2023
+            rf"(?P<my>(?:in |since |from |by |until )?{_MONTH_RE},? \d{{4}})",
+            # in October
+            rf"(?P<m>(?:in|since|from|until|by|early|late|mid)[- ](?:{_MONTH_RE}))(?! \d)",
+            # on Sunday morning / Saturday night / early Monday / late on Thursday evening
+            rf"(?P<wd>(?:(?:early|late) (?:on )?|on |last |this |since |from |by )?{_DAY_RE}(?:'s|’s)?{_PART})",
+            # relative words
+            r"(?P<rel>overnight|last night|last evening|(?:late )?yesterday(?: morning| afternoon| evening)?|"
+            r"today|tonight|this (?:morning|afternoon|evening|week)|earlier today|on the same day|"
+            r"earlier this week|last week)",
+        ]
+    ),
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    text: str
+    start: int
+    end: int
+    date: date | None
+    precision: str | None
+
+
+def _weekday_on_or_before(anchor: date, weekday: int) -> date:
+    return anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
+
+
+def _year_for(month: int, day: int, anchor: date) -> int:
+    """The latest year in which month/day is not after the anchor."""
+    try:
+        candidate = date(anchor.year, month, day)
+    except ValueError:
+        return anchor.year
+    return anchor.year if candidate <= anchor + timedelta(days=1) else anchor.year - 1
+
+
+def resolve(m: re.Match[str], published: date | None) -> tuple[date | None, str | None]:
+    """Resolve one matched expression; ``(None, None)`` when it cannot be known."""
+    text = m.group().lower()
+    try:
+        if m.group("full"):
+            nums = re.findall(r"\d+", text)
+            day, year = int(nums[0]), int(nums[-1])
+            month = next(v for k, v in MONTHS.items() if re.search(rf"\b{k}\b", text))
+            return date(year, month, day), "day"
+        if m.group("my"):
+            year = int(re.findall(r"\d{4}", text)[0])
+            month = next(v for k, v in MONTHS.items() if re.search(rf"\b{k}\b", text))
+            return date(year, month, 1), "month"
+        if published is None:
+            return None, None
+        if m.group("md"):
+            day = int(re.findall(r"\d+", text)[0])
+            month = next(v for k, v in MONTHS.items() if re.search(rf"\b{k}\b", text))
+            return date(_year_for(month, day, published), month, day), "day"
+        if m.group("m"):
+            month = next(v for k, v in MONTHS.items() if re.search(rf"\b{k}\b", text))
+            year = published.year if month <= published.month else published.year - 1
+            return date(year, month, 1), "month"
+        if m.group("wd"):
+            weekday = next(v for k, v in WEEKDAYS.items() if k in text)
+            d = _weekday_on_or_before(published, weekday)
+            if text.startswith("last ") and d == published:
+                d -= timedelta(days=7)
+            return d, "day"
+        rel = m.group("rel").lower()
+        if rel in ("last night", "last evening") or "yesterday" in rel:
+            return published - timedelta(days=1), "day"
+        if "week" in rel:
+            return None, None
+        return published, "day"
+    except (ValueError, StopIteration):
+        return None, None
+
+
+def find_dates(sentence: str, published: date | None) -> list[DateMention]:
+    """Date expressions in a sentence, resolved against ``published``.
+
+    >>> p = date(2024, 11, 10)  # a Sunday
+    >>> [(d.text, d.date.isoformat()) for d in find_dates("Trump called Putin on Thursday, the Post said on Sunday.", p)]
+    [('on Thursday', '2024-11-07'), ('on Sunday', '2024-11-10')]
+    >>> [(d.text, str(d.date), d.precision) for d in find_dates("gains in October since March 2022, overnight", p)]
+    [('in October', '2024-10-01', 'month'), ('since March 2022', '2022-03-01', 'month'), ('overnight', '2024-11-10', 'day')]
+    >>> [(d.text, d.date) for d in find_dates("on Monday evening", None)]
+    [('on Monday evening', None)]
+    """
+    out = []
+    for m in DATE_EXPR.finditer(sentence):
+        d, precision = resolve(m, published)
+        out.append(DateMention(m.group(), m.start(), m.end(), d, precision))
+    return out

@@ -1,0 +1,515 @@
+"""From a clean body to events: triggers, participants, quantities, places, dates and quotes."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from importlib import resources
+
+from pipeline.core.events.dates import DateMention, find_dates
+from pipeline.core.events.gazetteer import gazetteer
+from pipeline.core.events.mentions import (
+    PRONOUNS,
+    ArticleContext,
+    Mention,
+    build_context,
+    find_mentions,
+)
+from pipeline.core.events.model import Entity, ExtractedEvent
+from pipeline.core.events.quantities import QuantityMention, find_quantities
+from pipeline.core.events.quotes import Quote, attribute, find_quotes, is_pronoun
+from pipeline.core.layout import paragraph_spans
+from pipeline.core.sentences import sentence_spans
+
+WEAPONS = (
+    ("drone", re.compile(r"(?i)\b(?:drones?|UAVs?|Shah[ei]ds?|kamikaze|martyr(?:s|-\d+)?)\b")),
+    ("aerial", re.compile(r"(?i)\b(?:air ?strikes?|airstrikes?|air raids?|missiles?|bombers?|warplanes?|fighter jets?|aerial)\b")),
+    ("heavy-weapons", re.compile(r"(?i)\b(?:shell(?:ing|ed|s)?|artillery|rockets?|mortars?|tanks?|howitzers?)\b")),
+    ("explosives", re.compile(r"(?i)\b(?:bombs?|IEDs?|grenades?|explosives?|blasts?|landmines?|suicide bomb\w*)\b")),
+    ("firearms", re.compile(r"(?i)\b(?:shot|shoot|shooting|gun\w*|fire(?:d)? (?:at|upon|on)|opened fire|firing|bullets?|rifles?|pistols?|encounter)\b")),
+)
+_CLAUSE_LEFT = re.compile(
+    r"(?:;|\b(?:said|says|stated|told|reported|claimed|announced|added|that|after|while|when|despite|"
+    r"before|because|whereas|but|which|who|where|although|though|as)\b|, (?:and|while|as)\b)"
+)
+_CLAUSE_RIGHT = re.compile(
+    r"(?:;|\b(?:after|before|while|when|because|despite|which|who|although|though|since|said|according to)\b|, (?:and|but|while|as|who|which)\b|, [a-z]+ing\b)"
+)
+_NEGATION = re.compile(
+    r"\b(?:not|never|no|n't|would|could|might|may|will|shall|should|must|can|cannot|to|plans? to|"
+    r"threatened to|vowed to|trying to|tried to|attempt(?:ed)? to|failed to|denied|deny|if|unless|whether)\s+(?:\w+\s+){0,1}$",
+    re.IGNORECASE,
+)
+_HYPOTHETICAL = re.compile(r"(?i)\b(?:if|unless|whether|would have|could have|might have)\b")
+_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be|got|get|gets)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_BY_AGENT = re.compile(r"^\s*(?:\w+\s+){0,6}?(?:by|with)\s", re.IGNORECASE)
+_MILITARY_HEADS = frozenset(
+    "forces troops military army ministry government navy force defence defense soldiers".split()
+)
+_GOV_POSSESSED = re.compile(
+    r"^(?:Defen[cs]e Ministry|Foreign Ministry|Ministry of \w+|military|army|Army|Air Force|air force|forces|troops|"
+    r"government|Government|navy|Navy|security service|military administration|air defen[cs]es?)$"
+)
+_NON_AGENT = frozenset(
+    "quake earthquake fire blaze storm cyclone flood floods tremor tremors lightning accident crash virus disease "
+    "heatwave landslide rain rains tsunami explosion".split()
+)
+_REPORT_VERBS = re.compile(r"^\s*(?:also |previously |earlier |later |on \w+ )?(?:said|says|claimed|reported|told|stated|announced|added)\b")
+
+
+@dataclass(frozen=True)
+class Trigger:
+    id: str
+    type: str
+    mode: str | None
+    pattern: re.Pattern[str]
+    needs: re.Pattern[str] | None
+    needs_any: re.Pattern[str] | None
+    window: int
+    blocks: re.Pattern[str] | None
+    weapon_mode: bool
+    modes: tuple[tuple[re.Pattern[str], str], ...]
+    preps: tuple[str, ...]
+    recipient: str
+    political: bool
+    reverse: bool
+    confidence: float
+
+
+@cache
+def triggers() -> tuple[Trigger, ...]:
+    """The trigger lexicon (``data/triggers.toml``)."""
+    raw = resources.files("pipeline.data").joinpath("triggers.toml").read_text(encoding="utf-8")
+    out = []
+    for t in tomllib.loads(raw)["trigger"]:
+        out.append(
+            Trigger(
+                id=t["id"],
+                type=t["type"],
+                mode=t.get("mode"),
+                pattern=re.compile(t["pattern"]),
+                needs=re.compile(t["needs"]) if t.get("needs") else None,
+                needs_any=re.compile(t["needs_any"]) if t.get("needs_any") else None,
+                window=int(t.get("window", 80)),
+                blocks=re.compile(t["blocks"]) if t.get("blocks") else None,
+                weapon_mode=bool(t.get("weapon_mode", False)),
+                modes=tuple((re.compile(p), m) for p, m in t.get("modes", [])),
+                preps=tuple(t.get("preps", [])),
+                recipient=t.get("recipient", "object"),
+                political=bool(t.get("political", False)),
+                reverse=bool(t.get("reverse", False)),
+                confidence=float(t.get("confidence", 0.7)),
+            )
+        )
+    return tuple(out)
+
+
+_POLITICAL = re.compile(
+    r"(?i)\b(?:party|parties|congress|bjp|government|opposition|minister|chief minister|leader|cm|pm|"
+    r"samajwadi|trinamool|aap|left|administration|centre|regime|spokesperson)\b"
+)
+
+
+def _weapon_mode(sentence: str) -> str | None:
+    for mode, rx in WEAPONS:
+        if rx.search(sentence):
+            return mode
+    return None
+
+
+def _participant(m: Mention) -> bool:
+    return m.kind in ("person", "country", "demonym", "capital", "org", "group", "unknown")
+
+
+def _preceded_by(sentence: str, rel_start: int, words: tuple[str, ...]) -> str | None:
+    before = sentence[:rel_start].rstrip().rsplit(" ", 1)[-1].lower() if sentence[:rel_start].strip() else ""
+    return before if before in words else None
+
+
+_LOC_PREPS = ("in", "at", "near", "from", "across", "outside", "inside", "around", "of", "over", "into", "to")
+
+
+@dataclass
+class _Sentence:
+    start: int
+    end: int
+    text: str
+    para: int
+    mentions: list[Mention]
+    dates: list[DateMention]
+    quantities: list[QuantityMention]
+
+
+def _entity_for(m: Mention, sentence: _Sentence, role: str) -> Entity:
+    """Entity for a participant; a government body owned by a country or capital acts for it."""
+    g = gazetteer()
+    idx = sentence.mentions.index(m)
+    if idx > 0:
+        prev = sentence.mentions[idx - 1]
+        gap = sentence.text[prev.end - sentence.start : m.start - sentence.start]
+        if prev.possessive and not gap.strip() and prev.country and _GOV_POSSESSED.match(m.name):
+            return Entity(f"{prev.text} {m.text}", g.country_name(prev.country) or prev.name, prev.country)
+    if m.kind == "group" and m.country and m.name.split()[-1].lower() in _MILITARY_HEADS:
+        return Entity(m.text, g.country_name(m.country) or m.name, m.country)
+    return m.entity(role)
+
+
+def _actor_candidates(s: _Sentence, lo: int, hi: int) -> list[Mention]:
+    """Participant mentions between sentence-relative ``lo`` and ``hi`` that can be subjects."""
+    out = []
+    for m in s.mentions:
+        rs, re_ = m.start - s.start, m.end - s.start
+        if rs < lo or re_ > hi or not _participant(m):
+            continue
+        if m.name.lower() in _NON_AGENT:
+            continue
+        if _preceded_by(s.text, rs, _LOC_PREPS) and m.kind in ("place", "capital", "country", "demonym", "unknown"):
+            continue
+        out.append(m)
+    return out
+
+
+def _clause_bounds(text: str, t_start: int, t_end: int) -> tuple[int, int]:
+    left = 0
+    for m in _CLAUSE_LEFT.finditer(text, 0, t_start):
+        left = m.end()
+    right = len(text)
+    m = _CLAUSE_RIGHT.search(text, t_end)
+    if m:
+        right = m.start()
+    return left, right
+
+
+def _nearest_date(s: _Sentence, pos: int, lo: int, hi: int) -> DateMention | None:
+    if not s.dates:
+        return None
+    inside = [d for d in s.dates if lo <= d.start - s.start and d.end - s.start <= hi] or s.dates
+    return min(inside, key=lambda d: abs(d.start - s.start - pos))
+
+
+def _quantity(s: _Sentence, t_start: int, t_end: int, lo: int, hi: int, passive: bool, ttype: str) -> QuantityMention | None:
+    best = None
+    for q in s.quantities:
+        qs, qe = q.start - s.start, q.end - s.start
+        if q.unit in ("USD", "EUR", "GBP", "INR", "JPY") and ttype not in ("AID", "SANCTION", "COERCE"):
+            continue
+        if t_end <= qs <= t_end + 60 and qe <= max(hi, t_end + 60):
+            if best is None or qs < best.start - s.start:
+                best = q
+        elif passive and lo <= qs and qe <= t_start and t_start - qe <= 60:
+            best = best or q
+    return best
+
+
+def _split(body: str, subheads: set[int], published: date | None, ctx: ArticleContext) -> list[_Sentence]:
+    out = []
+    for pi, (ps, pe) in enumerate(paragraph_spans(body)):
+        if pi in subheads:
+            continue
+        for ss, se in sentence_spans(body, ps, pe):
+            text = body[ss:se]
+            out.append(
+                _Sentence(ss, se, text, pi, find_mentions(text, ss, ctx), find_dates(text, published), find_quantities(text))
+            )
+    return out
+
+
+def _location(s: _Sentence, t_end: int, dateline_place: Entity | None) -> Entity | None:
+    g = gazetteer()
+    best = None
+    for m in s.mentions:
+        rs = m.start - s.start
+        if m.kind in ("place", "capital", "country", "unknown", "org") and _preceded_by(
+            s.text, rs, ("in", "at", "near", "over", "across", "outside", "inside")
+        ):
+            if m.kind in ("org", "unknown") and not re.search(r"(?i)(?:district|village|area|region|city|town|state|"
+                                                               r"station|road|temple|assembly|nagar|square)\b", m.text):
+                continue
+            cand = Entity(m.text.rstrip("'’s"), m.name, m.country or g.place_country(m.name))
+            if best is None or abs(rs - t_end) < best[0]:
+                best = (abs(rs - t_end), cand)
+    return best[1] if best else None
+
+
+_DETERMINER_BEFORE = re.compile(r"(?i)\b(?:the|a|an|his|her|their|its|these|those|such|any|no)\s+$")
+_DETERMINER_ADJ_BEFORE = re.compile(r"(?i)\b(?:the|a|an|his|her|their|its|this|these|those|such|any|no)\s+\w+\s+$")
+_NOUN_OK = frozenset({"assault-attack-noun", "assault-drones-targeting", "consult-phone", "consult-meet", "request-request-for",
+                      "accuse-investigate", "mobilize", "protest-strike", "protest-demo", "coerce-raid"})
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def _events_for_sentence(
+    s: _Sentence, published: date | None, dateline_place: Entity | None, quoted: list[tuple[int, int]]
+) -> list[ExtractedEvent]:
+    out: list[ExtractedEvent] = []
+    text = s.text
+    if _HYPOTHETICAL.search(text[:40]) and re.match(r"(?i)\s*(?:if|unless)\b", text):
+        return out
+    seen: set[tuple[str, str | None]] = set()
+    for trig in triggers():
+        if trig.blocks is not None and trig.blocks.search(text):
+            continue
+        if trig.needs_any is not None and not trig.needs_any.search(text):
+            continue
+        for m in trig.pattern.finditer(text):
+            t_start, t_end = m.span()
+            if trig.needs is not None and not trig.needs.search(text, t_end, min(len(text), t_end + trig.window)):
+                continue
+            if _NEGATION.search(text[max(0, t_start - 40) : t_start]) and trig.type not in ("THREATEN",):
+                continue
+            if _inside(quoted, s.start + t_start):
+                continue
+            if trig.id not in _NOUN_OK and (
+                _DETERMINER_BEFORE.search(text[max(0, t_start - 30) : t_start])
+                or (text.startswith(" of", t_end) and _DETERMINER_ADJ_BEFORE.search(text[max(0, t_start - 40) : t_start]))
+            ):
+                continue
+            ev = _build(s, trig, m, published, dateline_place)
+            if ev is None:
+                continue
+            key = (ev.type, ev.mode)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(ev)
+    return out
+
+
+def _build(
+    s: _Sentence, trig: Trigger, m: re.Match[str], published: date | None, dateline_place: Entity | None
+) -> ExtractedEvent | None:
+    text = s.text
+    t_start, t_end = m.span()
+    lo, hi = _clause_bounds(text, t_start, t_end)
+    passive = bool(_PASSIVE.search(text[max(0, t_start - 30) : t_start]))
+    etype, mode = trig.type, trig.mode
+    after = text[t_end : min(len(text), t_end + 120)]
+    for rx, md in trig.modes:
+        if rx.search(after) or rx.search(m.group()):
+            mode = md
+            break
+    if trig.weapon_mode and mode is None:
+        mode = _weapon_mode(text)
+    left = _actor_candidates(s, lo, t_start)
+    right = _actor_candidates(s, t_end, hi)
+    if trig.preps:
+        prepped = [
+            r for r in right if _preceded_by(text, r.start - s.start, trig.preps) or r.kind == "demonym"
+        ]
+        right = prepped or [r for r in right if r.kind in ("person", "country", "capital", "org", "group")]
+    actor_m: Mention | None = None
+    recip_m: Mention | None = None
+    if passive:
+        recip_m = left[-1] if left else None
+        agent = [r for r in right if _BY_AGENT.match(text[t_end : r.start - s.start] + " ")]
+        actor_m = agent[0] if agent else None
+    else:
+        actor_m = left[-1] if left else None
+        recip_m = right[0] if right else None
+    if trig.reverse:
+        # "Russia shot down 34 Ukrainian drones": the drones' owner attacked the shooter
+        owner = next((r for r in s.mentions if r.kind in ("demonym", "country") and t_end <= r.start - s.start <= t_end + 60), None)
+        actor_m, recip_m = owner, actor_m
+        if actor_m is None:
+            return None
+    if actor_m is None and not passive and lo > 0:
+        # reported speech: "Zelensky said Russia fired…" (subject after the speech verb) handled by lo;
+        # a relative clause ("Manoj, who was arrested by…") has its subject before the boundary
+        pass
+    if actor_m is not None and actor_m is recip_m:
+        recip_m = None
+    if etype == "ASSAULT" and trig.political and not _weapon_mode(text):
+        target = recip_m.text if recip_m else after[:60]
+        if _POLITICAL.search(target):
+            etype, mode = "ACCUSE", "disapprove"
+        elif trig.id == "assault-attack-verb":
+            # "attacked" without weapons or a political target: keep only when the target is concrete
+            if recip_m is None:
+                return None
+    if etype == "ASSAULT" and actor_m is None and (recip_m is None or recip_m.kind != "person"):
+        return None
+    if actor_m is None and recip_m is None and etype not in ("ACCUSE", "MOBILIZE", "PROTEST", "COERCE"):
+        return None
+    actor = _entity_for(actor_m, s, "actor") if actor_m else None
+    recipient = _entity_for(recip_m, s, "recipient") if recip_m else None
+    location = None
+    g = gazetteer()
+    if recip_m is not None and recip_m.kind in ("place", "capital") and etype == "ASSAULT":
+        # a city attacked: the recipient is its country, the city the location
+        location = Entity(recip_m.text.rstrip("'’s"), recip_m.name, recip_m.country)
+        if recip_m.country:
+            recipient = Entity(recip_m.text, g.country_name(recip_m.country) or recip_m.name, recip_m.country)
+    if location is None:
+        location = _location(s, t_end, dateline_place) or dateline_place
+    d = _nearest_date(s, t_start, lo, hi)
+    if d is not None and published is not None and d.date is not None and (published - d.date).days > 60:
+        return None  # background history, not an event of the reported period
+    q = _quantity(s, t_start, t_end, lo, hi, passive, etype)
+    conf = trig.confidence
+    if actor is None:
+        conf -= 0.15
+    if recipient is None:
+        conf -= 0.05
+    casualties = {}
+    for cq in s.quantities:
+        near = text[cq.end - s.start : cq.end - s.start + 30].lower()
+        before = text[max(0, cq.start - s.start - 25) : cq.start - s.start].lower()
+        if cq.unit != "people":
+            continue
+        for word, key in (("kill", "killed"), ("injur", "injured"), ("wound", "injured"), ("arrest", "arrested"), ("dead", "killed")):
+            if word in near or word in before:
+                casualties.setdefault(key, int(cq.value))
+                break
+    return ExtractedEvent(
+        type=etype,
+        mode=mode,
+        sentence=text,
+        start=s.start,
+        end=s.end,
+        trigger=m.group(),
+        confidence=round(max(0.05, min(conf, 0.99)), 2),
+        actor=actor,
+        recipient=recipient,
+        location=location,
+        date=d.date if d else None,
+        date_text=d.text if d else None,
+        date_precision=d.precision if d and d.date else None,
+        quantity=(q.value, q.unit) if q else None,
+        casualties=casualties,
+    )
+
+
+_DEFINITE = re.compile(r"(?i)^the (?P<noun>officer|official|spokesman|spokesperson|spokeswoman|minister|governor|"
+                       r"leader|president|chief|statement|police|commissioner|superintendent|prosecutor|source)$")
+
+
+def _speaker_entity(
+    q: Quote, np: str | None, s: _Sentence | None, ctx: ArticleContext, persons_before: list[tuple[int, Entity]],
+    last_speaker: tuple[int, Entity] | None, nps_before: list[tuple[int, str, Entity]],
+) -> Entity | None:
+    if np is None:
+        return None
+    if is_pronoun(np):
+        low = np.strip().lower()
+        if low in ("he", "she"):
+            cands = [e for pos, e in persons_before if pos < q.open_at]
+            if last_speaker and last_speaker[0] < q.open_at:
+                return last_speaker[1]
+            return cands[-1] if cands else None
+        if last_speaker:
+            return last_speaker[1]
+        return None
+    dm = _DEFINITE.match(np.strip())
+    if dm:
+        noun = dm.group("noun").lower()
+        syn = {"officer": ("officer", "official"), "official": ("official", "officer")}.get(noun, (noun,))
+        for _pos, text, ent in reversed(nps_before):
+            if any(w in text.lower() for w in syn):
+                return ent
+    # a named mention inside the noun phrase
+    if s is not None:
+        np_start = s.text.find(np)
+        cands = []
+        for m in s.mentions:
+            rs = m.start - s.start
+            if np_start >= 0 and np_start <= rs < np_start + len(np) and _participant(m):
+                cands.append(m)
+        if cands:
+            people = [c for c in cands if c.kind == "person"]
+            pick = people[-1] if people else cands[-1]
+            if pick.kind == "unknown" and len(pick.name.split()) == 1:
+                full = ctx.fullest(pick.name)
+                return Entity(pick.text, full, ctx.person_country.get(full))
+            if pick.kind in ("org", "group") and len(np.split()) > len(pick.text.split()):
+                name = re.sub(r"(?i)^(?:a|an|the)\s+", "", np)
+                return Entity(np, name, pick.country)
+            return pick.entity("actor")
+    name = re.sub(r"(?i)^(?:a|an|the)\s+", "", np).strip()
+    if not name or len(name.split()) > 8 or name.lower() in PRONOUNS:
+        return None
+    return Entity(np, ctx.fullest(name), None)
+
+
+def extract_events(
+    body: str,
+    published: datetime | date | None = None,
+    headline: str | None = None,
+    subheads: list[tuple[int, int]] | None = None,
+    dateline: str | None = None,
+) -> list[ExtractedEvent]:
+    """Events and quotes of a clean body, in body order.
+
+    >>> evs = extract_events("Ukrainian President Volodymyr Zelensky said Russia fired 145 drones at Ukraine overnight.",
+    ...                      date(2024, 11, 10))
+    >>> [(e.type, e.mode, e.actor_name, e.recipient_name, e.quantity, str(e.date)) for e in evs]
+    [('ASSAULT', 'drone', 'Russia', 'Ukraine', (145, 'drones'), '2024-11-10')]
+    """
+    pub = published.date() if isinstance(published, datetime) else published
+    ctx = build_context(body)
+    paras = paragraph_spans(body)
+    sub_idx = {i for i, (ps, pe) in enumerate(paras) if subheads and any(ps <= a < pe for a, _ in subheads)}
+    sentences = _split(body, sub_idx, pub, ctx)
+    g = gazetteer()
+    dateline_place = None
+    if dateline:
+        place = re.split(r"[,(\[:|—–-]", dateline)[0].strip()
+        if place:
+            code = g.place_country(place.title()) or g.place_country(place) or g.country_code(place.title())
+            dateline_place = Entity(place, place.title() if place.isupper() else place, code)
+    events: list[ExtractedEvent] = []
+    quotes = find_quotes(body, paras, sub_idx)
+    quoted = [(q.open_at, q.close_at + 1) for q in quotes]
+    for s in sentences:
+        events.extend(_events_for_sentence(s, pub, dateline_place, quoted))
+    persons_before: list[tuple[int, Entity]] = []
+    nps_before: list[tuple[int, str, Entity]] = []
+    for s in sentences:
+        for m in s.mentions:
+            if m.kind == "person" or (m.kind == "unknown" and m.name in ctx.full_names):
+                persons_before.append((m.start, m.entity("actor")))
+    last_speaker: tuple[int, Entity] | None = None
+    last_para = -1
+    for q in quotes:
+        s = next((x for x in sentences if x.start <= q.open_at < x.end + 1), None)
+        sent_start = s.start if s else paras[q.para][0]
+        attribute(body, q, paras[q.para][1], sent_start)
+        ent = _speaker_entity(q, q.speaker_np, s, ctx, persons_before, last_speaker, nps_before)
+        if ent is None and last_speaker is not None and q.para - last_para <= 1:
+            # a continuation paragraph of the previous speaker's quote
+            starts_para = q.open_at == paras[q.para][0]
+            if starts_para or q.speaker_how in (None, "subject"):
+                ent = last_speaker[1]
+        if ent is None:
+            continue
+        last_speaker, last_para = (q.open_at, ent), q.para
+        if q.speaker_np:
+            nps_before.append((q.open_at, q.speaker_np, ent))
+        sent = s or _Sentence(paras[q.para][0], paras[q.para][1], body[paras[q.para][0] : paras[q.para][1]],
+                              q.para, [], [], [])
+        carrier = next(
+            (e for e in events if e.start == sent.start and e.quote is None and e.actor_name == ent.name), None
+        )
+        if carrier is not None:
+            carrier.quote = q.text
+            continue
+        events.append(
+            ExtractedEvent(
+                type="STATEMENT",
+                mode=None,
+                sentence=sent.text,
+                start=sent.start,
+                end=sent.end,
+                trigger=q.speaker_how or "quote",
+                confidence=0.85 if q.speaker_how in ("after", "before") else 0.6,
+                actor=ent,
+                quote=q.text,
+            )
+        )
+    events.sort(key=lambda e: (e.start, 0 if e.type != "STATEMENT" else 1))
+    return events

@@ -1,0 +1,365 @@
+"""Who and where: named mentions (people, countries, organisations, places) and group nouns.
+
+Names are normalised to the fullest form the article gives ("Putin" -> "Vladimir Putin"),
+countries resolved from names, demonyms, seats of government and offices
+("Russian President", "the Kremlin", "US national security adviser").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.core.events.gazetteer import Gazetteer, gazetteer
+from pipeline.core.events.model import Entity
+
+TOKEN = re.compile(
+    r"(?:[A-Z]\.){2,}|[A-Z]\.(?=\s?[A-Z])|[^\W\d_][\w'’-]*(?:\.(?=[A-Z]))?|\d[\d,.:]*\d|\d|[^\w\s]",
+    re.UNICODE,
+)
+CONNECTORS = frozenset("of for the and de del al bin von van der la du le".split())
+SENTENCE_STARTERS = frozenset(
+    """The A An In On At After Before When While But And However Meanwhile Earlier Also This That These Those It
+    He She They We I His Her Their Its Our My According Despite Although Though Since As For With From By To Of Last
+    Next Today Yesterday Tonight Then Thus So Yet Now Later Even Still Both Some Many Several Most Such If Once
+    Upon Following Amid During Under Over Elsewhere Speaking Providing Regarding Listening Thanking Irked Enraged
+    Waving Moreover Furthermore Besides Instead Indeed Only Just Here There What Who Why How Where Further No All
+    Another Other Each Every Whatever Whenever Two Three Four Five Six Seven Eight Nine Ten Hence Therefore
+    Citing Addressing Asked Responding Reacting""".split()
+)
+DAYS_MONTHS = frozenset(
+    """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
+    August September October November December Jan Feb Mar Apr Jun Jul Aug Sept Sep Oct Nov Dec""".split()
+)
+ORG_HEADS = frozenset(
+    """Party Ministry Court Police Department Army Force Forces Council Commission Committee Club Institute
+    University Bank Agency Squad Service Services Office Assembly House Government Administration Corporation
+    Company Group Front Union Association Federation League Board Authority Bureau Directorate Secretariat
+    Parliament Senate Congress Cabinet Guard Guards Brigade Corps Network TV News Post Times Channel Media
+    Organisation Organization Foundation Trust Centre Center Fund Alliance Coalition Movement Ministry's
+    Station Hospital School College Registry Bench Tribunal Navy Airlines Railways Department's""".split()
+)
+PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
+_POSSESSIVE = re.compile(r"['’]s?$")
+_GROUP_RE = None  # built lazily from the gazetteer
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A participant or place mention (offsets absolute in the clean body)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # person | country | demonym | capital | place | org | group | unknown
+    name: str
+    country: str | None = None
+    possessive: bool = False
+
+    def entity(self, role: str = "actor") -> Entity:
+        """As a participant: seats of government and places stand for their country when acting."""
+        g = gazetteer()
+        if role in ("actor", "recipient") and self.kind in ("capital", "demonym") and self.country:
+            return Entity(self.text, g.country_name(self.country) or self.name, self.country)
+        return Entity(self.text, self.name, self.country)
+
+
+def _is_cap(tok: str) -> bool:
+    return tok[:1].isupper()
+
+
+def _strip_poss(tok: str) -> tuple[str, bool]:
+    if tok.endswith(("'s", "’s")):
+        return tok[:-2], True
+    if tok.endswith(("s'", "s’")) and len(tok) > 2:
+        return tok[:-1], True
+    return tok, False
+
+
+@dataclass
+class ArticleContext:
+    """What the whole article says about its people and organisations."""
+
+    persons: dict[str, str] = field(default_factory=dict)  # token -> fullest name
+    person_country: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)  # BJP -> Bharatiya Janata Party
+    full_names: set[str] = field(default_factory=set)
+    titles: dict[str, str] = field(default_factory=dict)  # "Chief Minister" -> "Yogi Adityanath"
+
+    def title_holder(self, title: str) -> str | None:
+        title = title.strip()
+        if title in self.titles:
+            return self.titles[title]
+        for t, name in self.titles.items():
+            if t.endswith(title) or title.endswith(t):
+                return name
+        return None
+
+    def fullest(self, name: str) -> str:
+        if name in self.aliases:
+            return self.aliases[name]
+        toks = name.split()
+        if len(toks) == 1 and toks[0] in self.persons:
+            return self.persons[toks[0]]
+        if len(toks) >= 2:
+            key = toks[-1]
+            best = self.persons.get(key)
+            if best and len(best) > len(name) and best.endswith(name):
+                return best
+        return name
+
+
+_ALIAS = re.compile(r"(?P<full>(?:[A-Z][\w'’-]+ ){1,6}?(?:[A-Z][\w'’-]+))\s?\((?P<abbr>[A-Z][A-Za-z&.-]{1,9})\)")
+_TITLED = re.compile(
+    r"(?P<pre>(?:(?:[A-Z][\w-]+|US|UK|EU|UN)\s){0,2})(?P<title>(?:[A-Z][a-z]+[- ])?(?:President(?:-elect)?|Prime Minister|"
+    r"Chief Minister|Minister|Governor|governor|spokesman|spokeswoman|spokesperson|Speaker|Justice|judge|Mayor|mayor|"
+    r"Secretary|Ambassador|General|Chancellor|leader|adviser|Adviser|chief|Chief|Officer|officer|official|Senator|"
+    r"Commissioner|Superintendent|Inspector|prosecutor|commander|Commander|counsel|advocate|Attorney General|MP|MLA)"
+    r"(?: [a-z]+){0,3}) (?P<name>(?:[A-Z][\w'’.-]+ ){0,3}[A-Z][\w'’-]+)"
+)
+
+
+def build_context(text: str) -> ArticleContext:
+    """Scan the whole article for people's full names, their countries and abbreviations.
+
+    >>> ctx = build_context("Russian President Vladimir Putin spoke. Putin said. The Bharatiya Janata Party (BJP) left.")
+    >>> ctx.fullest("Putin"), ctx.person_country["Vladimir Putin"], ctx.fullest("BJP")
+    ('Vladimir Putin', 'RUS', 'Bharatiya Janata Party')
+    """
+    g = gazetteer()
+    ctx = ArticleContext()
+    for m in _ALIAS.finditer(text):
+        ctx.aliases[m.group("abbr")] = m.group("full").removeprefix("The ").strip()
+    for m in _TITLED.finditer(text):
+        name = m.group("name").strip()
+        name, _ = _strip_poss(name)
+        parts = name.split()
+        if any(p in DAYS_MONTHS or p in ORG_HEADS for p in parts) or not parts:
+            continue
+        if g.country_code(name) or name in g.places or name in g.metonyms:
+            continue
+        pre = (m.group("pre") or "").split()
+        country = None
+        for w in pre + m.group("title").split():
+            w, _ = _strip_poss(w)
+            code = g.country_code(w) or g.metonyms.get(w) or g.metonyms.get(f"the {w}")
+            if code:
+                country = code
+        if len(parts) >= 2:
+            _register(ctx, name, country)
+            title = " ".join(w for w in m.group("title").split() if w[:1].isupper())
+            if title:
+                ctx.titles.setdefault(title, name)
+    # untitled two/three-word capitalised names that are not places or organisations
+    for m in re.finditer(r"(?<![\w.])(?:[A-Z][a-z]+|[A-Z]\.(?: ?[A-Z]\.)?) (?:[A-Z][a-z]+ )?[A-Z][a-z]{2,}(?:['’]s)?\b", text):
+        name, _ = _strip_poss(m.group())
+        parts = name.split()
+        if parts[0] in SENTENCE_STARTERS or any(p in DAYS_MONTHS or p in ORG_HEADS for p in parts):
+            continue
+        if any(g.country_code(p) or p in g.places or p in g.metonyms or p in g.demonyms for p in parts):
+            continue
+        if g.country_code(name) or name in g.places or name in g.orgs:
+            continue
+        if name not in ctx.full_names and any(name in f for f in ctx.full_names):
+            continue
+        _register(ctx, name, None)
+    return ctx
+
+
+def _register(ctx: ArticleContext, name: str, country: str | None) -> None:
+    ctx.full_names.add(name)
+    for tok in name.split():
+        if len(tok) < 3 or tok.endswith("."):
+            continue
+        current = ctx.persons.get(tok)
+        if current is None or len(name) > len(current):
+            ctx.persons[tok] = name
+    if country:
+        ctx.person_country[name] = country
+
+
+def _group_regex(g: Gazetteer) -> re.Pattern[str]:
+    global _GROUP_RE
+    if _GROUP_RE is None:
+        heads = sorted((a for a in g.common_actors), key=len, reverse=True)
+        alt = "|".join(re.escape(h) for h in heads)
+        _GROUP_RE = re.compile(
+            r"(?P<mods>(?:(?:[A-Z][\w-]+(?:['’]s)?|unidentified|unknown|armed|suspected|local|senior|"
+            r"anti-terrorist|anti-terror|special|state|central|district|city|federal|national|military|Ukrainian|"
+            r"Russian|Israeli|Palestinian|Pakistani|Indian|Chinese|American|masked|angry|irate|several|"
+            r"[a-z]+-[a-z]+) ){0,3})"
+            rf"(?P<head>{alt})\b(?P<of> of (?:[A-Z][\w-]+ ?){{1,3}})?"
+        )
+    return _GROUP_RE
+
+
+def find_mentions(sentence: str, offset: int, ctx: ArticleContext) -> list[Mention]:
+    """Mentions in one sentence (``offset``: where the sentence starts in the body).
+
+    >>> ctx = build_context("Russian President Vladimir Putin met US President-elect Donald Trump.")
+    >>> s = "Zelensky said Russia fired 145 drones at Ukraine, and Putin warned the Pelhar police."
+    >>> [(m.text, m.kind, m.name) for m in find_mentions(s, 0, ctx)]
+    [('Zelensky', 'unknown', 'Zelensky'), ('Russia', 'country', 'Russia'), ('Ukraine', 'country', 'Ukraine'), ('Putin', 'person', 'Vladimir Putin'), ('Pelhar police', 'group', 'Pelhar police')]
+    """
+    g = gazetteer()
+    toks = [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(sentence)]
+    out: list[Mention] = []
+    i = 0
+    n = len(toks)
+    while i < n:
+        tok, s, e = toks[i]
+        if not _is_cap(tok) or tok in DAYS_MONTHS:
+            i += 1
+            continue
+        j = i
+        end = e
+        poss = False
+        while j < n:
+            t, _, te = toks[j]
+            base, is_poss = _strip_poss(t)
+            if _is_cap(t) and t not in DAYS_MONTHS:
+                end = te
+                if is_poss:
+                    poss = True
+                    j += 1
+                    break
+                j += 1
+                continue
+            if t in CONNECTORS and j + 1 < n and _is_cap(toks[j + 1][0]) and j > i:
+                if t == "and":
+                    joined = sentence[toks[i][1] : toks[j + 1][2]]
+                    if joined not in g.places and joined not in g.orgs and not joined.endswith(("Kashmir", "Tobago")):
+                        break
+                j += 1
+                continue
+            if t == "-" and j + 1 < n and _is_cap(toks[j + 1][0]) and j > i:
+                j += 1
+                continue
+            break
+        chunk_toks = [t for t, _, _ in toks[i:j]]
+        start = s
+        # drop sentence-initial function words ("The", "After") and leading connectors
+        while chunk_toks and (chunk_toks[0] in SENTENCE_STARTERS or chunk_toks[0] in CONNECTORS):
+            k = len(toks[i:j]) - len(chunk_toks)
+            chunk_toks = chunk_toks[1:]
+            start = toks[i + k + 1][1] if i + k + 1 < j else end
+        while chunk_toks and chunk_toks[-1] in CONNECTORS:
+            chunk_toks = chunk_toks[:-1]
+        if chunk_toks and start == 0 and len(chunk_toks) == 1 and _sentence_initial_common(chunk_toks[0], ctx, g):
+            chunk_toks = []
+        if chunk_toks:
+            out.extend(_classify(sentence, start, end, poss, offset, ctx, g))
+        i = max(j, i + 1)
+    # group nouns ("security forces", "Pelhar police", "unidentified assailants")
+    for m in _group_regex(g).finditer(sentence):
+        s, e = m.span()
+        head_s = m.start("head")
+        if any(o.start - offset <= head_s < o.end - offset for o in out):
+            # the head is inside a named mention already ("Kerala Police"): keep the named one
+            continue
+        text = m.group().strip()
+        mods = m.group("mods")
+        if mods and mods.split()[0] in SENTENCE_STARTERS:
+            s = s + len(mods.split()[0]) + 1
+            text = sentence[s:e]
+        name = re.sub(r"^(?:the|a|an) ", "", text, flags=re.IGNORECASE)
+        country = None
+        for w in (mods or "").split():
+            w, _ = _strip_poss(w)
+            country = country or g.country_code(w) or g.place_country(w)
+        out.append(Mention(offset + s, offset + e, text, "group", name, country))
+    out.sort(key=lambda m: m.start)
+    # drop named mentions swallowed by a group mention starting earlier ("Kerala Police's anti-terrorist squad")
+    final: list[Mention] = []
+    for m in out:
+        if final and m.start < final[-1].end:
+            if (m.end - m.start) > (final[-1].end - final[-1].start):
+                final[-1] = m
+            continue
+        final.append(m)
+    return final
+
+
+def _sentence_initial_common(tok: str, ctx: ArticleContext, g: Gazetteer) -> bool:
+    """A capitalised first word that is just an ordinary word ("Dock workers", "Officials said")."""
+    base, _ = _strip_poss(tok)
+    if base in g.orgs or base in g.metonyms or base in g.places or base in g.demonyms or g.country_code(base):
+        return False
+    if base in ctx.persons or base in ctx.aliases or base.isupper():
+        return False
+    return base.lower() in _COMMON_WORDS or base.lower().endswith(("s", "ing", "ed", "ly"))
+
+
+_COMMON_WORDS = frozenset(
+    """dock port police officials authorities residents villagers protesters workers farmers students
+    doctors teachers troops soldiers security local state city district national federal several some many
+    most two three four five six seven eight nine ten unidentified armed masked""".split()
+)
+
+
+def _classify(
+    sentence: str, s: int, e: int, poss: bool, offset: int, ctx: ArticleContext, g: Gazetteer
+) -> list[Mention]:
+    text = sentence[s:e]
+    base, _ = _strip_poss(text)
+    base = base.strip()
+    lead = base.split(" ")[0] if base else ""
+    abs_s, abs_e = offset + s, offset + e
+    if not base:
+        return []
+    if base in g.orgs or base in ctx.aliases:
+        full = ctx.aliases.get(base) or g.orgs[base][0]
+        country = g.orgs[base][1] if base in g.orgs else None
+        return [Mention(abs_s, abs_e, text, "org", full, country, poss)]
+    if base in g.metonyms or f"the {base}" in g.metonyms:
+        code = g.metonyms.get(base) or g.metonyms.get(f"the {base}")
+        return [Mention(abs_s, abs_e, text, "capital", base, code, poss)]
+    code = g.country_code(base)
+    if code and base not in g.demonyms:
+        return [Mention(abs_s, abs_e, text, "country", g.country_name(code) or base, code, poss)]
+    if base in g.demonyms:
+        return [Mention(abs_s, abs_e, text, "demonym", base, g.demonyms[base], poss)]
+    if base in g.places:
+        return [Mention(abs_s, abs_e, text, "place", base, g.places[base], poss)]
+    words = base.split()
+    # "Russian President Vladimir Putin", "US President-elect Donald Trump": title + person
+    country = None
+    k = 0
+    while k < len(words) and (
+        g.country_code(words[k])
+        or words[k] in g.demonyms
+        or words[k] in g.metonyms
+        or words[k] in g.titles
+        or words[k].rstrip("-") in ("President-elect", "Vice", "Deputy", "Chief", "Prime", "Foreign", "Defence", "Defense")
+    ):
+        country = country or g.country_code(words[k]) or g.metonyms.get(words[k])
+        k += 1
+    if 0 < k < len(words):
+        # the name is the run of words after the last title or organisation word
+        tail: list[str] = []
+        for w in reversed(words[k:]):
+            if w in g.titles or w in ORG_HEADS or w in CONNECTORS:
+                break
+            tail.insert(0, w)
+        if tail and words[-1] not in ORG_HEADS:
+            name = ctx.fullest(" ".join(tail))
+            return [Mention(abs_s, abs_e, text, "person", name, country or ctx.person_country.get(name), poss)]
+    if k == len(words) and any(w in g.titles for w in words):
+        title = " ".join(w for w in words if w in g.titles or w in ("Chief", "Prime", "Deputy", "Vice"))
+        holder = ctx.title_holder(title)
+        if holder:
+            return [Mention(abs_s, abs_e, text, "person", holder, ctx.person_country.get(holder), poss)]
+        return [Mention(abs_s, abs_e, text, "group", base, country, poss)]
+    if words[-1] in ORG_HEADS or words[0] in ORG_HEADS:
+        for w in words:
+            country = country or g.country_code(w) or g.place_country(w)
+        return [Mention(abs_s, abs_e, text, "org", base, country, poss)]
+    if base.isupper() and len(base) <= 6:
+        return [Mention(abs_s, abs_e, text, "org", base, None, poss)]
+    full = ctx.fullest(base)
+    if full in ctx.full_names or base in ctx.full_names:
+        return [Mention(abs_s, abs_e, text, "person", full, ctx.person_country.get(full), poss)]
+    if lead in g.titles and len(words) > 1:
+        name = ctx.fullest(" ".join(words[1:]))
+        return [Mention(abs_s, abs_e, text, "person", name, ctx.person_country.get(name), poss)]
+    return [Mention(abs_s, abs_e, text, "unknown", full, None, poss)]

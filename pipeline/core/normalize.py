@@ -1,0 +1,214 @@
+"""Normalisation rules: make the text well-formed Unicode without restyling it.
+
+Each rule is a function ``text -> list[Edit]`` so that the cleaner can record what it
+changed and map every later finding back to the received body. The source's own
+typography (curly quotes, dashes, ellipses) is left alone: no rule here "uncurls" or
+restyles anything.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html as _html
+from html.entities import html5
+import re
+import unicodedata
+
+import ftfy
+
+from pipeline.core.rules import rule
+from pipeline.core.textmap import Edit
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """Apply edits to a string (helper for doctests and tests).
+
+    >>> apply_edits("abcdef", [Edit(1, 3, "X"), Edit(4, 5, "")])
+    'aXdf'
+    """
+    out, pos = [], 0
+    for e in sorted(edits, key=lambda e: e.start):
+        out.append(text[pos : e.start])
+        out.append(e.repl)
+        pos = e.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+_LINE_END = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+
+
+@rule("N000-line-endings", "layout", "whitespace", example="a\r\nb")
+def normalise_line_endings(text: str) -> list[Edit]:
+    """Turn CR LF, CR, form feeds and Unicode line/paragraph separators into LF.
+
+    >>> apply_edits("a\\r\\nb\\rc", normalise_line_endings("a\\r\\nb\\rc"))
+    'a\\nb\\nc'
+    """
+    if "\r" not in text and not _LINE_END.search(text):
+        return []
+    return [Edit(m.start(), m.end(), "\n", "N000-line-endings") for m in _LINE_END.finditer(text)]
+
+
+# C0 controls except TAB and LF, DEL, C1 controls, noncharacters, lone surrogates.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]+")
+
+
+@rule("N003-control-chars", "normalise", "encoding", example="wire\x00copy")
+def remove_control_chars(text: str) -> list[Edit]:
+    """Remove control characters, noncharacters and lone surrogates (NUL, ESC, C1...).
+
+    >>> apply_edits("wire\\x00 copy\\x1b", remove_control_chars("wire\\x00 copy\\x1b"))
+    'wire copy'
+    """
+    return [Edit(m.start(), m.end(), "", "N003-control-chars") for m in _CONTROL.finditer(text)]
+
+
+# Always invisible formatting: zero-width space, word joiner, BOM, soft hyphen, bidi
+# embeddings/overrides/isolates and marks. ZWJ/ZWNJ are handled separately (they are
+# meaningful inside Indic, Persian and emoji sequences).
+_INVISIBLE = re.compile(r"[\u200b\u2060-\u2064\ufeff\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]+")
+_JOINERS = re.compile(r"[\u200c\u200d]+")
+
+
+def _is_plain(ch: str) -> bool:
+    return ch == "" or ch.isspace() or ch.isascii()
+
+
+@rule("N004-invisible-chars", "normalise", "encoding", example="Kyiv\u200b said")
+def remove_invisible_chars(text: str) -> list[Edit]:
+    """Remove zero-width, soft-hyphen and bidi control characters (joiners only beside Latin text).
+
+    >>> apply_edits("Ky\\u200biv\\u202e said", remove_invisible_chars("Ky\\u200biv\\u202e said"))
+    'Kyiv said'
+    >>> apply_edits("\\u0915\\u094d\\u200d\\u0937", remove_invisible_chars("\\u0915\\u094d\\u200d\\u0937"))
+    '\\u0915\\u094d\\u200d\\u0937'
+    """
+    edits = [Edit(m.start(), m.end(), "", "N004-invisible-chars") for m in _INVISIBLE.finditer(text)]
+    for m in _JOINERS.finditer(text):
+        before = text[m.start() - 1] if m.start() else ""
+        after = text[m.end()] if m.end() < len(text) else ""
+        if _is_plain(before) and _is_plain(after):
+            edits.append(Edit(m.start(), m.end(), "", "N004-invisible-chars"))
+    return sorted(edits, key=lambda e: e.start)
+
+
+# Characters that start most mojibake sequences (UTF-8 read as cp1252/latin-1) plus U+FFFD.
+_MOJIBAKE_HINT = re.compile(r"[\u00c2\u00c3\u00c5\u00ce\u00cf\u00d0\u00d1\u00d8\u00d9\u00e0\u00e2\u00ef\u0080-\u009f\ufffd]")
+_FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html=False,
+    remove_terminal_escapes=False,
+    fix_encoding=True,
+    restore_byte_a0=True,
+    replace_lossy_sequences=True,
+    decode_inconsistent_utf8=True,
+    fix_c1_controls=True,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=False,
+    remove_control_chars=False,
+    normalization=None,
+    explain=False,
+)
+
+
+def _diff_edits(text: str, offset: int, before: str, after: str, rule_id: str) -> list[Edit]:
+    """Minimal edits turning ``before`` (at ``offset`` in ``text``) into ``after``."""
+    sm = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    edits = []
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag != "equal":
+            edits.append(Edit(offset + i1, offset + i2, after[j1:j2], rule_id))
+    return edits
+
+
+def _per_line(text: str, fix: object, rule_id: str, hint: re.Pattern[str] | None) -> list[Edit]:
+    edits: list[Edit] = []
+    pos = 0
+    for line in text.split("\n"):
+        if line and (hint is None or hint.search(line)):
+            fixed = fix(line)  # type: ignore[operator]
+            if fixed != line:
+                if len(line) > 2000:
+                    edits.append(Edit(pos, pos + len(line), fixed, rule_id))
+                else:
+                    edits.extend(_diff_edits(text, pos, line, fixed, rule_id))
+        pos += len(line) + 1
+    return edits
+
+
+@rule("N002-mojibake", "normalise", "encoding", example="Trumpâ€™s election")
+def repair_mojibake(text: str) -> list[Edit]:
+    """Repair mojibake (UTF-8 decoded as Windows-1252 or Latin-1) with ftfy.
+
+    >>> apply_edits("Trumpâ€™s win", repair_mojibake("Trumpâ€™s win"))
+    'Trump’s win'
+    >>> repair_mojibake("Café crème à la carte")
+    []
+    """
+    if not _MOJIBAKE_HINT.search(text):
+        return []
+    return _per_line(text, lambda s: ftfy.fix_text(s, _FTFY_CONFIG), "N002-mojibake", _MOJIBAKE_HINT)
+
+
+@rule("N001-nfc", "normalise", "encoding", example="Zelens\u030cky")
+def compose_nfc(text: str) -> list[Edit]:
+    """Compose characters to Unicode NFC (e + combining acute becomes é).
+
+    >>> apply_edits("Caf" + "e\\u0301", compose_nfc("Caf" + "e\\u0301")) == "Caf\\u00e9"
+    True
+    """
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return []
+    return _per_line(text, lambda s: unicodedata.normalize("NFC", s), "N001-nfc", None)
+
+
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+@rule("N006-stray-entities", "normalise", "encoding", example="Tom &amp; Jerry")
+def decode_stray_entities(text: str) -> list[Edit]:
+    """Decode HTML entities left in plain-text feed copy (&amp;, &#8217;, &rsquo;).
+
+    >>> apply_edits("AT&amp;T&#8217;s", decode_stray_entities("AT&amp;T&#8217;s"))
+    'AT&T’s'
+    >>> decode_stray_entities("R&D; &notanentity;")
+    []
+    """
+    if "&" not in text:
+        return []
+    edits = []
+    for m in _ENTITY.finditer(text):
+        token = m.group()
+        if token[1] != "#" and token[1:] not in html5:
+            continue
+        decoded = _html.unescape(token)
+        if decoded != token and decoded.isprintable():
+            edits.append(Edit(m.start(), m.end(), decoded, "N006-stray-entities"))
+    return edits
+
+
+_SPACE_RUN = re.compile(r"[^\S\n]+")
+_NON_SPACE_WS = re.compile(r"[^\S\n ]")
+
+
+@rule("N005-whitespace", "layout", "whitespace", example="two  spaces\t here")
+def collapse_whitespace(text: str) -> list[Edit]:
+    """Collapse runs of spaces, tabs and no-break spaces to one space; trim line ends.
+
+    >>> apply_edits("  a \\u00a0 b\\t\\n c  ", collapse_whitespace("  a \\u00a0 b\\t\\n c  "))
+    'a b\\nc'
+    """
+    edits = []
+    n = len(text)
+    for m in _SPACE_RUN.finditer(text):
+        s, e = m.start(), m.end()
+        at_line_start = s == 0 or text[s - 1] == "\n"
+        at_line_end = e == n or text[e] == "\n"
+        if at_line_start or at_line_end:
+            edits.append(Edit(s, e, "", "N005-whitespace"))
+        elif e - s > 1 or text[s] != " ":
+            edits.append(Edit(s, e, " ", "N005-whitespace"))
+    return edits

@@ -1,0 +1,100 @@
+"""A fast, abbreviation-aware sentence splitter for news English.
+
+Returns spans, never copies, so callers keep exact offsets. Tuned for wire copy:
+honorifics and titles (Mr., Gen., Lt.), initials (R. K. Dutta), months (Sept. 10),
+units (a.m., p.m.), "U.S." and closing quotes after the full stop.
+"""
+
+from __future__ import annotations
+
+import re
+
+ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof st gen lt col sgt maj capt cmdr adm brig gov sen rep rev hon jr sr
+    mt ft ave rd vs etc approx dept est inc ltd co corp bros jan feb mar apr jun jul aug sep sept
+    oct nov dec rs govt asst supt insp hq fig vol pp cf al
+    u.s u.k u.n e.g i.e u.s.a u.a.e""".split()
+)
+# abbreviations that end sentences unless a number or a time word follows
+_NUMBERED = frozenset({"no", "nos", "art", "sec", "ch", "para"})
+_TIME = frozenset({"a.m", "p.m"})
+_TIME_FOLLOWERS = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|IST|GMT|UTC|ET|EST|PST|local\b")
+
+# candidate boundary: terminal punctuation, optional closing quotes/brackets, whitespace,
+# then something that can start a sentence
+_BOUNDARY = re.compile(r"([.!?…]+)([\"”’')\]]*)(\s+)(?=[\"“‘'(\[]?[A-Z0-9\u00C0-\u024F\u0400-\u04FF\u0900-\u097F])")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+
+
+def _is_abbreviation(text: str, dot: int, nxt: int) -> bool:
+    """Is the full stop at ``dot`` the end of an abbreviation or an initial (``nxt``: next sentence start)?"""
+    m = _WORD_BEFORE.search(text, max(0, dot - 12), dot)
+    if not m:
+        return False
+    word = m.group(1)
+    low = word.lower().rstrip(".")
+    if low in ABBREVIATIONS:
+        return True
+    if low in _NUMBERED:
+        return text[nxt : nxt + 1].isdigit()
+    if low in _TIME:
+        return bool(_TIME_FOLLOWERS.match(text, nxt))
+    # single capital initial: "R. K. Dutta", "M. Venkaiah Naidu" (but not "I." at a sentence end)
+    return len(word) == 1 and word.isupper() and word != "I"
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Split ``text[start:end]`` into sentence spans (absolute offsets, trimmed).
+
+    >>> t = 'Mr. Peskov said so. "It is hard," he said. Gen. R. K. Dutta left at 3 p.m. Monday.'
+    >>> [t[s:e] for s, e in sentence_spans(t)]
+    ['Mr. Peskov said so.', '"It is hard," he said.', 'Gen. R. K. Dutta left at 3 p.m. Monday.']
+    >>> t = "“Trump talked of peace. At least he is talking.” Peskov said."
+    >>> [t[s:e] for s, e in sentence_spans(t)]
+    ['“Trump talked of peace.', 'At least he is talking.”', 'Peskov said.']
+    """
+    if end is None:
+        end = len(text)
+    spans: list[tuple[int, int]] = []
+    cur = start
+    for m in _BOUNDARY.finditer(text, start, end):
+        punct = m.group(1)
+        if punct == "." and _is_abbreviation(text, m.start(1), m.end(3)):
+            continue
+        split_at = m.end(2)
+        if split_at > cur:
+            spans.append((cur, split_at))
+        cur = m.end(3)
+    if cur < end:
+        spans.append((cur, end))
+    # trim whitespace
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+_WORDS = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+
+
+def words(text: str) -> list[str]:
+    """Word tokens (letters and digits; apostrophes inside words kept).
+
+    >>> words("Kyiv’s 145 drones, U.S.-made.")
+    ['Kyiv’s', '145', 'drones', 'U', 'S', 'made']
+    """
+    return _WORDS.findall(text)
+
+
+def word_count(text: str) -> int:
+    """Number of word tokens.
+
+    >>> word_count("Russia launched 145 drones.")
+    4
+    """
+    return sum(1 for _ in _WORDS.finditer(text))

@@ -1,0 +1,92 @@
+"""Memory of what each source has published, for learned boilerplate.
+
+The memory is a mapping ``"<source>\\x1f<fingerprint>" -> [article tags]`` holding up to K
+distinct article tags per paragraph fingerprint. In the worker the mapping is a faust
+GlobalTable (changelog-backed, shared by all workers of the group); in ``wirewash clean``
+and in tests it is a plain dict. A paragraph is learned boilerplate for an article when
+it has been seen in at least K distinct articles of the source, counting this one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, MutableMapping
+from typing import Any
+
+SEP = "\x1f"
+
+
+def article_tag(article_id: str) -> str:
+    """A short stable tag for an article id (keeps table values small).
+
+    >>> article_tag("ndtv-1")
+    'b87b69cd'
+    """
+    return hashlib.blake2b(article_id.encode("utf-8"), digest_size=4).hexdigest()
+
+
+class LearnedMemory:
+    """Counts distinct articles per (source, paragraph fingerprint), bounded in size."""
+
+    def __init__(self, store: MutableMapping[str, Any] | None = None, min_articles: int = 5, max_keys: int = 200_000):
+        self.store: MutableMapping[str, Any] = store if store is not None else {}
+        self.k = min_articles
+        self.max_keys = max_keys
+
+    def lookup(self, source: str, article_id: str) -> Callable[[str], bool]:
+        """A predicate for the core: is this fingerprint learned boilerplate for ``source``?
+
+        >>> mem = LearnedMemory(min_articles=3)
+        >>> for aid in ("a1", "a2"):
+        ...     mem.record("pti", aid, ["f00"])
+        >>> mem.lookup("pti", "a2")("f00"), mem.lookup("pti", "a3")("f00"), mem.lookup("ani", "a3")("f00")
+        (False, True, False)
+        """
+        tag = article_tag(article_id)
+        store, k = self.store, self.k
+
+        def is_learned(fp: str) -> bool:
+            tags = store.get(f"{source}{SEP}{fp}")
+            if not tags:
+                return False
+            n = len(tags) + (0 if tag in tags else 1)
+            return n >= k
+
+        return is_learned
+
+    def record(self, source: str, article_id: str, fingerprints: Iterable[str]) -> int:
+        """Remember that ``article_id`` carried these paragraphs; returns how many keys changed."""
+        tag = article_tag(article_id)
+        changed = 0
+        for fp in set(fingerprints):
+            key = f"{source}{SEP}{fp}"
+            tags = self.store.get(key)
+            if tags is None:
+                self.store[key] = [tag]
+                changed += 1
+            elif tag not in tags and len(tags) < self.k:
+                self.store[key] = [*tags, tag]
+                changed += 1
+        if changed and len(self.store) > self.max_keys:
+            self.evict()
+        return changed
+
+    def evict(self) -> int:
+        """Forget the oldest fingerprints seen only once until 90% of the bound is left."""
+        target = int(self.max_keys * 0.9)
+        excess = len(self.store) - target
+        victims = []
+        for key in list(self.store.keys()):
+            if len(victims) >= excess:
+                break
+            tags = self.store.get(key)
+            if tags is not None and len(tags) < 2:
+                victims.append(key)
+        for key in victims:
+            del self.store[key]
+        return len(victims)
+
+    def learned(self, source: str | None = None) -> int:
+        """How many fingerprints have reached K (for one source or all)."""
+        prefix = f"{source}{SEP}" if source else ""
+        return sum(1 for k, v in self.store.items() if k.startswith(prefix) and v and len(v) >= self.k)

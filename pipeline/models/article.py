@@ -1,0 +1,94 @@
+"""The cleaned article published to ``wire.articles.v1``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ArtefactKind = Literal[
+    "stray_fragment",
+    "calque",
+    "broken_quote",
+    "bad_case",
+    "untranslated",
+    "duplicate_sentence",
+    "other",
+]
+
+
+class Removal(BaseModel):
+    """A passage the cleaner removed; offsets index the *received* body."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: str = Field(..., description="Stable rule id, e.g. B001-ndtv-syndicated.")
+    text: str = Field(..., description="Exactly received_body[start:end].")
+    start: int = Field(..., ge=0)
+    end: int = Field(..., ge=0)
+
+
+class Change(BaseModel):
+    """A normalisation that rewrote text (mojibake, NFC, HTML entities...); offsets index the received body."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: str
+    start: int = Field(..., ge=0)
+    end: int = Field(..., ge=0)
+    before: str = Field(..., description="received_body[start:end].")
+    after: str = Field(..., description="What the cleaner wrote instead.")
+
+
+class Artefact(BaseModel):
+    """A machine-translation artefact, removed (high confidence) or flagged; offsets index the received body."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: str
+    kind: ArtefactKind
+    text: str = Field(..., description="Exactly received_body[start:end].")
+    start: int = Field(..., ge=0)
+    end: int = Field(..., ge=0)
+    action: Literal["removed", "flagged"]
+    suggestion: str | None = Field(None, description="Suggested replacement; empty string means delete.")
+    confidence: float = Field(..., ge=0.0, le=1.0)
+
+
+class Subhead(BaseModel):
+    """A crosshead recognised in the clean body; offsets index the clean body."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    start: int = Field(..., ge=0)
+    end: int = Field(..., ge=0)
+
+
+class CleanArticle(BaseModel):
+    """A feed item after cleaning: story text only, with a record of everything the cleaner did."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: Literal["1"] = "1"
+    id: str = Field(..., description="The FeedItem id (also the Kafka message key).")
+    source: str
+    url: str | None = None
+    published_at: datetime | None = None
+    language: str | None = None
+    headline: str | None = Field(None, description="Normalised headline.")
+    body: str = Field(..., description="Clean story text; paragraphs separated by one blank line.")
+    dateline: str | None = Field(None, description='Dateline as written, e.g. "MOSCOW (Reuters) -".')
+    byline: str | None = Field(None, description="Author or desk named in a byline, if any.")
+    credit: list[str] = Field(default_factory=list, description='Agencies credited, e.g. ["PTI"].')
+    syndicated: bool = Field(False, description="True when a syndication disclaimer was present.")
+    subheads: list[Subhead] = Field(default_factory=list)
+    removed: list[Removal] = Field(default_factory=list)
+    artefacts: list[Artefact] = Field(default_factory=list)
+    changes: list[Change] = Field(default_factory=list, description="Normalisation rewrites, in body order.")
+    content_hash: str = Field(..., description="sha256 hex of headline and body as published here.")
+    word_count: int = Field(..., ge=0)
+    event_count: int = Field(0, ge=0, description="How many Event records follow on the events topic.")
+    processed_at: datetime
+    pipeline_version: str

@@ -1,0 +1,73 @@
+"""A message wirewash could not turn into an article, with why and where it came from."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ErrorCode(StrEnum):
+    """Every reason a message goes to the dead-letter topic."""
+
+    EMPTY_MESSAGE = "empty_message"
+    MESSAGE_TOO_LARGE = "message_too_large"
+    INVALID_FRAMING = "invalid_framing"
+    INVALID_UTF8 = "invalid_utf8"
+    INVALID_UNICODE = "invalid_unicode"
+    INVALID_JSON = "invalid_json"
+    JSON_TOO_DEEP = "json_too_deep"
+    NOT_AN_OBJECT = "not_an_object"
+    UNSUPPORTED_SCHEMA_VERSION = "unsupported_schema_version"
+    MISSING_FIELD = "missing_field"
+    WRONG_TYPE = "wrong_type"
+    INVALID_FIELD = "invalid_field"
+    ID_TOO_LONG = "id_too_long"
+    EMPTY_BODY = "empty_body"
+    BODY_TOO_LARGE = "body_too_large"
+    PROCESSING_ERROR = "processing_error"
+
+
+ERROR_DESCRIPTIONS: dict[ErrorCode, str] = {
+    ErrorCode.EMPTY_MESSAGE: "The record had no value (a tombstone or an empty payload).",
+    ErrorCode.MESSAGE_TOO_LARGE: "The value exceeds max_message_bytes; only its head is kept in the dead letter.",
+    ErrorCode.INVALID_FRAMING: "A Schema Registry frame (magic byte 0) that is truncated or malformed.",
+    ErrorCode.INVALID_UTF8: "The value is not valid UTF-8.",
+    ErrorCode.INVALID_UNICODE: "The JSON holds an escape that is not a Unicode scalar (a lone surrogate).",
+    ErrorCode.INVALID_JSON: "The value is not JSON.",
+    ErrorCode.JSON_TOO_DEEP: "The JSON nests deeper than the parser allows.",
+    ErrorCode.NOT_AN_OBJECT: "The JSON is valid but not an object.",
+    ErrorCode.UNSUPPORTED_SCHEMA_VERSION: "schema_version is not one this worker reads.",
+    ErrorCode.MISSING_FIELD: "A required FeedItem field (id, source, body) is missing.",
+    ErrorCode.WRONG_TYPE: "A FeedItem field has the wrong JSON type.",
+    ErrorCode.INVALID_FIELD: "A FeedItem field breaks a constraint (enum, pattern, date format...).",
+    ErrorCode.ID_TOO_LONG: "id is longer than 512 characters.",
+    ErrorCode.EMPTY_BODY: "body is empty or whitespace only.",
+    ErrorCode.BODY_TOO_LARGE: "body has more characters than max_body_chars.",
+    ErrorCode.PROCESSING_ERROR: "The cleaner raised on this item (a bug: please report it with the record).",
+}
+
+
+class DeadLetter(BaseModel):
+    """Published to the dead-letter topic, keyed like the original record."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: Literal["1"] = "1"
+    error_code: ErrorCode
+    error: str = Field(..., description="Human-readable message.")
+    detail: list[dict[str, Any]] = Field(default_factory=list, description="Field-level errors, if any.")
+    item_id: str | None = Field(None, description="The FeedItem id when it could be read.")
+    topic: str | None = Field(None, description="Where the original record was read from.")
+    partition: int | None = None
+    offset: int | None = None
+    timestamp_ms: int | None = Field(None, description="Kafka timestamp of the original record.")
+    original_key: str | None = Field(None, description="Original key bytes, base64.")
+    original_value: str = Field(..., description="Original value bytes, base64 (the head only when truncated).")
+    original_size: int = Field(..., ge=0, description="Length of the original value in bytes.")
+    original_truncated: bool = Field(False, description="True when original_value holds only the head.")
+    original_sha256: str = Field(..., description="sha256 hex of the whole original value.")
+    failed_at: datetime
+    pipeline_version: str

@@ -1,0 +1,149 @@
+"""One FeedItem in, one CleanArticle and its Events out, as wire dictionaries.
+
+Shared by the worker and ``wirewash clean`` so that both produce byte-identical records
+(apart from ``processed_at``). Output dictionaries follow the pydantic models in
+:mod:`pipeline.models` field for field; tests validate them against the models.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pipeline import SCHEMA_VERSION, __version__
+from pipeline.core.clean import CleanResult, clean_body
+from pipeline.core.events import Entity, ExtractedEvent, extract_events
+from pipeline.core.learned import LearnedLookup
+from pipeline.models import FeedItem
+
+_EVENT_NAMESPACE = uuid.UUID("0b6f2c43-3f5a-4d6e-8f7e-776972657776")
+
+
+@dataclass
+class Processed:
+    """The records one item produces, plus what the learned-boilerplate memory needs."""
+
+    article: dict[str, Any]
+    events: list[dict[str, Any]]
+    fingerprints: list[str] = field(default_factory=list)
+    result: CleanResult | None = None
+
+
+def content_hash(headline: str | None, body: str) -> str:
+    """sha256 over the published headline and body.
+
+    >>> content_hash("H", "B")[:12]
+    '40a406654802'
+    """
+    return hashlib.sha256(f"{headline or ''}\n\n{body}".encode()).hexdigest()
+
+
+def _entity(e: Entity | None) -> dict[str, Any] | None:
+    if e is None:
+        return None
+    return {"text": e.text, "name": e.name, "country": e.country}
+
+
+def event_id(article_id: str, ev: ExtractedEvent) -> str:
+    """Deterministic: the same article always yields the same event ids."""
+    key = "\x1f".join(
+        [article_id, ev.type, ev.mode or "", str(ev.start), str(ev.end), ev.trigger, ev.quote or ""]
+    )
+    return str(uuid.uuid5(_EVENT_NAMESPACE, key))
+
+
+def event_dict(article_id: str, ev: ExtractedEvent) -> dict[str, Any]:
+    casualties = None
+    if ev.casualties:
+        casualties = {
+            "killed": ev.casualties.get("killed"),
+            "injured": ev.casualties.get("injured"),
+            "arrested": ev.casualties.get("arrested"),
+        }
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "id": event_id(article_id, ev),
+        "article_id": article_id,
+        "type": ev.type,
+        "mode": ev.mode,
+        "actor": _entity(ev.actor),
+        "recipient": _entity(ev.recipient),
+        "location": _entity(ev.location),
+        "date": ev.date.isoformat() if ev.date else None,
+        "date_text": ev.date_text,
+        "date_precision": ev.date_precision,
+        "quantity": {"value": ev.quantity[0], "unit": ev.quantity[1]} if ev.quantity else None,
+        "casualties": casualties,
+        "quote": ev.quote,
+        "sentence": ev.sentence,
+        "start": ev.start,
+        "end": ev.end,
+        "trigger": ev.trigger,
+        "confidence": ev.confidence,
+    }
+
+
+def process_item(
+    item: FeedItem,
+    now: datetime,
+    learned: LearnedLookup | None = None,
+    extract: bool = True,
+) -> Processed:
+    """Clean one item and extract its events (pure apart from ``now``, which is passed in)."""
+    result = clean_body(item.body, item.content_type, item.headline, learned)
+    events: list[dict[str, Any]] = []
+    if extract and result.body:
+        seen: set[str] = set()
+        for ev in extract_events(
+            result.body,
+            item.published_at,
+            headline=result.headline,
+            subheads=[(s.start, s.end) for s in result.subheads],
+            dateline=result.dateline,
+        ):
+            d = event_dict(item.id, ev)
+            if d["id"] not in seen:
+                seen.add(d["id"])
+                events.append(d)
+    article = {
+        "schema_version": SCHEMA_VERSION,
+        "id": item.id,
+        "source": item.source,
+        "url": item.url,
+        "published_at": item.published_at,
+        "language": item.language,
+        "headline": result.headline,
+        "body": result.body,
+        "dateline": result.dateline,
+        "byline": result.byline,
+        "credit": result.credit,
+        "syndicated": result.syndicated,
+        "subheads": [{"text": s.text, "start": s.start, "end": s.end} for s in result.subheads],
+        "removed": [{"rule": r.rule, "text": r.text, "start": r.start, "end": r.end} for r in result.removed],
+        "artefacts": [
+            {
+                "rule": a.rule,
+                "kind": a.kind,
+                "text": a.text,
+                "start": a.start,
+                "end": a.end,
+                "action": a.action,
+                "suggestion": a.suggestion,
+                "confidence": a.confidence,
+            }
+            for a in result.artefacts
+        ],
+        "changes": [
+            {"rule": c.rule, "start": c.start, "end": c.end, "before": c.before, "after": c.after}
+            for c in result.changes
+        ],
+        "content_hash": content_hash(result.headline, result.body),
+        "word_count": result.word_count,
+        "event_count": len(events),
+        "processed_at": now,
+        "pipeline_version": __version__,
+    }
+    return Processed(article=article, events=events, fingerprints=result.fingerprints, result=result)

@@ -1,0 +1,177 @@
+"""Per-record handling: bytes in, output records out. Never raises for a bad record.
+
+The handler is the whole of the worker's logic apart from Kafka I/O, so it is tested
+without a broker: decode (or dead-letter), clean and extract with the pure core, encode
+with headers. Every failure becomes a dead-letter record carrying the original bytes.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from pipeline.codec import (
+    DecodeError,
+    Headers,
+    Limits,
+    Source,
+    article_ce_id,
+    dead_letter,
+    decode_item,
+    dlq_headers,
+    dumps,
+    frame,
+    now_utc,
+    output_headers,
+)
+from pipeline.learning import LearnedMemory
+from pipeline.models import ErrorCode, FeedItem
+from pipeline.process import Processed, process_item
+from pipeline.service.metrics import Metrics
+from pipeline.settings import Settings
+
+log = logging.getLogger("wirewash.worker")
+
+
+@dataclass(slots=True)
+class OutRecord:
+    topic: str
+    key: bytes | None
+    value: bytes
+    headers: Headers
+
+
+@dataclass
+class Outcome:
+    """What one input record produced."""
+
+    records: list[OutRecord] = field(default_factory=list)
+    item_id: str | None = None
+    error_code: str | None = None
+    seconds: float = 0.0
+
+
+class Handler:
+    """Decode, process and encode one input record."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        memory: LearnedMemory | None = None,
+        metrics: Metrics | None = None,
+        clock: Callable[[], datetime] = now_utc,
+        schema_ids: dict[str, int] | None = None,
+    ):
+        self.settings = settings
+        self.memory = memory
+        self.metrics = metrics
+        self.clock = clock
+        self.limits = Limits(settings.max_message_bytes, settings.max_body_chars)
+        self.schema_ids = schema_ids or {}
+        self.topics = settings.topics()
+
+    def _encode(self, role: str, payload: bytes) -> bytes:
+        sid = self.schema_ids.get(role)
+        return frame(payload, sid) if self.settings.schema_registry_framing and sid is not None else payload
+
+    def handle(self, src: Source, value: bytes | None) -> Outcome:
+        t0 = time.perf_counter()
+        out = Outcome()
+        if self.metrics:
+            self.metrics.items_in.inc()
+        try:
+            item = decode_item(value, self.limits)
+        except DecodeError as err:
+            out.records.append(self._dead(err, value, src))
+            out.item_id, out.error_code = err.item_id, err.code.value
+            out.seconds = time.perf_counter() - t0
+            return out
+        out.item_id = item.id
+        try:
+            processed = self._process(item)
+            out.records.extend(self._records(item, processed))
+        except Exception as exc:  # a bug in the core must not stop the stream: dead-letter the record
+            log.exception(
+                "processing failed",
+                extra={"item_id": item.id, "topic": src.topic, "partition": src.partition, "offset": src.offset},
+            )
+            err = DecodeError(
+                ErrorCode.PROCESSING_ERROR,
+                f"{type(exc).__name__}: {exc}"[:2000],
+                item_id=item.id,
+                exc_class=f"{type(exc).__module__}.{type(exc).__qualname__}",
+            )
+            out.records = [self._dead(err, value, src)]
+            out.error_code = err.code.value
+        out.seconds = time.perf_counter() - t0
+        if self.metrics:
+            self.metrics.processing.observe(out.seconds)
+        return out
+
+    def _process(self, item: FeedItem) -> Processed:
+        learned = None
+        if self.memory is not None and self.settings.learn_boilerplate:
+            learned = self.memory.lookup(item.source, item.id)
+        processed = process_item(item, self.clock(), learned=learned, extract=self.settings.extract_events)
+        if self.memory is not None and self.settings.learn_boilerplate and processed.fingerprints:
+            self.memory.record(item.source, item.id, processed.fingerprints)
+        if self.metrics:
+            m = self.metrics
+            for r in processed.article["removed"]:
+                m.removals.labels(r["rule"]).inc()
+                if r["rule"].startswith("L0"):
+                    m.learned_removals.inc()
+            for a in processed.article["artefacts"]:
+                m.artefacts.labels(a["kind"], a["action"]).inc()
+        return processed
+
+    def _records(self, item: FeedItem, p: Processed) -> list[OutRecord]:
+        key = item.id.encode("utf-8")
+        t = p.article["processed_at"]
+        source = self.settings.cloudevents_source
+        art = p.article
+        recs = [
+            OutRecord(
+                self.topics["articles"],
+                key,
+                self._encode("articles", dumps(art)),
+                output_headers("article", article_ce_id(item.id, art["content_hash"]), item.id, t, source),
+            )
+        ]
+        for ev in p.events:
+            recs.append(
+                OutRecord(
+                    self.topics["events"],
+                    key,
+                    self._encode("events", dumps(ev)),
+                    output_headers("event", ev["id"], item.id, t, source),
+                )
+            )
+        if self.metrics:
+            self.metrics.articles_out.inc()
+            for ev in p.events:
+                self.metrics.events_out.labels(ev["type"]).inc()
+        return recs
+
+    def _dead(self, err: DecodeError, value: bytes | None, src: Source) -> OutRecord:
+        t = self.clock()
+        dl = dead_letter(err, value, src, t, self.settings.dlq_max_original_bytes)
+        if self.metrics:
+            self.metrics.dlq.labels(err.code.value).inc()
+        log.warning(
+            "dead letter: %s",
+            err.message[:300],
+            extra={
+                "error_code": err.code.value,
+                "item_id": err.item_id,
+                "topic": src.topic,
+                "partition": src.partition,
+                "offset": src.offset,
+            },
+        )
+        payload = dumps(dl.model_dump(mode="json"))
+        return OutRecord(self.topics["dlq"], src.key, self._encode("dlq", payload), dlq_headers(err, src, t,
+                         self.settings.cloudevents_source))
