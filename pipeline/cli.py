@@ -27,7 +27,9 @@ def _settings(**overrides: Any) -> Settings:
 
 
 def _kafka_options(fn: Any) -> Any:
-    fn = click.option("--bootstrap-servers", "-b", envvar=None, help="Kafka bootstrap servers (WIREWASH_BOOTSTRAP_SERVERS).")(fn)
+    fn = click.option(
+        "--bootstrap-servers", "-b", envvar=None, help="Kafka bootstrap servers (WIREWASH_BOOTSTRAP_SERVERS)."
+    )(fn)
     return fn
 
 
@@ -129,7 +131,12 @@ def _stdin_records() -> Iterator[tuple[str, bytes]]:
 @click.option("--raw", is_flag=True, help="Send the bytes as they are, without validating them as FeedItems.")
 @click.option("--retries", default=5, show_default=True, help="Retries per record, with exponential backoff.")
 def publish(
-    paths: tuple[str, ...], bootstrap_servers: str | None, topic: str | None, source: str, raw: bool, retries: int
+    paths: tuple[str, ...],
+    bootstrap_servers: str | None,
+    topic: str | None,
+    source: str,
+    raw: bool,
+    retries: int,
 ) -> None:
     """Publish feed items from .json/.jsonl/.txt/.html files or directories.
 
@@ -407,8 +414,12 @@ def rules(as_json: bool, markdown: bool, kind: str | None) -> None:
 
     items = [r for r in catalogue() if kind is None or r.kind == kind]
     if as_json:
-        click.echo(orjson.dumps([r.__dict__ if hasattr(r, "__dict__") else _asdict(r) for r in items],
-                                option=orjson.OPT_INDENT_2).decode())
+        click.echo(
+            orjson.dumps(
+                [r.__dict__ if hasattr(r, "__dict__") else _asdict(r) for r in items],
+                option=orjson.OPT_INDENT_2,
+            ).decode()
+        )
     elif markdown:
         click.echo("| id | kind | family | where | description | example |")
         click.echo("|---|---|---|---|---|---|")
@@ -454,8 +465,10 @@ def replay(
     result = asyncio.run(replay_dead_letters(s, set(codes), set(ids), set(offsets), limit, dry_run, idle))
     for line in result.lines:
         _err(line)
-    _err(f"{'would replay' if dry_run else 'replayed'} {result.replayed}, skipped {result.skipped}, "
-         f"not replayable {result.unreplayable}, failed {result.failed}")
+    _err(
+        f"{'would replay' if dry_run else 'replayed'} {result.replayed}, skipped {result.skipped}, "
+        f"not replayable {result.unreplayable}, failed {result.failed}"
+    )
     if result.failed:
         sys.exit(1)
 

@@ -1,11 +1,15 @@
 """A typed async client for wirewash topics, for your own Python services.
 
->>> from pipeline.client import Publisher, ArticleConsumer   # doctest: +SKIP
->>> async with Publisher("kafka:9092") as pub:               # doctest: +SKIP
-...     await pub.publish(FeedItem(id="x1", source="pti", body="..."))
->>> async with ArticleConsumer("kafka:9092", group_id="my-app") as articles:   # doctest: +SKIP
-...     async for article in articles:
-...         print(article.id, article.body[:80])
+Usage::
+
+    from pipeline.client import ArticleConsumer, Publisher
+    from pipeline.models import FeedItem
+
+    async with Publisher("kafka:9092") as pub:
+        await pub.publish(FeedItem(id="x1", source="pti", body="..."))
+    async with ArticleConsumer("kafka:9092", group_id="my-app") as articles:
+        async for article in articles:
+            print(article.id, article.body[:80])
 
 Publishing waits for the broker's acknowledgement and retries with exponential backoff;
 consumers yield pydantic models (CleanArticle, Event, DeadLetter) and accept both plain
@@ -117,7 +121,10 @@ class Publisher:
         await self.stop()
 
     async def send_raw(
-        self, value: bytes | None, key: bytes | None = None, headers: list[tuple[str, bytes]] | None = None,
+        self,
+        value: bytes | None,
+        key: bytes | None = None,
+        headers: list[tuple[str, bytes]] | None = None,
         topic: str | None = None,
     ) -> Delivery:
         """Send bytes as they are (with retries); returns a Delivery, never raises for a failed record."""
@@ -188,8 +195,10 @@ class _TopicConsumer(Generic[M]):
             fetch_max_bytes=64 << 20,
         )
         if group_id is not None:
-            kw.update(session_timeout_ms=int(self.settings.session_timeout_s * 1000),
-                      heartbeat_interval_ms=int(self.settings.heartbeat_interval_s * 1000))
+            kw.update(
+                session_timeout_ms=int(self.settings.session_timeout_s * 1000),
+                heartbeat_interval_ms=int(self.settings.heartbeat_interval_s * 1000),
+            )
         kw.update(consumer_kwargs)
         self._consumer = AIOKafkaConsumer(self.topic, **kw)
 

@@ -120,7 +120,8 @@ def decode_item(value: bytes | None, limits: Limits = Limits()) -> FeedItem:
         raise DecodeError(ErrorCode.EMPTY_MESSAGE, "record has no value")
     if len(value) > limits.max_message_bytes:
         raise DecodeError(
-            ErrorCode.MESSAGE_TOO_LARGE, f"value is {len(value)} bytes; the limit is {limits.max_message_bytes}"
+            ErrorCode.MESSAGE_TOO_LARGE,
+            f"value is {len(value)} bytes; the limit is {limits.max_message_bytes}",
         )
     payload, _schema_id = unframe(value)
     if payload.startswith(_BOM):
@@ -135,16 +136,24 @@ def decode_item(value: bytes | None, limits: Limits = Limits()) -> FeedItem:
                 where = ""
             except UnicodeDecodeError as ue:
                 where = f" at byte {ue.start}"
-            raise DecodeError(ErrorCode.INVALID_UTF8, f"value is not valid UTF-8{where}",
-                              exc_class="UnicodeDecodeError") from None
+            raise DecodeError(
+                ErrorCode.INVALID_UTF8, f"value is not valid UTF-8{where}", exc_class="UnicodeDecodeError"
+            ) from None
         if "surrogate" in msg:
-            raise DecodeError(ErrorCode.INVALID_UNICODE, f"JSON string holds a lone surrogate (char {e.pos})",
-                              exc_class="orjson.JSONDecodeError") from None
+            raise DecodeError(
+                ErrorCode.INVALID_UNICODE,
+                f"JSON string holds a lone surrogate (char {e.pos})",
+                exc_class="orjson.JSONDecodeError",
+            ) from None
         if "depth" in msg or "recursion" in msg:
-            raise DecodeError(ErrorCode.JSON_TOO_DEEP, "JSON nests deeper than 1024 levels",
-                              exc_class="orjson.JSONDecodeError") from None
-        raise DecodeError(ErrorCode.INVALID_JSON, f"not JSON: {msg} (char {e.pos})",
-                          exc_class="orjson.JSONDecodeError") from None
+            raise DecodeError(
+                ErrorCode.JSON_TOO_DEEP,
+                "JSON nests deeper than 1024 levels",
+                exc_class="orjson.JSONDecodeError",
+            ) from None
+        raise DecodeError(
+            ErrorCode.INVALID_JSON, f"not JSON: {msg} (char {e.pos})", exc_class="orjson.JSONDecodeError"
+        ) from None
     if not isinstance(obj, dict):
         raise DecodeError(ErrorCode.NOT_AN_OBJECT, f"JSON value is {type(obj).__name__}, expected an object")
     raw_id = obj.get("id")
@@ -246,7 +255,10 @@ def dlq_headers(err: DecodeError, src: Source, time: datetime, source: str) -> H
         ("__connect.errors.partition", str(src.partition if src.partition is not None else "").encode()),
         ("__connect.errors.offset", str(src.offset if src.offset is not None else "").encode()),
         ("__connect.errors.connector.name", b"wirewash"),
-        ("__connect.errors.stage", b"VALUE_CONVERTER" if err.code != ErrorCode.PROCESSING_ERROR else b"TRANSFORMATION"),
+        (
+            "__connect.errors.stage",
+            b"VALUE_CONVERTER" if err.code != ErrorCode.PROCESSING_ERROR else b"TRANSFORMATION",
+        ),
         ("__connect.errors.exception.class.name", err.exc_class.encode()),
         ("__connect.errors.exception.message", err.message.encode("utf-8")[:8192]),
         ("wirewash.error_code", err.code.value.encode()),

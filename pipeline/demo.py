@@ -31,12 +31,18 @@ def _say(msg: str = "") -> None:
     print(msg, flush=True)
 
 
-async def _collect(s: Settings, ids: set[str], timeout: float) -> tuple[dict[str, Any], dict[str, list[Any]], list[Any]]:
+async def _collect(
+    s: Settings, ids: set[str], timeout: float
+) -> tuple[dict[str, Any], dict[str, list[Any]], list[Any]]:
     from aiokafka import AIOKafkaConsumer
 
     consumer = AIOKafkaConsumer(
-        s.topic_articles, s.topic_events, s.topic_dlq,
-        group_id=None, auto_offset_reset="earliest", **s.kafka_client_kwargs(),
+        s.topic_articles,
+        s.topic_events,
+        s.topic_dlq,
+        group_id=None,
+        auto_offset_reset="earliest",
+        **s.kafka_client_kwargs(),
     )
     await consumer.start()
     articles: dict[str, Any] = {}
@@ -65,8 +71,10 @@ async def _collect(s: Settings, ids: set[str], timeout: float) -> tuple[dict[str
 
 def _show_article(a: dict[str, Any], evs: list[dict[str, Any]]) -> None:
     _say("=" * 100)
-    _say(f"ARTICLE {a['id']}  (source {a['source']}, {a['word_count']} words, credit {a['credit'] or '-'}, "
-         f"syndicated {a['syndicated']}, dateline {a['dateline']!r})")
+    _say(
+        f"ARTICLE {a['id']}  (source {a['source']}, {a['word_count']} words, credit {a['credit'] or '-'}, "
+        f"syndicated {a['syndicated']}, dateline {a['dateline']!r})"
+    )
     _say("-" * 100)
     for para in a["body"].split("\n\n"):
         _say(textwrap.fill(para, 100))
@@ -79,8 +87,10 @@ def _show_article(a: dict[str, Any], evs: list[dict[str, Any]]) -> None:
         _say("TRANSLATION ARTEFACTS")
         for x in a["artefacts"]:
             sug = "" if x["suggestion"] is None else f" -> {x['suggestion']!r}"
-            _say(f"  [{x['rule']}] {x['kind']} {x['action']} ({x['confidence']:.2f}) @{x['start']}-{x['end']}: "
-                 f"{x['text']!r}{sug}")
+            _say(
+                f"  [{x['rule']}] {x['kind']} {x['action']} ({x['confidence']:.2f}) @{x['start']}-{x['end']}: "
+                f"{x['text']!r}{sug}"
+            )
     if a["subheads"]:
         _say("SUBHEADS " + ", ".join(repr(s["text"]) for s in a["subheads"]))
     _say(f"EVENTS ({len(evs)})")
@@ -116,8 +126,13 @@ def run_demo(paths: tuple[str, ...], keep: bool = False) -> int:
     s = Settings(bootstrap_servers=addr)
     log = open(WORK / "worker.log", "ab")  # noqa: SIM115
     _say("starting the worker…")
-    worker = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "worker"], env=env, stdout=log,
-                              stderr=subprocess.STDOUT, start_new_session=True)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.cli", "worker"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         records = list(read_records(paths, "seed"))
         ids = set()
@@ -142,8 +157,10 @@ def run_demo(paths: tuple[str, ...], keep: bool = False) -> int:
             _say(f"DEAD LETTER {d.get('item_id')}: {d['error_code']}: {d['error']}")
         missing = ids - set(articles) - {d.get("item_id") for d in dead}
         _say("=" * 100)
-        _say(f"{len(articles)} articles, {sum(len(v) for v in events.values())} events, {len(dead)} dead letters"
-             + (f"; missing {sorted(missing)}" if missing else ""))
+        _say(
+            f"{len(articles)} articles, {sum(len(v) for v in events.values())} events, {len(dead)} dead letters"
+            + (f"; missing {sorted(missing)}" if missing else "")
+        )
         _say(f"worker log: {WORK / 'worker.log'}   metrics: http://127.0.0.1:{web_port}/metrics")
         if keep:
             _say("broker and worker left running; Ctrl-C to stop")

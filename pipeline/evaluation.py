@@ -182,28 +182,52 @@ def _score_events(rep: FileReport, gold: dict[str, Any], events: list[ExtractedE
             used.add(match)
             rep.events.tp += 1
             e = outs[match]
-            _attr(rep, "actor", bool(_name_tokens(e.actor_name) & _name_tokens(g.get("actor")))
-                  if g.get("actor") else e.actor_name is None)
-            _attr(rep, "recipient", bool(_name_tokens(e.recipient_name) & _name_tokens(g.get("recipient")))
-                  if g.get("recipient") else e.recipient_name is None)
+            _attr(
+                rep,
+                "actor",
+                bool(_name_tokens(e.actor_name) & _name_tokens(g.get("actor")))
+                if g.get("actor")
+                else e.actor_name is None,
+            )
+            _attr(
+                rep,
+                "recipient",
+                bool(_name_tokens(e.recipient_name) & _name_tokens(g.get("recipient")))
+                if g.get("recipient")
+                else e.recipient_name is None,
+            )
             gq = g.get("quantity")
-            _attr(rep, "quantity", (e.quantity is None and gq is None) or (
-                e.quantity is not None and gq is not None and float(e.quantity[0]) == float(gq["value"])))
+            _attr(
+                rep,
+                "quantity",
+                (e.quantity is None and gq is None)
+                or (e.quantity is not None and gq is not None and float(e.quantity[0]) == float(gq["value"])),
+            )
             gd = g.get("date")
             _attr(rep, "date", (e.date.isoformat() if e.date else None) == gd)
             _attr(rep, "mode", e.mode == g.get("mode"))
         for k, e in enumerate(outs):
             if k not in used:
                 rep.events.fp += 1
-                rep.event_false.append({"type": e.type, "mode": e.mode, "actor": e.actor_name,
-                                        "recipient": e.recipient_name, "sentence": e.sentence,
-                                        "trigger": e.trigger})
+                rep.event_false.append(
+                    {
+                        "type": e.type,
+                        "mode": e.mode,
+                        "actor": e.actor_name,
+                        "recipient": e.recipient_name,
+                        "sentence": e.sentence,
+                        "trigger": e.trigger,
+                    }
+                )
     if "quotes" in gold:
         rep.quotes_annotated = True
         outq = [e for e in events if e.quote]
         used_q: set[int] = set()
         for g in gold["quotes"]:
-            match = next((k for k, e in enumerate(outq) if k not in used_q and _overlap(e.quote or "", g["quote"])), None)
+            match = next(
+                (k for k, e in enumerate(outq) if k not in used_q and _overlap(e.quote or "", g["quote"])),
+                None,
+            )
             if match is None:
                 rep.quotes.fn += 1
                 rep.quote_misses.append({"speaker": g["speaker"], "quote": g["quote"]})
@@ -242,8 +266,13 @@ def _published(gold: dict[str, Any]) -> datetime | None:
 def evaluate_file(path: Path) -> FileReport:
     gold = orjson.loads(path.read_bytes())
     result = clean_body(gold["raw_body"], "text/plain", gold.get("headline"))
-    events = extract_events(result.body, _published(gold), headline=result.headline,
-                            subheads=[(s.start, s.end) for s in result.subheads], dateline=result.dateline)
+    events = extract_events(
+        result.body,
+        _published(gold),
+        headline=result.headline,
+        subheads=[(s.start, s.end) for s in result.subheads],
+        dateline=result.dateline,
+    )
     rep = FileReport(name=path.name, family=gold.get("family", ""))
     _score_cleaning(rep, gold, result)
     _score_artefacts(rep, gold, result)
@@ -294,21 +323,30 @@ def summarise(reports: list[FileReport]) -> dict[str, Any]:
     mech_total = sum(kinds.get(k, [0, 0])[1] for k in MECHANICAL)
     return {
         "files": len(reports),
-        "boilerplate": {"passages": bp_total, "removed": bp_removed,
-                        "recall": round(bp_removed / bp_total, 4) if bp_total else 1.0},
+        "boilerplate": {
+            "passages": bp_total,
+            "removed": bp_removed,
+            "recall": round(bp_removed / bp_total, 4) if bp_total else 1.0,
+        },
         "body_tokens": total_tokens.as_dict(),
         "story_paragraphs_lost": lost,
         "artefacts": {
             "output": art_out,
             "correct": art_correct,
             "precision": round(art_correct / art_out, 4) if art_out else 1.0,
-            "recall_by_kind": {k: {"found": f, "total": t, "recall": round(f / t, 4) if t else 1.0}
-                               for k, (f, t) in sorted(kinds.items())},
+            "recall_by_kind": {
+                k: {"found": f, "total": t, "recall": round(f / t, 4) if t else 1.0}
+                for k, (f, t) in sorted(kinds.items())
+            },
             "mechanical_recall": round(mech_found / mech_total, 4) if mech_total else 1.0,
         },
-        "events": {**ev.as_dict(),
-                   "attributes": {k: {"correct": c, "matched": n, "accuracy": round(c / n, 4) if n else 1.0}
-                                  for k, (c, n) in sorted(attrs.items())}},
+        "events": {
+            **ev.as_dict(),
+            "attributes": {
+                k: {"correct": c, "matched": n, "accuracy": round(c / n, 4) if n else 1.0}
+                for k, (c, n) in sorted(attrs.items())
+            },
+        },
         "quotes": {**qu.as_dict(), "speaker_accuracy": round(spk[0] / spk[1], 4) if spk[1] else 1.0},
     }
 
@@ -317,16 +355,53 @@ def report_dict(r: FileReport) -> dict[str, Any]:
     return {
         "file": r.name,
         "family": r.family,
-        "boilerplate": {"passages": r.boilerplate_total, "removed": r.boilerplate_removed, "missed": r.bp_missed},
+        "boilerplate": {
+            "passages": r.boilerplate_total,
+            "removed": r.boilerplate_removed,
+            "missed": r.bp_missed,
+        },
         "body_tokens": r.tokens.as_dict(),
         "story_paragraphs_lost": r.paragraphs_lost,
-        "artefacts": {"annotated": r.artefacts_annotated, "found_by_kind": r.art_found,
-                      "missed": r.art_missed, "false_flags": r.art_false},
-        "events": {"annotated": r.events_annotated, **r.events.as_dict(), "missed": r.event_misses,
-                   "false": r.event_false},
-        "quotes": {"annotated": r.quotes_annotated, **r.quotes.as_dict(), "missed": r.quote_misses,
-                   "false": r.quote_false, "speaker_errors": r.speaker_errors},
+        "artefacts": {
+            "annotated": r.artefacts_annotated,
+            "found_by_kind": r.art_found,
+            "missed": r.art_missed,
+            "false_flags": r.art_false,
+        },
+        "events": {
+            "annotated": r.events_annotated,
+            **r.events.as_dict(),
+            "missed": r.event_misses,
+            "false": r.event_false,
+        },
+        "quotes": {
+            "annotated": r.quotes_annotated,
+            **r.quotes.as_dict(),
+            "missed": r.quote_misses,
+            "false": r.quote_false,
+            "speaker_errors": r.speaker_errors,
+        },
     }
+
+
+def _details(r: FileReport) -> list[str]:
+    out = [f"    boilerplate missed: {t[:100]!r}" for t in r.bp_missed]
+    out += [f"    story paragraph lost: {t[:100]!r}" for t in r.paragraphs_lost]
+    out += [f"    artefact missed [{d['kind']}]: {d['text'][:90]!r}" for d in r.art_missed]
+    out += [f"    false flag [{d['kind']} {d['rule']}]: {d['text'][:90]!r}" for d in r.art_false]
+    for e in r.event_misses:
+        out.append(
+            f"    event missed {e['type']}/{e['mode']} {e['actor']} -> {e['recipient']}: {(e['sentence'] or '')[:80]!r}"
+        )
+    for e in r.event_false:
+        out.append(
+            f"    event false {e['type']}/{e['mode']} {e['actor']} -> {e['recipient']} "
+            f"[{e['trigger']}]: {(e['sentence'] or '')[:80]!r}"
+        )
+    out += [f"    quote missed ({d['speaker']}): {d['quote'][:80]!r}" for d in r.quote_misses]
+    out += [f"    quote false ({d['speaker']}): {d['quote'][:80]!r}" for d in r.quote_false]
+    out += [f"    speaker wrong: gold {d['gold']!r} got {d['got']!r}: {d['quote']!r}" for d in r.speaker_errors]
+    return out
 
 
 def format_text(reports: list[FileReport], summary: dict[str, Any], verbose: bool = True) -> str:
@@ -335,51 +410,44 @@ def format_text(reports: list[FileReport], summary: dict[str, Any], verbose: boo
         lines.append(
             f"{r.name:<14} {r.family:<26} bp {r.boilerplate_removed}/{r.boilerplate_total}  "
             f"tokF1 {r.tokens.f1:.3f}  lost {len(r.paragraphs_lost)}"
-            + (f"  art {sum(f for f, _ in r.art_found.values())}/{sum(t for _, t in r.art_found.values())}"
-               f" false {len(r.art_false)}" if r.artefacts_annotated else f"  flags {len(r.art_false)}")
+            + (
+                f"  art {sum(f for f, _ in r.art_found.values())}/{sum(t for _, t in r.art_found.values())}"
+                f" false {len(r.art_false)}"
+                if r.artefacts_annotated
+                else f"  flags {len(r.art_false)}"
+            )
             + (f"  ev tp{int(r.events.tp)} fp{int(r.events.fp)} fn{int(r.events.fn)}" if r.events_annotated else "")
             + (f"  q tp{int(r.quotes.tp)} fp{int(r.quotes.fp)} fn{int(r.quotes.fn)}" if r.quotes_annotated else "")
         )
         if verbose:
-            for m in r.bp_missed:
-                lines.append(f"    boilerplate missed: {m[:100]!r}")
-            for p in r.paragraphs_lost:
-                lines.append(f"    story paragraph lost: {p[:100]!r}")
-            for m in r.art_missed:
-                lines.append(f"    artefact missed [{m['kind']}]: {m['text'][:90]!r}")
-            for m in r.art_false:
-                lines.append(f"    false flag [{m['kind']} {m['rule']}]: {m['text'][:90]!r}")
-            for m in r.event_misses:
-                lines.append(f"    event missed {m['type']}/{m['mode']} {m['actor']} -> {m['recipient']}: "
-                             f"{(m['sentence'] or '')[:80]!r}")
-            for m in r.event_false:
-                lines.append(f"    event false {m['type']}/{m['mode']} {m['actor']} -> {m['recipient']} "
-                             f"[{m['trigger']}]: {(m['sentence'] or '')[:80]!r}")
-            for m in r.quote_misses:
-                lines.append(f"    quote missed ({m['speaker']}): {m['quote'][:80]!r}")
-            for m in r.quote_false:
-                lines.append(f"    quote false ({m['speaker']}): {m['quote'][:80]!r}")
-            for m in r.speaker_errors:
-                lines.append(f"    speaker wrong: gold {m['gold']!r} got {m['got']!r}: {m['quote']!r}")
+            lines.extend(_details(r))
     s = summary
     lines.append("")
     lines.append(f"files {s['files']}")
-    lines.append(f"boilerplate passage recall {s['boilerplate']['recall']:.4f} "
-                 f"({s['boilerplate']['removed']}/{s['boilerplate']['passages']})")
+    lines.append(
+        f"boilerplate passage recall {s['boilerplate']['recall']:.4f} "
+        f"({s['boilerplate']['removed']}/{s['boilerplate']['passages']})"
+    )
     t = s["body_tokens"]
     lines.append(f"body tokens P {t['precision']:.4f} R {t['recall']:.4f} F1 {t['f1']:.4f}")
     lines.append(f"story paragraphs lost {s['story_paragraphs_lost']}")
     a = s["artefacts"]
-    lines.append(f"artefacts precision {a['precision']:.4f} ({a['correct']}/{a['output']}), "
-                 f"mechanical recall {a['mechanical_recall']:.4f}")
+    lines.append(
+        f"artefacts precision {a['precision']:.4f} ({a['correct']}/{a['output']}), "
+        f"mechanical recall {a['mechanical_recall']:.4f}"
+    )
     for k, v in a["recall_by_kind"].items():
         lines.append(f"  {k:<20} recall {v['recall']:.4f} ({v['found']}/{v['total']})")
     e = s["events"]
-    lines.append(f"events P {e['precision']:.4f} R {e['recall']:.4f} F1 {e['f1']:.4f} "
-                 f"(tp {int(e['tp'])} fp {int(e['fp'])} fn {int(e['fn'])})")
+    lines.append(
+        f"events P {e['precision']:.4f} R {e['recall']:.4f} F1 {e['f1']:.4f} "
+        f"(tp {int(e['tp'])} fp {int(e['fp'])} fn {int(e['fn'])})"
+    )
     for k, v in e["attributes"].items():
         lines.append(f"  {k:<10} accuracy {v['accuracy']:.4f} ({v['correct']}/{v['matched']})")
     q = s["quotes"]
-    lines.append(f"quotes P {q['precision']:.4f} R {q['recall']:.4f} F1 {q['f1']:.4f} "
-                 f"speaker accuracy {q['speaker_accuracy']:.4f}")
+    lines.append(
+        f"quotes P {q['precision']:.4f} R {q['recall']:.4f} F1 {q['f1']:.4f} "
+        f"speaker accuracy {q['speaker_accuracy']:.4f}"
+    )
     return "\n".join(lines)

@@ -38,7 +38,7 @@ class LearnedMemory:
 
         >>> mem = LearnedMemory(min_articles=3)
         >>> for aid in ("a1", "a2"):
-        ...     mem.record("pti", aid, ["f00"])
+        ...     _ = mem.record("pti", aid, ["f00"])
         >>> mem.lookup("pti", "a2")("f00"), mem.lookup("pti", "a3")("f00"), mem.lookup("ani", "a3")("f00")
         (False, True, False)
         """
@@ -75,7 +75,7 @@ class LearnedMemory:
         """Forget the oldest fingerprints seen only once until 90% of the bound is left."""
         target = int(self.max_keys * 0.9)
         excess = len(self.store) - target
-        victims = []
+        victims: list[str] = []
         for key in list(self.store.keys()):
             if len(victims) >= excess:
                 break

@@ -49,9 +49,7 @@ def _entity(e: Entity | None) -> dict[str, Any] | None:
 
 def event_id(article_id: str, ev: ExtractedEvent) -> str:
     """Deterministic: the same article always yields the same event ids."""
-    key = "\x1f".join(
-        [article_id, ev.type, ev.mode or "", str(ev.start), str(ev.end), ev.trigger, ev.quote or ""]
-    )
+    key = "\x1f".join([article_id, ev.type, ev.mode or "", str(ev.start), str(ev.end), ev.trigger, ev.quote or ""])
     return str(uuid.uuid5(_EVENT_NAMESPACE, key))
 
 

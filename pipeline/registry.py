@@ -14,10 +14,14 @@ CONTENT_TYPE = "application/vnd.schemaregistry.v1+json"
 
 def _request(url: str, body: dict[str, object] | None = None, timeout: float = 10.0) -> dict[str, object]:
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method="POST" if data else "GET",
-                                 headers={"Content-Type": CONTENT_TYPE, "Accept": CONTENT_TYPE})
-    with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - operator-supplied URL
-        return json.loads(resp.read())  # type: ignore[no-any-return]
+    req = urllib.request.Request(
+        url,
+        data=data,
+        method="POST" if data else "GET",
+        headers={"Content-Type": CONTENT_TYPE, "Accept": CONTENT_TYPE},
+    )
+    with urllib.request.urlopen(req, timeout=timeout) as resp:  # operator-supplied URL (http/https)
+        return json.loads(resp.read())
 
 
 def subjects(s: Settings) -> dict[str, str]:

@@ -35,7 +35,11 @@ async def replay_dead_letters(
     """Read the whole DLQ (no consumer group) and re-publish the chosen originals."""
     res = ReplayResult()
     consumer = AIOKafkaConsumer(
-        s.topic_dlq, group_id=None, auto_offset_reset="earliest", enable_auto_commit=False, **s.kafka_client_kwargs()
+        s.topic_dlq,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        **s.kafka_client_kwargs(),
     )
     await consumer.start()
     chosen: list[tuple[int, DeadLetter]] = []
@@ -62,8 +66,9 @@ async def replay_dead_letters(
                         continue
                     if dl.original_truncated:
                         res.unreplayable += 1
-                        res.lines.append(f"dlq offset {m.offset}: original truncated ({dl.original_size} bytes), "
-                                         "cannot replay")
+                        res.lines.append(
+                            f"dlq offset {m.offset}: original truncated ({dl.original_size} bytes), cannot replay"
+                        )
                         continue
                     chosen.append((m.offset, dl))
     finally:

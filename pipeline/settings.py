@@ -49,11 +49,15 @@ class Settings(BaseSettings):
     group_id: str = Field("wirewash", description="Consumer group id (and faust app id).")
     batch_size: int = Field(200, ge=1, le=10000, description="Max records the worker takes per batch.")
     batch_wait_ms: int = Field(20, ge=1, le=10000, description="Max wait to fill a batch (bounds added latency).")
-    session_timeout_s: float = Field(10.0, gt=0, description="Consumer session timeout; a dead worker's partitions move after it.")
+    session_timeout_s: float = Field(
+        10.0, gt=0, description="Consumer session timeout; a dead worker's partitions move after it."
+    )
     heartbeat_interval_s: float = Field(2.0, gt=0, description="Consumer heartbeat interval.")
     commit_interval_s: float = Field(1.0, gt=0, description="How often acknowledged offsets are committed.")
     producer_linger_ms: int = Field(5, ge=0, description="Producer linger (batching delay) in milliseconds.")
-    producer_acks: Literal["all", "1", "0"] = Field("all", description="Producer acks: 'all' waits for all in-sync replicas.")
+    producer_acks: Literal["all", "1", "0"] = Field(
+        "all", description="Producer acks: 'all' waits for all in-sync replicas."
+    )
     producer_compression: Literal["none", "gzip", "snappy", "lz4", "zstd"] = Field(
         "none", description="Producer compression codec."
     )

@@ -14,11 +14,14 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import islice
 
 from pipeline.core.rules import rule
-from pipeline.core.sentences import sentence_spans, word_count
+from pipeline.core.sentences import has_words, sentence_spans
 
 REMOVE_AT = 0.9  # findings at or above this confidence whose rule allows it are removed
+MAX_HITS = 200  # per rule and paragraph: past this a text is garbage, not translation debris
+MAX_SENTENCES = 2000  # sentence-level rules look at this many sentences per paragraph at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +65,7 @@ def find_stray_auxiliaries(text: str) -> list[Hit]:
     [('. Is', '. Is')]
     """
     hits = []
-    for m in _FRAGMENT.finditer(text):
+    for m in islice(_FRAGMENT.finditer(text), MAX_HITS):
         frag, punct = m.group("frag"), m.group("punct")
         s, e = m.start("frag"), m.end("punct")
         if punct == ",":
@@ -71,7 +74,17 @@ def find_stray_auxiliaries(text: str) -> list[Hit]:
             if before < 0 or text[before] != "." or text[e : e + 1] not in "”\"’'":
                 continue
             hits.append(
-                Hit("A001-stray-auxiliary", "stray_fragment", before, m.end("frag"), 0.95, "", True, before, m.end("frag"))
+                Hit(
+                    "A001-stray-auxiliary",
+                    "stray_fragment",
+                    before,
+                    m.end("frag"),
+                    0.95,
+                    "",
+                    True,
+                    before,
+                    m.end("frag"),
+                )
             )
             continue
         confidence = 0.97 if " " not in frag or frag.split(" ")[0] in ("Used", "Was", "Were", "Had", "Has") else 0.9
@@ -105,17 +118,17 @@ def find_subjectless_sentences(text: str) -> list[Hit]:
     >>> find_subjectless_sentences("Had he known, he would have stayed.")
     []
     """
-    hits = []
-    for s, e in sentence_spans(text):
+    hits: list[Hit] = []
+    for s, e in sentence_spans(text, limit=MAX_SENTENCES):
+        if len(hits) >= MAX_HITS:
+            break
         sent = text[s:e]
         m = _SUBJECTLESS.match(sent)
-        if m is None or _QUESTIONISH.search(sent) or word_count(sent) < 3:
+        if m is None or _QUESTIONISH.search(sent) or not has_words(sent, 3):
             continue
         if _inside_quote(text, s) or _PRONOUN_AFTER.match(sent, m.end() - len(m.group().split(" ")[-1]) - 1):
             continue
-        hits.append(
-            Hit("A002-subjectless-sentence", "stray_fragment", s, e, 0.75, "add the missing subject", False)
-        )
+        hits.append(Hit("A002-subjectless-sentence", "stray_fragment", s, e, 0.75, "add the missing subject", False))
     return hits
 
 
@@ -131,6 +144,7 @@ class LexiconEntry:
     confidence: float
     context: re.Pattern[str] | None
     note: str
+    hint: str  # a lower-case substring every match contains (cheap pre-filter)
 
 
 @cache
@@ -149,6 +163,7 @@ def lexicon() -> tuple[LexiconEntry, ...]:
                 confidence=float(e.get("confidence", 0.8)),
                 context=re.compile(e["context"], re.IGNORECASE) if e.get("context") else None,
                 note=e.get("note", ""),
+                hint=e["hint"].lower(),
             )
         )
     return tuple(out)
@@ -164,10 +179,13 @@ def find_calques(text: str, article: str = "") -> list[Hit]:
     """
     hits = []
     taken: list[tuple[int, int]] = []
+    low = text.lower()
     for entry in lexicon():
+        if entry.hint not in low:
+            continue
         if entry.context is not None and not entry.context.search(article or text):
             continue
-        for m in entry.pattern.finditer(text):
+        for m in islice(entry.pattern.finditer(text), MAX_HITS):
             s, e = m.span()
             if any(s < b and a < e for a, b in taken):
                 continue
@@ -176,7 +194,7 @@ def find_calques(text: str, article: str = "") -> list[Hit]:
     return hits
 
 
-_HONORIFIC = re.compile(r"\b[A-Z][a-z]{2,}(?: [A-Z][a-z]{2,})? ji\b(?:-[a-z]+)?")
+_HONORIFIC = re.compile(r"\b[A-Z][a-z]{2,} ji\b(?:-[a-z]+)?")
 
 
 @rule("A004-honorific-ji", "artefact", "untranslated", example="Narendra Modi ji")
@@ -185,16 +203,35 @@ def find_honorifics(text: str) -> list[Hit]:
 
     >>> t = "Chief Minister Adityanath ji-led government and Narendra Modi ji said."
     >>> [(t[h.start:h.end], h.suggestion) for h in find_honorifics(t)]
-    [('Adityanath ji-led', 'Adityanath-led'), ('Narendra Modi ji', 'Narendra Modi')]
+    [('Adityanath ji-led', 'Adityanath-led'), ('Modi ji', 'Modi')]
     """
     return [
         Hit("A004-honorific-ji", "untranslated", m.start(), m.end(), 0.85, m.group().replace(" ji", ""))
-        for m in _HONORIFIC.finditer(text)
+        for m in islice(_HONORIFIC.finditer(text), MAX_HITS)
     ]
 
 
-_SCRIPTS = ("LATIN", "CYRILLIC", "DEVANAGARI", "ARABIC", "BENGALI", "TAMIL", "TELUGU", "GURMUKHI", "GUJARATI",
-            "KANNADA", "MALAYALAM", "ORIYA", "GREEK", "HEBREW", "THAI", "HANGUL", "HIRAGANA", "KATAKANA", "CJK")
+_SCRIPTS = (
+    "LATIN",
+    "CYRILLIC",
+    "DEVANAGARI",
+    "ARABIC",
+    "BENGALI",
+    "TAMIL",
+    "TELUGU",
+    "GURMUKHI",
+    "GUJARATI",
+    "KANNADA",
+    "MALAYALAM",
+    "ORIYA",
+    "GREEK",
+    "HEBREW",
+    "THAI",
+    "HANGUL",
+    "HIRAGANA",
+    "KATAKANA",
+    "CJK",
+)
 
 
 @cache
@@ -206,7 +243,22 @@ def _script_of(ch: str) -> str:
     return "OTHER"
 
 
-_LETTER_RUN = re.compile(r"[^\W\d_]+(?:[\s\u0900-\u097F\u0964\u0965]+[^\W\d_]+)*")
+def _mark_class() -> str:
+    ranges: list[tuple[int, int]] = []
+    for cp in range(0x300, 0x10000):
+        if unicodedata.category(chr(cp)).startswith("M"):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1] = (ranges[-1][0], cp)
+            else:
+                ranges.append((cp, cp))
+    return "".join(f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges)
+
+
+# a word: letters plus the combining marks of Indic and other scripts (vowel signs are marks, not letters)
+_MARKS = _mark_class()
+_SCRIPT_WORD = re.compile(rf"[^\W\d_](?:[^\W\d_]|[{_MARKS}])*")
+# a word with at least one non-ASCII letter (ASCII words cannot be in another script)
+_NON_ASCII_WORD = re.compile(rf"(?:[A-Za-z]|[{_MARKS}])*[^\W\d_A-Za-z](?:[^\W\d_]|[{_MARKS}])*")
 
 
 @rule("A005-foreign-script", "artefact", "untranslated", example="the विस्तार button")
@@ -219,11 +271,11 @@ def find_foreign_script(text: str, dominant: str = "LATIN") -> list[Hit]:
     """
     if text.isascii():
         return []
-    hits = []
-    for m in re.finditer(r"[^\W\d_]+", text):
+    hits: list[Hit] = []
+    for m in _NON_ASCII_WORD.finditer(text):
+        if len(hits) >= MAX_HITS:
+            break
         w = m.group()
-        if w.isascii():
-            continue
         scripts = {_script_of(c) for c in w if c.isalpha()}
         scripts.discard("OTHER")
         if scripts and dominant not in scripts:
@@ -280,20 +332,28 @@ def find_broken_crossheads(text: str) -> list[Hit]:
     []
     """
     t = text.strip()
-    if not t or t[0] not in _OPEN or word_count(t) > 10 or t.rstrip()[-1:] in ".!?":
+    if not t or t[0] not in _OPEN or len(t) > 200 or not has_words(t, 0, 10) or t.rstrip()[-1:] in ".!?":
         return []
     opens, closes = _balance(t)
     if opens <= closes:
         return []
     inner = t[1:].strip()
     close = "’" if t[0] == "‘" else "”"
-    return [Hit("A006-broken-crosshead-quote", "broken_quote", 0, len(text.rstrip()), 0.9,
-                t[0] + _sentence_case(inner) + close)]
+    return [
+        Hit(
+            "A006-broken-crosshead-quote",
+            "broken_quote",
+            0,
+            len(text.rstrip()),
+            0.9,
+            t[0] + _sentence_case(inner) + close,
+        )
+    ]
 
 
 _QUOTE_GLYPH = re.compile(
     r"(?P<space>(?<=[.!?,]) [”\"](?=\s|$))"  # space before a closing quote: "ICU. ”"
-    r"|(?P<openclose>(?<=[.!?,\w])“(?=\s*$|\.|,|\s+[a-z]))"  # an opening glyph used to close
+    r"|(?P<openclose>(?<=[.!?,] )“(?=\s*$)|(?<=[.!?,\w])“(?=\s*$|[.,;:]))"  # an opening glyph used to close
     r"|(?P<cluster>[”\"][.,]?[“\"][.,]?(?=\s|$))"  # debris such as ”.“. or ”“.
 )
 
@@ -302,15 +362,13 @@ _QUOTE_GLYPH = re.compile(
 def find_quote_glyph_errors(text: str) -> list[Hit]:
     """Flag quote marks in impossible places: ". ”", a “ that closes a quote, ”.“ debris.
 
-    >>> t = "to the ICU. ” He said. The massacre of Munger. “ It was “explosions”.“. Then"
+    >>> t = "to the ICU. ” He said “explosions”.“. Then the massacre of Munger. “"
     >>> [t[h.start:h.end] for h in find_quote_glyph_errors(t)]
-    [' ”', '“', '”.“.']
+    [' ”', '”.“.', '“']
     """
     hits = []
-    for m in _QUOTE_GLYPH.finditer(text):
-        if m.group("space"):
-            hits.append(Hit("A007-misplaced-quote-glyph", "broken_quote", m.start(), m.end(), 0.85, "”"))
-        elif m.group("openclose"):
+    for m in islice(_QUOTE_GLYPH.finditer(text), MAX_HITS):
+        if m.group("space") or m.group("openclose"):
             hits.append(Hit("A007-misplaced-quote-glyph", "broken_quote", m.start(), m.end(), 0.85, "”"))
         else:
             hits.append(Hit("A007-misplaced-quote-glyph", "broken_quote", m.start(), m.end(), 0.9, "”."))
@@ -320,10 +378,10 @@ def find_quote_glyph_errors(text: str) -> list[Hit]:
 # ------------------------------------------------------------------------- case
 
 _FUNCTION_CAPS = re.compile(
-    r"(?<=[a-z,] )(?P<w>And|Or|But|For|Of|To|With|From|More|The|In|On|At|By|As)(?= (?P<next>[A-Za-z]+))"
-    r"|(?<=[A-Z][a-z] )(?P<w2>And|Or|But|More|On|At)(?= (?P<next2>[a-z]+|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b))"
+    r"(?<=[A-Za-z,] )(?P<w>And|Or|But|For|Of|To|With|From|More|The|In|On|At|By|As)(?= (?P<next>[A-Za-z]+))"
 )
-_DAYS = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
+_DAYS = frozenset(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
+_NAME_STARTERS = frozenset(("The", "Of", "In", "At", "By", "As"))
 
 
 @rule("A008-capitalised-function-word", "artefact", "bad_case", example="weapons shipment For Ukraine")
@@ -333,21 +391,18 @@ def find_case_anomalies(text: str) -> list[Hit]:
     >>> t = "paused some weapons shipment For Ukraine And directly criticised him. Narendra Modi On Thursday met them."
     >>> [t[h.start:h.end] for h in find_case_anomalies(t)]
     ['For', 'And', 'On']
-    >>> find_case_anomalies("the Institute for the Study of War said. Bank Of America And Citi")
+    >>> find_case_anomalies("the Institute for the Study of War said, The Hindu reported. Bank Of America And Citi")
     []
     """
     hits = []
-    for m in _FUNCTION_CAPS.finditer(text):
-        if m.group("w"):
-            word, nxt, s = m.group("w"), m.group("next"), m.start("w")
-            prev_word = text[:s].rstrip(" ,").rsplit(" ", 1)[-1]
-            # inside a Title Case name ("Minister For External Affairs") the next word is capitalised
-            if nxt[:1].isupper() and prev_word[:1].isupper():
-                continue
-            if nxt[:1].isupper() and nxt not in _DAYS and word in ("The", "Of", "In", "At", "By", "As"):
-                continue
-        else:
-            word, nxt, s = m.group("w2"), m.group("next2"), m.start("w2")
+    for m in islice(_FUNCTION_CAPS.finditer(text), MAX_HITS):
+        word, nxt, s = m.group("w"), m.group("next"), m.start("w")
+        prev = text[:s].rstrip(" ").rsplit(" ", 1)[-1]
+        next_cap = nxt[:1].isupper()
+        prev_cap = prev[:1].isupper() and not prev.endswith(",")
+        # a Title Case name ("Bank Of America", "The Hindu", "Minister For External Affairs")
+        if next_cap and nxt not in _DAYS and (prev_cap or word in _NAME_STARTERS):
+            continue
         if _inside_quote(text, s) and word in ("The", "Of"):
             continue
         hits.append(Hit("A008-capitalised-function-word", "bad_case", s, s + len(word), 0.7, word.lower()))
@@ -371,9 +426,9 @@ def find_duplicate_sentences(paragraphs: list[str]) -> list[tuple[int, Hit]]:
     hits = []
     order = 0
     for pi, text in enumerate(paragraphs):
-        for s, e in sentence_spans(text):
+        for s, e in sentence_spans(text, limit=MAX_SENTENCES):
             sent = text[s:e]
-            if word_count(sent) < 6:
+            if not has_words(sent, 6):
                 order += 1
                 continue
             key = _NORM.sub(" ", sent.casefold()).strip()
@@ -384,8 +439,20 @@ def find_duplicate_sentences(paragraphs: list[str]) -> list[tuple[int, Hit]]:
                 while cut_s > 0 and text[cut_s - 1] == " ":
                     cut_s -= 1
                 hits.append(
-                    (pi, Hit("A009-duplicate-sentence", "duplicate_sentence", s, e, 0.95 if adjacent else 0.8, "",
-                             adjacent, cut_s, e))
+                    (
+                        pi,
+                        Hit(
+                            "A009-duplicate-sentence",
+                            "duplicate_sentence",
+                            s,
+                            e,
+                            0.95 if adjacent else 0.8,
+                            "",
+                            adjacent,
+                            cut_s,
+                            e,
+                        ),
+                    )
                 )
             else:
                 seen[key] = (pi, order)
@@ -414,7 +481,7 @@ def find_punctuation_debris(text: str) -> list[Hit]:
     []
     """
     hits = []
-    for m in _DEBRIS.finditer(text):
+    for m in islice(_DEBRIS.finditer(text), MAX_HITS):
         s, e = m.span()
         if m.group("dots"):
             sug = "."
@@ -433,8 +500,37 @@ def find_punctuation_debris(text: str) -> list[Hit]:
 
 _PAIR = re.compile(r"\b(?P<w>[a-z]{4,}) and (?P=w)\b")
 _IDIOMATIC_PAIRS = frozenset(
-    "again more over round through less better worse bigger smaller higher lower further closer louder "
-    "slowly little miles hours years days weeks months faster harder deeper longer stronger farther".split()
+    [
+        "again",
+        "more",
+        "over",
+        "round",
+        "through",
+        "less",
+        "better",
+        "worse",
+        "bigger",
+        "smaller",
+        "higher",
+        "lower",
+        "further",
+        "closer",
+        "louder",
+        "slowly",
+        "little",
+        "miles",
+        "hours",
+        "years",
+        "days",
+        "weeks",
+        "months",
+        "faster",
+        "harder",
+        "deeper",
+        "longer",
+        "stronger",
+        "farther",
+    ]
 )
 
 
@@ -447,7 +543,7 @@ def find_reduplicated_pairs(text: str) -> list[Hit]:
     ['valor and valor']
     """
     hits = []
-    for m in _PAIR.finditer(text):
+    for m in islice(_PAIR.finditer(text), MAX_HITS):
         w = m.group("w")
         if w in _IDIOMATIC_PAIRS or w.endswith("er"):
             continue

@@ -17,7 +17,7 @@ from importlib import resources
 
 from pipeline.core.doc import Doc, is_headline_like, is_snippet, is_story
 from pipeline.core.rules import RuleInfo, register, rule
-from pipeline.core.sentences import word_count
+from pipeline.core.sentences import has_words
 
 HEAD_PARAS = 3
 TAIL_PARAS = 3
@@ -91,7 +91,12 @@ def known_rules() -> tuple[DataRule, ...]:
         )
         if r.id in seen:
             raise ValueError(f"duplicate boilerplate rule {r.id}")
-        if r.where not in ("head", "tail", "anywhere") or r.scope not in ("paragraph", "start", "end", "span"):
+        if r.where not in ("head", "tail", "anywhere") or r.scope not in (
+            "paragraph",
+            "start",
+            "end",
+            "span",
+        ):
             raise ValueError(f"bad where/scope in {r.id}")
         seen.add(r.id)
         re.compile(r.wrapped)  # fail fast on a bad pattern
@@ -146,7 +151,7 @@ def _span_rules() -> list[DataRule]:
 
 
 def _eligible(r: DataRule, text: str, is_last: bool) -> bool:
-    if r.max_words is not None and word_count(text) > r.max_words:
+    if r.max_words is not None and not has_words(text, 0, r.max_words):
         return False
     return not (r.position == "not-last" and is_last)
 
@@ -211,19 +216,22 @@ def _apply_then(doc: Doc, i: int, r: DataRule) -> None:
                 doc.remove_para(j, r.id)
         return
     taken = 0
+    paragraph_rules = _matchers()[("paragraph", True, True)]
     for j in (j for j in live if j > i):
         if taken >= r.then_max:
             break
         t = doc.ptext(j)
+        if t.isupper() or _first_match(paragraph_rules, t, 0, False) is not None:
+            break  # a label or another known passage: the main pass deals with it
         if r.then == "bullets":
-            ok = bool(_BULLET.match(t)) and word_count(t) <= 25
+            ok = bool(_BULLET.match(t)) and has_words(t, 0, 25)
         else:  # headlines and teaser snippets
             ok = (is_headline_like(t) or is_snippet(t)) and not is_story(t.rstrip(".…"))
             ok = ok or (is_snippet(t) and taken > 0)
         if not ok:
             break
         doc.remove_para(j, r.id)
-        taken += 1
+        taken += 1  # noqa: SIM113 - counts removals, not iterations
 
 
 @rule("B000-known-boilerplate", "boilerplate", "engine", example="Follow us on Twitter for more.")
@@ -263,15 +271,15 @@ def strip_known_boilerplate(doc: Doc) -> None:
             comb = matchers[("start", True, i in tail)]
             if comb.regex is not None:
                 text = doc.ptext(i)
-                m = comb.regex.match(text)
-                if m is not None and m.lastgroup:
-                    r = comb.rules[int(m.lastgroup[1:])]
+                pre = comb.regex.match(text)
+                if pre is not None and pre.lastgroup:
+                    r = comb.rules[int(pre.lastgroup[1:])]
                     own = r.regex.match(text)
                     if own is not None and own.end() < len(text):
                         doc.cut_start(i, doc.paras[i].lo + own.end(), r.id)
                         _credits(doc, r, own)
         for r in _span_rules():
-            if r.where == "head" and i not in head or r.where == "tail" and i not in tail:
+            if (r.where == "head" and i not in head) or (r.where == "tail" and i not in tail):
                 continue
             p = doc.paras[i]
             text = doc.ptext(i)
@@ -342,14 +350,14 @@ def strip_trailing_headlines(doc: Doc) -> None:
     before = live[len(live) - len(run) - 1]
     if not is_story(doc.ptext(before)):
         return
-    if len(run) == 1 and word_count(doc.ptext(run[0])) < 8:
+    if len(run) == 1 and not has_words(doc.ptext(run[0]), 8):
         return
     for i in run:
         doc.remove_para(i, "B090-related-headlines")
 
 
 def _quoted(text: str) -> bool:
-    return text.lstrip()[:1] in "“\"" and text.rstrip()[-1:] in "”\""
+    return text.lstrip()[:1] in '“"' and text.rstrip()[-1:] in '”"'
 
 
 _NORM = re.compile(r"[\W_]+")
@@ -377,7 +385,7 @@ def strip_caption_echoes(doc: Doc) -> None:
         for j in (i - 2, i - 1, i + 1, i + 2):
             if 0 <= j < len(doc.paras) and not doc.paras[j].removed:
                 t = _norm(doc.ptext(j))
-                if word_count(t) >= 4 and (caption == t or caption.startswith(t + " ")):
+                if has_words(t, 4) and (caption == t or caption.startswith(t + " ")):
                     doc.remove_para(j, "B091-caption-echo")
 
 
@@ -411,12 +419,12 @@ def drop_duplicate_paragraphs(doc: Doc) -> None:
     >>> text = "Officials said the fire was out.\\n\\nNext.\\n\\nOfficials said the fire was out."
     >>> d = Doc.from_text(text, paragraph_spans(text))
     >>> drop_duplicate_paragraphs(d); [(c.start, c.rule) for c in d.cuts]
-    [(49, 'D001-duplicate-paragraph')]
+    [(41, 'D001-duplicate-paragraph')]
     """
     seen: set[str] = set()
     for i in doc.live():
         key = " ".join(doc.ptext(i).split()).casefold()
-        if key in seen and word_count(key) >= 2:
+        if key in seen and has_words(key, 2):
             doc.remove_para(i, "D001-duplicate-paragraph")
         else:
             seen.add(key)

@@ -112,9 +112,7 @@ _NORMALISERS: tuple[tuple[Callable[[str], list[Edit]], str | None, bool], ...] =
 )
 
 
-def _normalise(
-    received: str, html: bool, removed: list[Removed], changes: list[Changed]
-) -> tuple[str, SourceMap]:
+def _normalise(received: str, html: bool, removed: list[Removed], changes: list[Changed]) -> tuple[str, SourceMap]:
     if html:
         hr = html_to_text(received)
         text, smap = hr.text, hr.map
@@ -228,18 +226,21 @@ def _find_artefacts(doc: Doc) -> list[tuple[int, art.Hit]]:
 
 
 def _dedupe(hits: list[tuple[int, art.Hit]]) -> list[tuple[int, art.Hit]]:
-    """One finding per stretch of text: a removable hit wins over flags it overlaps."""
+    """One finding per stretch of text and kind: a removable hit wins over flags it overlaps.
+
+    Hits are swept in text order, so only the last kept hit of each kind can overlap the next one.
+    """
     hits.sort(key=lambda x: (x[0], x[1].start, -x[1].confidence))
     kept: list[tuple[int, art.Hit]] = []
+    last: dict[tuple[int, str], int] = {}  # (paragraph, kind) -> index in kept
     for i, h in hits:
-        clash = next(
-            (k for k, (j, o) in enumerate(kept) if j == i and h.start < o.end and o.start < h.end and o.kind == h.kind),
-            None,
-        )
-        if clash is None:
-            kept.append((i, h))
-        elif h.removable and not kept[clash][1].removable:
-            kept[clash] = (i, h)
+        k = last.get((i, h.kind))
+        if k is not None and h.start < kept[k][1].end:
+            if h.removable and not kept[k][1].removable:
+                kept[k] = (i, h)
+            continue
+        last[(i, h.kind)] = len(kept)
+        kept.append((i, h))
     return kept
 
 
@@ -284,7 +285,16 @@ def clean_body(
                 ce = base + (h.cut_end if h.cut_end is not None else h.end)
                 doc.cut_inside(cs, ce, h.rule)
             flags.append(
-                Flag(h.rule, h.kind, body[s:e], s, e, "removed" if remove else "flagged", h.suggestion, h.confidence)
+                Flag(
+                    h.rule,
+                    h.kind,
+                    body[s:e],
+                    s,
+                    e,
+                    "removed" if remove else "flagged",
+                    h.suggestion,
+                    h.confidence,
+                )
             )
 
     clean, subheads = _assemble(doc)

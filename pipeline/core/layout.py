@@ -14,7 +14,7 @@ import re
 from pipeline.core.rules import rule
 from pipeline.core.textmap import Edit
 
-_TERMINAL = frozenset(".!?:;\"”’)]…")
+_TERMINAL = frozenset('.!?:;"”’)]…')
 _FIRST_WORD = re.compile(r"\S+")
 _BULLET = re.compile(r"^(?:[-•*·▪►]\s|\d{1,2}[.)]\s)")
 

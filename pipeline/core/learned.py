@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from pipeline.core.doc import Doc, is_story
 from pipeline.core.rules import rule
-from pipeline.core.sentences import word_count
+from pipeline.core.sentences import has_words
 
 MAX_CANDIDATE_WORDS = 60
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -37,8 +37,7 @@ def candidates(doc: Doc) -> dict[int, str]:
     out = {}
     for i in doc.live():
         text = doc.ptext(i)
-        n = word_count(text)
-        if 1 <= n <= MAX_CANDIDATE_WORDS:
+        if len(text) < MAX_CANDIDATE_WORDS * 30 and has_words(text, 1, MAX_CANDIDATE_WORDS):
             out[i] = fingerprint(text)
     return out
 

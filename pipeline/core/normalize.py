@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import difflib
 import html as _html
-from html.entities import html5
 import re
 import unicodedata
+from html.entities import html5
 
 import ftfy
 
@@ -94,7 +94,9 @@ def remove_invisible_chars(text: str) -> list[Edit]:
 
 
 # Characters that start most mojibake sequences (UTF-8 read as cp1252/latin-1) plus U+FFFD.
-_MOJIBAKE_HINT = re.compile(r"[\u00c2\u00c3\u00c5\u00ce\u00cf\u00d0\u00d1\u00d8\u00d9\u00e0\u00e2\u00ef\u0080-\u009f\ufffd]")
+_MOJIBAKE_HINT = re.compile(
+    r"[\u00c2\u00c3\u00c5\u00ce\u00cf\u00d0\u00d1\u00d8\u00d9\u00e0\u00e2\u00ef\u0080-\u009f\ufffd]"
+)
 _FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html=False,
     remove_terminal_escapes=False,

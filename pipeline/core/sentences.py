@@ -10,10 +10,74 @@ from __future__ import annotations
 import re
 
 ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof st gen lt col sgt maj capt cmdr adm brig gov sen rep rev hon jr sr
-    mt ft ave rd vs etc approx dept est inc ltd co corp bros jan feb mar apr jun jul aug sep sept
-    oct nov dec rs govt asst supt insp hq fig vol pp cf al
-    u.s u.k u.n e.g i.e u.s.a u.a.e""".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "gen",
+        "lt",
+        "col",
+        "sgt",
+        "maj",
+        "capt",
+        "cmdr",
+        "adm",
+        "brig",
+        "gov",
+        "sen",
+        "rep",
+        "rev",
+        "hon",
+        "jr",
+        "sr",
+        "mt",
+        "ft",
+        "ave",
+        "rd",
+        "vs",
+        "etc",
+        "approx",
+        "dept",
+        "est",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "bros",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "rs",
+        "govt",
+        "asst",
+        "supt",
+        "insp",
+        "hq",
+        "fig",
+        "vol",
+        "pp",
+        "cf",
+        "al",
+        "u.s",
+        "u.k",
+        "u.n",
+        "e.g",
+        "i.e",
+        "u.s.a",
+        "u.a.e",
+    ]
 )
 # abbreviations that end sentences unless a number or a time word follows
 _NUMBERED = frozenset({"no", "nos", "art", "sec", "ch", "para"})
@@ -22,7 +86,9 @@ _TIME_FOLLOWERS = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|IST|GM
 
 # candidate boundary: terminal punctuation, optional closing quotes/brackets, whitespace,
 # then something that can start a sentence
-_BOUNDARY = re.compile(r"([.!?…]+)([\"”’')\]]*)(\s+)(?=[\"“‘'(\[]?[A-Z0-9\u00C0-\u024F\u0400-\u04FF\u0900-\u097F])")
+_BOUNDARY = re.compile(
+    r"(?<![.!?…])([.!?…]++)([\"”’')\]]*+)(\s++)(?=[\"“‘'(\[]?[A-Z0-9\u00C0-\u024F\u0400-\u04FF\u0900-\u097F])"
+)
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
 
@@ -43,7 +109,9 @@ def _is_abbreviation(text: str, dot: int, nxt: int) -> bool:
     return len(word) == 1 and word.isupper() and word != "I"
 
 
-def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+def sentence_spans(
+    text: str, start: int = 0, end: int | None = None, limit: int | None = None
+) -> list[tuple[int, int]]:
     """Split ``text[start:end]`` into sentence spans (absolute offsets, trimmed).
 
     >>> t = 'Mr. Peskov said so. "It is hard," he said. Gen. R. K. Dutta left at 3 p.m. Monday.'
@@ -65,6 +133,8 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         if split_at > cur:
             spans.append((cur, split_at))
         cur = m.end(3)
+        if limit is not None and len(spans) >= limit:
+            break
     if cur < end:
         spans.append((cur, end))
     # trim whitespace
@@ -97,4 +167,20 @@ def word_count(text: str) -> int:
     >>> word_count("Russia launched 145 drones.")
     4
     """
-    return sum(1 for _ in _WORDS.finditer(text))
+    return len(_WORDS.findall(text))
+
+
+def has_words(text: str, lo: int = 0, hi: int | None = None) -> bool:
+    """``lo <= word_count(text) <= hi``, counting no further than the answer needs.
+
+    >>> has_words("one two three", 2, 5), has_words("one two three", 4), has_words("a " * 100000, 1, 10)
+    (True, False, False)
+    """
+    limit = hi + 1 if hi is not None else lo
+    n = 0
+    if limit:
+        for _ in _WORDS.finditer(text):
+            n += 1
+            if n >= limit:
+                break
+    return n >= lo and (hi is None or n <= hi)

@@ -6,20 +6,22 @@ import re
 
 from pipeline.core.doc import Doc, is_story, split_credits
 from pipeline.core.rules import rule
-from pipeline.core.sentences import word_count
+from pipeline.core.sentences import has_words
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
-_PLACE_WORD = r"(?:[A-Z][A-Za-z'’.-]{1,20}|[A-Z]{2,20})"
+_PLACE_WORD = (
+    r"(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s\d)(?:[A-Z][A-Za-z'’.-]{1,20}|[A-Z]{2,20})"
+)
 _AGENCY = r"(?:Reuters|AFP|AP|PTI|IANS|ANI|UNI|Xinhua|TASS|Bernama|dpa|Yonhap|Kyodo|EFE|IPS|AA)"
 DATELINE = re.compile(
     rf"(?P<place>{_PLACE_WORD}(?: {_PLACE_WORD}){{0,3}}(?: \([A-Z][A-Za-z .]{{1,30}}\))?(?: \[[A-Z][A-Za-z .]{{1,30}}\])?"
     rf"(?:, {_PLACE_WORD}(?: {_PLACE_WORD}){{0,2}})?)"
     rf"(?:,? (?P<date>{_MONTH} \d{{1,2}}(?:, \d{{4}})?|\d{{1,2}} {_MONTH}))?"
     rf"(?: \((?P<agency>{_AGENCY})\))?"
-    r"\s?(?P<sep>:|\||[-–—]{1,2}(?= ))"
+    r"(?:\s?(?P<sep>:|\||[-–—]{1,2}(?= )))?"
 )
 _ALLCAPS_PLACE = re.compile(r"[A-Z]{2,}")
 
@@ -45,12 +47,16 @@ def find_dateline(doc: Doc) -> None:
         if m is None:
             continue
         rest = text[m.end() :].lstrip()
-        if not rest or word_count(rest) < 5:
+        if not rest or not has_words(rest, 5):
+            continue
+        if not m.group("sep") and not m.group("agency"):
             continue
         place = m.group("place")
-        strong = bool(m.group("date") or m.group("agency") or _ALLCAPS_PLACE.fullmatch(place.split(",")[0].split(" ")[0]))
+        strong = bool(
+            m.group("date") or m.group("agency") or _ALLCAPS_PLACE.fullmatch(place.split(",")[0].split(" ")[0])
+        )
         # a bare "Word:" opener is a dateline only when it is a place-like single name at the top
-        if not strong and (m.group("sep") != ":" or word_count(place) > 3):
+        if not strong and (m.group("sep") not in (":", "|") or not has_words(place, 0, 3)):
             continue
         doc.dateline = text[: m.end()].strip()
         if m.group("agency"):
@@ -78,8 +84,7 @@ def find_crossheads(doc: Doc) -> None:
         if k == 0 or k == len(live) - 1:
             continue
         text = doc.ptext(i).strip()
-        n = word_count(text)
-        if n == 0 or n > 14 or len(text) > 120:
+        if len(text) > 120 or not has_words(text, 1, 14):
             continue
         if text.rstrip("”’\"'")[-1:] in _CROSSHEAD_END_BAD and not text.endswith("…"):
             continue

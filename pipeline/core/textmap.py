@@ -118,6 +118,9 @@ class SourceMap:
                     out.append((base + lo - a, hi - lo, s, sl, False))
             i += 1
 
+    def _apply_to_identity(self, text: str, ordered: list[Edit]) -> tuple[str, SourceMap]:
+        return _identity_apply(text, ordered, self.source_length)
+
     def apply(self, text: str, edits: Iterable[Edit]) -> tuple[str, SourceMap]:
         """Apply non-overlapping ``edits`` to ``text`` (this map's derived text).
 
@@ -126,6 +129,8 @@ class SourceMap:
         ordered = sorted(edits, key=lambda e: (e.start, e.end))
         if not ordered:
             return text, self
+        if self.is_identity and self.length == len(text):
+            return self._apply_to_identity(text, ordered)
         pieces: list[str] = []
         runs: list[tuple[int, int, int, int, bool]] = []
         pos = 0
@@ -148,6 +153,31 @@ class SourceMap:
             self._slice(pos, len(text), runs, out_len)
             out_len += len(text) - pos
         return "".join(pieces), SourceMap(_merge(runs), out_len, self.source_length)
+
+
+def _identity_apply(text: str, ordered: list[Edit], source_length: int) -> tuple[str, SourceMap]:
+    pieces: list[str] = []
+    runs: list[tuple[int, int, int, int, bool]] = []
+    pos = out_len = 0
+    for e in ordered:
+        if e.start < pos:
+            raise ValueError(f"overlapping edits at {e.start}")
+        if e.start > pos:
+            n = e.start - pos
+            pieces.append(text[pos : e.start])
+            runs.append((out_len, n, pos, n, True))
+            out_len += n
+        if e.repl:
+            pieces.append(e.repl)
+            runs.append((out_len, len(e.repl), e.start, e.end - e.start, False))
+            out_len += len(e.repl)
+        pos = e.end
+    if pos < len(text):
+        n = len(text) - pos
+        pieces.append(text[pos:])
+        runs.append((out_len, n, pos, n, True))
+        out_len += n
+    return "".join(pieces), SourceMap(_merge(runs), out_len, source_length)
 
 
 def _merge(runs: list[tuple[int, int, int, int, bool]]) -> list[tuple[int, int, int, int, bool]]:

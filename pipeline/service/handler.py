@@ -96,16 +96,21 @@ class Handler:
         except Exception as exc:  # a bug in the core must not stop the stream: dead-letter the record
             log.exception(
                 "processing failed",
-                extra={"item_id": item.id, "topic": src.topic, "partition": src.partition, "offset": src.offset},
+                extra={
+                    "item_id": item.id,
+                    "topic": src.topic,
+                    "partition": src.partition,
+                    "offset": src.offset,
+                },
             )
-            err = DecodeError(
+            failure = DecodeError(
                 ErrorCode.PROCESSING_ERROR,
                 f"{type(exc).__name__}: {exc}"[:2000],
                 item_id=item.id,
                 exc_class=f"{type(exc).__module__}.{type(exc).__qualname__}",
             )
-            out.records = [self._dead(err, value, src)]
-            out.error_code = err.code.value
+            out.records = [self._dead(failure, value, src)]
+            out.error_code = failure.code.value
         out.seconds = time.perf_counter() - t0
         if self.metrics:
             self.metrics.processing.observe(out.seconds)
@@ -173,5 +178,9 @@ class Handler:
             },
         )
         payload = dumps(dl.model_dump(mode="json"))
-        return OutRecord(self.topics["dlq"], src.key, self._encode("dlq", payload), dlq_headers(err, src, t,
-                         self.settings.cloudevents_source))
+        return OutRecord(
+            self.topics["dlq"],
+            src.key,
+            self._encode("dlq", payload),
+            dlq_headers(err, src, t, self.settings.cloudevents_source),
+        )

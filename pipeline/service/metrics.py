@@ -15,9 +15,14 @@ class Metrics:
         self.articles_out = Counter("wirewash_articles_out", "CleanArticle records published.", registry=r)
         self.events_out = Counter("wirewash_events_out", "Event records published, by type.", ["type"], registry=r)
         self.dlq = Counter("wirewash_dlq", "Dead-letter records published, by error code.", ["error_code"], registry=r)
-        self.removals = Counter("wirewash_removals", "Passages removed by the cleaner, by rule id.", ["rule"], registry=r)
+        self.removals = Counter(
+            "wirewash_removals", "Passages removed by the cleaner, by rule id.", ["rule"], registry=r
+        )
         self.artefacts = Counter(
-            "wirewash_artefacts", "Translation artefacts found, by kind and action.", ["kind", "action"], registry=r
+            "wirewash_artefacts",
+            "Translation artefacts found, by kind and action.",
+            ["kind", "action"],
+            registry=r,
         )
         self.learned_removals = Counter(
             "wirewash_learned_removals", "Paragraphs removed as learned boilerplate.", registry=r
@@ -34,10 +39,15 @@ class Metrics:
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
             registry=r,
         )
-        self.lag = Gauge("wirewash_consumer_lag", "Records behind the high watermark, per input partition.",
-                         ["partition"], registry=r)
+        self.lag = Gauge(
+            "wirewash_consumer_lag",
+            "Records behind the high watermark, per input partition.",
+            ["partition"],
+            registry=r,
+        )
         self.last_progress = Gauge(
             "wirewash_last_progress_timestamp_seconds", "Unix time of the last processed record.", registry=r
         )
-        self.send_retries = Counter("wirewash_send_retries", "Output sends retried after a delivery failure.",
-                                    registry=r)
+        self.send_retries = Counter(
+            "wirewash_send_retries", "Output sends retried after a delivery failure.", registry=r
+        )

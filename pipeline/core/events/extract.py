@@ -26,10 +26,26 @@ from pipeline.core.sentences import sentence_spans
 
 WEAPONS = (
     ("drone", re.compile(r"(?i)\b(?:drones?|UAVs?|Shah[ei]ds?|kamikaze|martyr(?:s|-\d+)?)\b")),
-    ("aerial", re.compile(r"(?i)\b(?:air ?strikes?|airstrikes?|air raids?|missiles?|bombers?|warplanes?|fighter jets?|aerial)\b")),
-    ("heavy-weapons", re.compile(r"(?i)\b(?:shell(?:ing|ed|s)?|artillery|rockets?|mortars?|tanks?|howitzers?)\b")),
-    ("explosives", re.compile(r"(?i)\b(?:bombs?|IEDs?|grenades?|explosives?|blasts?|landmines?|suicide bomb\w*)\b")),
-    ("firearms", re.compile(r"(?i)\b(?:shot|shoot|shooting|gun\w*|fire(?:d)? (?:at|upon|on)|opened fire|firing|bullets?|rifles?|pistols?|encounter)\b")),
+    (
+        "aerial",
+        re.compile(
+            r"(?i)\b(?:air ?strikes?|airstrikes?|air raids?|missiles?|bombers?|warplanes?|fighter jets?|aerial)\b"
+        ),
+    ),
+    (
+        "heavy-weapons",
+        re.compile(r"(?i)\b(?:shell(?:ing|ed|s)?|artillery|rockets?|mortars?|tanks?|howitzers?)\b"),
+    ),
+    (
+        "explosives",
+        re.compile(r"(?i)\b(?:bombs?|IEDs?|grenades?|explosives?|blasts?|landmines?|suicide bomb\w*)\b"),
+    ),
+    (
+        "firearms",
+        re.compile(
+            r"(?i)\b(?:shot|shoot|shooting|gun\w*|fire(?:d)? (?:at|upon|on)|opened fire|firing|bullets?|rifles?|pistols?|encounter)\b"
+        ),
+    ),
 )
 _CLAUSE_LEFT = re.compile(
     r"(?:;|\b(?:said|says|stated|told|reported|claimed|announced|added|that|after|while|when|despite|"
@@ -47,17 +63,59 @@ _HYPOTHETICAL = re.compile(r"(?i)\b(?:if|unless|whether|would have|could have|mi
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be|got|get|gets)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _BY_AGENT = re.compile(r"^\s*(?:\w+\s+){0,6}?(?:by|with)\s", re.IGNORECASE)
 _MILITARY_HEADS = frozenset(
-    "forces troops military army ministry government navy force defence defense soldiers".split()
+    [
+        "forces",
+        "troops",
+        "military",
+        "army",
+        "ministry",
+        "government",
+        "navy",
+        "force",
+        "defence",
+        "defense",
+        "soldiers",
+    ]
 )
 _GOV_POSSESSED = re.compile(
     r"^(?:Defen[cs]e Ministry|Foreign Ministry|Ministry of \w+|military|army|Army|Air Force|air force|forces|troops|"
     r"government|Government|navy|Navy|security service|military administration|air defen[cs]es?)$"
 )
 _NON_AGENT = frozenset(
-    "quake earthquake fire blaze storm cyclone flood floods tremor tremors lightning accident crash virus disease "
-    "heatwave landslide rain rains tsunami explosion".split()
+    [
+        "quake",
+        "earthquake",
+        "fire",
+        "blaze",
+        "storm",
+        "cyclone",
+        "flood",
+        "floods",
+        "tremor",
+        "tremors",
+        "lightning",
+        "accident",
+        "crash",
+        "virus",
+        "disease",
+        "heatwave",
+        "landslide",
+        "rain",
+        "rains",
+        "tsunami",
+        "explosion",
+    ]
 )
-_REPORT_VERBS = re.compile(r"^\s*(?:also |previously |earlier |later |on \w+ )?(?:said|says|claimed|reported|told|stated|announced|added)\b")
+_SPEECH_BOUNDARY = re.compile(r"\b(?:said|says|stated|told|claimed|reported|announced|added)\s*(?:that\s*)?$")
+_PRONOUN_START = re.compile(r"\s*(?:that\s+)?(?:it|they|he|she|we)\b", re.IGNORECASE)
+_REPORT_VERBS = re.compile(
+    r"^\s*(?:also |previously |earlier |later |on \w+ )?(?:said|says|claimed|reported|told|stated|announced|added)\b"
+)
+
+
+MAX_EVENT_CHARS = 100_000  # events are read from the first 100k characters (any real article fits)
+MAX_SENTENCE_CHARS = 1_200  # longer "sentences" are run-on garbage, not prose
+MAX_QUOTE_PARA_CHARS = 20_000
 
 
 @dataclass(frozen=True)
@@ -76,6 +134,7 @@ class Trigger:
     recipient: str
     political: bool
     reverse: bool
+    noun: bool
     confidence: float
 
 
@@ -101,6 +160,7 @@ def triggers() -> tuple[Trigger, ...]:
                 recipient=t.get("recipient", "object"),
                 political=bool(t.get("political", False)),
                 reverse=bool(t.get("reverse", False)),
+                noun=bool(t.get("noun", False)),
                 confidence=float(t.get("confidence", 0.7)),
             )
         )
@@ -157,8 +217,8 @@ def _entity_for(m: Mention, sentence: _Sentence, role: str) -> Entity:
     return m.entity(role)
 
 
-def _actor_candidates(s: _Sentence, lo: int, hi: int) -> list[Mention]:
-    """Participant mentions between sentence-relative ``lo`` and ``hi`` that can be subjects."""
+def _actor_candidates(s: _Sentence, lo: int, hi: int, keep_preps: tuple[str, ...] = ()) -> list[Mention]:
+    """Participant mentions between sentence-relative ``lo`` and ``hi`` (locations after in/at/near dropped)."""
     out = []
     for m in s.mentions:
         rs, re_ = m.start - s.start, m.end - s.start
@@ -166,7 +226,8 @@ def _actor_candidates(s: _Sentence, lo: int, hi: int) -> list[Mention]:
             continue
         if m.name.lower() in _NON_AGENT:
             continue
-        if _preceded_by(s.text, rs, _LOC_PREPS) and m.kind in ("place", "capital", "country", "demonym", "unknown"):
+        prep = _preceded_by(s.text, rs, _LOC_PREPS)
+        if prep and prep not in keep_preps and m.kind in ("place", "capital", "country", "demonym", "unknown"):
             continue
         out.append(m)
     return out
@@ -174,30 +235,34 @@ def _actor_candidates(s: _Sentence, lo: int, hi: int) -> list[Mention]:
 
 def _clause_bounds(text: str, t_start: int, t_end: int) -> tuple[int, int]:
     left = 0
-    for m in _CLAUSE_LEFT.finditer(text, 0, t_start):
-        left = m.end()
+    for b in _CLAUSE_LEFT.finditer(text, 0, t_start):
+        left = b.end()
     right = len(text)
-    m = _CLAUSE_RIGHT.search(text, t_end)
-    if m:
-        right = m.start()
+    r = _CLAUSE_RIGHT.search(text, t_end)
+    if r:
+        right = r.start()
     return left, right
 
 
 def _nearest_date(s: _Sentence, pos: int, lo: int, hi: int) -> DateMention | None:
     if not s.dates:
         return None
-    inside = [d for d in s.dates if lo <= d.start - s.start and d.end - s.start <= hi] or s.dates
-    return min(inside, key=lambda d: abs(d.start - s.start - pos))
+    inside = [d for d in s.dates if lo <= d.start and d.end <= hi] or s.dates  # sentence-relative offsets
+    return min(inside, key=lambda d: abs(d.start - pos))
 
 
-def _quantity(s: _Sentence, t_start: int, t_end: int, lo: int, hi: int, passive: bool, ttype: str) -> QuantityMention | None:
+def _quantity(
+    s: _Sentence, t_start: int, t_end: int, lo: int, hi: int, passive: bool, ttype: str
+) -> QuantityMention | None:
     best = None
     for q in s.quantities:
-        qs, qe = q.start - s.start, q.end - s.start
+        qs, qe = q.start, q.end  # sentence-relative offsets
         if q.unit in ("USD", "EUR", "GBP", "INR", "JPY") and ttype not in ("AID", "SANCTION", "COERCE"):
             continue
+        if qs < t_end and qe > t_start:  # "34 Ukrainian attack drones targeting": the count is in the trigger
+            return q
         if t_end <= qs <= t_end + 60 and qe <= max(hi, t_end + 60):
-            if best is None or qs < best.start - s.start:
+            if best is None or qs < best.start:
                 best = q
         elif passive and lo <= qs and qe <= t_start and t_start - qe <= 60:
             best = best or q
@@ -209,10 +274,20 @@ def _split(body: str, subheads: set[int], published: date | None, ctx: ArticleCo
     for pi, (ps, pe) in enumerate(paragraph_spans(body)):
         if pi in subheads:
             continue
-        for ss, se in sentence_spans(body, ps, pe):
+        for ss, se in sentence_spans(body, ps, pe, limit=500):
+            if se - ss > MAX_SENTENCE_CHARS:
+                continue
             text = body[ss:se]
             out.append(
-                _Sentence(ss, se, text, pi, find_mentions(text, ss, ctx), find_dates(text, published), find_quantities(text))
+                _Sentence(
+                    ss,
+                    se,
+                    text,
+                    pi,
+                    find_mentions(text, ss, ctx),
+                    find_dates(text, published),
+                    find_quantities(text),
+                )
             )
     return out
 
@@ -225,8 +300,11 @@ def _location(s: _Sentence, t_end: int, dateline_place: Entity | None) -> Entity
         if m.kind in ("place", "capital", "country", "unknown", "org") and _preceded_by(
             s.text, rs, ("in", "at", "near", "over", "across", "outside", "inside")
         ):
-            if m.kind in ("org", "unknown") and not re.search(r"(?i)(?:district|village|area|region|city|town|state|"
-                                                               r"station|road|temple|assembly|nagar|square)\b", m.text):
+            if m.kind in ("org", "unknown") and not re.search(
+                r"(?i)(?:district|village|area|region|city|town|state|"
+                r"station|road|temple|assembly|nagar|square)\b",
+                m.text,
+            ):
                 continue
             cand = Entity(m.text.rstrip("'’s"), m.name, m.country or g.place_country(m.name))
             if best is None or abs(rs - t_end) < best[0]:
@@ -236,8 +314,20 @@ def _location(s: _Sentence, t_end: int, dateline_place: Entity | None) -> Entity
 
 _DETERMINER_BEFORE = re.compile(r"(?i)\b(?:the|a|an|his|her|their|its|these|those|such|any|no)\s+$")
 _DETERMINER_ADJ_BEFORE = re.compile(r"(?i)\b(?:the|a|an|his|her|their|its|this|these|those|such|any|no)\s+\w+\s+$")
-_NOUN_OK = frozenset({"assault-attack-noun", "assault-drones-targeting", "consult-phone", "consult-meet", "request-request-for",
-                      "accuse-investigate", "mobilize", "protest-strike", "protest-demo", "coerce-raid"})
+_NOUN_OK = frozenset(
+    {
+        "assault-attack-noun",
+        "assault-drones-targeting",
+        "consult-phone",
+        "consult-meet",
+        "request-request-for",
+        "accuse-investigate",
+        "mobilize",
+        "protest-strike",
+        "protest-demo",
+        "coerce-raid",
+    }
+)
 
 
 def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
@@ -251,7 +341,7 @@ def _events_for_sentence(
     text = s.text
     if _HYPOTHETICAL.search(text[:40]) and re.match(r"(?i)\s*(?:if|unless)\b", text):
         return out
-    seen: set[tuple[str, str | None]] = set()
+    best: dict[tuple[str, str | None], ExtractedEvent] = {}
     for trig in triggers():
         if trig.blocks is not None and trig.blocks.search(text):
             continue
@@ -267,18 +357,29 @@ def _events_for_sentence(
                 continue
             if trig.id not in _NOUN_OK and (
                 _DETERMINER_BEFORE.search(text[max(0, t_start - 30) : t_start])
-                or (text.startswith(" of", t_end) and _DETERMINER_ADJ_BEFORE.search(text[max(0, t_start - 40) : t_start]))
+                or (
+                    text.startswith(" of", t_end)
+                    and _DETERMINER_ADJ_BEFORE.search(text[max(0, t_start - 40) : t_start])
+                )
             ):
                 continue
             ev = _build(s, trig, m, published, dateline_place)
             if ev is None:
                 continue
             key = (ev.type, ev.mode)
-            if key in seen:
+            if key in best and _completeness(best[key]) >= _completeness(ev):
                 continue
-            seen.add(key)
-            out.append(ev)
-    return out
+            best[key] = ev
+    return sorted(best.values(), key=lambda e: e.sentence.find(e.trigger))
+
+
+def _completeness(ev: ExtractedEvent) -> float:
+    return (
+        ev.confidence
+        + 0.1 * (ev.actor is not None)
+        + 0.1 * (ev.recipient is not None)
+        + 0.05 * (ev.quantity is not None)
+    )
 
 
 def _build(
@@ -297,14 +398,23 @@ def _build(
     if trig.weapon_mode and mode is None:
         mode = _weapon_mode(text)
     left = _actor_candidates(s, lo, t_start)
-    right = _actor_candidates(s, t_end, hi)
+    right = _actor_candidates(s, t_end, hi, trig.preps)
+    if (
+        not left
+        and lo > 0
+        and _SPEECH_BOUNDARY.search(text[max(0, lo - 12) : lo])
+        and _PRONOUN_START.match(text[lo:t_start])
+    ):
+        # "Russia also said it had shot down…": the pronoun is the reporting subject
+        left = _actor_candidates(s, 0, lo)[-1:]
     if trig.preps:
-        prepped = [
-            r for r in right if _preceded_by(text, r.start - s.start, trig.preps) or r.kind == "demonym"
-        ]
+        prepped = [r for r in right if _preceded_by(text, r.start - s.start, trig.preps) or r.kind == "demonym"]
         right = prepped or [r for r in right if r.kind in ("person", "country", "capital", "org", "group")]
     actor_m: Mention | None = None
     recip_m: Mention | None = None
+    if trig.noun:
+        left = [x for x in left if t_start - (x.end - s.start) <= 25 and (x.possessive or x.kind == "demonym")]
+        passive = False
     if passive:
         recip_m = left[-1] if left else None
         agent = [r for r in right if _BY_AGENT.match(text[t_end : r.start - s.start] + " ")]
@@ -314,7 +424,10 @@ def _build(
         recip_m = right[0] if right else None
     if trig.reverse:
         # "Russia shot down 34 Ukrainian drones": the drones' owner attacked the shooter
-        owner = next((r for r in s.mentions if r.kind in ("demonym", "country") and t_end <= r.start - s.start <= t_end + 60), None)
+        owner = next(
+            (r for r in s.mentions if r.kind in ("demonym", "country") and t_end <= r.start - s.start <= t_end + 60),
+            None,
+        )
         actor_m, recip_m = owner, actor_m
         if actor_m is None:
             return None
@@ -328,10 +441,9 @@ def _build(
         target = recip_m.text if recip_m else after[:60]
         if _POLITICAL.search(target):
             etype, mode = "ACCUSE", "disapprove"
-        elif trig.id == "assault-attack-verb":
+        elif trig.id == "assault-attack-verb" and recip_m is None:
             # "attacked" without weapons or a political target: keep only when the target is concrete
-            if recip_m is None:
-                return None
+            return None
     if etype == "ASSAULT" and actor_m is None and (recip_m is None or recip_m.kind != "person"):
         return None
     if actor_m is None and recip_m is None and etype not in ("ACCUSE", "MOBILIZE", "PROTEST", "COERCE"):
@@ -356,13 +468,19 @@ def _build(
         conf -= 0.15
     if recipient is None:
         conf -= 0.05
-    casualties = {}
+    casualties: dict[str, int] = {}
     for cq in s.quantities:
-        near = text[cq.end - s.start : cq.end - s.start + 30].lower()
-        before = text[max(0, cq.start - s.start - 25) : cq.start - s.start].lower()
+        near = text[cq.end : cq.end + 30].lower()
+        before = text[max(0, cq.start - 25) : cq.start].lower()
         if cq.unit != "people":
             continue
-        for word, key in (("kill", "killed"), ("injur", "injured"), ("wound", "injured"), ("arrest", "arrested"), ("dead", "killed")):
+        for word, key in (
+            ("kill", "killed"),
+            ("injur", "injured"),
+            ("wound", "injured"),
+            ("arrest", "arrested"),
+            ("dead", "killed"),
+        ):
             if word in near or word in before:
                 casualties.setdefault(key, int(cq.value))
                 break
@@ -385,13 +503,20 @@ def _build(
     )
 
 
-_DEFINITE = re.compile(r"(?i)^the (?P<noun>officer|official|spokesman|spokesperson|spokeswoman|minister|governor|"
-                       r"leader|president|chief|statement|police|commissioner|superintendent|prosecutor|source)$")
+_DEFINITE = re.compile(
+    r"(?i)^the (?P<noun>officer|official|spokesman|spokesperson|spokeswoman|minister|governor|"
+    r"leader|president|chief|statement|police|commissioner|superintendent|prosecutor|source)$"
+)
 
 
 def _speaker_entity(
-    q: Quote, np: str | None, s: _Sentence | None, ctx: ArticleContext, persons_before: list[tuple[int, Entity]],
-    last_speaker: tuple[int, Entity] | None, nps_before: list[tuple[int, str, Entity]],
+    q: Quote,
+    np: str | None,
+    s: _Sentence | None,
+    ctx: ArticleContext,
+    persons_before: list[tuple[int, Entity]],
+    last_speaker: tuple[int, Entity] | None,
+    nps_before: list[tuple[int, str, Entity]],
 ) -> Entity | None:
     if np is None:
         return None
@@ -415,14 +540,14 @@ def _speaker_entity(
     # a named mention inside the noun phrase
     if s is not None:
         np_start = s.text.find(np)
-        cands = []
-        for m in s.mentions:
-            rs = m.start - s.start
-            if np_start >= 0 and np_start <= rs < np_start + len(np) and _participant(m):
-                cands.append(m)
-        if cands:
-            people = [c for c in cands if c.kind == "person"]
-            pick = people[-1] if people else cands[-1]
+        inside: list[Mention] = []
+        for men in s.mentions:
+            rs = men.start - s.start
+            if np_start >= 0 and np_start <= rs < np_start + len(np) and _participant(men):
+                inside.append(men)
+        if inside:
+            people = [c for c in inside if c.kind == "person"]
+            pick = people[-1] if people else inside[-1]
             if pick.kind == "unknown" and len(pick.name.split()) == 1:
                 full = ctx.fullest(pick.name)
                 return Entity(pick.text, full, ctx.person_country.get(full))
@@ -451,6 +576,9 @@ def extract_events(
     [('ASSAULT', 'drone', 'Russia', 'Ukraine', (145, 'drones'), '2024-11-10')]
     """
     pub = published.date() if isinstance(published, datetime) else published
+    if len(body) > MAX_EVENT_CHARS:
+        cut = body.rfind("\n\n", 0, MAX_EVENT_CHARS)
+        body = body[: cut if cut > 0 else MAX_EVENT_CHARS]
     ctx = build_context(body)
     paras = paragraph_spans(body)
     sub_idx = {i for i, (ps, pe) in enumerate(paras) if subheads and any(ps <= a < pe for a, _ in subheads)}
@@ -463,23 +591,24 @@ def extract_events(
             code = g.place_country(place.title()) or g.place_country(place) or g.country_code(place.title())
             dateline_place = Entity(place, place.title() if place.isupper() else place, code)
     events: list[ExtractedEvent] = []
-    quotes = find_quotes(body, paras, sub_idx)
+    long_paras = {i for i, (ps, pe) in enumerate(paras) if pe - ps > MAX_QUOTE_PARA_CHARS}
+    quotes = find_quotes(body, paras, sub_idx | long_paras)[:500]
     quoted = [(q.open_at, q.close_at + 1) for q in quotes]
     for s in sentences:
         events.extend(_events_for_sentence(s, pub, dateline_place, quoted))
     persons_before: list[tuple[int, Entity]] = []
     nps_before: list[tuple[int, str, Entity]] = []
-    for s in sentences:
-        for m in s.mentions:
-            if m.kind == "person" or (m.kind == "unknown" and m.name in ctx.full_names):
-                persons_before.append((m.start, m.entity("actor")))
+    for sent_ in sentences:
+        for men in sent_.mentions:
+            if men.kind == "person" or (men.kind == "unknown" and men.name in ctx.full_names):
+                persons_before.append((men.start, men.entity("actor")))
     last_speaker: tuple[int, Entity] | None = None
     last_para = -1
     for q in quotes:
-        s = next((x for x in sentences if x.start <= q.open_at < x.end + 1), None)
-        sent_start = s.start if s else paras[q.para][0]
+        qs = next((x for x in sentences if x.start <= q.open_at < x.end + 1), None)
+        sent_start = qs.start if qs else paras[q.para][0]
         attribute(body, q, paras[q.para][1], sent_start)
-        ent = _speaker_entity(q, q.speaker_np, s, ctx, persons_before, last_speaker, nps_before)
+        ent = _speaker_entity(q, q.speaker_np, qs, ctx, persons_before, last_speaker, nps_before)
         if ent is None and last_speaker is not None and q.para - last_para <= 1:
             # a continuation paragraph of the previous speaker's quote
             starts_para = q.open_at == paras[q.para][0]
@@ -490,10 +619,12 @@ def extract_events(
         last_speaker, last_para = (q.open_at, ent), q.para
         if q.speaker_np:
             nps_before.append((q.open_at, q.speaker_np, ent))
-        sent = s or _Sentence(paras[q.para][0], paras[q.para][1], body[paras[q.para][0] : paras[q.para][1]],
-                              q.para, [], [], [])
+        sent = qs or _Sentence(
+            paras[q.para][0], paras[q.para][1], body[paras[q.para][0] : paras[q.para][1]], q.para, [], [], []
+        )
         carrier = next(
-            (e for e in events if e.start == sent.start and e.quote is None and e.actor_name == ent.name), None
+            (e for e in events if e.start == sent.start and e.quote is None and e.actor_name == ent.name),
+            None,
         )
         if carrier is not None:
             carrier.quote = q.text

@@ -17,27 +17,242 @@ TOKEN = re.compile(
     r"(?:[A-Z]\.){2,}|[A-Z]\.(?=\s?[A-Z])|[^\W\d_][\w'’-]*(?:\.(?=[A-Z]))?|\d[\d,.:]*\d|\d|[^\w\s]",
     re.UNICODE,
 )
-CONNECTORS = frozenset("of for the and de del al bin von van der la du le".split())
+CONNECTORS = frozenset(["of", "for", "the", "and", "de", "del", "al", "bin", "von", "van", "der", "la", "du", "le"])
 SENTENCE_STARTERS = frozenset(
-    """The A An In On At After Before When While But And However Meanwhile Earlier Also This That These Those It
-    He She They We I His Her Their Its Our My According Despite Although Though Since As For With From By To Of Last
-    Next Today Yesterday Tonight Then Thus So Yet Now Later Even Still Both Some Many Several Most Such If Once
-    Upon Following Amid During Under Over Elsewhere Speaking Providing Regarding Listening Thanking Irked Enraged
-    Waving Moreover Furthermore Besides Instead Indeed Only Just Here There What Who Why How Where Further No All
-    Another Other Each Every Whatever Whenever Two Three Four Five Six Seven Eight Nine Ten Hence Therefore
-    Citing Addressing Asked Responding Reacting""".split()
+    [
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "At",
+        "After",
+        "Before",
+        "When",
+        "While",
+        "But",
+        "And",
+        "However",
+        "Meanwhile",
+        "Earlier",
+        "Also",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "It",
+        "He",
+        "She",
+        "They",
+        "We",
+        "I",
+        "His",
+        "Her",
+        "Their",
+        "Its",
+        "Our",
+        "My",
+        "According",
+        "Despite",
+        "Although",
+        "Though",
+        "Since",
+        "As",
+        "For",
+        "With",
+        "From",
+        "By",
+        "To",
+        "Of",
+        "Last",
+        "Next",
+        "Today",
+        "Yesterday",
+        "Tonight",
+        "Then",
+        "Thus",
+        "So",
+        "Yet",
+        "Now",
+        "Later",
+        "Even",
+        "Still",
+        "Both",
+        "Some",
+        "Many",
+        "Several",
+        "Most",
+        "Such",
+        "If",
+        "Once",
+        "Upon",
+        "Following",
+        "Amid",
+        "During",
+        "Under",
+        "Over",
+        "Elsewhere",
+        "Speaking",
+        "Providing",
+        "Regarding",
+        "Listening",
+        "Thanking",
+        "Irked",
+        "Enraged",
+        "Waving",
+        "Moreover",
+        "Furthermore",
+        "Besides",
+        "Instead",
+        "Indeed",
+        "Only",
+        "Just",
+        "Here",
+        "There",
+        "What",
+        "Who",
+        "Why",
+        "How",
+        "Where",
+        "Further",
+        "No",
+        "All",
+        "Another",
+        "Other",
+        "Each",
+        "Every",
+        "Whatever",
+        "Whenever",
+        "Two",
+        "Three",
+        "Four",
+        "Five",
+        "Six",
+        "Seven",
+        "Eight",
+        "Nine",
+        "Ten",
+        "Hence",
+        "Therefore",
+        "Citing",
+        "Addressing",
+        "Asked",
+        "Responding",
+        "Reacting",
+    ]
 )
 DAYS_MONTHS = frozenset(
-    """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
-    August September October November December Jan Feb Mar Apr Jun Jul Aug Sept Sep Oct Nov Dec""".split()
+    [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sept",
+        "Sep",
+        "Oct",
+        "Nov",
+        "Dec",
+    ]
 )
 ORG_HEADS = frozenset(
-    """Party Ministry Court Police Department Army Force Forces Council Commission Committee Club Institute
-    University Bank Agency Squad Service Services Office Assembly House Government Administration Corporation
-    Company Group Front Union Association Federation League Board Authority Bureau Directorate Secretariat
-    Parliament Senate Congress Cabinet Guard Guards Brigade Corps Network TV News Post Times Channel Media
-    Organisation Organization Foundation Trust Centre Center Fund Alliance Coalition Movement Ministry's
-    Station Hospital School College Registry Bench Tribunal Navy Airlines Railways Department's""".split()
+    [
+        "Party",
+        "Ministry",
+        "Court",
+        "Police",
+        "Department",
+        "Army",
+        "Force",
+        "Forces",
+        "Council",
+        "Commission",
+        "Committee",
+        "Club",
+        "Institute",
+        "University",
+        "Bank",
+        "Agency",
+        "Squad",
+        "Service",
+        "Services",
+        "Office",
+        "Assembly",
+        "House",
+        "Government",
+        "Administration",
+        "Corporation",
+        "Company",
+        "Group",
+        "Front",
+        "Union",
+        "Association",
+        "Federation",
+        "League",
+        "Board",
+        "Authority",
+        "Bureau",
+        "Directorate",
+        "Secretariat",
+        "Parliament",
+        "Senate",
+        "Congress",
+        "Cabinet",
+        "Guard",
+        "Guards",
+        "Brigade",
+        "Corps",
+        "Network",
+        "TV",
+        "News",
+        "Post",
+        "Times",
+        "Channel",
+        "Media",
+        "Organisation",
+        "Organization",
+        "Foundation",
+        "Trust",
+        "Centre",
+        "Center",
+        "Fund",
+        "Alliance",
+        "Coalition",
+        "Movement",
+        "Ministry's",
+        "Station",
+        "Hospital",
+        "School",
+        "College",
+        "Registry",
+        "Bench",
+        "Tribunal",
+        "Navy",
+        "Airlines",
+        "Railways",
+        "Department's",
+    ]
 )
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -151,7 +366,9 @@ def build_context(text: str) -> ArticleContext:
             if title:
                 ctx.titles.setdefault(title, name)
     # untitled two/three-word capitalised names that are not places or organisations
-    for m in re.finditer(r"(?<![\w.])(?:[A-Z][a-z]+|[A-Z]\.(?: ?[A-Z]\.)?) (?:[A-Z][a-z]+ )?[A-Z][a-z]{2,}(?:['’]s)?\b", text):
+    for m in re.finditer(
+        r"(?<![\w.])(?:[A-Z][a-z]+|[A-Z]\.(?: ?[A-Z]\.)?) (?:[A-Z][a-z]+ )?[A-Z][a-z]{2,}(?:['’]s)?\b", text
+    ):
         name, _ = _strip_poss(m.group())
         parts = name.split()
         if parts[0] in SENTENCE_STARTERS or any(p in DAYS_MONTHS or p in ORG_HEADS for p in parts):
@@ -268,15 +485,15 @@ def find_mentions(sentence: str, offset: int, ctx: ArticleContext) -> list[Menti
             w, _ = _strip_poss(w)
             country = country or g.country_code(w) or g.place_country(w)
         out.append(Mention(offset + s, offset + e, text, "group", name, country))
-    out.sort(key=lambda m: m.start)
+    out.sort(key=lambda x: x.start)
     # drop named mentions swallowed by a group mention starting earlier ("Kerala Police's anti-terrorist squad")
     final: list[Mention] = []
-    for m in out:
-        if final and m.start < final[-1].end:
-            if (m.end - m.start) > (final[-1].end - final[-1].start):
-                final[-1] = m
+    for men in out:
+        if final and men.start < final[-1].end:
+            if (men.end - men.start) > (final[-1].end - final[-1].start):
+                final[-1] = men
             continue
-        final.append(m)
+        final.append(men)
     return final
 
 
@@ -291,9 +508,46 @@ def _sentence_initial_common(tok: str, ctx: ArticleContext, g: Gazetteer) -> boo
 
 
 _COMMON_WORDS = frozenset(
-    """dock port police officials authorities residents villagers protesters workers farmers students
-    doctors teachers troops soldiers security local state city district national federal several some many
-    most two three four five six seven eight nine ten unidentified armed masked""".split()
+    [
+        "dock",
+        "port",
+        "police",
+        "officials",
+        "authorities",
+        "residents",
+        "villagers",
+        "protesters",
+        "workers",
+        "farmers",
+        "students",
+        "doctors",
+        "teachers",
+        "troops",
+        "soldiers",
+        "security",
+        "local",
+        "state",
+        "city",
+        "district",
+        "national",
+        "federal",
+        "several",
+        "some",
+        "many",
+        "most",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "unidentified",
+        "armed",
+        "masked",
+    ]
 )
 
 
@@ -330,7 +584,8 @@ def _classify(
         or words[k] in g.demonyms
         or words[k] in g.metonyms
         or words[k] in g.titles
-        or words[k].rstrip("-") in ("President-elect", "Vice", "Deputy", "Chief", "Prime", "Foreign", "Defence", "Defense")
+        or words[k].rstrip("-")
+        in ("President-elect", "Vice", "Deputy", "Chief", "Prime", "Foreign", "Defence", "Defense")
     ):
         country = country or g.country_code(words[k]) or g.metonyms.get(words[k])
         k += 1

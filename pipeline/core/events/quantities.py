@@ -12,16 +12,77 @@ WORD_NUMBERS = {
     "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
     "dozens": 24, "hundreds": 200, "thousands": 2000,
 }  # fmt: skip
-SCALES = {"thousand": 1e3, "lakh": 1e5, "lakhs": 1e5, "million": 1e6, "crore": 1e7, "crores": 1e7, "billion": 1e9,
-          "trillion": 1e12, "mn": 1e6, "bn": 1e9, "k": 1e3}
-CURRENCIES = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "₹": "INR", "Rs": "INR", "Rs.": "INR", "¥": "JPY"}
+SCALES = {
+    "thousand": 1e3,
+    "lakh": 1e5,
+    "lakhs": 1e5,
+    "million": 1e6,
+    "crore": 1e7,
+    "crores": 1e7,
+    "billion": 1e9,
+    "trillion": 1e12,
+    "mn": 1e6,
+    "bn": 1e9,
+    "k": 1e3,
+}
+CURRENCIES = {
+    "$": "USD",
+    "US$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "₹": "INR",
+    "Rs": "INR",
+    "Rs.": "INR",
+    "¥": "JPY",
+}
 HUMAN = frozenset(
-    "people persons person civilians terrorists militants soldiers troops men women children students "
-    "protesters protestors villagers workers officers policemen personnel accused suspects convicts "
-    "passengers pilgrims residents farmers journalists members fighters rebels insurgents hostages prisoners "
-    "individuals others youths boys girls infants victims labourers migrants tourists".split()
+    [
+        "people",
+        "persons",
+        "person",
+        "civilians",
+        "terrorists",
+        "militants",
+        "soldiers",
+        "troops",
+        "men",
+        "women",
+        "children",
+        "students",
+        "protesters",
+        "protestors",
+        "villagers",
+        "workers",
+        "officers",
+        "policemen",
+        "personnel",
+        "accused",
+        "suspects",
+        "convicts",
+        "passengers",
+        "pilgrims",
+        "residents",
+        "farmers",
+        "journalists",
+        "members",
+        "fighters",
+        "rebels",
+        "insurgents",
+        "hostages",
+        "prisoners",
+        "individuals",
+        "others",
+        "youths",
+        "boys",
+        "girls",
+        "infants",
+        "victims",
+        "labourers",
+        "migrants",
+        "tourists",
+    ]
 )
-DRONES = frozenset("drones drone uavs uav shaheds shahed".split())
+DRONES = frozenset(["drones", "drone", "uavs", "uav", "shaheds", "shahed"])
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
 _WORDNUM = "|".join(sorted((w for w in WORD_NUMBERS if w not in ("a", "an")), key=len, reverse=True))
 QUANTITY = re.compile(
@@ -34,8 +95,40 @@ QUANTITY = re.compile(
     r"(?P<unit>[a-z]{3,}s?|[A-Z]{2,5}s|Drones?|UAVs?|Shaheds?)?\b",
 )
 _NOT_UNITS = frozenset(
-    "per percent year years old month months day days hours hour minutes km kilometres kilometers miles "
-    "am pm and or of the in on at to for from with by a an".split()
+    [
+        "per",
+        "percent",
+        "year",
+        "years",
+        "old",
+        "month",
+        "months",
+        "day",
+        "days",
+        "hours",
+        "hour",
+        "minutes",
+        "km",
+        "kilometres",
+        "kilometers",
+        "miles",
+        "am",
+        "pm",
+        "and",
+        "or",
+        "of",
+        "the",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "from",
+        "with",
+        "by",
+        "a",
+        "an",
+    ]
 )
 
 
