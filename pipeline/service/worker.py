@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import faust
-from faust.types import TP
+import orjson
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from pipeline import __version__
@@ -129,6 +129,54 @@ def build_app(settings: Settings, metrics: Metrics | None = None) -> tuple[faust
             await asyncio.sleep(delay)
             delay = min(delay * 2, 10.0)
 
+    async def load_learned() -> None:
+        """Read the learned-boilerplate changelog to its true end before the first batch.
+
+        faust restores a table up to the changelog's high watermark; the embedded Tansu
+        broker reports the watermark of the last *batch*, not the last record, so faust
+        alone can stop short. Reading until the topic is idle is correct on every broker
+        (and a no-op for keys faust already restored).
+        """
+        if not settings.learn_boilerplate:
+            return
+        from aiokafka import AIOKafkaConsumer
+
+        n = 0
+        consumer = AIOKafkaConsumer(
+            table.changelog_topic_name, group_id=None, auto_offset_reset="earliest", enable_auto_commit=False,
+            **settings.kafka_client_kwargs(),
+        )
+        try:
+            await consumer.start()
+            empty = 0
+            while empty < 2:
+                batch = await consumer.getmany(timeout_ms=400, max_records=5000)
+                if not batch:
+                    empty += 1
+                    continue
+                empty = 0
+                for msgs in batch.values():
+                    for m in msgs:
+                        key = orjson.loads(m.key) if m.key else None
+                        if not isinstance(key, str):
+                            continue
+                        if m.value is None:
+                            table.data.pop(key, None)
+                        else:
+                            table.data[key] = orjson.loads(m.value)
+                        n += 1
+        except Exception:  # the memory is an optimisation: never block the stream on it
+            log.warning("could not read the learned-boilerplate changelog", exc_info=True)
+        finally:
+            await consumer.stop()
+        log.info("learned boilerplate: %d changelog records, %d keys, %d learned", n, len(table.data),
+                 memory.learned())
+
+    @app.on_rebalance_complete.connect
+    async def _after_recovery(sender: Any, **kwargs: Any) -> None:
+        # faust has restored (or reset) its tables: complete the learned memory before streams resume
+        await load_learned()
+
     @app.agent(source, name="wirewash.wash")
     async def wash(stream: Any) -> None:
         async for batch in stream.take_events(settings.batch_size, within=settings.batch_wait_ms / 1000):
@@ -154,27 +202,27 @@ def build_app(settings: Settings, metrics: Metrics | None = None) -> tuple[faust
 
     @app.timer(interval=1.0)
     async def refresh_lag() -> None:
-        consumer = getattr(app, "_consumer", None)
-        if consumer is None:
-            return
+        """Lag per input partition = high watermark - next offset to process (never raises)."""
         try:
+            consumer = getattr(app, "_consumer", None)
+            if consumer is None:
+                return
             assignment = consumer.assignment()
-        except Exception:  # pragma: no cover - before the first assignment
-            return
-        state.ready = True
-        for tp in assignment:
-            if tp.topic != topics["input"]:
-                continue
-            high = consumer.highwater(tp)
-            if high is None:
-                continue
-            pos = state.positions.get(tp.partition)
-            if pos is None:
-                committed = await consumer.committed(TP(tp.topic, tp.partition))
-                pos = committed or 0
-            lag = max(0, int(high) - pos)
-            state.lag[tp.partition] = lag
-            metrics.lag.labels(str(tp.partition)).set(lag)
+            state.ready = True
+            for tp in assignment:
+                if tp.topic != topics["input"]:
+                    continue
+                high = consumer.highwater(tp)
+                if high is None:
+                    continue
+                pos = state.positions.get(tp.partition)
+                if pos is None:
+                    pos = consumer._committed_offset.get(tp) or 0
+                lag = max(0, int(high) - int(pos))
+                state.lag[tp.partition] = lag
+                metrics.lag.labels(str(tp.partition)).set(lag)
+        except Exception:  # a metrics hiccup must never stop the worker
+            log.debug("lag refresh failed", exc_info=True)
 
     def health() -> tuple[bool, dict[str, Any]]:
         idle = time.monotonic() - state.last_progress
