@@ -504,61 +504,102 @@ def _build(
 
 
 _DEFINITE = re.compile(
-    r"(?i)^the (?P<noun>officer|official|spokesman|spokesperson|spokeswoman|minister|governor|"
-    r"leader|president|chief|statement|police|commissioner|superintendent|prosecutor|source)$"
+    r"(?i)^the (?P<noun>officer|official|spokesman|spokesperson|spokeswoman|minister|governor|leader|president|"
+    r"chief|statement|police|commissioner|superintendent|prosecutor|source|mayor|judge|court|department|ministry|"
+    r"agency|army|military|club|party|federation|union)$"
 )
+_SYNONYMS = {"officer": ("officer", "official"), "official": ("official", "officer")}
+_SAID_NP = re.compile(
+    r"(?P<np>\b(?:[Aa]n?|[Tt]he) [\w'’ .-]{3,70}?|\b[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,4}) "
+    r"(?:said|told|added|stated|announced|reported)\b"
+)
+_FROM = re.compile(r"(?i)^(?:an?|the) (?:statement|report|press release|post|notice) (?:from|by|of) (?:the )?(?P<who>.+)$")
+
+
+def _np_entity(np: str, at: int, s: _Sentence | None, ctx: ArticleContext, prefer_first: bool) -> Entity | None:
+    """The participant a noun phrase names: a mention inside it, else the phrase itself."""
+    if s is not None and at >= 0:
+        inside = [m for m in s.mentions if at <= m.start < at + len(np) and _participant(m)]
+        if inside:
+            people = [c for c in inside if c.kind == "person" or (c.kind == "unknown" and c.name in ctx.full_names)]
+            if prefer_first:  # the grammatical subject: the first participant, whatever its kind
+                pick = inside[0]
+            else:
+                pick = people[-1] if people else inside[-1]
+            if pick.kind == "unknown" and len(pick.name.split()) == 1:
+                full = ctx.fullest(pick.name)
+                return Entity(pick.text, full, ctx.person_country.get(full))
+            bare = re.sub(r"(?i)^(?:a|an|the)\s+", "", np).strip()
+            if pick.kind in ("org", "group") and not prefer_first and len(bare.split()) > len(pick.text.split()):
+                # "a Delhi Fire Services official": the whole phrase names the speaker
+                return Entity(np, bare, pick.country)
+            return pick.entity("actor")
+    name = re.sub(r"(?i)^(?:a|an|the)\s+", "", np).strip(" ,")
+    if not name or len(name.split()) > 8 or name.lower() in PRONOUNS or name.lower() in ("what", "this", "that", "it"):
+        return None
+    holder = ctx.title_holder(name)
+    if holder:
+        return Entity(np, holder, ctx.person_country.get(holder))
+    return Entity(np, ctx.fullest(name), None)
 
 
 def _speaker_entity(
     q: Quote,
-    np: str | None,
     s: _Sentence | None,
     ctx: ArticleContext,
     persons_before: list[tuple[int, Entity]],
     last_speaker: tuple[int, Entity] | None,
     nps_before: list[tuple[int, str, Entity]],
 ) -> Entity | None:
+    np = q.speaker_np
     if np is None:
         return None
+    fm = _FROM.match(np.strip())
+    if fm:  # "A statement from the military administration in Kiev"
+        who = fm.group("who").strip()
+        return Entity(who, who, None)
     if is_pronoun(np):
         low = np.strip().lower()
+        if last_speaker and last_speaker[0] < q.open_at:
+            return last_speaker[1]
         if low in ("he", "she"):
             cands = [e for pos, e in persons_before if pos < q.open_at]
-            if last_speaker and last_speaker[0] < q.open_at:
-                return last_speaker[1]
             return cands[-1] if cands else None
-        if last_speaker:
-            return last_speaker[1]
         return None
     dm = _DEFINITE.match(np.strip())
     if dm:
         noun = dm.group("noun").lower()
-        syn = {"officer": ("officer", "official"), "official": ("official", "officer")}.get(noun, (noun,))
-        for _pos, text, ent in reversed(nps_before):
+        syn = _SYNONYMS.get(noun, (noun,))
+        for _pos, text, ent in reversed([x for x in nps_before if x[0] < q.open_at]):
+            if _DEFINITE.match(text.strip()):
+                continue  # another bare "the statement": look further back for what it refers to
             if any(w in text.lower() for w in syn):
+                fm = _FROM.match(text.strip())
+                if fm:
+                    who = fm.group("who").strip()
+                    return Entity(who, who, ent.country)
                 return ent
-    # a named mention inside the noun phrase
-    if s is not None:
-        np_start = s.text.find(np)
-        inside: list[Mention] = []
-        for men in s.mentions:
-            rs = men.start - s.start
-            if np_start >= 0 and np_start <= rs < np_start + len(np) and _participant(men):
-                inside.append(men)
-        if inside:
-            people = [c for c in inside if c.kind == "person"]
-            pick = people[-1] if people else inside[-1]
-            if pick.kind == "unknown" and len(pick.name.split()) == 1:
-                full = ctx.fullest(pick.name)
-                return Entity(pick.text, full, ctx.person_country.get(full))
-            if pick.kind in ("org", "group") and len(np.split()) > len(pick.text.split()):
-                name = re.sub(r"(?i)^(?:a|an|the)\s+", "", np)
-                return Entity(np, name, pick.country)
-            return pick.entity("actor")
-    name = re.sub(r"(?i)^(?:a|an|the)\s+", "", np).strip()
-    if not name or len(name.split()) > 8 or name.lower() in PRONOUNS:
-        return None
-    return Entity(np, ctx.fullest(name), None)
+        holder = ctx.title_holder(noun.title())
+        if holder:
+            return Entity(np, holder, ctx.person_country.get(holder))
+    ent = _np_entity(np, q.speaker_at, s, ctx, prefer_first=q.speaker_how in ("subject",))
+    if q.speaker_how == "subject" and last_speaker is not None:
+        # a second quote in the same stretch of copy with no speaker of its own continues the last speaker
+        named = s is not None and any(
+            q.speaker_at <= m.start < q.speaker_at + len(np) and m.kind in ("person", "org") for m in s.mentions
+        )
+        if not named and q.open_at - last_speaker[0] < 1500:
+            return last_speaker[1]
+    return ent
+
+
+_NAME_LIKE = re.compile(r"^(?:[A-Z][\w'’.-]*|of|the|and|in|on|for|de|al)(?: (?:[A-Z][\w'’.-]*|of|the|and|in|on|for|de|al)){0,5}[.,]?$")
+
+
+def _is_name_like(text: str) -> bool:
+    """A title or name in quotes ("Zero Point", "Saffron Terror."), not speech."""
+    t = text.strip(" …")
+    return bool(_NAME_LIKE.match(t)) or len(re.findall(r"[^\W\d_]{2,}", t)) == 0
 
 
 def extract_events(
@@ -602,13 +643,25 @@ def extract_events(
         for men in sent_.mentions:
             if men.kind == "person" or (men.kind == "unknown" and men.name in ctx.full_names):
                 persons_before.append((men.start, men.entity("actor")))
+        for sm in _SAID_NP.finditer(sent_.text):
+            np_text = sm.group("np")
+            ent = _np_entity(np_text, sent_.start + sm.start("np"), sent_, ctx, prefer_first=False)
+            if ent is not None:
+                nps_before.append((sent_.start + sm.start("np"), np_text, ent))
     last_speaker: tuple[int, Entity] | None = None
     last_para = -1
     for q in quotes:
         qs = next((x for x in sentences if x.start <= q.open_at < x.end + 1), None)
         sent_start = qs.start if qs else paras[q.para][0]
         attribute(body, q, paras[q.para][1], sent_start)
-        ent = _speaker_entity(q, q.speaker_np, qs, ctx, persons_before, last_speaker, nps_before)
+        if _is_name_like(q.text):
+            continue
+        ent = _speaker_entity(q, qs, ctx, persons_before, last_speaker, nps_before)
+        if ent is None and q.speaker_np is None and last_speaker is None:
+            # a bare quote after a label ("Quote: ...") or at the top: the last person named so far
+            cands = [e for pos, e in persons_before if pos < q.open_at]
+            if cands:
+                ent = cands[-1]
         if ent is None and last_speaker is not None and q.para - last_para <= 1:
             # a continuation paragraph of the previous speaker's quote
             starts_para = q.open_at == paras[q.para][0]
@@ -619,6 +672,7 @@ def extract_events(
         last_speaker, last_para = (q.open_at, ent), q.para
         if q.speaker_np:
             nps_before.append((q.open_at, q.speaker_np, ent))
+            nps_before.sort(key=lambda x: x[0])
         sent = qs or _Sentence(
             paras[q.para][0], paras[q.para][1], body[paras[q.para][0] : paras[q.para][1]], q.para, [], [], []
         )

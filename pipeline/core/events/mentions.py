@@ -345,6 +345,14 @@ def build_context(text: str) -> ArticleContext:
     ctx = ArticleContext()
     for m in _ALIAS.finditer(text):
         ctx.aliases[m.group("abbr")] = m.group("full").removeprefix("The ").strip()
+    # acronyms used without being introduced: "Press Club of India" ... "the PCI"
+    acronyms = set(re.findall(r"\b[A-Z]{2,6}\b", text))
+    if acronyms:
+        for m in re.finditer(r"\b[A-Z][a-z]+(?: (?:of|for|and|the|[A-Z][a-z]+)){1,6}\b", text):
+            words = [w for w in m.group().removeprefix("The ").split() if w[0].isupper()]
+            initials = "".join(w[0] for w in words)
+            if len(initials) >= 2 and initials in acronyms and initials not in ctx.aliases:
+                ctx.aliases[initials] = m.group().removeprefix("The ").strip()
     for m in _TITLED.finditer(text):
         name = m.group("name").strip()
         name, _ = _strip_poss(name)
@@ -367,11 +375,15 @@ def build_context(text: str) -> ArticleContext:
                 ctx.titles.setdefault(title, name)
     # untitled two/three-word capitalised names that are not places or organisations
     for m in re.finditer(
-        r"(?<![\w.])(?:[A-Z][a-z]+|[A-Z]\.(?: ?[A-Z]\.)?) (?:[A-Z][a-z]+ )?[A-Z][a-z]{2,}(?:['’]s)?\b", text
+        r"(?<![\w.])(?:[A-Z][a-z]+|[A-Z]\.(?: ?[A-Z]\.)?|[A-Z]{2}(?= [A-Z][a-z])|[A-Z] [A-Z](?= [A-Z][a-z])) "
+        r"(?:[A-Z][a-z]+ )?[A-Z][a-z]{2,}(?:['’]s)?\b",
+        text,
     ):
         name, _ = _strip_poss(m.group())
         parts = name.split()
-        if parts[0] in SENTENCE_STARTERS or any(p in DAYS_MONTHS or p in ORG_HEADS for p in parts):
+        if parts[0] in SENTENCE_STARTERS or any(p in DAYS_MONTHS or p in ORG_HEADS or p in g.titles for p in parts):
+            continue
+        if parts[0].isupper() and (parts[0] in g.orgs or g.country_code(parts[0]) or parts[0] in ctx.aliases):
             continue
         if any(g.country_code(p) or p in g.places or p in g.metonyms or p in g.demonyms for p in parts):
             continue
@@ -462,7 +474,15 @@ def find_mentions(sentence: str, offset: int, ctx: ArticleContext) -> list[Menti
             start = toks[i + k + 1][1] if i + k + 1 < j else end
         while chunk_toks and chunk_toks[-1] in CONNECTORS:
             chunk_toks = chunk_toks[:-1]
-        if chunk_toks and start == 0 and len(chunk_toks) == 1 and _sentence_initial_common(chunk_toks[0], ctx, g):
+        if (
+            chunk_toks
+            and start == 0
+            and len(chunk_toks) == 1
+            and j < n
+            and toks[j][0][:1].islower()
+            and toks[j][0] not in _VERBS_AFTER_NAME
+            and _sentence_initial_common(chunk_toks[0], ctx, g)
+        ):
             chunk_toks = []
         if chunk_toks:
             out.extend(_classify(sentence, start, end, poss, offset, ctx, g))
@@ -504,9 +524,14 @@ def _sentence_initial_common(tok: str, ctx: ArticleContext, g: Gazetteer) -> boo
         return False
     if base in ctx.persons or base in ctx.aliases or base.isupper():
         return False
-    return base.lower() in _COMMON_WORDS or base.lower().endswith(("s", "ing", "ed", "ly"))
+    return True  # a lone capitalised first word that names nothing the article knows, before a non-verb
 
 
+_VERBS_AFTER_NAME = frozenset(
+    """said says told tells added adds has had is was will would warned urged called announced denied accused met
+    arrived left visited claimed insisted noted asked wrote tweeted posted launched attacked ordered signed agreed
+    rejected refused demanded stated explained also later then again earlier on""".split()
+)
 _COMMON_WORDS = frozenset(
     [
         "dock",

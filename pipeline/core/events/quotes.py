@@ -16,22 +16,59 @@ SPEECH_VERBS = (
     r"said|says|added|adds|told|tells|stated|states|asked|asks|wrote|writes|tweeted|posted|remarked|noted|"
     r"explained|insisted|warned|declared|claimed|announced|replied|recalled|continued|argued|observed|"
     r"maintained|alleged|urged|quipped|admitted|acknowledged|emphasised|emphasized|stressed|pointed out|"
-    r"went on to say|was quoted as saying|reiterated|assured|lamented|complained|questioned"
+    r"went on to say|reiterated|assured|lamented|complained|questioned|"
+    r"(?:has been|had been|was|were|is) quoted(?: [^,.;“”\"]{1,40})? as saying"
 )
 _AFTER_SUBJ_VERB = re.compile(
-    rf"^\s*[,.]?\s*(?P<np>[^.!?“”\"‘]{{1,90}}?)\s(?:(?:has|had|also|then|later|further|again|previously)\s)?(?P<verb>{SPEECH_VERBS})\b"
+    rf"^\s*[,.]?\s*(?P<np>(?:[^.!?“”\"‘]|(?<=\b[A-Z])\.){{1,120}}?)\s(?:(?:has|had|also|then|later|further|again|previously)\s)?(?P<verb>{SPEECH_VERBS})\b"
 )
 _AFTER_VERB_SUBJ = re.compile(rf"^\s*[,.]?\s*(?:{SPEECH_VERBS})\s(?P<np>[^,.;!?“”\"]{{2,90}})")
 _BEFORE = re.compile(
     rf"(?P<np>[^.!?“”\"]{{1,140}}?)\s(?:(?:has|had|also|then|later|further|again|previously|reportedly)\s)?"
     rf"(?P<verb>{SPEECH_VERBS}|described [^“\"‘]{{0,40}} as(?: an?)?(?: attempted)?|called (?:it|them|him|her|this)|"
-    r"termed (?:it|this|the \w+)|labell?ed (?:it|this|the \w+)(?: as)?|saw|sees|demanded|accused \w+ of|"
+    r"termed (?:it|this|the \w+)|labell?ed [^“\"‘']{0,40}? as(?: an?)?|saw|sees|demanded|accused \w+ of|"
     r"referred to|spoke of|with a caption suggesting|citing|describing|calling)"
     r"(?:\s(?:on|in|to|at|during)\s[^“\"‘]{0,60}?)?\s*(?:,|:|–|-|that|it saw)?\s*$"
 )
-_ACCORDING = re.compile(r"\baccording to (?P<np>(?:the )?[A-Z][\w'’.-]*(?: [A-Z\w][\w'’.-]*){0,5})")
-_PRONOUN = re.compile(r"^(?:he|she|they|it|we|i)$", re.IGNORECASE)
+_ACCORDING = re.compile(r"\b[Aa]ccording to (?P<np>him|her|them|[^.;“”\"‘]{2,90})")
+_PRONOUN = re.compile(r"^(?:he|she|they|it|we|i|him|her|them)$", re.IGNORECASE)
 _DETERMINER = re.compile(r"^(?:and|but|while|as|so|then|also)\s+", re.IGNORECASE)
+
+
+def _single_pairs(text: str, max_len: int = 1500) -> list[tuple[int, int]]:
+    """Pairs of single quotation marks in one linear pass (apostrophes inside words are skipped).
+
+    >>> t = "He said, ‘the country’s plan is ready.’ Then the farmers' union left 'at once'."
+    >>> [t[o + 1 : c] for o, c in _single_pairs(t)]
+    ['the country’s plan is ready.', 'at once']
+    """
+    n = len(text)
+    openers = [
+        i for i, ch in enumerate(text)
+        if ch in "‘'" and (i == 0 or not text[i - 1].isalnum()) and i + 1 < n and (text[i + 1].isalnum() or text[i + 1] == "“")
+    ]
+    if not openers:
+        return []
+    closers = [
+        j for j, ch in enumerate(text)
+        if ch in "’'" and j > 0 and (text[j - 1].isalnum() or text[j - 1] in ".,!?…") and (j + 1 == n or not text[j + 1].isalnum())
+    ]
+    pairs: list[tuple[int, int]] = []
+    k = 0
+    last_close = -1
+    for o in openers:
+        if o <= last_close:
+            continue
+        while k < len(closers) and closers[k] <= o + 1:
+            k += 1
+        if k == len(closers):
+            break
+        c = closers[k]
+        if c - o <= max_len and "\n" not in text[o:c]:
+            pairs.append((o, c))
+            last_close = c
+    return pairs
+
 
 
 @dataclass
@@ -47,6 +84,7 @@ class Quote:
     para: int
     speaker_np: str | None = None
     speaker_how: str | None = None
+    speaker_at: int = -1  # where speaker_np starts in the body
 
 
 def _pairs(text: str, base: int, para: int) -> list[Quote]:
@@ -70,7 +108,10 @@ def _pairs(text: str, base: int, para: int) -> list[Quote]:
     open_at = None
     for i, ch in enumerate(text):
         if ch == "“":
-            if open_at is not None and i - open_at > 1 and text[i - 1] in ".!?,":
+            used_as_close = text[i - 1 : i] in (".", "!", "?", ",") or (
+                text[i - 1 : i].isalnum() and (i + 1 == len(text) or text[i + 1] in ".,;:")
+            )
+            if open_at is not None and i - open_at > 1 and used_as_close:
                 # a “ used as a closing mark ("…of Munger. “")
                 add(open_at, i, True)
                 open_at = None
@@ -85,11 +126,13 @@ def _pairs(text: str, base: int, para: int) -> list[Quote]:
     positions = [i for i, ch in enumerate(text) if ch == '"']
     for k in range(0, len(positions) - 1, 2):
         add(positions[k], positions[k + 1], True)
-    if len(positions) % 2 == 1 and positions[-1] == 0:
-        add(0, len(text), False)
-    # single quotes (curly or straight) used as quotation marks, not apostrophes
-    for m in re.finditer(r"(?<![\w])[‘'](?=[\w“])(?P<inner>[^‘’'\n]{2,400}?[\w.,!?…])[’'](?![\w])", text):
-        add(m.start(), m.end() - 1, True)
+    if len(positions) % 2 == 1:
+        last = positions[-1]
+        if last == 0 or text[:last].rstrip().endswith((":", ",", "said")):
+            add(last, len(text), False)
+    # single quotes (curly or straight) used as quotation marks, not apostrophes (which sit between letters)
+    for o, c in _single_pairs(text):
+        add(o, c, True)
     return quotes
 
 
@@ -109,9 +152,15 @@ def find_quotes(body: str, paragraphs: list[tuple[int, int]], skip: set[int] | N
     return out
 
 
+_APPOSITIVE = re.compile(r"^(?P<name>(?:[A-Z][\w'’.-]+ ){0,4}[A-Z][\w'’-]+), (?:the|a|an|his|her|its|their) [^,]{2,100},?$")
+
+
 def _clean_np(np: str) -> str:
     np = np.strip(" ,;:–-")
     np = _DETERMINER.sub("", np)
+    m = _APPOSITIVE.match(np)
+    if m:  # "Serhii Popko, the head of Kyiv's military administration" -> "Serhii Popko"
+        return m.group("name")
     # keep the last clause: "…, Kremlin spokesman Dmitry Peskov" -> after the last comma when long
     if "," in np:
         tail = np.rsplit(",", 1)[1].strip()
@@ -120,32 +169,65 @@ def _clean_np(np: str) -> str:
     return np.strip()
 
 
+_LABELS = frozenset({"quote", "details", "source", "background", "context", "update", "note"})
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+
+
 def attribute(body: str, quote: Quote, para_end: int, sent_start: int) -> None:
-    """Fill ``speaker_np`` / ``speaker_how`` from the text around the quote."""
-    after = body[quote.close_at + 1 : min(para_end, quote.close_at + 140)] if quote.closed else ""
-    if after:
+    """Fill ``speaker_np`` / ``speaker_how`` / ``speaker_at`` from the text around the quote."""
+    after_at = quote.close_at + 1
+    after = body[after_at : min(para_end, after_at + 160)] if quote.closed else ""
+    # "…,” X said" / "…” X said": an attribution after the quote only when the quote ends a clause
+    # (a quote ending in a full stop ends its sentence: what follows is a new one, unless it is "he said")
+    ends_clause = quote.text[-1:] in ",!?…—-" or after.lstrip()[:1] == "," or bool(_PRONOUN_SAID.match(after))
+    if after and (ends_clause or _AFTER_VERB_SUBJ.match(after)):
         m = _AFTER_VERB_SUBJ.match(after)
         if m:
-            np = m.group("np")
-            np = re.split(r"\s(?:on|in|at|during|while|after|adding|who|when|,)\s", np)[0]
-            quote.speaker_np, quote.speaker_how = _clean_np(np), "after"
+            np = re.split(r"\s(?:on|in|at|during|while|after|adding|who|when|,)\s", m.group("np"))[0]
+            _set(quote, _clean_np(np), "after", after_at + m.start("np"), m.group("np"))
             return
         m = _AFTER_SUBJ_VERB.match(after)
-        if m and "“" not in m.group("np") and len(m.group("np").split()) <= 12:
-            quote.speaker_np, quote.speaker_how = _clean_np(m.group("np")), "after"
+        if m and "“" not in m.group("np") and len(m.group("np").split()) <= 14 and not _PREP_START.match(m.group("np")):
+            _set(quote, _clean_np(m.group("np")), "after", after_at + m.start("np"), m.group("np"))
             return
     before = body[sent_start : quote.open_at]
     m = _BEFORE.search(before)
-    if m:
-        quote.speaker_np, quote.speaker_how = _clean_np(m.group("np")), "before"
+    if m and m.group("np").strip().rstrip(":").lower() not in _LABELS:
+        np = m.group("np")
+        _set(quote, _clean_np(np), "before", sent_start + m.start("np"), np)
         return
-    sentence_after = body[quote.close_at + 1 : para_end]
+    sentence_after = body[after_at:para_end]
     m = _ACCORDING.search(before) or _ACCORDING.search(sentence_after[:200])
     if m:
-        quote.speaker_np, quote.speaker_how = _clean_np(m.group("np")), "according"
+        base = sent_start if m.string is before else after_at
+        _set(quote, _clean_np(m.group("np")), "according", base + m.start("np"), m.group("np"))
         return
-    if before.strip():
-        quote.speaker_np, quote.speaker_how = _clean_np(before), "subject"
+    outside = _QUOTED.sub(lambda q: " " * len(q.group()), before)
+    if outside.strip() and outside.strip().rstrip(":").lower() not in _LABELS:
+        said = None
+        for said in _SUBJ_SAID.finditer(outside):
+            pass
+        if said is not None:
+            _set(quote, _clean_np(said.group("np")), "subject-verb", sent_start + said.start("np"), said.group("np"))
+        else:
+            _set(quote, outside.strip(), "subject", sent_start + (len(outside) - len(outside.lstrip())))
+
+
+_PRONOUN_SAID = re.compile(rf"^\s*(?:he|she|they|it|we) (?:{SPEECH_VERBS})\b", re.IGNORECASE)
+_SUBJ_SAID = re.compile(
+    rf"(?P<np>(?:\b[Aa]n?|\b[Tt]he) [\w'’ .-]{{2,60}}?|\b[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){{0,4}}|\b(?:he|she|they)) "
+    rf"(?:(?:also|then|further|later) )?(?:{SPEECH_VERBS}|warned|described|called|termed)\b"
+)
+_PREP_START = re.compile(r"\s*(?:from|in|on|at|to|for|with|by|of|and|that|over|against|than|as)\b")
+
+
+def _set(q: Quote, np: str, how: str, at: int, region: str | None = None) -> None:
+    """Record the speaker phrase; ``at`` is where the uncleaned phrase starts, ``region`` its text."""
+    if region is not None and np:
+        k = region.find(np)
+        if k >= 0:
+            at += k
+    q.speaker_np, q.speaker_how, q.speaker_at = np, how, at
 
 
 def is_pronoun(np: str | None) -> bool:
