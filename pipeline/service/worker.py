@@ -143,7 +143,10 @@ def build_app(settings: Settings, metrics: Metrics | None = None) -> tuple[faust
 
         n = 0
         consumer = AIOKafkaConsumer(
-            table.changelog_topic_name, group_id=None, auto_offset_reset="earliest", enable_auto_commit=False,
+            table.changelog_topic_name,
+            group_id=None,
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
             **settings.kafka_client_kwargs(),
         )
         try:
@@ -169,8 +172,7 @@ def build_app(settings: Settings, metrics: Metrics | None = None) -> tuple[faust
             log.warning("could not read the learned-boilerplate changelog", exc_info=True)
         finally:
             await consumer.stop()
-        log.info("learned boilerplate: %d changelog records, %d keys, %d learned", n, len(table.data),
-                 memory.learned())
+        log.info("learned boilerplate: %d changelog records, %d keys, %d learned", n, len(table.data), memory.learned())
 
     @app.on_rebalance_complete.connect
     async def _after_recovery(sender: Any, **kwargs: Any) -> None:

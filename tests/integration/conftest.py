@@ -149,10 +149,19 @@ def run(coro: Any) -> Any:
     return asyncio.run(coro)
 
 
-async def produce(settings: Settings, records: list[tuple[bytes | None, bytes | None]], topic: str | None = None,
-                  max_request_size: int = 1 << 20, partition: int | None = None) -> None:
-    p = AIOKafkaProducer(bootstrap_servers=settings.bootstrap_servers, enable_idempotence=False,
-                         max_request_size=max_request_size, linger_ms=5)
+async def produce(
+    settings: Settings,
+    records: list[tuple[bytes | None, bytes | None]],
+    topic: str | None = None,
+    max_request_size: int = 1 << 20,
+    partition: int | None = None,
+) -> None:
+    p = AIOKafkaProducer(
+        bootstrap_servers=settings.bootstrap_servers,
+        enable_idempotence=False,
+        max_request_size=max_request_size,
+        linger_ms=5,
+    )
     await p.start()
     try:
         futs = [await p.send(topic or settings.topic_input, value=v, key=k, partition=partition) for k, v in records]
@@ -168,8 +177,14 @@ async def consume_until(
     timeout: float = 90,
 ) -> dict[str, list[Any]]:
     """Read the topics from the beginning (no group) until ``done(records)`` or the timeout."""
-    c = AIOKafkaConsumer(*topics, bootstrap_servers=settings.bootstrap_servers, auto_offset_reset="earliest",
-                         group_id=None, max_partition_fetch_bytes=32 << 20, fetch_max_bytes=64 << 20)
+    c = AIOKafkaConsumer(
+        *topics,
+        bootstrap_servers=settings.bootstrap_servers,
+        auto_offset_reset="earliest",
+        group_id=None,
+        max_partition_fetch_bytes=32 << 20,
+        fetch_max_bytes=64 << 20,
+    )
     await c.start()
     got: dict[str, list[Any]] = {t: [] for t in topics}
     deadline = time.monotonic() + timeout

@@ -19,7 +19,9 @@ SEED = ROOT / "seeds" / "000_8570cabb535c07b7.json"
 def _clean_offline(path: Path) -> dict[str, Any]:
     out = subprocess.run(
         [sys.executable, "-m", "pipeline.cli", "clean", "--no-learn", str(path)],
-        check=True, capture_output=True, cwd=ROOT,
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
     )
     return orjson.loads(out.stdout.splitlines()[0])
 
@@ -35,8 +37,13 @@ def test_seed_through_the_worker(env: Env, worker) -> None:  # type: ignore[no-u
     run(produce(s, [(b"000_8570cabb535c07b7", seed)]))
     offline = _clean_offline(SEED)
     n_events = len(offline["events"])
-    got = run(consume_until(s, [s.topic_articles, s.topic_events],
-                            lambda g: len(g[s.topic_articles]) >= 1 and len(g[s.topic_events]) >= n_events))
+    got = run(
+        consume_until(
+            s,
+            [s.topic_articles, s.topic_events],
+            lambda g: len(g[s.topic_articles]) >= 1 and len(g[s.topic_events]) >= n_events,
+        )
+    )
     assert len(got[s.topic_articles]) == 1, w.log()[-3000:]
     rec = got[s.topic_articles][0]
     article = values([rec])[0]
@@ -58,7 +65,9 @@ def test_seed_through_the_worker(env: Env, worker) -> None:  # type: ignore[no-u
     events = values(got[s.topic_events])
     assert len(events) == n_events
     assert {r.key for r in got[s.topic_events]} == {b"000_8570cabb535c07b7"}
-    for e, o in zip(sorted(events, key=lambda e: e["id"]), sorted(offline["events"], key=lambda e: e["id"]), strict=True):
+    for e, o in zip(
+        sorted(events, key=lambda e: e["id"]), sorted(offline["events"], key=lambda e: e["id"]), strict=True
+    ):
         Event.model_validate(e)
         assert e == o
     # events come after the article
@@ -79,11 +88,16 @@ def test_bad_records_go_to_the_dlq_and_the_stream_goes_on(env: Env, worker) -> N
         item("ok-4", good),
     ]
     run(produce(s, records))
-    got = run(consume_until(s, [s.topic_articles, s.topic_dlq],
-                            lambda g: len(g[s.topic_articles]) >= 4 and len(g[s.topic_dlq]) >= 3))
+    got = run(
+        consume_until(
+            s, [s.topic_articles, s.topic_dlq], lambda g: len(g[s.topic_articles]) >= 4 and len(g[s.topic_dlq]) >= 3
+        )
+    )
     assert sorted(a["id"] for a in values(got[s.topic_articles])) == ["ok-1", "ok-2", "ok-3", "ok-4"]
-    dead = {r.key: (DeadLetter.model_validate(v), dict(r.headers)) for r, v in
-            zip(got[s.topic_dlq], values(got[s.topic_dlq]), strict=True)}
+    dead = {
+        r.key: (DeadLetter.model_validate(v), dict(r.headers))
+        for r, v in zip(got[s.topic_dlq], values(got[s.topic_dlq]), strict=True)
+    }
     assert {k: v[0].error_code.value for k, v in dead.items()} == {
         b"bad-json": "invalid_json",
         b"bad-schema": "missing_field",
@@ -101,13 +115,33 @@ def test_bad_records_go_to_the_dlq_and_the_stream_goes_on(env: Env, worker) -> N
 def test_cli_publish_and_consume(env: Env, worker) -> None:  # type: ignore[no-untyped-def]
     worker()
     e = env.env()
-    pub = subprocess.run([sys.executable, "-m", "pipeline.cli", "publish", "seeds/"], env=e, cwd=ROOT,
-                         capture_output=True, text=True, timeout=120)
+    pub = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "publish", "seeds/"],
+        env=e,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert pub.returncode == 0, pub.stderr
     assert "done: 6 delivered, 0 not delivered" in pub.stderr
     out = subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", "consume", "articles", "--from-beginning", "--limit", "6", "--idle", "60"],
-        env=e, cwd=ROOT, capture_output=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "pipeline.cli",
+            "consume",
+            "articles",
+            "--from-beginning",
+            "--limit",
+            "6",
+            "--idle",
+            "60",
+        ],
+        env=e,
+        cwd=ROOT,
+        capture_output=True,
+        timeout=120,
     )
     assert out.returncode == 0, out.stderr
     lines = [orjson.loads(x) for x in out.stdout.splitlines()]
@@ -119,7 +153,13 @@ def test_cli_publish_and_consume(env: Env, worker) -> None:  # type: ignore[no-u
 def test_publish_rejects_invalid_files(env: Env, tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"id": "x", "source": "s"}')
-    r = subprocess.run([sys.executable, "-m", "pipeline.cli", "publish", str(bad)], env=env.env(), cwd=ROOT,
-                       capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "publish", str(bad)],
+        env=env.env(),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert r.returncode == 1
     assert "invalid (missing_field)" in r.stderr

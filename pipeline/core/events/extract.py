@@ -55,8 +55,10 @@ _CLAUSE_RIGHT = re.compile(
     r"(?:;|\b(?:after|before|while|when|because|despite|which|who|although|though|since|said|according to)\b|, (?:and|but|while|as|who|which)\b|, [a-z]+ing\b)"
 )
 _NEGATION = re.compile(
-    r"\b(?:not|never|no|n't|would|could|might|may|will|shall|should|must|can|cannot|to|plans? to|"
-    r"threatened to|vowed to|trying to|tried to|attempt(?:ed)? to|failed to|denied|deny|if|unless|whether)\s+(?:\w+\s+){0,1}$",
+    r"\b(?:not|never|no|n't|would|could|might|may|will|shall|should|must|can|cannot|"
+    r"(?:plans?|planned|planning|wants?|wanted|aims?|seeks?|sought|intends?|intended|hopes?|hoped|expected|likely|"
+    r"ready|preparing|prepared|going|set|due|able|unable|asked|urged|told|called on|ordered|directed) to|plans? to|"
+    r"threatened to|vowed to|denied|deny|if|unless|whether)\s+(?:\w+\s+){0,1}$",
     re.IGNORECASE,
 )
 _HYPOTHETICAL = re.compile(r"(?i)\b(?:if|unless|whether|would have|could have|might have)\b")
@@ -206,7 +208,7 @@ class _Sentence:
 def _entity_for(m: Mention, sentence: _Sentence, role: str) -> Entity:
     """Entity for a participant; a government body owned by a country or capital acts for it."""
     g = gazetteer()
-    idx = sentence.mentions.index(m)
+    idx = sentence.mentions.index(m) if m in sentence.mentions else 0
     if idx > 0:
         prev = sentence.mentions[idx - 1]
         gap = sentence.text[prev.end - sentence.start : m.start - sentence.start]
@@ -229,6 +231,8 @@ def _actor_candidates(s: _Sentence, lo: int, hi: int, keep_preps: tuple[str, ...
         prep = _preceded_by(s.text, rs, _LOC_PREPS)
         if prep and prep not in keep_preps and m.kind in ("place", "capital", "country", "demonym", "unknown"):
             continue
+        if _SOURCE_BEFORE.search(s.text[max(0, rs - 20) : rs]):
+            continue  # "reported by the Washington Post": a source, not a participant
         out.append(m)
     return out
 
@@ -312,7 +316,11 @@ def _location(s: _Sentence, t_end: int, dateline_place: Entity | None) -> Entity
     return best[1] if best else None
 
 
-_DETERMINER_BEFORE = re.compile(r"(?i)\b(?:the|a|an|his|her|their|its|these|those|such|any|no)\s+$")
+_BACKGROUND = re.compile(r"(?i)\s*(?:background|context|previously|earlier in the (?:war|conflict|year))\s*:")
+_DETERMINER_BEFORE = re.compile(
+    r"(?i)\b(?:the|a|an|his|her|their|its|these|those|such|any|no|all|both|\d+|two|three|four|five|six|seven|eight|"
+    r"nine|ten|several|many|some)\s+$"
+)
 _DETERMINER_ADJ_BEFORE = re.compile(r"(?i)\b(?:the|a|an|his|her|their|its|this|these|those|such|any|no)\s+\w+\s+$")
 _NOUN_OK = frozenset(
     {
@@ -326,6 +334,7 @@ _NOUN_OK = frozenset(
         "protest-strike",
         "protest-demo",
         "coerce-raid",
+        "assault-capture",
     }
 )
 
@@ -335,10 +344,16 @@ def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
 
 
 def _events_for_sentence(
-    s: _Sentence, published: date | None, dateline_place: Entity | None, quoted: list[tuple[int, int]]
+    s: _Sentence,
+    published: date | None,
+    dateline_place: Entity | None,
+    quoted: list[tuple[int, int]],
+    antecedents: dict[str, Mention] | None = None,
 ) -> list[ExtractedEvent]:
     out: list[ExtractedEvent] = []
     text = s.text
+    if _BACKGROUND.match(text) or _HABITUAL.search(text):
+        return out
     if _HYPOTHETICAL.search(text[:40]) and re.match(r"(?i)\s*(?:if|unless)\b", text):
         return out
     best: dict[tuple[str, str | None], ExtractedEvent] = {}
@@ -349,7 +364,8 @@ def _events_for_sentence(
             continue
         for m in trig.pattern.finditer(text):
             t_start, t_end = m.span()
-            if trig.needs is not None and not trig.needs.search(text, t_end, min(len(text), t_end + trig.window)):
+            lo_need = max(0, t_start - 80) if trig.reverse else t_end  # "drones were downed": the weapon comes first
+            if trig.needs is not None and not trig.needs.search(text, lo_need, min(len(text), t_end + trig.window)):
                 continue
             if _NEGATION.search(text[max(0, t_start - 40) : t_start]) and trig.type not in ("THREATEN",):
                 continue
@@ -363,7 +379,7 @@ def _events_for_sentence(
                 )
             ):
                 continue
-            ev = _build(s, trig, m, published, dateline_place)
+            ev = _build(s, trig, m, published, dateline_place, antecedents)
             if ev is None:
                 continue
             key = (ev.type, ev.mode)
@@ -371,6 +387,30 @@ def _events_for_sentence(
                 continue
             best[key] = ev
     return sorted(best.values(), key=lambda e: e.sentence.find(e.trigger))
+
+
+def _repeats(ev: ExtractedEvent, earlier: list[ExtractedEvent]) -> int | None:
+    """Index of an earlier telling of the same event (same type, mode and participants), if any."""
+    for k, e in enumerate(earlier):
+        if e.type != ev.type or e.mode != ev.mode:
+            continue
+        if (
+            ev.actor_name
+            and e.actor_name == ev.actor_name
+            and (ev.recipient_name is None or e.recipient_name is None or e.recipient_name == ev.recipient_name)
+        ):
+            return k
+        if (
+            ev.recipient_name
+            and ev.recipient_name == e.recipient_name
+            and (ev.actor_name is None or e.actor_name is None or ev.type in ("SANCTION", "COERCE"))
+        ):
+            return k
+    return None
+
+
+def _detail(ev: ExtractedEvent) -> int:
+    return sum(x is not None for x in (ev.actor, ev.recipient, ev.date, ev.quantity, ev.location))
 
 
 def _completeness(ev: ExtractedEvent) -> float:
@@ -382,13 +422,33 @@ def _completeness(ev: ExtractedEvent) -> float:
     )
 
 
+_IRREGULAR_PARTICIPLES = frozenset(
+    "shot hit struck held seized slain beaten stabbed thrown sent put set led caught brought taken given made".split()
+)
+_HABITUAL = re.compile(
+    r"(?i)\b(?:often|usually|rarely|routinely|regularly|frequently|typically|are rare|is rare|tend to)\b"
+)
+_SOURCE_BEFORE = re.compile(r"(?i)(?:reported by|according to|quoted by|told|citing)\s+(?:the\s+)?$")
+_PRONOUN_SUBJECT = re.compile(
+    r"\s*(?:(?:but|and|then|also|later|earlier|meanwhile),?\s+)?(?P<p>[Hh]e|[Ss]he|[Ii]t|[Tt]hey)\b"
+)
+
+
 def _build(
-    s: _Sentence, trig: Trigger, m: re.Match[str], published: date | None, dateline_place: Entity | None
+    s: _Sentence,
+    trig: Trigger,
+    m: re.Match[str],
+    published: date | None,
+    dateline_place: Entity | None,
+    antecedents: dict[str, Mention] | None = None,
 ) -> ExtractedEvent | None:
     text = s.text
     t_start, t_end = m.span()
     lo, hi = _clause_bounds(text, t_start, t_end)
-    passive = bool(_PASSIVE.search(text[max(0, t_start - 30) : t_start]))
+    first_word = m.group().split(" ")[0].lower()
+    passive = bool(_PASSIVE.search(text[max(0, t_start - 30) : t_start])) and (
+        first_word.endswith(("ed", "en")) or first_word in _IRREGULAR_PARTICIPLES
+    )
     etype, mode = trig.type, trig.mode
     after = text[t_end : min(len(text), t_end + 120)]
     for rx, md in trig.modes:
@@ -407,6 +467,24 @@ def _build(
     ):
         # "Russia also said it had shot down…": the pronoun is the reporting subject
         left = _actor_candidates(s, 0, lo)[-1:]
+    if not left and lo > 0 and re.fullmatch(r"\s*(?:the|a|an)\s+", text[lo:t_start] or "x"):
+        left = _actor_candidates(s, 0, lo)[-1:]
+    if not left and antecedents:
+        pm = _PRONOUN_SUBJECT.match(text, lo)
+        if pm and pm.end() <= t_start:
+            pron = pm.group("p").lower()
+            ante = antecedents.get("person" if pron in ("he", "she") else "org" if pron == "it" else "other")
+            if ante is not None:
+                left = [
+                    Mention(
+                        s.start + pm.start("p"),
+                        s.start + pm.end("p"),
+                        pm.group("p"),
+                        ante.kind,
+                        ante.name,
+                        ante.country,
+                    )
+                ]
     if trig.preps:
         prepped = [r for r in right if _preceded_by(text, r.start - s.start, trig.preps) or r.kind == "demonym"]
         right = prepped or [r for r in right if r.kind in ("person", "country", "capital", "org", "group")]
@@ -423,18 +501,52 @@ def _build(
         actor_m = left[-1] if left else None
         recip_m = right[0] if right else None
     if trig.reverse:
-        # "Russia shot down 34 Ukrainian drones": the drones' owner attacked the shooter
-        owner = next(
-            (r for r in s.mentions if r.kind in ("demonym", "country") and t_end <= r.start - s.start <= t_end + 60),
-            None,
-        )
-        actor_m, recip_m = owner, actor_m
+        if passive:
+            # "three Ukrainian drones were downed over Moscow": the owner attacked the place's country
+            owner = next(
+                (
+                    r
+                    for r in reversed(s.mentions)
+                    if r.kind in ("demonym", "country") and t_start - 60 <= r.end - s.start <= t_start
+                ),
+                None,
+            )
+            target = next(
+                (
+                    r
+                    for r in s.mentions
+                    if r.kind in ("place", "capital", "country") and t_end <= r.start - s.start <= t_end + 40
+                ),
+                None,
+            )
+            actor_m, recip_m = owner, target
+        else:
+            # "Russia shot down 34 Ukrainian drones": the drones' owner attacked the shooter
+            owner = next(
+                (
+                    r
+                    for r in s.mentions
+                    if r.kind in ("demonym", "country") and t_end <= r.start - s.start <= t_end + 60
+                ),
+                None,
+            )
+            actor_m, recip_m = owner, actor_m
         if actor_m is None:
             return None
     if actor_m is None and not passive and lo > 0:
         # reported speech: "Zelensky said Russia fired…" (subject after the speech verb) handled by lo;
         # a relative clause ("Manoj, who was arrested by…") has its subject before the boundary
         pass
+    if (
+        not passive
+        and not trig.noun
+        and trig.type in ("AGREE", "CONSULT", "COOPERATE", "ASSAULT")
+        and len(left) >= 2
+        and text[left[-2].end - s.start : left[-1].start - s.start].strip() == "and"
+        and t_start - (left[-1].end - s.start) <= 40
+    ):
+        # "Israel and Hamas agreed…": the first is the actor, the second the other party
+        actor_m, recip_m = left[-2], left[-1] if recip_m is None or recip_m.kind in ("group", "unknown") else recip_m
     if actor_m is not None and actor_m is recip_m:
         recip_m = None
     if etype == "ASSAULT" and trig.political and not _weapon_mode(text):
@@ -446,10 +558,12 @@ def _build(
             return None
     if etype == "ASSAULT" and actor_m is None and (recip_m is None or recip_m.kind != "person"):
         return None
-    if actor_m is None and recip_m is None and etype not in ("ACCUSE", "MOBILIZE", "PROTEST", "COERCE"):
+    if actor_m is None and recip_m is None:
         return None
     actor = _entity_for(actor_m, s, "actor") if actor_m else None
     recipient = _entity_for(recip_m, s, "recipient") if recip_m else None
+    if actor is not None and recipient is not None and actor.name == recipient.name:
+        recipient = None
     location = None
     g = gazetteer()
     if recip_m is not None and recip_m.kind in ("place", "capital") and etype == "ASSAULT":
@@ -513,7 +627,9 @@ _SAID_NP = re.compile(
     r"(?P<np>\b(?:[Aa]n?|[Tt]he) [\w'’ .-]{3,70}?|\b[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,4}) "
     r"(?:said|told|added|stated|announced|reported)\b"
 )
-_FROM = re.compile(r"(?i)^(?:an?|the) (?:statement|report|press release|post|notice) (?:from|by|of) (?:the )?(?P<who>.+)$")
+_FROM = re.compile(
+    r"(?i)^(?:an?|the) (?:statement|report|press release|post|notice) (?:from|by|of) (?:the )?(?P<who>.+)$"
+)
 
 
 def _np_entity(np: str, at: int, s: _Sentence | None, ctx: ArticleContext, prefer_first: bool) -> Entity | None:
@@ -593,7 +709,9 @@ def _speaker_entity(
     return ent
 
 
-_NAME_LIKE = re.compile(r"^(?:[A-Z][\w'’.-]*|of|the|and|in|on|for|de|al)(?: (?:[A-Z][\w'’.-]*|of|the|and|in|on|for|de|al)){0,5}[.,]?$")
+_NAME_LIKE = re.compile(
+    r"^(?:[A-Z][\w'’.-]*|of|the|and|in|on|for|de|al)(?: (?:[A-Z][\w'’.-]*|of|the|and|in|on|for|de|al)){0,5}[.,]?$"
+)
 
 
 def _is_name_like(text: str) -> bool:
@@ -635,8 +753,21 @@ def extract_events(
     long_paras = {i for i, (ps, pe) in enumerate(paras) if pe - ps > MAX_QUOTE_PARA_CHARS}
     quotes = find_quotes(body, paras, sub_idx | long_paras)[:500]
     quoted = [(q.open_at, q.close_at + 1) for q in quotes]
+    antecedents: dict[str, Mention] = {}
     for s in sentences:
-        events.extend(_events_for_sentence(s, pub, dateline_place, quoted))
+        for ev in _events_for_sentence(s, pub, dateline_place, quoted, antecedents):
+            k = _repeats(ev, events)
+            if k is None:
+                events.append(ev)
+            elif _detail(ev) > _detail(events[k]):
+                events[k] = ev
+        for men in s.mentions:
+            if men.kind == "person" or (men.kind == "unknown" and men.name in ctx.full_names):
+                antecedents["person"] = men
+            elif men.kind in ("org", "country", "capital", "group") and men.start - s.start < 40:
+                antecedents["other"] = men  # a sentence's subject is usually near its start
+                if men.kind == "org":
+                    antecedents["org"] = men
     persons_before: list[tuple[int, Entity]] = []
     nps_before: list[tuple[int, str, Entity]] = []
     for sent_ in sentences:

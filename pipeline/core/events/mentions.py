@@ -255,6 +255,10 @@ ORG_HEADS = frozenset(
     ]
 )
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
+PLACE_HEADS = frozenset(
+    """Nagar Colony District Road Street Chowk Market Village Town City Square Bridge Highway Station Airport Port
+    Valley Hill Hills Lake River Sector Block Zone Region Province State Oblast Raion Tehsil Taluk Mandal""".split()
+)
 _POSSESSIVE = re.compile(r"['’]s?$")
 _GROUP_RE = None  # built lazily from the gazetteer
 
@@ -413,7 +417,7 @@ def _group_regex(g: Gazetteer) -> re.Pattern[str]:
         heads = sorted((a for a in g.common_actors), key=len, reverse=True)
         alt = "|".join(re.escape(h) for h in heads)
         _GROUP_RE = re.compile(
-            r"(?P<mods>(?:(?:[A-Z][\w-]+(?:['’]s)?|unidentified|unknown|armed|suspected|local|senior|"
+            r"(?<![\w-])(?P<mods>(?:(?:[A-Z][\w-]+(?:['’]s)?|unidentified|unknown|armed|suspected|local|senior|"
             r"anti-terrorist|anti-terror|special|state|central|district|city|federal|national|military|Ukrainian|"
             r"Russian|Israeli|Palestinian|Pakistani|Indian|Chinese|American|masked|angry|irate|several|"
             r"[a-z]+-[a-z]+) ){0,3})"
@@ -474,6 +478,8 @@ def find_mentions(sentence: str, offset: int, ctx: ArticleContext) -> list[Menti
             start = toks[i + k + 1][1] if i + k + 1 < j else end
         while chunk_toks and chunk_toks[-1] in CONNECTORS:
             chunk_toks = chunk_toks[:-1]
+        if len(chunk_toks) == 1 and chunk_toks[0] in _FUNCTION_CAPS:
+            chunk_toks = []  # a stray capitalised function word ("Ukraine And directly"), not a name
         if (
             chunk_toks
             and start == 0
@@ -527,6 +533,7 @@ def _sentence_initial_common(tok: str, ctx: ArticleContext, g: Gazetteer) -> boo
     return True  # a lone capitalised first word that names nothing the article knows, before a non-verb
 
 
+_FUNCTION_CAPS = frozenset("And Or But For Of To With From More The In On At By As Than That This".split())
 _VERBS_AFTER_NAME = frozenset(
     """said says told tells added adds has had is was will would warned urged called announced denied accused met
     arrived left visited claimed insisted noted asked wrote tweeted posted launched attacked ordered signed agreed
@@ -630,7 +637,9 @@ def _classify(
         if holder:
             return [Mention(abs_s, abs_e, text, "person", holder, ctx.person_country.get(holder), poss)]
         return [Mention(abs_s, abs_e, text, "group", base, country, poss)]
-    if words[-1] in ORG_HEADS or words[0] in ORG_HEADS:
+    if words[-1] in PLACE_HEADS and len(words) >= 2:
+        return [Mention(abs_s, abs_e, text, "place", base, country, poss)]
+    if any(w in ORG_HEADS for w in words):
         for w in words:
             country = country or g.country_code(w) or g.place_country(w)
         return [Mention(abs_s, abs_e, text, "org", base, country, poss)]

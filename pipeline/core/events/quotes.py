@@ -44,14 +44,22 @@ def _single_pairs(text: str, max_len: int = 1500) -> list[tuple[int, int]]:
     """
     n = len(text)
     openers = [
-        i for i, ch in enumerate(text)
-        if ch in "‘'" and (i == 0 or not text[i - 1].isalnum()) and i + 1 < n and (text[i + 1].isalnum() or text[i + 1] == "“")
+        i
+        for i, ch in enumerate(text)
+        if ch in "‘'"
+        and (i == 0 or not text[i - 1].isalnum())
+        and i + 1 < n
+        and (text[i + 1].isalnum() or text[i + 1] == "“")
     ]
     if not openers:
         return []
     closers = [
-        j for j, ch in enumerate(text)
-        if ch in "’'" and j > 0 and (text[j - 1].isalnum() or text[j - 1] in ".,!?…") and (j + 1 == n or not text[j + 1].isalnum())
+        j
+        for j, ch in enumerate(text)
+        if ch in "’'"
+        and j > 0
+        and (text[j - 1].isalnum() or text[j - 1] in ".,!?…")
+        and (j + 1 == n or not text[j + 1].isalnum())
     ]
     pairs: list[tuple[int, int]] = []
     k = 0
@@ -68,7 +76,6 @@ def _single_pairs(text: str, max_len: int = 1500) -> list[tuple[int, int]]:
             pairs.append((o, c))
             last_close = c
     return pairs
-
 
 
 @dataclass
@@ -152,7 +159,9 @@ def find_quotes(body: str, paragraphs: list[tuple[int, int]], skip: set[int] | N
     return out
 
 
-_APPOSITIVE = re.compile(r"^(?P<name>(?:[A-Z][\w'’.-]+ ){0,4}[A-Z][\w'’-]+), (?:the|a|an|his|her|its|their) [^,]{2,100},?$")
+_APPOSITIVE = re.compile(
+    r"^(?P<name>(?:[A-Z][\w'’.-]+ ){0,4}[A-Z][\w'’-]+), (?:the|a|an|his|her|its|their) [^,]{2,100},?$"
+)
 
 
 def _clean_np(np: str) -> str:
