@@ -143,7 +143,7 @@ def build_app(settings: Settings, metrics: Metrics | None = None) -> tuple[faust
 
         n = 0
         consumer = AIOKafkaConsumer(
-            table.changelog_topic_name,
+            table.changelog_topic_name,  # type: ignore[attr-defined]
             group_id=None,
             auto_offset_reset="earliest",
             enable_auto_commit=False,
@@ -174,7 +174,7 @@ def build_app(settings: Settings, metrics: Metrics | None = None) -> tuple[faust
             await consumer.stop()
         log.info("learned boilerplate: %d changelog records, %d keys, %d learned", n, len(table.data), memory.learned())
 
-    @app.on_rebalance_complete.connect
+    @app.on_rebalance_complete.connect  # type: ignore[arg-type]
     async def _after_recovery(sender: Any, **kwargs: Any) -> None:
         # faust has restored (or reset) its tables: complete the learned memory before streams resume
         await load_learned()

@@ -550,8 +550,8 @@ def _build(
     if actor_m is not None and actor_m is recip_m:
         recip_m = None
     if etype == "ASSAULT" and trig.political and not _weapon_mode(text):
-        target = recip_m.text if recip_m else after[:60]
-        if _POLITICAL.search(target):
+        target_text = recip_m.text if recip_m else after[:60]
+        if _POLITICAL.search(target_text):
             etype, mode = "ACCUSE", "disapprove"
         elif trig.id == "assault-attack-verb" and recip_m is None:
             # "attacked" without weapons or a political target: keep only when the target is concrete
@@ -698,7 +698,7 @@ def _speaker_entity(
         holder = ctx.title_holder(noun.title())
         if holder:
             return Entity(np, holder, ctx.person_country.get(holder))
-    ent = _np_entity(np, q.speaker_at, s, ctx, prefer_first=q.speaker_how in ("subject",))
+    found = _np_entity(np, q.speaker_at, s, ctx, prefer_first=q.speaker_how in ("subject",))
     if q.speaker_how == "subject" and last_speaker is not None:
         # a second quote in the same stretch of copy with no speaker of its own continues the last speaker
         named = s is not None and any(
@@ -706,7 +706,7 @@ def _speaker_entity(
         )
         if not named and q.open_at - last_speaker[0] < 1500:
             return last_speaker[1]
-    return ent
+    return found
 
 
 _NAME_LIKE = re.compile(

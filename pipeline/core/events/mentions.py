@@ -528,9 +528,8 @@ def _sentence_initial_common(tok: str, ctx: ArticleContext, g: Gazetteer) -> boo
     base, _ = _strip_poss(tok)
     if base in g.orgs or base in g.metonyms or base in g.places or base in g.demonyms or g.country_code(base):
         return False
-    if base in ctx.persons or base in ctx.aliases or base.isupper():
-        return False
-    return True  # a lone capitalised first word that names nothing the article knows, before a non-verb
+    # a lone capitalised first word that names nothing the article knows, before a non-verb
+    return not (base in ctx.persons or base in ctx.aliases or base.isupper())
 
 
 _FUNCTION_CAPS = frozenset("And Or But For Of To With From More The In On At By As Than That This".split())

@@ -213,9 +213,8 @@ def attribute(body: str, quote: Quote, para_end: int, sent_start: int) -> None:
         return
     outside = _QUOTED.sub(lambda q: " " * len(q.group()), before)
     if outside.strip() and outside.strip().rstrip(":").lower() not in _LABELS:
-        said = None
-        for said in _SUBJ_SAID.finditer(outside):
-            pass
+        matches = list(_SUBJ_SAID.finditer(outside))
+        said = matches[-1] if matches else None
         if said is not None:
             _set(quote, _clean_np(said.group("np")), "subject-verb", sent_start + said.start("np"), said.group("np"))
         else:
