@@ -47,8 +47,8 @@ _PARTICIPLE = (
     r"[a-z]{2,}ing|[a-z]{2,}ed|do|be|go|happen|come|say|live|work|stay|get)"
 )
 _FRAGMENT = re.compile(
-    rf"(?:(?<=[.!?])|(?<=[.!?][”\"’'])|^)(?P<lead>\s*)(?P<frag>{_AUX}(?: {_PARTICIPLE})?)(?P<punct>[.,])"
-    r"(?=\s*$|\s+[“\"‘A-Z]|[”\"’'])"
+    rf"(?m)(?:(?<=[.!?])|(?<=[.!?][”\"’'])|^)(?P<lead>[ \t]*)(?P<frag>{_AUX}(?: {_PARTICIPLE})?)(?P<punct>[.,])"
+    r"(?=[ \t]*$|[ \t]+[“\"‘A-Z]|[”\"’'])"
 )
 _PRONOUN_AFTER = re.compile(r"\s(?:he|she|it|they|we|I|you|there|this|that)\b")
 
@@ -153,7 +153,7 @@ def lexicon() -> tuple[LexiconEntry, ...]:
     raw = resources.files("pipeline.data").joinpath("calques.toml").read_text(encoding="utf-8")
     out = []
     for e in tomllib.loads(raw)["entry"]:
-        flags = re.IGNORECASE if e.get("flags", "") == "i" else 0
+        flags = (re.IGNORECASE if e.get("flags", "") == "i" else 0) | re.MULTILINE
         out.append(
             LexiconEntry(
                 id=e["id"],
@@ -205,6 +205,8 @@ def find_honorifics(text: str) -> list[Hit]:
     >>> [(t[h.start:h.end], h.suggestion) for h in find_honorifics(t)]
     [('Adityanath ji-led', 'Adityanath-led'), ('Modi ji', 'Modi')]
     """
+    if " ji" not in text:
+        return []
     return [
         Hit("A004-honorific-ji", "untranslated", m.start(), m.end(), 0.85, m.group().replace(" ji", ""))
         for m in islice(_HONORIFIC.finditer(text), MAX_HITS)
@@ -287,18 +289,24 @@ def find_foreign_script(text: str, dominant: str = "LATIN") -> list[Hit]:
     return hits
 
 
+_ASCII_LETTERS = re.compile(r"[A-Za-z]")
+_NON_ASCII_LETTER = re.compile(r"[^\W\d_A-Za-z]")
+
+
 def dominant_script(text: str) -> str:
     """The script most letters of ``text`` are written in.
 
     >>> dominant_script("Kyiv said Читать")
     'LATIN'
     """
-    counts: dict[str, int] = {}
-    for ch in text[:20000]:
-        if ch.isalpha():
-            s = "LATIN" if ch.isascii() else _script_of(ch)
-            counts[s] = counts.get(s, 0) + 1
-    return max(counts, key=counts.__getitem__) if counts else "LATIN"
+    sample = text[:20000]
+    if sample.isascii():
+        return "LATIN"
+    counts: dict[str, int] = {"LATIN": len(_ASCII_LETTERS.findall(sample))}
+    for ch in _NON_ASCII_LETTER.findall(sample):
+        s = _script_of(ch)
+        counts[s] = counts.get(s, 0) + 1
+    return max(counts, key=counts.__getitem__)
 
 
 # ------------------------------------------------------------------------- quotes
@@ -352,7 +360,7 @@ def find_broken_crossheads(text: str) -> list[Hit]:
 
 
 _QUOTE_GLYPH = re.compile(
-    r"(?P<space>(?<=[.!?,]) [”\"](?=\s|$))"  # space before a closing quote: "ICU. ”"
+    r"(?m)(?P<space>(?<=[.!?,]) [”\"](?=\s|$))"  # space before a closing quote: "ICU. ”"
     r"|(?P<openclose>(?<=[.!?,] )“(?=\s*$)|(?<=[.!?,\w])“(?=\s*$|[.,;:]))"  # an opening glyph used to close
     r"|(?P<cluster>[”\"][.,]?[“\"][.,]?(?=\s|$))"  # debris such as ”.“. or ”“.
 )
@@ -542,7 +550,9 @@ def find_reduplicated_pairs(text: str) -> list[Hit]:
     >>> [t[h.start:h.end] for h in find_reduplicated_pairs(t)]
     ['valor and valor']
     """
-    hits = []
+    hits: list[Hit] = []
+    if " and " not in text:
+        return hits
     for m in islice(_PAIR.finditer(text), MAX_HITS):
         w = m.group("w")
         if w in _IDIOMATIC_PAIRS or w.endswith("er"):

@@ -15,6 +15,7 @@ Stages (each rule is named and recorded):
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -162,8 +163,6 @@ _MULTI_SPACE = re.compile(r" {2,}")
 def _assemble(doc: Doc) -> tuple[str, list[Span]]:
     inside: dict[int, list[tuple[int, int]]] = {}
     starts = [p.start for p in doc.paras]
-    import bisect
-
     for c in doc.cuts:
         i = bisect.bisect_right(starts, c.start) - 1
         if i >= 0:
@@ -199,29 +198,56 @@ def _assemble(doc: Doc) -> tuple[str, list[Span]]:
     return "\n\n".join(parts), subheads
 
 
+# rules that look at running text: run once over all paragraphs joined, hits mapped back
+_TEXT_RULES = (
+    art.find_stray_auxiliaries,
+    art.find_honorifics,
+    art.find_quote_glyph_errors,
+    art.find_case_anomalies,
+    art.find_punctuation_debris,
+    art.find_reduplicated_pairs,
+)
+
+
 def _find_artefacts(doc: Doc) -> list[tuple[int, art.Hit]]:
     """All artefact hits as (paragraph index, hit relative to the paragraph's live text)."""
     live = doc.live()
     texts = [doc.ptext(i) for i in live]
     article = "\n\n".join(texts)
+    starts: list[int] = []
+    pos = 0
+    for t in texts:
+        starts.append(pos)
+        pos += len(t) + 2
     dominant = art.dominant_script(article)
+    subhead = {k for k, i in enumerate(live) if doc.paras[i].role == "subhead"}
     out: list[tuple[int, art.Hit]] = []
-    for i, text in zip(live, texts, strict=True):
-        if doc.paras[i].role == "subhead":
+
+    def place(h: art.Hit) -> None:
+        k = bisect.bisect_right(starts, h.start) - 1
+        if k < 0 or k in subhead or h.end > starts[k] + len(texts[k]):
+            return
+        base = starts[k]
+        cut_s = max(h.cut_start, base) - base if h.cut_start is not None else None
+        cut_e = h.cut_end - base if h.cut_end is not None else None
+        out.append(
+            (live[k], art.Hit(h.rule, h.kind, h.start - base, h.end - base, h.confidence, h.suggestion, h.removable,
+                              cut_s, cut_e))
+        )
+
+    for rule_fn in _TEXT_RULES:
+        for h in rule_fn(article):
+            place(h)
+    for h in art.find_calques(article, article):
+        place(h)
+    for h in art.find_foreign_script(article, dominant):
+        place(h)
+    for k, (i, text) in enumerate(zip(live, texts, strict=True)):
+        if text[:1] in "“‘\"'" and len(text) <= 200:
             out.extend((i, h) for h in art.find_broken_crossheads(text))
-            continue
-        hits = art.find_broken_crossheads(text)
-        hits += art.find_stray_auxiliaries(text)
-        hits += art.find_subjectless_sentences(text)
-        hits += art.find_calques(text, article)
-        hits += art.find_honorifics(text)
-        hits += art.find_foreign_script(text, dominant)
-        hits += art.find_quote_glyph_errors(text)
-        hits += art.find_case_anomalies(text)
-        hits += art.find_punctuation_debris(text)
-        hits += art.find_reduplicated_pairs(text)
-        out.extend((i, h) for h in hits)
-    out.extend((live[pi], h) for pi, h in art.find_duplicate_sentences(texts))
+        if k not in subhead:
+            out.extend((i, h) for h in art.find_subjectless_sentences(text))
+    out.extend((live[pi], h) for pi, h in art.find_duplicate_sentences([t if k not in subhead else "" for k, t in enumerate(texts)]))
     return _dedupe(out)
 
 

@@ -192,7 +192,8 @@ def decode_stray_entities(text: str) -> list[Edit]:
     return edits
 
 
-_SPACE_RUN = re.compile(r"[^\S\n]+")
+# only whitespace that needs changing: runs, tabs and other spaces, and spaces at a line's ends
+_SPACE_RUN = re.compile(r"[^\S\n]{2,}|[^\S\n ]|(?m:^ | $)")
 _NON_SPACE_WS = re.compile(r"[^\S\n ]")
 
 

@@ -103,6 +103,11 @@ def resolve(m: re.Match[str], published: date | None) -> tuple[date | None, str 
         return None, None
 
 
+_CUE = re.compile(
+    r"(?i)day\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|night|yesterday|today|tonight|week|evening|morning|afternoon"
+)
+
+
 def find_dates(sentence: str, published: date | None) -> list[DateMention]:
     """Date expressions in a sentence, resolved against ``published``.
 
@@ -114,7 +119,9 @@ def find_dates(sentence: str, published: date | None) -> list[DateMention]:
     >>> [(d.text, d.date) for d in find_dates("on Monday evening", None)]
     [('on Monday evening', None)]
     """
-    out = []
+    out: list[DateMention] = []
+    if not _CUE.search(sentence):
+        return out
     for m in DATE_EXPR.finditer(sentence):
         d, precision = resolve(m, published)
         out.append(DateMention(m.group(), m.start(), m.end(), d, precision))

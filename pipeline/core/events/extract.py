@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import tomllib
+from typing import Any
+
+import ahocorasick
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -138,6 +141,34 @@ class Trigger:
     reverse: bool
     noun: bool
     confidence: float
+    keywords: tuple[str, ...]
+
+
+@cache
+def _trigger_automaton() -> Any:
+    """One Aho-Corasick automaton over every trigger's keywords: keyword -> trigger indices."""
+    auto = ahocorasick.Automaton()
+    index: dict[str, set[int]] = {}
+    for i, t in enumerate(triggers()):
+        for k in t.keywords:
+            index.setdefault(k, set()).add(i)
+    for k, ids in index.items():
+        auto.add_word(k, frozenset(ids))
+    auto.make_automaton()
+    return auto
+
+
+def candidate_triggers(text: str) -> list[Trigger]:
+    """Triggers whose keywords occur in ``text`` (lower-cased), in lexicon order.
+
+    >>> [t.id for t in candidate_triggers("Russia fired 145 drones")]
+    ['assault-launch-fire', 'accuse-investigate']
+    """
+    found: set[int] = set()
+    for _end, ids in _trigger_automaton().iter(text.lower()):
+        found |= ids
+    all_ = triggers()
+    return [all_[i] for i in sorted(found)]
 
 
 @cache
@@ -163,6 +194,7 @@ def triggers() -> tuple[Trigger, ...]:
                 political=bool(t.get("political", False)),
                 reverse=bool(t.get("reverse", False)),
                 noun=bool(t.get("noun", False)),
+                keywords=tuple(k.lower() for k in t["keywords"]),
                 confidence=float(t.get("confidence", 0.7)),
             )
         )
@@ -194,15 +226,36 @@ def _preceded_by(sentence: str, rel_start: int, words: tuple[str, ...]) -> str |
 _LOC_PREPS = ("in", "at", "near", "from", "across", "outside", "inside", "around", "of", "over", "into", "to")
 
 
-@dataclass
 class _Sentence:
-    start: int
-    end: int
-    text: str
-    para: int
-    mentions: list[Mention]
-    dates: list[DateMention]
-    quantities: list[QuantityMention]
+    """A sentence of the body; mentions, dates and quantities are computed on first use."""
+
+    __slots__ = ("_ctx", "_dates", "_mentions", "_pub", "_quantities", "end", "para", "start", "text")
+
+    def __init__(self, start: int, end: int, text: str, para: int, ctx: ArticleContext | None, pub: date | None):
+        self.start, self.end, self.text, self.para = start, end, text, para
+        self._ctx, self._pub = ctx, pub
+        self._mentions: list[Mention] | None = None if ctx is not None else []
+        self._dates: list[DateMention] | None = None
+        self._quantities: list[QuantityMention] | None = None
+
+    @property
+    def mentions(self) -> list[Mention]:
+        if self._mentions is None:
+            assert self._ctx is not None
+            self._mentions = find_mentions(self.text, self.start, self._ctx)
+        return self._mentions
+
+    @property
+    def dates(self) -> list[DateMention]:
+        if self._dates is None:
+            self._dates = find_dates(self.text, self._pub)
+        return self._dates
+
+    @property
+    def quantities(self) -> list[QuantityMention]:
+        if self._quantities is None:
+            self._quantities = find_quantities(self.text)
+        return self._quantities
 
 
 def _entity_for(m: Mention, sentence: _Sentence, role: str) -> Entity:
@@ -281,18 +334,7 @@ def _split(body: str, subheads: set[int], published: date | None, ctx: ArticleCo
         for ss, se in sentence_spans(body, ps, pe, limit=500):
             if se - ss > MAX_SENTENCE_CHARS:
                 continue
-            text = body[ss:se]
-            out.append(
-                _Sentence(
-                    ss,
-                    se,
-                    text,
-                    pi,
-                    find_mentions(text, ss, ctx),
-                    find_dates(text, published),
-                    find_quantities(text),
-                )
-            )
+            out.append(_Sentence(ss, se, body[ss:se], pi, ctx, published))
     return out
 
 
@@ -348,7 +390,7 @@ def _events_for_sentence(
     published: date | None,
     dateline_place: Entity | None,
     quoted: list[tuple[int, int]],
-    antecedents: dict[str, Mention] | None = None,
+    antecedents: _Antecedents | None = None,
 ) -> list[ExtractedEvent]:
     out: list[ExtractedEvent] = []
     text = s.text
@@ -357,7 +399,7 @@ def _events_for_sentence(
     if _HYPOTHETICAL.search(text[:40]) and re.match(r"(?i)\s*(?:if|unless)\b", text):
         return out
     best: dict[tuple[str, str | None], ExtractedEvent] = {}
-    for trig in triggers():
+    for trig in candidate_triggers(text):
         if trig.blocks is not None and trig.blocks.search(text):
             continue
         if trig.needs_any is not None and not trig.needs_any.search(text):
@@ -440,7 +482,7 @@ def _build(
     m: re.Match[str],
     published: date | None,
     dateline_place: Entity | None,
-    antecedents: dict[str, Mention] | None = None,
+    antecedents: _Antecedents | None = None,
 ) -> ExtractedEvent | None:
     text = s.text
     t_start, t_end = m.span()
@@ -627,6 +669,48 @@ _SAID_NP = re.compile(
     r"(?P<np>\b(?:[Aa]n?|[Tt]he) [\w'’ .-]{3,70}?|\b[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,4}) "
     r"(?:said|told|added|stated|announced|reported)\b"
 )
+_SAID_HINT = re.compile(r"\b(?:said|told|added|stated|announced|reported)\b")
+
+
+class _Antecedents:
+    """Lazily found antecedents of a pronoun subject in sentence ``i`` (walks back, computing as needed)."""
+
+    def __init__(self, sentences: list[_Sentence], i: int, ctx: ArticleContext):
+        self.sentences, self.i, self.ctx = sentences, i, ctx
+
+    def get(self, kind: str) -> Mention | None:
+        for s in reversed(self.sentences[max(0, self.i - 6) : self.i]):
+            for men in reversed(s.mentions):
+                is_person = men.kind == "person" or (men.kind == "unknown" and men.name in self.ctx.full_names)
+                if kind == "person" and is_person:
+                    return men
+                near_start = men.start - s.start < 40
+                if kind == "org" and men.kind == "org" and near_start:
+                    return men
+                if kind == "other" and men.kind in ("org", "country", "capital", "group") and near_start:
+                    return men
+        return None
+
+    def __bool__(self) -> bool:
+        return self.i > 0
+
+
+class _PersonsBefore:
+    """People mentioned before a position, found lazily (only pronoun speakers need them)."""
+
+    def __init__(self, sentences: list[_Sentence], ctx: ArticleContext):
+        self.sentences, self.ctx = sentences, ctx
+
+    def last_before(self, pos: int) -> Entity | None:
+        for s in reversed(self.sentences):
+            if s.start >= pos:
+                continue
+            for men in reversed(s.mentions):
+                if men.start < pos and (men.kind == "person" or (men.kind == "unknown" and men.name in self.ctx.full_names)):
+                    return men.entity("actor")
+        return None
+
+
 _FROM = re.compile(
     r"(?i)^(?:an?|the) (?:statement|report|press release|post|notice) (?:from|by|of) (?:the )?(?P<who>.+)$"
 )
@@ -663,7 +747,7 @@ def _speaker_entity(
     q: Quote,
     s: _Sentence | None,
     ctx: ArticleContext,
-    persons_before: list[tuple[int, Entity]],
+    persons_before: _PersonsBefore,
     last_speaker: tuple[int, Entity] | None,
     nps_before: list[tuple[int, str, Entity]],
 ) -> Entity | None:
@@ -679,8 +763,7 @@ def _speaker_entity(
         if last_speaker and last_speaker[0] < q.open_at:
             return last_speaker[1]
         if low in ("he", "she"):
-            cands = [e for pos, e in persons_before if pos < q.open_at]
-            return cands[-1] if cands else None
+            return persons_before.last_before(q.open_at)
         return None
     dm = _DEFINITE.match(np.strip())
     if dm:
@@ -753,32 +836,24 @@ def extract_events(
     long_paras = {i for i, (ps, pe) in enumerate(paras) if pe - ps > MAX_QUOTE_PARA_CHARS}
     quotes = find_quotes(body, paras, sub_idx | long_paras)[:500]
     quoted = [(q.open_at, q.close_at + 1) for q in quotes]
-    antecedents: dict[str, Mention] = {}
-    for s in sentences:
-        for ev in _events_for_sentence(s, pub, dateline_place, quoted, antecedents):
+    for i, s in enumerate(sentences):
+        for ev in _events_for_sentence(s, pub, dateline_place, quoted, _Antecedents(sentences, i, ctx)):
             k = _repeats(ev, events)
             if k is None:
                 events.append(ev)
             elif _detail(ev) > _detail(events[k]):
                 events[k] = ev
-        for men in s.mentions:
-            if men.kind == "person" or (men.kind == "unknown" and men.name in ctx.full_names):
-                antecedents["person"] = men
-            elif men.kind in ("org", "country", "capital", "group") and men.start - s.start < 40:
-                antecedents["other"] = men  # a sentence's subject is usually near its start
-                if men.kind == "org":
-                    antecedents["org"] = men
-    persons_before: list[tuple[int, Entity]] = []
+    persons_before = _PersonsBefore(sentences, ctx)
     nps_before: list[tuple[int, str, Entity]] = []
-    for sent_ in sentences:
-        for men in sent_.mentions:
-            if men.kind == "person" or (men.kind == "unknown" and men.name in ctx.full_names):
-                persons_before.append((men.start, men.entity("actor")))
-        for sm in _SAID_NP.finditer(sent_.text):
-            np_text = sm.group("np")
-            ent = _np_entity(np_text, sent_.start + sm.start("np"), sent_, ctx, prefer_first=False)
-            if ent is not None:
-                nps_before.append((sent_.start + sm.start("np"), np_text, ent))
+    if quotes:
+        for sent_ in sentences:
+            if not _SAID_HINT.search(sent_.text):
+                continue
+            for sm in _SAID_NP.finditer(sent_.text):
+                np_text = sm.group("np")
+                ent = _np_entity(np_text, sent_.start + sm.start("np"), sent_, ctx, prefer_first=False)
+                if ent is not None:
+                    nps_before.append((sent_.start + sm.start("np"), np_text, ent))
     last_speaker: tuple[int, Entity] | None = None
     last_para = -1
     for q in quotes:
@@ -790,9 +865,7 @@ def extract_events(
         ent = _speaker_entity(q, qs, ctx, persons_before, last_speaker, nps_before)
         if ent is None and q.speaker_np is None and last_speaker is None:
             # a bare quote after a label ("Quote: ...") or at the top: the last person named so far
-            cands = [e for pos, e in persons_before if pos < q.open_at]
-            if cands:
-                ent = cands[-1]
+            ent = persons_before.last_before(q.open_at)
         if ent is None and last_speaker is not None and q.para - last_para <= 1:
             # a continuation paragraph of the previous speaker's quote
             starts_para = q.open_at == paras[q.para][0]
@@ -805,7 +878,7 @@ def extract_events(
             nps_before.append((q.open_at, q.speaker_np, ent))
             nps_before.sort(key=lambda x: x[0])
         sent = qs or _Sentence(
-            paras[q.para][0], paras[q.para][1], body[paras[q.para][0] : paras[q.para][1]], q.para, [], [], []
+            paras[q.para][0], paras[q.para][1], body[paras[q.para][0] : paras[q.para][1]], q.para, None, pub
         )
         carrier = next(
             (e for e in events if e.start == sent.start and e.quote is None and e.actor_name == ent.name),

@@ -330,12 +330,13 @@ class ArticleContext:
 
 _ALIAS = re.compile(r"(?P<full>(?:[A-Z][\w'’-]+ ){1,6}?(?:[A-Z][\w'’-]+))\s?\((?P<abbr>[A-Z][A-Za-z&.-]{1,9})\)")
 _TITLED = re.compile(
-    r"(?P<pre>(?:(?:[A-Z][\w-]+|US|UK|EU|UN)\s){0,2})(?P<title>(?:[A-Z][a-z]+[- ])?(?:President(?:-elect)?|Prime Minister|"
+    r"\b(?P<title>(?:[A-Z][a-z]+[- ])?(?:President(?:-elect)?|Prime Minister|"
     r"Chief Minister|Minister|Governor|governor|spokesman|spokeswoman|spokesperson|Speaker|Justice|judge|Mayor|mayor|"
     r"Secretary|Ambassador|General|Chancellor|leader|adviser|Adviser|chief|Chief|Officer|officer|official|Senator|"
     r"Commissioner|Superintendent|Inspector|prosecutor|commander|Commander|counsel|advocate|Attorney General|MP|MLA)"
     r"(?: [a-z]+){0,3}) (?P<name>(?:[A-Z][\w'’.-]+ ){0,3}[A-Z][\w'’-]+)"
 )
+_PRE = re.compile(r"(?:(?:[A-Z][\w-]+|US|UK|EU|UN)\s){0,2}$")
 
 
 def build_context(text: str) -> ArticleContext:
@@ -365,7 +366,8 @@ def build_context(text: str) -> ArticleContext:
             continue
         if g.country_code(name) or name in g.places or name in g.metonyms:
             continue
-        pre = (m.group("pre") or "").split()
+        pm = _PRE.search(text, max(0, m.start() - 60), m.start())
+        pre = pm.group().split() if pm else []
         country = None
         for w in pre + m.group("title").split():
             w, _ = _strip_poss(w)
