@@ -46,10 +46,12 @@ _PARTICIPLE = (
     r"(?:done|gone|happened|been|made|given|taken|seen|come|become|kept|held|left|"
     r"[a-z]{2,}ing|[a-z]{2,}ed|do|be|go|happen|come|say|live|work|stay|get)"
 )
+# the scan starts with the auxiliary itself (a literal: fast); what precedes it is checked in Python
 _FRAGMENT = re.compile(
-    rf"(?m)(?:(?<=[.!?])|(?<=[.!?][”\"’'])|^)(?P<lead>[ \t]*)(?P<frag>{_AUX}(?: {_PARTICIPLE})?)(?P<punct>[.,])"
-    r"(?=[ \t]*$|[ \t]+[“\"‘A-Z]|[”\"’'])"
+    rf"(?P<frag>{_AUX}(?: {_PARTICIPLE})?)(?P<punct>[.,])(?=[ \t]*(?:\n|$)|[ \t]+[“\"‘A-Z]|[”\"’'])"
 )
+_AFTER_SENTENCE = frozenset(".!?")
+_CLOSERS = frozenset("”\"’'")
 _PRONOUN_AFTER = re.compile(r"\s(?:he|she|it|they|we|I|you|there|this|that)\b")
 
 
@@ -64,13 +66,26 @@ def find_stray_auxiliaries(text: str) -> list[Hit]:
     >>> [(t[h.start:h.end], t[h.cut_start:h.cut_end]) for h in find_stray_auxiliaries(t)]
     [('. Is', '. Is')]
     """
-    hits = []
-    for m in islice(_FRAGMENT.finditer(text), MAX_HITS):
+    hits: list[Hit] = []
+    for m in islice(_FRAGMENT.finditer(text), MAX_HITS * 4):
+        if len(hits) >= MAX_HITS:
+            break
         frag, punct = m.group("frag"), m.group("punct")
         s, e = m.start("frag"), m.end("punct")
+        # what precedes: spaces, then a sentence end (optionally closed by a quote), or the paragraph start
+        lead = s
+        while lead > 0 and text[lead - 1] in " \t":
+            lead -= 1
+        prev = text[lead - 1] if lead > 0 else "\n"
+        if prev in _CLOSERS and lead > 1:
+            prev = text[lead - 2] if text[lead - 2] in _AFTER_SENTENCE else "x"
+        if prev != "\n" and prev not in _AFTER_SENTENCE:
+            continue
+        if prev != "\n" and lead == s:
+            continue  # glued to the previous sentence: not a separate fragment
         if punct == ",":
             # "…process. Is,”": drop ". Is" so that the quote closes on the comma
-            before = m.start("lead") - 1
+            before = lead - 1
             if before < 0 or text[before] != "." or text[e : e + 1] not in "”\"’'":
                 continue
             hits.append(
@@ -88,7 +103,7 @@ def find_stray_auxiliaries(text: str) -> list[Hit]:
             )
             continue
         confidence = 0.97 if " " not in frag or frag.split(" ")[0] in ("Used", "Was", "Were", "Had", "Has") else 0.9
-        cut_s = m.start("lead") if m.start("lead") > 0 else s
+        cut_s = lead if lead > 0 and text[lead - 1] != "\n" else s
         hits.append(Hit("A001-stray-auxiliary", "stray_fragment", s, e, confidence, "", True, cut_s, e))
     return hits
 
@@ -97,6 +112,7 @@ _SUBJECTLESS = re.compile(
     r"(?:Said that|Used to [a-z]+|(?:Could|Would|Did|Does|Will|Can|Should|Must|Might|Has|Have|Had|Is|Are|Was|Were) not"
     r"|Had to|Has to|Have to|(?:Is|Are|Was|Were|Has|Have|Had) (?:being |been )?[a-z]{3,}(?:ed|en|ing))\b"
 )
+_SUBJECTLESS_GATE = re.compile(r"(?:Said|Used|Could|Would|Did|Does|Will|Can|Should|Must|Might|Has|Have|Had|Is|Are|Was|Were) ")
 _QUESTIONISH = re.compile(r"[?]\W*$")
 
 
@@ -119,6 +135,8 @@ def find_subjectless_sentences(text: str) -> list[Hit]:
     []
     """
     hits: list[Hit] = []
+    if not _SUBJECTLESS_GATE.search(text):
+        return hits
     for s, e in sentence_spans(text, limit=MAX_SENTENCES):
         if len(hits) >= MAX_HITS:
             break
@@ -144,7 +162,7 @@ class LexiconEntry:
     confidence: float
     context: re.Pattern[str] | None
     note: str
-    hint: str  # a lower-case substring every match contains (cheap pre-filter)
+    hints: tuple[str, ...]  # lower-case substrings; every match contains one (a cheap pre-filter)
 
 
 @cache
@@ -163,10 +181,19 @@ def lexicon() -> tuple[LexiconEntry, ...]:
                 confidence=float(e.get("confidence", 0.8)),
                 context=re.compile(e["context"], re.IGNORECASE) if e.get("context") else None,
                 note=e.get("note", ""),
-                hint=e["hint"].lower(),
+                hints=tuple(h.lower() for h in (e["hint"] if isinstance(e["hint"], list) else [e["hint"]])),
             )
         )
     return tuple(out)
+
+
+def _find_all(hay: str, needle: str, limit: int = 1000) -> list[int]:
+    out = []
+    i = hay.find(needle)
+    while i != -1 and len(out) < limit:
+        out.append(i)
+        i = hay.find(needle, i + 1)
+    return out
 
 
 @rule("A003-calque-lexicon", "artefact", "calque", example="145 martyr drones")
@@ -181,11 +208,20 @@ def find_calques(text: str, article: str = "") -> list[Hit]:
     taken: list[tuple[int, int]] = []
     low = text.lower()
     for entry in lexicon():
-        if entry.hint not in low:
+        where = [i for h in entry.hints for i in _find_all(low, h)]
+        if not where:
             continue
-        if entry.context is not None and not entry.context.search(article or text):
+        # the pattern only needs to run around the places its hints occur
+        matches = []
+        seen_at: set[int] = set()
+        for i in sorted(where)[:MAX_HITS]:
+            for m in entry.pattern.finditer(text, max(0, i - 60), min(len(text), i + 120)):
+                if m.start() not in seen_at:
+                    seen_at.add(m.start())
+                    matches.append(m)
+        if not matches or (entry.context is not None and not entry.context.search(article or text)):
             continue
-        for m in islice(entry.pattern.finditer(text), MAX_HITS):
+        for m in matches:
             s, e = m.span()
             if any(s < b and a < e for a, b in taken):
                 continue
@@ -271,7 +307,7 @@ def find_foreign_script(text: str, dominant: str = "LATIN") -> list[Hit]:
     >>> [t[h.start:h.end] for h in find_foreign_script(t)]
     ['विस्तार', 'Читать']
     """
-    if text.isascii():
+    if text.isascii() or not has_non_ascii_letter(text):
         return []
     hits: list[Hit] = []
     for m in _NON_ASCII_WORD.finditer(text):
@@ -289,7 +325,23 @@ def find_foreign_script(text: str, dominant: str = "LATIN") -> list[Hit]:
     return hits
 
 
-_ASCII_LETTERS = re.compile(r"[A-Za-z]")
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+# beyond ASCII, Latin-1 punctuation, general punctuation (curly quotes, dashes, ellipsis) and currency signs
+_BEYOND_PUNCT = re.compile(r"[^\x00-\x7f\u00a0-\u00bf\u00d7\u00f7\u2000-\u206f\u20a0-\u20cf\u2100-\u214f]")
+
+
+def has_non_ascii_letter(text: str) -> bool:
+    """Is there a letter outside ASCII (not just curly quotes and dashes)?
+
+    >>> has_non_ascii_letter("“Kyiv’s” — fine"), has_non_ascii_letter("Zelenskyy’s café")
+    (False, True)
+    """
+    if not _BEYOND_PUNCT.search(text):  # only punctuation, symbols and spaces beyond ASCII
+        return False
+    return any(any(c.isalpha() for c in m.group()) for m in _NON_ASCII_RUN.finditer(text))
+
+
+_DROP_ASCII_LETTERS = {c: None for c in range(65, 123) if chr(c).isalpha()}
 _NON_ASCII_LETTER = re.compile(r"[^\W\d_A-Za-z]")
 
 
@@ -300,9 +352,9 @@ def dominant_script(text: str) -> str:
     'LATIN'
     """
     sample = text[:20000]
-    if sample.isascii():
+    if sample.isascii() or not has_non_ascii_letter(sample):
         return "LATIN"
-    counts: dict[str, int] = {"LATIN": len(_ASCII_LETTERS.findall(sample))}
+    counts: dict[str, int] = {"LATIN": len(sample) - len(sample.translate(_DROP_ASCII_LETTERS))}
     for ch in _NON_ASCII_LETTER.findall(sample):
         s = _script_of(ch)
         counts[s] = counts.get(s, 0) + 1
@@ -359,11 +411,8 @@ def find_broken_crossheads(text: str) -> list[Hit]:
     ]
 
 
-_QUOTE_GLYPH = re.compile(
-    r"(?m)(?P<space>(?<=[.!?,]) [”\"](?=\s|$))"  # space before a closing quote: "ICU. ”"
-    r"|(?P<openclose>(?<=[.!?,] )“(?=\s*$)|(?<=[.!?,\w])“(?=\s*$|[.,;:]))"  # an opening glyph used to close
-    r"|(?P<cluster>[”\"][.,]?[“\"][.,]?(?=\s|$))"  # debris such as ”.“. or ”“.
-)
+_QUOTE_CHARS = re.compile(r"[“”\"]")
+_CLUSTER = re.compile(r"[”\"][.,]?[“\"][.,]?(?=\s|$)")
 
 
 @rule("A007-misplaced-quote-glyph", "artefact", "broken_quote", example="into the ICU. ”")
@@ -374,20 +423,38 @@ def find_quote_glyph_errors(text: str) -> list[Hit]:
     >>> [t[h.start:h.end] for h in find_quote_glyph_errors(t)]
     [' ”', '”.“.', '“']
     """
-    hits = []
-    for m in islice(_QUOTE_GLYPH.finditer(text), MAX_HITS):
-        if m.group("space") or m.group("openclose"):
-            hits.append(Hit("A007-misplaced-quote-glyph", "broken_quote", m.start(), m.end(), 0.85, "”"))
-        else:
-            hits.append(Hit("A007-misplaced-quote-glyph", "broken_quote", m.start(), m.end(), 0.9, "”."))
+    hits: list[Hit] = []
+    if "“" not in text and "”" not in text and '"' not in text:
+        return hits
+    n = len(text)
+    taken_until = -1
+    for m in islice(_QUOTE_CHARS.finditer(text), MAX_HITS * 4):
+        i = m.start()
+        if i < taken_until or len(hits) >= MAX_HITS:
+            continue
+        ch = text[i]
+        prev = text[i - 1] if i else ""
+        nxt = text[i + 1] if i + 1 < n else ""
+        c = _CLUSTER.match(text, i)
+        if c and ch in "”\"" and (c.group().count("“") or c.group().count('"') >= 2) and len(c.group()) >= 3:
+            hits.append(Hit("A007-misplaced-quote-glyph", "broken_quote", i, c.end(), 0.9, "”."))
+            taken_until = c.end()
+            continue
+        if ch in "”\"" and prev == " " and i >= 2 and text[i - 2] in ".!?," and (nxt == "" or nxt.isspace()):
+            # space before a closing quote: "ICU. ”"
+            hits.append(Hit("A007-misplaced-quote-glyph", "broken_quote", i - 1, i + 1, 0.85, "”"))
+        elif ch == "“":
+            at_end = nxt == "" or text[i + 1 : i + 2] == "\n" or not text[i + 1 :].strip(" \t")
+            after_stop = prev in ".!?," or (prev == " " and i >= 2 and text[i - 2] in ".!?,")
+            glued = prev.isalnum() and (at_end or nxt in ".,;:")
+            if (after_stop and at_end) or glued:
+                hits.append(Hit("A007-misplaced-quote-glyph", "broken_quote", i, i + 1, 0.85, "”"))
     return hits
 
 
 # ------------------------------------------------------------------------- case
 
-_FUNCTION_CAPS = re.compile(
-    r"(?<=[A-Za-z,] )(?P<w>And|Or|But|For|Of|To|With|From|More|The|In|On|At|By|As)(?= (?P<next>[A-Za-z]+))"
-)
+_FUNCTION_CAPS = re.compile(r" (?P<w>And|Or|But|For|Of|To|With|From|More|The|In|On|At|By|As) (?P<next>[A-Za-z]+)")
 _DAYS = frozenset(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
 _NAME_STARTERS = frozenset(("The", "Of", "In", "At", "By", "As"))
 
@@ -402,9 +469,12 @@ def find_case_anomalies(text: str) -> list[Hit]:
     >>> find_case_anomalies("the Institute for the Study of War said, The Hindu reported. Bank Of America And Citi")
     []
     """
-    hits = []
-    for m in islice(_FUNCTION_CAPS.finditer(text), MAX_HITS):
+    hits: list[Hit] = []
+    for m in islice(_FUNCTION_CAPS.finditer(text), MAX_HITS * 2):
         word, nxt, s = m.group("w"), m.group("next"), m.start("w")
+        before = text[s - 2 : s - 1] if s >= 2 else ""
+        if not (before.isalpha() or before == ","):
+            continue
         prev = text[:s].rstrip(" ").rsplit(" ", 1)[-1]
         next_cap = nxt[:1].isupper()
         prev_cap = prev[:1].isupper() and not prev.endswith(",")
@@ -420,6 +490,7 @@ def find_case_anomalies(text: str) -> list[Hit]:
 # ------------------------------------------------------------------- duplicates
 
 _NORM = re.compile(r"[\W_]+")
+_ROUGH_SENTENCE = re.compile(r"[.!?]\s+")
 
 
 @rule("A009-duplicate-sentence", "artefact", "duplicate_sentence", example="Two drones hit. Two drones hit.")
@@ -431,7 +502,11 @@ def find_duplicate_sentences(paragraphs: list[str]) -> list[tuple[int, Hit]]:
     [(0, 'Two drones were aimed at the Kremlin.', True)]
     """
     seen: dict[str, tuple[int, int]] = {}
-    hits = []
+    hits: list[tuple[int, Hit]] = []
+    # fast path: no long chunk between sentence stops occurs twice -> no duplicate sentence
+    chunks = [c.rstrip(".!?”\"’' ") for c in _ROUGH_SENTENCE.split("\n\n".join(paragraphs).casefold()) if len(c) > 30]
+    if len(set(chunks)) == len(chunks):
+        return hits
     order = 0
     for pi, text in enumerate(paragraphs):
         for s, e in sentence_spans(text, limit=MAX_SENTENCES):
@@ -470,12 +545,16 @@ def find_duplicate_sentences(paragraphs: list[str]) -> list[tuple[int, Hit]]:
 
 # ---------------------------------------------------------------- punctuation debris
 
-_DEBRIS = re.compile(
-    r"(?P<dots>(?<![.\s])\.\.(?![.]))"
-    r"|(?P<said>\bsaid\s?[-–](?=\s?[“\"]))"
-    r"|(?P<hyphen>\b[a-z]{2,} -(?=(?:western|eastern|northern|southern|scale|term|based|led|made|level|owned|run|known|old|year|time|wide|like|free)\b))"
-    r"|(?P<glued>\b[a-z]{3,}\.(?=[A-Z][a-z]{2,}\b))"
+# each kind of debris has its own cheap gate (a substring) before its pattern runs
+_DOTS = re.compile(r"(?<![.\s])\.\.(?![.])")
+_SAID_DASH = re.compile(r"said\s?[-–](?=\s?[“\"])")
+_HYPHEN_TAILS = frozenset(
+    "western eastern northern southern scale term based led made level owned run known old year time wide like free".split()
 )
+_TAIL_WORD = re.compile(r"[a-z]+")
+_HEAD_WORD = re.compile(r"[a-z]{2,}$")
+_GLUED = re.compile(r"\.(?=[A-Z][a-z]{2,}\b)")
+_WORD_BACK = re.compile(r"[a-z]{3,}$")
 
 
 @rule("A010-punctuation-debris", "artefact", "other", example="airspace.. north -western")
@@ -488,25 +567,40 @@ def find_punctuation_debris(text: str) -> list[Hit]:
     >>> find_punctuation_debris("See www.example.com and the U.S. Army... wait.")
     []
     """
-    hits = []
-    for m in islice(_DEBRIS.finditer(text), MAX_HITS):
-        s, e = m.span()
-        if m.group("dots"):
-            sug = "."
-        elif m.group("said"):
-            sug = "said:"
-        elif m.group("hyphen"):
-            sug = m.group().replace(" -", "-")
-        else:
-            before = text[max(0, s - 12) : s]
-            if "www" in before or "/" in before or "@" in before:
-                continue
-            sug = m.group() + " "
-        hits.append(Hit("A010-punctuation-debris", "other", s, e, 0.7, sug))
-    return hits
+    hits: list[Hit] = []
+    if ".." in text:
+        hits += [Hit("A010-punctuation-debris", "other", m.start(), m.end(), 0.7, ".")
+                 for m in islice(_DOTS.finditer(text), MAX_HITS)]
+    if "said" in text:
+        hits += [
+            Hit("A010-punctuation-debris", "other", m.start(), m.end(), 0.7, "said:")
+            for m in islice(_SAID_DASH.finditer(text), MAX_HITS)
+            if m.start() == 0 or not text[m.start() - 1].isalnum()
+        ]
+    i = text.find(" -")
+    while i != -1 and len(hits) < MAX_HITS:
+        tail = _TAIL_WORD.match(text, i + 2)
+        head = _HEAD_WORD.search(text, max(0, i - 30), i)
+        if tail and head and tail.group() in _HYPHEN_TAILS and not text[tail.end() : tail.end() + 1].isalpha():
+            s0 = head.start()
+            if s0 == 0 or not text[s0 - 1].isalpha():
+                hits.append(Hit("A010-punctuation-debris", "other", s0, i + 2, 0.7, text[s0:i] + "-"))
+        i = text.find(" -", i + 2)
+    for m in islice(_GLUED.finditer(text), MAX_HITS * 4):
+        if not text[m.start() - 1 : m.start()].islower():
+            continue
+        w = _WORD_BACK.search(text, max(0, m.start() - 30), m.start())
+        if w is None:
+            continue
+        s = w.start()
+        before = text[max(0, s - 12) : s]
+        if "www" in before or "/" in before or "@" in before or (s and text[s - 1] in "./@"):
+            continue
+        hits.append(Hit("A010-punctuation-debris", "other", s, m.end(), 0.7, text[s : m.end()] + " "))
+    hits.sort(key=lambda h: h.start)
+    return hits[:MAX_HITS]
 
 
-_PAIR = re.compile(r"\b(?P<w>[a-z]{4,}) and (?P=w)\b")
 _IDIOMATIC_PAIRS = frozenset(
     [
         "again",
@@ -551,11 +645,15 @@ def find_reduplicated_pairs(text: str) -> list[Hit]:
     ['valor and valor']
     """
     hits: list[Hit] = []
-    if " and " not in text:
-        return hits
-    for m in islice(_PAIR.finditer(text), MAX_HITS):
-        w = m.group("w")
-        if w in _IDIOMATIC_PAIRS or w.endswith("er"):
-            continue
-        hits.append(Hit("A011-reduplicated-pair", "other", m.start(), m.end(), 0.75, w))
+    i = text.find(" and ")
+    while i != -1 and len(hits) < MAX_HITS:
+        j = i
+        while j > 0 and text[j - 1].isalpha():
+            j -= 1
+        w = text[j:i]
+        k = i + 5
+        if len(w) >= 4 and w.islower() and text.startswith(w, k) and not text[k + len(w) : k + len(w) + 1].isalpha():
+            if w not in _IDIOMATIC_PAIRS and not w.endswith("er") and (j == 0 or not text[j - 1].isalnum()):
+                hits.append(Hit("A011-reduplicated-pair", "other", j, k + len(w), 0.75, w))
+        i = text.find(" and ", i + 5)
     return hits

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from typing import Any
+
+import ahocorasick
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from pipeline.core.doc import Doc, is_headline_like, is_snippet, is_story
@@ -48,6 +51,9 @@ class DataRule:
     caption: bool
     position: str | None
     example: str
+    requires: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    max_chars: int | None = None
 
     @property
     def wrapped(self) -> str:
@@ -88,6 +94,9 @@ def known_rules() -> tuple[DataRule, ...]:
             caption=bool(entry.get("caption", False)),
             position=entry.get("position"),
             example=entry["example"],
+            requires=tuple(entry.get("requires", ())),
+            keywords=tuple(k.lower() for k in entry["keywords"]),
+            max_chars=entry.get("max_chars"),
         )
         if r.id in seen:
             raise ValueError(f"duplicate boilerplate rule {r.id}")
@@ -115,39 +124,48 @@ def known_rules() -> tuple[DataRule, ...]:
     return tuple(out)
 
 
-@dataclass(frozen=True)
-class _Combined:
-    regex: re.Pattern[str] | None
-    rules: tuple[DataRule, ...]
-
-
-def _combine(rules: list[DataRule]) -> _Combined:
-    if not rules:
-        return _Combined(None, ())
-    alt = "|".join(f"(?P<r{i}>{r.wrapped})" for i, r in enumerate(rules))
-    return _Combined(re.compile(alt), tuple(rules))
-
-
 @cache
-def _matchers() -> dict[tuple[str, bool, bool], _Combined]:
-    """Combined regexes per (scope, in_head, in_tail)."""
+def _automaton() -> Any:
+    """One Aho-Corasick automaton over every rule's keywords: keyword -> indices of the rules to try."""
+    auto = ahocorasick.Automaton()
+    index: dict[str, set[int]] = {}
+    for i, r in enumerate(known_rules()):
+        for k in r.keywords:
+            index.setdefault(k, set()).add(i)
+    for k, ids in index.items():
+        auto.add_word(k, frozenset(ids))
+    auto.make_automaton()
+    return auto
+
+
+@lru_cache(maxsize=4096)
+def _keyword_hits(text: str) -> tuple[int, ...]:
+    """Indices of the rules whose keywords occur in ``text`` (cached: each paragraph is asked several times)."""
+    found: set[int] = set()
+    for _end, ids in _automaton().iter(text.lower()):
+        found |= ids
+    return tuple(sorted(found))
+
+
+def candidate_rules(text: str, scope: str, head: bool, tail: bool) -> list[DataRule]:
+    """Rules of ``scope`` allowed in this zone whose keywords occur in ``text``, in file order.
+
+    >>> [r.id for r in candidate_rules("(With inputs from agencies)", "end", False, True)]
+    ['B020-with-inputs-from', 'B023-outlet-dated-credit', 'B030-ifttt-footer']
+    >>> [r.id for r in candidate_rules("The council met on Monday and approved the budget.", "paragraph", False, False)]
+    []
+    """
     rules = known_rules()
-    out = {}
-    for scope in ("paragraph", "start", "end"):
-        for head in (False, True):
-            for tail in (False, True):
-                chosen = [
-                    r
-                    for r in rules
-                    if r.scope == scope
-                    and (r.where == "anywhere" or (r.where == "head" and head) or (r.where == "tail" and tail))
-                ]
-                out[(scope, head, tail)] = _combine(chosen)
+    n = len(text)
+    out = []
+    for i in _keyword_hits(text):
+        r = rules[i]
+        if r.scope != scope or (r.max_chars is not None and n > r.max_chars):
+            continue
+        if r.where == "anywhere" or (r.where == "head" and head) or (r.where == "tail" and tail):
+            if not r.requires or any(q in text for q in r.requires):
+                out.append(r)
     return out
-
-
-def _span_rules() -> list[DataRule]:
-    return [r for r in known_rules() if r.scope == "span"]
 
 
 def _eligible(r: DataRule, text: str, is_last: bool) -> bool:
@@ -157,26 +175,13 @@ def _eligible(r: DataRule, text: str, is_last: bool) -> bool:
 
 
 def _first_match(
-    comb: _Combined, text: str, pos: int, is_last: bool, full_from: int | None = None
+    rules: list[DataRule], text: str, pos: int, is_last: bool
 ) -> tuple[DataRule, re.Match[str]] | None:
     """The first rule (in file order) matching ``text`` from ``pos`` to its end."""
-    if comb.regex is None:
-        return None
-    m = comb.regex.fullmatch(text, pos)
-    if m is None:
-        return None
-    idx = int(m.lastgroup[1:]) if m.lastgroup else 0
-    r = comb.rules[idx]
-    if _eligible(r, text, is_last):
-        own = r.regex.fullmatch(text, pos)
-        if own is not None:
-            return r, own
-    # the first alternative is not eligible here: try the others one by one
-    for other in comb.rules[idx + 1 :]:
-        if _eligible(other, text, is_last):
-            own = other.regex.fullmatch(text, pos)
-            if own is not None:
-                return other, own
+    for r in rules:
+        m = r.regex.fullmatch(text, pos)
+        if m is not None and _eligible(r, text, is_last):
+            return r, m
     return None
 
 
@@ -216,12 +221,11 @@ def _apply_then(doc: Doc, i: int, r: DataRule) -> None:
                 doc.remove_para(j, r.id)
         return
     taken = 0
-    paragraph_rules = _matchers()[("paragraph", True, True)]
     for j in (j for j in live if j > i):
         if taken >= r.then_max:
             break
         t = doc.ptext(j)
-        if t.isupper() or _first_match(paragraph_rules, t, 0, False) is not None:
+        if t.isupper() or _first_match(candidate_rules(t, "paragraph", True, True), t, 0, False) is not None:
             break  # a label or another known passage: the main pass deals with it
         if r.then == "bullets":
             ok = bool(_BULLET.match(t)) and has_words(t, 0, 25)
@@ -245,7 +249,6 @@ def strip_known_boilerplate(doc: Doc) -> None:
     >>> [(text[c.start:c.end], c.rule) for c in d.cuts], d.credits
     ([('ADVERTISEMENT', 'B050-advertisement-slot'), ('-- PTI', 'B010-pti-signoff')], ['PTI'])
     """
-    matchers = _matchers()
     head, tail = zones(doc)
     live = doc.live()
     last = live[-1] if live else -1
@@ -255,7 +258,7 @@ def strip_known_boilerplate(doc: Doc) -> None:
         if p.removed or p.hi - p.lo > MAX_PARA_CHARS:
             continue
         text = doc.ptext(i)
-        hit = _first_match(matchers[("paragraph", i in head, i in tail)], text, 0, i == last)
+        hit = _first_match(candidate_rules(text, "paragraph", i in head, i in tail), text, 0, i == last)
         if hit is None:
             continue
         r, m = hit
@@ -268,19 +271,14 @@ def strip_known_boilerplate(doc: Doc) -> None:
     # 2. prefixes at the head (captions glued to datelines), spans
     for i in doc.live():
         if i in head:
-            comb = matchers[("start", True, i in tail)]
-            if comb.regex is not None:
-                text = doc.ptext(i)
-                pre = comb.regex.match(text)
-                if pre is not None and pre.lastgroup:
-                    r = comb.rules[int(pre.lastgroup[1:])]
-                    own = r.regex.match(text)
-                    if own is not None and own.end() < len(text):
-                        doc.cut_start(i, doc.paras[i].lo + own.end(), r.id)
-                        _credits(doc, r, own)
-        for r in _span_rules():
-            if (r.where == "head" and i not in head) or (r.where == "tail" and i not in tail):
-                continue
+            text = doc.ptext(i)
+            for r in candidate_rules(text, "start", True, i in tail):
+                own = r.regex.match(text)
+                if own is not None and own.end() < len(text):
+                    doc.cut_start(i, doc.paras[i].lo + own.end(), r.id)
+                    _credits(doc, r, own)
+                    break
+        for r in candidate_rules(doc.ptext(i), "span", i in head, i in tail):
             p = doc.paras[i]
             text = doc.ptext(i)
             own = r.regex.search(text)
@@ -298,21 +296,24 @@ def strip_known_boilerplate(doc: Doc) -> None:
             _credits(doc, r, own)
     # 3. sign-offs at the end of the tail paragraphs, repeatedly (several can be stacked)
     for i in sorted(tail, reverse=True):
-        _strip_signoffs(doc, i, matchers[("end", i in head, True)], i == last)
+        _strip_signoffs(doc, i, i in head, i == last)
 
 
-def _strip_signoffs(doc: Doc, i: int, comb: _Combined, is_last: bool) -> None:
+def _strip_signoffs(doc: Doc, i: int, in_head: bool, is_last: bool) -> None:
     for _ in range(6):
         p = doc.paras[i]
-        if p.removed or comb.regex is None:
+        if p.removed:
             return
         window_lo = max(p.lo, p.hi - END_WINDOW)
         text = doc.text[window_lo : p.hi]
+        rules = candidate_rules(text, "end", in_head, True)
+        if not rules:
+            return
         starts = [0] if window_lo == p.lo else []
         starts.extend(m.end() for m in _SIGNOFF_START.finditer(text))
         hit = None
         for pos in starts:
-            hit = _first_match(comb, text, pos, is_last)
+            hit = _first_match(rules, text, pos, is_last)
             if hit is not None:
                 break
         if hit is None:

@@ -113,6 +113,9 @@ _NORMALISERS: tuple[tuple[Callable[[str], list[Edit]], str | None, bool], ...] =
 )
 
 
+_NEED_UNPRINTABLE = frozenset({normalise_line_endings, remove_control_chars, remove_invisible_chars})
+
+
 def _normalise(received: str, html: bool, removed: list[Removed], changes: list[Changed]) -> tuple[str, SourceMap]:
     if html:
         hr = html_to_text(received)
@@ -123,8 +126,12 @@ def _normalise(received: str, html: bool, removed: list[Removed], changes: list[
             changes.append(Changed("H001-html-to-text", s, e, received[s:e], decoded))
     else:
         text, smap = received, SourceMap.identity(len(received))
+    # one C-speed check rules out control, invisible and odd space characters and odd line ends at once
+    printable = text.replace("\n", "").isprintable()
     for fn, record, for_html in _NORMALISERS:
         if html and not for_html:
+            continue
+        if printable and fn in _NEED_UNPRINTABLE:
             continue
         edits = fn(text)
         if not edits:

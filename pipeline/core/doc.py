@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pipeline.core.sentences import has_words
 
@@ -170,6 +171,7 @@ def split_credits(credit: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=8192)
 def is_story(text: str) -> bool:
     """Looks like story text: a dozen words or more with a sentence end.
 

@@ -15,9 +15,11 @@ from pipeline.core.doc import Doc, is_story
 from pipeline.core.rules import rule
 from pipeline.core.sentences import has_words
 
-MAX_CANDIDATE_WORDS = 60
+MAX_CANDIDATE_WORDS = 60  # at the head or tail of an article
+MAX_INNER_WORDS = 15  # in the middle: labels, slots and promos are short
+HEAD_TAIL = 4
 _URL = re.compile(r"https?://\S+|www\.\S+")
-_FOLD = re.compile(r"[\W_]+")
+_WORD = re.compile(r"[^\W_]+")
 
 LearnedLookup = Callable[[str], bool]
 
@@ -28,16 +30,22 @@ def fingerprint(text: str) -> str:
     >>> fingerprint("Follow us at https://t.co/abc!") == fingerprint("follow US at https://t.co/xyz")
     True
     """
-    folded = _FOLD.sub(" ", _URL.sub(" url ", text).casefold()).strip()
+    if "http" in text or "www." in text:
+        text = _URL.sub(" url ", text)
+    folded = " ".join(_WORD.findall(text.casefold()))
     return hashlib.blake2b(folded.encode("utf-8"), digest_size=10).hexdigest()
 
 
 def candidates(doc: Doc) -> dict[int, str]:
-    """Paragraphs short enough to be a footer or promo, with their fingerprints."""
+    """Paragraphs that could be a footer, promo or slot: short ones at the head or tail, very short ones anywhere."""
+    live = doc.live()
+    n = len(live)
     out = {}
-    for i in doc.live():
+    for k, i in enumerate(live):
         text = doc.ptext(i)
-        if len(text) < MAX_CANDIDATE_WORDS * 30 and has_words(text, 1, MAX_CANDIDATE_WORDS):
+        edge = k < HEAD_TAIL or k >= n - HEAD_TAIL
+        limit = MAX_CANDIDATE_WORDS if edge else MAX_INNER_WORDS
+        if len(text) < limit * 30 and has_words(text, 1, limit):
             out[i] = fingerprint(text)
     return out
 

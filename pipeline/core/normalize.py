@@ -36,6 +36,7 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
 
 
 _LINE_END = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+_LINE_END_GATE = re.compile(r"[\r\u2028\u2029\x0b\x0c\x85]")
 
 
 @rule("N000-line-endings", "layout", "whitespace", example="a\r\nb")
@@ -45,7 +46,7 @@ def normalise_line_endings(text: str) -> list[Edit]:
     >>> apply_edits("a\\r\\nb\\rc", normalise_line_endings("a\\r\\nb\\rc"))
     'a\\nb\\nc'
     """
-    if "\r" not in text and not _LINE_END.search(text):
+    if not _LINE_END_GATE.search(text):
         return []
     return [Edit(m.start(), m.end(), "\n", "N000-line-endings") for m in _LINE_END.finditer(text)]
 
@@ -69,6 +70,7 @@ def remove_control_chars(text: str) -> list[Edit]:
 # meaningful inside Indic, Persian and emoji sequences).
 _INVISIBLE = re.compile(r"[\u200b\u2060-\u2064\ufeff\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]+")
 _JOINERS = re.compile(r"[\u200c\u200d]+")
+_INVISIBLE_GATE = re.compile(r"[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u202a-\u202e\u2066-\u2069\u061c]")
 
 
 def _is_plain(ch: str) -> bool:
@@ -84,6 +86,8 @@ def remove_invisible_chars(text: str) -> list[Edit]:
     >>> apply_edits("\\u0915\\u094d\\u200d\\u0937", remove_invisible_chars("\\u0915\\u094d\\u200d\\u0937"))
     '\\u0915\\u094d\\u200d\\u0937'
     """
+    if not _INVISIBLE_GATE.search(text):
+        return []
     edits = [Edit(m.start(), m.end(), "", "N004-invisible-chars") for m in _INVISIBLE.finditer(text)]
     for m in _JOINERS.finditer(text):
         before = text[m.start() - 1] if m.start() else ""
@@ -193,8 +197,9 @@ def decode_stray_entities(text: str) -> list[Edit]:
 
 
 # only whitespace that needs changing: runs, tabs and other spaces, and spaces at a line's ends
-_SPACE_RUN = re.compile(r"[^\S\n]{2,}|[^\S\n ]|(?m:^ | $)")
-_NON_SPACE_WS = re.compile(r"[^\S\n ]")
+_SPACE_RUN = re.compile(r"[^\S\n]{2,}|[^\S\n ]+")
+_EDGE_SPACE = re.compile(r"(?m)^[^\S\n]+|[^\S\n]+$")
+_ODD_SPACE = re.compile(r"[^\S\n ]")  # tabs, no-break and other Unicode spaces
 
 
 @rule("N005-whitespace", "layout", "whitespace", example="two  spaces\t here")
@@ -204,10 +209,23 @@ def collapse_whitespace(text: str) -> list[Edit]:
     >>> apply_edits("  a \\u00a0 b\\t\\n c  ", collapse_whitespace("  a \\u00a0 b\\t\\n c  "))
     'a b\\nc'
     """
-    edits = []
+    if not (
+        "  " in text or " \n" in text or "\n " in text or text[:1] == " " or text[-1:] == " "
+        or _ODD_SPACE.search(text)
+    ):
+        return []
     n = len(text)
-    for m in _SPACE_RUN.finditer(text):
-        s, e = m.start(), m.end()
+    found: dict[int, int] = {}  # start -> end of each whitespace run that needs an edit
+    for m in _SPACE_RUN.finditer(text):  # runs of two or more, and odd spaces
+        found[m.start()] = m.end()
+    if " \n" in text or "\n " in text or text[:1] == " " or text[-1:] == " ":
+        for m in _EDGE_SPACE.finditer(text):  # single spaces at a line's start or end
+            found.setdefault(m.start(), m.end())
+    edits = []
+    for s in sorted(found):
+        e = found[s]
+        if edits and s < edits[-1].end:
+            continue
         at_line_start = s == 0 or text[s - 1] == "\n"
         at_line_end = e == n or text[e] == "\n"
         if at_line_start or at_line_end:
