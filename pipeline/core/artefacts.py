@@ -47,9 +47,7 @@ _PARTICIPLE = (
     r"[a-z]{2,}ing|[a-z]{2,}ed|do|be|go|happen|come|say|live|work|stay|get)"
 )
 # the scan starts with the auxiliary itself (a literal: fast); what precedes it is checked in Python
-_FRAGMENT = re.compile(
-    rf"(?P<frag>{_AUX}(?: {_PARTICIPLE})?)(?P<punct>[.,])(?=[ \t]*(?:\n|$)|[ \t]+[“\"‘A-Z]|[”\"’'])"
-)
+_FRAGMENT = re.compile(rf"(?P<frag>{_AUX}(?: {_PARTICIPLE})?)(?P<punct>[.,])(?=[ \t]*(?:\n|$)|[ \t]+[“\"‘A-Z]|[”\"’'])")
 _AFTER_SENTENCE = frozenset(".!?")
 _CLOSERS = frozenset("”\"’'")
 _PRONOUN_AFTER = re.compile(r"\s(?:he|she|it|they|we|I|you|there|this|that)\b")
@@ -112,7 +110,9 @@ _SUBJECTLESS = re.compile(
     r"(?:Said that|Used to [a-z]+|(?:Could|Would|Did|Does|Will|Can|Should|Must|Might|Has|Have|Had|Is|Are|Was|Were) not"
     r"|Had to|Has to|Have to|(?:Is|Are|Was|Were|Has|Have|Had) (?:being |been )?[a-z]{3,}(?:ed|en|ing))\b"
 )
-_SUBJECTLESS_GATE = re.compile(r"(?:Said|Used|Could|Would|Did|Does|Will|Can|Should|Must|Might|Has|Have|Had|Is|Are|Was|Were) ")
+_SUBJECTLESS_GATE = re.compile(
+    r"(?:Said|Used|Could|Would|Did|Does|Will|Can|Should|Must|Might|Has|Have|Had|Is|Are|Was|Were) "
+)
 _QUESTIONISH = re.compile(r"[?]\W*$")
 
 
@@ -436,11 +436,11 @@ def find_quote_glyph_errors(text: str) -> list[Hit]:
         prev = text[i - 1] if i else ""
         nxt = text[i + 1] if i + 1 < n else ""
         c = _CLUSTER.match(text, i)
-        if c and ch in "”\"" and (c.group().count("“") or c.group().count('"') >= 2) and len(c.group()) >= 3:
+        if c and ch in '”"' and (c.group().count("“") or c.group().count('"') >= 2) and len(c.group()) >= 3:
             hits.append(Hit("A007-misplaced-quote-glyph", "broken_quote", i, c.end(), 0.9, "”."))
             taken_until = c.end()
             continue
-        if ch in "”\"" and prev == " " and i >= 2 and text[i - 2] in ".!?," and (nxt == "" or nxt.isspace()):
+        if ch in '”"' and prev == " " and i >= 2 and text[i - 2] in ".!?," and (nxt == "" or nxt.isspace()):
             # space before a closing quote: "ICU. ”"
             hits.append(Hit("A007-misplaced-quote-glyph", "broken_quote", i - 1, i + 1, 0.85, "”"))
         elif ch == "“":
@@ -569,8 +569,10 @@ def find_punctuation_debris(text: str) -> list[Hit]:
     """
     hits: list[Hit] = []
     if ".." in text:
-        hits += [Hit("A010-punctuation-debris", "other", m.start(), m.end(), 0.7, ".")
-                 for m in islice(_DOTS.finditer(text), MAX_HITS)]
+        hits += [
+            Hit("A010-punctuation-debris", "other", m.start(), m.end(), 0.7, ".")
+            for m in islice(_DOTS.finditer(text), MAX_HITS)
+        ]
     if "said" in text:
         hits += [
             Hit("A010-punctuation-debris", "other", m.start(), m.end(), 0.7, "said:")

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 import tomllib
-from typing import Any
-
-import ahocorasick
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from typing import Any
+
+import ahocorasick
 
 from pipeline.core.doc import Doc, is_headline_like, is_snippet, is_story
 from pipeline.core.rules import RuleInfo, register, rule
@@ -174,9 +174,7 @@ def _eligible(r: DataRule, text: str, is_last: bool) -> bool:
     return not (r.position == "not-last" and is_last)
 
 
-def _first_match(
-    rules: list[DataRule], text: str, pos: int, is_last: bool
-) -> tuple[DataRule, re.Match[str]] | None:
+def _first_match(rules: list[DataRule], text: str, pos: int, is_last: bool) -> tuple[DataRule, re.Match[str]] | None:
     """The first rule (in file order) matching ``text`` from ``pos`` to its end."""
     for r in rules:
         m = r.regex.fullmatch(text, pos)

@@ -238,8 +238,12 @@ def _find_artefacts(doc: Doc) -> list[tuple[int, art.Hit]]:
         cut_s = max(h.cut_start, base) - base if h.cut_start is not None else None
         cut_e = h.cut_end - base if h.cut_end is not None else None
         out.append(
-            (live[k], art.Hit(h.rule, h.kind, h.start - base, h.end - base, h.confidence, h.suggestion, h.removable,
-                              cut_s, cut_e))
+            (
+                live[k],
+                art.Hit(
+                    h.rule, h.kind, h.start - base, h.end - base, h.confidence, h.suggestion, h.removable, cut_s, cut_e
+                ),
+            )
         )
 
     for rule_fn in _TEXT_RULES:
@@ -254,7 +258,10 @@ def _find_artefacts(doc: Doc) -> list[tuple[int, art.Hit]]:
             out.extend((i, h) for h in art.find_broken_crossheads(text))
         if k not in subhead:
             out.extend((i, h) for h in art.find_subjectless_sentences(text))
-    out.extend((live[pi], h) for pi, h in art.find_duplicate_sentences([t if k not in subhead else "" for k, t in enumerate(texts)]))
+    out.extend(
+        (live[pi], h)
+        for pi, h in art.find_duplicate_sentences([t if k not in subhead else "" for k, t in enumerate(texts)])
+    )
     return _dedupe(out)
 
 

@@ -210,8 +210,7 @@ def collapse_whitespace(text: str) -> list[Edit]:
     'a b\\nc'
     """
     if not (
-        "  " in text or " \n" in text or "\n " in text or text[:1] == " " or text[-1:] == " "
-        or _ODD_SPACE.search(text)
+        "  " in text or " \n" in text or "\n " in text or text[:1] == " " or text[-1:] == " " or _ODD_SPACE.search(text)
     ):
         return []
     n = len(text)

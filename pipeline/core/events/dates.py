@@ -103,9 +103,13 @@ def resolve(m: re.Match[str], published: date | None) -> tuple[date | None, str 
         return None, None
 
 
+# one cheap scan for the words every date phrase contains; the full patterns then run only around them
 _CUE = re.compile(
-    r"(?i)day\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|night|yesterday|today|tonight|week|evening|morning|afternoon"
+    r"(?i)(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|"
+    r"overnight|last night|last evening|yesterday|today|tonight|this (?:morning|afternoon|evening|week)|"
+    r"on the same day|last week"
 )
+_MONTH_WORDS = frozenset(MONTHS)
 
 
 def find_dates(sentence: str, published: date | None) -> list[DateMention]:
@@ -120,9 +124,28 @@ def find_dates(sentence: str, published: date | None) -> list[DateMention]:
     [('on Monday evening', None)]
     """
     out: list[DateMention] = []
-    if not _CUE.search(sentence):
-        return out
-    for m in DATE_EXPR.finditer(sentence):
-        d, precision = resolve(m, published)
-        out.append(DateMention(m.group(), m.start(), m.end(), d, precision))
+    taken = -1
+    for cue in _CUE.finditer(sentence):
+        if cue.start() < taken:
+            continue
+        word = cue.group().lower().rstrip(".")
+        if word[:3] in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec") and (
+            word not in _MONTH_WORDS
+        ):
+            continue  # "market", "junior": not a month
+        if (
+            word == "may"
+            and not re.match(r"\s\d", sentence[cue.end() : cue.end() + 2])
+            and not re.search(r"\d\s?$", sentence[max(0, cue.start() - 3) : cue.start()])
+        ):
+            continue  # the verb "may"
+        # date phrases sit around their cue word: try the full patterns from a little before it
+        lo = max(0, cue.start() - 32, taken)
+        for m in DATE_EXPR.finditer(sentence, lo, min(len(sentence), cue.end() + 40)):
+            if m.start() < taken or m.end() <= cue.start() or m.start() > cue.end():
+                continue
+            d, precision = resolve(m, published)
+            out.append(DateMention(m.group(), m.start(), m.end(), d, precision))
+            taken = m.end()
+            break
     return out

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from typing import Any
-
-import ahocorasick
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
+from typing import Any
+
+import ahocorasick
 
 from pipeline.core.events.dates import DateMention, find_dates
 from pipeline.core.events.gazetteer import gazetteer
@@ -64,7 +64,7 @@ _NEGATION = re.compile(
     r"threatened to|vowed to|denied|deny|if|unless|whether)\s+(?:\w+\s+){0,1}$",
     re.IGNORECASE,
 )
-_HYPOTHETICAL = re.compile(r"(?i)\b(?:if|unless|whether|would have|could have|might have)\b")
+_CONDITIONAL = re.compile(r"(?i)\s*(?:if|unless)\b")
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be|got|get|gets)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _BY_AGENT = re.compile(r"^\s*(?:\w+\s+){0,6}?(?:by|with)\s", re.IGNORECASE)
 _MILITARY_HEADS = frozenset(
@@ -162,7 +162,7 @@ def candidate_triggers(text: str) -> list[Trigger]:
     """Triggers whose keywords occur in ``text`` (lower-cased), in lexicon order.
 
     >>> [t.id for t in candidate_triggers("Russia fired 145 drones")]
-    ['assault-launch-fire', 'accuse-investigate']
+    ['assault-launch-fire']
     """
     found: set[int] = set()
     for _end, ids in _trigger_automaton().iter(text.lower()):
@@ -394,12 +394,13 @@ def _events_for_sentence(
 ) -> list[ExtractedEvent]:
     out: list[ExtractedEvent] = []
     text = s.text
-    if _BACKGROUND.match(text) or _HABITUAL.search(text):
+    candidates = candidate_triggers(text)
+    if not candidates:
         return out
-    if _HYPOTHETICAL.search(text[:40]) and re.match(r"(?i)\s*(?:if|unless)\b", text):
+    if _BACKGROUND.match(text) or _HABITUAL.search(text) or _CONDITIONAL.match(text):
         return out
     best: dict[tuple[str, str | None], ExtractedEvent] = {}
-    for trig in candidate_triggers(text):
+    for trig in candidates:
         if trig.blocks is not None and trig.blocks.search(text):
             continue
         if trig.needs_any is not None and not trig.needs_any.search(text):
@@ -695,6 +696,32 @@ class _Antecedents:
         return self.i > 0
 
 
+class _SpeakerPhrases:
+    """Phrases that said things ("a Delhi Fire Services official said"), found only when a definite
+    description ("the officer") needs one."""
+
+    def __init__(self, sentences: list[_Sentence], ctx: ArticleContext):
+        self.sentences, self.ctx = sentences, ctx
+        self.items: list[tuple[int, str, Entity]] = []
+        self.scanned = False
+
+    def add(self, pos: int, np_text: str, ent: Entity) -> None:
+        self.items.append((pos, np_text, ent))
+
+    def before(self, pos: int) -> list[tuple[int, str, Entity]]:
+        if not self.scanned:
+            self.scanned = True
+            for s in self.sentences:
+                if not _SAID_HINT.search(s.text):
+                    continue
+                for sm in _SAID_NP.finditer(s.text):
+                    np_text = sm.group("np")
+                    ent = _np_entity(np_text, s.start + sm.start("np"), s, self.ctx, prefer_first=False)
+                    if ent is not None:
+                        self.items.append((s.start + sm.start("np"), np_text, ent))
+        return sorted((x for x in self.items if x[0] < pos), key=lambda x: x[0])
+
+
 class _PersonsBefore:
     """People mentioned before a position, found lazily (only pronoun speakers need them)."""
 
@@ -706,7 +733,9 @@ class _PersonsBefore:
             if s.start >= pos:
                 continue
             for men in reversed(s.mentions):
-                if men.start < pos and (men.kind == "person" or (men.kind == "unknown" and men.name in self.ctx.full_names)):
+                if men.start < pos and (
+                    men.kind == "person" or (men.kind == "unknown" and men.name in self.ctx.full_names)
+                ):
                     return men.entity("actor")
         return None
 
@@ -749,7 +778,7 @@ def _speaker_entity(
     ctx: ArticleContext,
     persons_before: _PersonsBefore,
     last_speaker: tuple[int, Entity] | None,
-    nps_before: list[tuple[int, str, Entity]],
+    nps_before: _SpeakerPhrases,
 ) -> Entity | None:
     np = q.speaker_np
     if np is None:
@@ -769,7 +798,7 @@ def _speaker_entity(
     if dm:
         noun = dm.group("noun").lower()
         syn = _SYNONYMS.get(noun, (noun,))
-        for _pos, text, ent in reversed([x for x in nps_before if x[0] < q.open_at]):
+        for _pos, text, ent in reversed(nps_before.before(q.open_at)):
             if _DEFINITE.match(text.strip()):
                 continue  # another bare "the statement": look further back for what it refers to
             if any(w in text.lower() for w in syn):
@@ -844,16 +873,7 @@ def extract_events(
             elif _detail(ev) > _detail(events[k]):
                 events[k] = ev
     persons_before = _PersonsBefore(sentences, ctx)
-    nps_before: list[tuple[int, str, Entity]] = []
-    if quotes:
-        for sent_ in sentences:
-            if not _SAID_HINT.search(sent_.text):
-                continue
-            for sm in _SAID_NP.finditer(sent_.text):
-                np_text = sm.group("np")
-                ent = _np_entity(np_text, sent_.start + sm.start("np"), sent_, ctx, prefer_first=False)
-                if ent is not None:
-                    nps_before.append((sent_.start + sm.start("np"), np_text, ent))
+    nps_before = _SpeakerPhrases(sentences, ctx)
     last_speaker: tuple[int, Entity] | None = None
     last_para = -1
     for q in quotes:
@@ -875,8 +895,7 @@ def extract_events(
             continue
         last_speaker, last_para = (q.open_at, ent), q.para
         if q.speaker_np:
-            nps_before.append((q.open_at, q.speaker_np, ent))
-            nps_before.sort(key=lambda x: x[0])
+            nps_before.add(q.open_at, q.speaker_np, ent)
         sent = qs or _Sentence(
             paras[q.para][0], paras[q.para][1], body[paras[q.para][0] : paras[q.para][1]], q.para, None, pub
         )

@@ -437,8 +437,36 @@ def find_mentions(sentence: str, offset: int, ctx: ArticleContext) -> list[Menti
     [('Zelensky', 'unknown', 'Zelensky'), ('Russia', 'country', 'Russia'), ('Ukraine', 'country', 'Ukraine'), ('Putin', 'person', 'Vladimir Putin'), ('Pelhar police', 'group', 'Pelhar police')]
     """
     g = gazetteer()
-    toks = [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(sentence)]
     out: list[Mention] = []
+    for cm in _CAP_CHUNK.finditer(sentence):
+        _chunk_mentions(sentence, cm.start(), cm.end(), offset, ctx, g, out)
+    _group_mentions(sentence, offset, g, out)
+    out.sort(key=lambda x: x.start)
+    # drop named mentions swallowed by a group mention starting earlier ("Kerala Police's anti-terrorist squad")
+    final: list[Mention] = []
+    for men in out:
+        if final and men.start < final[-1].end:
+            if (men.end - men.start) > (final[-1].end - final[-1].start):
+                final[-1] = men
+            continue
+        final.append(men)
+    return final
+
+
+# capitalised stretches (with the connectors that may sit inside names): only these can be named mentions
+_CAP_CHUNK = re.compile(
+    r"(?:[A-Z]\.){2,}[\w'’-]*(?:(?: (?:of|for|the|and|de|del|al|bin|von|van|der|la|du|le))* (?:[A-Z][\w'’.-]*|(?:[A-Z]\.)+))*"
+    r"|[A-Z][\w'’.-]*(?:(?:(?: (?:of|for|the|and|de|del|al|bin|von|van|der|la|du|le))* | ?- ?)(?:[A-Z][\w'’.-]*|(?:[A-Z]\.)+))*"
+)
+
+
+def _chunk_mentions(
+    sentence: str, lo: int, hi: int, offset: int, ctx: ArticleContext, g: Gazetteer, out: list[Mention]
+) -> None:
+    """Named mentions inside one capitalised stretch of a sentence."""
+    toks = [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(sentence, lo, hi)]
+    after = TOKEN.match(sentence, hi + 1) if hi + 1 < len(sentence) and sentence[hi : hi + 1] == " " else None
+    next_tok = after.group() if after else ""
     i = 0
     n = len(toks)
     while i < n:
@@ -482,20 +510,23 @@ def find_mentions(sentence: str, offset: int, ctx: ArticleContext) -> list[Menti
             chunk_toks = chunk_toks[:-1]
         if len(chunk_toks) == 1 and chunk_toks[0] in _FUNCTION_CAPS:
             chunk_toks = []  # a stray capitalised function word ("Ukraine And directly"), not a name
+        nxt = toks[j][0] if j < n else next_tok
         if (
             chunk_toks
             and start == 0
             and len(chunk_toks) == 1
-            and j < n
-            and toks[j][0][:1].islower()
-            and toks[j][0] not in _VERBS_AFTER_NAME
+            and nxt[:1].islower()
+            and nxt not in _VERBS_AFTER_NAME
             and _sentence_initial_common(chunk_toks[0], ctx, g)
         ):
             chunk_toks = []
         if chunk_toks:
             out.extend(_classify(sentence, start, end, poss, offset, ctx, g))
         i = max(j, i + 1)
-    # group nouns ("security forces", "Pelhar police", "unidentified assailants")
+
+
+def _group_mentions(sentence: str, offset: int, g: Gazetteer, out: list[Mention]) -> None:
+    """Group nouns: "security forces", "Pelhar police", "unidentified assailants"."""
     for m in _group_regex(g).finditer(sentence):
         s, e = m.span()
         head_s = m.start("head")
@@ -513,16 +544,6 @@ def find_mentions(sentence: str, offset: int, ctx: ArticleContext) -> list[Menti
             w, _ = _strip_poss(w)
             country = country or g.country_code(w) or g.place_country(w)
         out.append(Mention(offset + s, offset + e, text, "group", name, country))
-    out.sort(key=lambda x: x.start)
-    # drop named mentions swallowed by a group mention starting earlier ("Kerala Police's anti-terrorist squad")
-    final: list[Mention] = []
-    for men in out:
-        if final and men.start < final[-1].end:
-            if (men.end - men.start) > (final[-1].end - final[-1].start):
-                final[-1] = men
-            continue
-        final.append(men)
-    return final
 
 
 def _sentence_initial_common(tok: str, ctx: ArticleContext, g: Gazetteer) -> bool:

@@ -35,6 +35,11 @@ _PRONOUN = re.compile(r"^(?:he|she|they|it|we|i|him|her|them)$", re.IGNORECASE)
 _DETERMINER = re.compile(r"^(?:and|but|while|as|so|then|also)\s+", re.IGNORECASE)
 
 
+_SINGLE_OPEN = re.compile(r"[‘']")
+_SINGLE_CLOSE = re.compile(r"[’']")
+_CURLY = re.compile(r"[“”]")
+
+
 def _single_pairs(text: str, max_len: int = 1500) -> list[tuple[int, int]]:
     """Pairs of single quotation marks in one linear pass (apostrophes inside words are skipped).
 
@@ -45,21 +50,15 @@ def _single_pairs(text: str, max_len: int = 1500) -> list[tuple[int, int]]:
     n = len(text)
     openers = [
         i
-        for i, ch in enumerate(text)
-        if ch in "‘'"
-        and (i == 0 or not text[i - 1].isalnum())
-        and i + 1 < n
-        and (text[i + 1].isalnum() or text[i + 1] == "“")
+        for i in (m.start() for m in _SINGLE_OPEN.finditer(text))
+        if (i == 0 or not text[i - 1].isalnum()) and i + 1 < n and (text[i + 1].isalnum() or text[i + 1] == "“")
     ]
     if not openers:
         return []
     closers = [
         j
-        for j, ch in enumerate(text)
-        if ch in "’'"
-        and j > 0
-        and (text[j - 1].isalnum() or text[j - 1] in ".,!?…")
-        and (j + 1 == n or not text[j + 1].isalnum())
+        for j in (m.start() for m in _SINGLE_CLOSE.finditer(text))
+        if j > 0 and (text[j - 1].isalnum() or text[j - 1] in ".,!?…") and (j + 1 == n or not text[j + 1].isalnum())
     ]
     pairs: list[tuple[int, int]] = []
     k = 0
@@ -113,7 +112,8 @@ def _pairs(text: str, base: int, para: int) -> list[Quote]:
 
     # curly double quotes
     open_at = None
-    for i, ch in enumerate(text):
+    for cm in _CURLY.finditer(text):
+        i, ch = cm.start(), cm.group()
         if ch == "“":
             used_as_close = text[i - 1 : i] in (".", "!", "?", ",") or (
                 text[i - 1 : i].isalnum() and (i + 1 == len(text) or text[i + 1] in ".,;:")
@@ -130,7 +130,7 @@ def _pairs(text: str, base: int, para: int) -> list[Quote]:
     if open_at is not None and (open_at == 0 or text[:open_at].rstrip().endswith((":", ",", "-", "–", "said"))):
         add(open_at, len(text), False)
     # straight double quotes
-    positions = [i for i, ch in enumerate(text) if ch == '"']
+    positions = [i for i in range(len(text)) if text[i] == '"'] if '"' in text else []
     for k in range(0, len(positions) - 1, 2):
         add(positions[k], positions[k + 1], True)
     if len(positions) % 2 == 1:
