@@ -188,7 +188,7 @@ def lexicon() -> tuple[LexiconEntry, ...]:
 
 
 def _find_all(hay: str, needle: str, limit: int = 1000) -> list[int]:
-    out = []
+    out: list[int] = []
     i = hay.find(needle)
     while i != -1 and len(out) < limit:
         out.append(i)
@@ -654,8 +654,8 @@ def find_reduplicated_pairs(text: str) -> list[Hit]:
             j -= 1
         w = text[j:i]
         k = i + 5
-        if len(w) >= 4 and w.islower() and text.startswith(w, k) and not text[k + len(w) : k + len(w) + 1].isalpha():
-            if w not in _IDIOMATIC_PAIRS and not w.endswith("er") and (j == 0 or not text[j - 1].isalnum()):
-                hits.append(Hit("A011-reduplicated-pair", "other", j, k + len(w), 0.75, w))
+        same = len(w) >= 4 and w.islower() and text.startswith(w, k) and not text[k + len(w) : k + len(w) + 1].isalpha()
+        if same and w not in _IDIOMATIC_PAIRS and not w.endswith("er") and (j == 0 or not text[j - 1].isalnum()):
+            hits.append(Hit("A011-reduplicated-pair", "other", j, k + len(w), 0.75, w))
         i = text.find(" and ", i + 5)
     return hits

@@ -162,9 +162,9 @@ def candidate_rules(text: str, scope: str, head: bool, tail: bool) -> list[DataR
         r = rules[i]
         if r.scope != scope or (r.max_chars is not None and n > r.max_chars):
             continue
-        if r.where == "anywhere" or (r.where == "head" and head) or (r.where == "tail" and tail):
-            if not r.requires or any(q in text for q in r.requires):
-                out.append(r)
+        zone_ok = r.where == "anywhere" or (r.where == "head" and head) or (r.where == "tail" and tail)
+        if zone_ok and (not r.requires or any(q in text for q in r.requires)):
+            out.append(r)
     return out
 
 
