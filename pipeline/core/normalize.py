@@ -220,7 +220,7 @@ def collapse_whitespace(text: str) -> list[Edit]:
     if " \n" in text or "\n " in text or text[:1] == " " or text[-1:] == " ":
         for m in _EDGE_SPACE.finditer(text):  # single spaces at a line's start or end
             found.setdefault(m.start(), m.end())
-    edits = []
+    edits: list[Edit] = []
     for s in sorted(found):
         e = found[s]
         if edits and s < edits[-1].end:
