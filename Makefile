@@ -67,7 +67,8 @@ config-table: $(STAMP)
 
 lock: $(STAMP)
 	$(VENV)/bin/pip install --quiet pip-tools
-	$(VENV)/bin/pip-compile --quiet --strip-extras --output-file deploy/requirements.lock pyproject.toml
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links --output-file deploy/requirements.lock pyproject.toml
 
 up:
 	docker compose -f deploy/docker-compose.yml up -d --build

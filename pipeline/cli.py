@@ -45,6 +45,10 @@ def main() -> None:
     Configuration comes from WIREWASH_* environment variables and the flags of each
     command (flags win). See `wirewash config` for every setting.
     """
+    from pipeline import logs
+
+    # client commands: warnings in plain text, repeated connection errors collapsed
+    logs.configure("WARNING", "text", 10.0)
 
 
 # ----------------------------------------------------------------------------- worker
@@ -61,6 +65,26 @@ def worker(bootstrap_servers: str | None, group_id: str | None, web_port: int | 
 
     s = _settings(bootstrap_servers=bootstrap_servers, group_id=group_id, web_port=web_port, data_dir=data_dir)
     sys.exit(run_worker(s))
+
+
+@main.command()
+@click.option("--url", help="Health endpoint (default: http://127.0.0.1:$WIREWASH_WEB_PORT/healthz).")
+@click.option("--timeout", default=3.0, show_default=True)
+def health(url: str | None, timeout: float) -> None:
+    """Exit 0 when the local worker reports healthy, 1 otherwise (for container health checks)."""
+    import urllib.error
+    import urllib.request
+
+    url = url or f"http://127.0.0.1:{Settings().web_port}/healthz"
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310 - a local, operator-chosen URL
+            click.echo(resp.read().decode(errors="replace"))
+            sys.exit(0 if resp.status == 200 else 1)
+    except urllib.error.HTTPError as exc:
+        click.echo(exc.read().decode(errors="replace"))
+    except (urllib.error.URLError, OSError) as exc:
+        _err(f"unhealthy: {url}: {exc}")
+    sys.exit(1)
 
 
 # ---------------------------------------------------------------------------- inputs
@@ -149,38 +173,46 @@ def publish(
     s = _settings(bootstrap_servers=bootstrap_servers)
     records = list(read_records(paths, source))
 
-    async def go() -> tuple[int, int, list[str]]:
-        sent, failed, problems = 0, 0, []
+    limits = Limits(s.max_message_bytes, s.max_body_chars)
+    valid: list[tuple[str, bytes | None, bytes]] = []
+    problems: list[str] = []
+    for where, value in records:
+        if raw:
+            valid.append((where, None, value))
+            continue
+        try:
+            item = decode_item(value, limits)
+        except DecodeError as exc:
+            problems.append(f"{where}: invalid ({exc.code.value}): {exc.message}")
+            continue
+        valid.append((where, item.id.encode("utf-8"), value))
+
+    async def go() -> tuple[int, list[str]]:
+        sent, undelivered = 0, []
         try:
             async with Publisher(settings=s, topic=topic, retries=retries) as pub:
-                for n, (where, value) in enumerate(records, 1):
-                    key = None
-                    if not raw:
-                        try:
-                            item = decode_item(value, Limits(s.max_message_bytes, s.max_body_chars))
-                        except DecodeError as exc:
-                            failed += 1
-                            problems.append(f"{where}: invalid ({exc.code.value}): {exc.message}")
-                            continue
-                        key = item.id.encode("utf-8")
-                    d = await pub.send_raw(value, key)
-                    if d.ok:
-                        sent += 1
-                    else:
-                        failed += 1
-                        problems.append(f"{where}: not delivered: {d.error}")
-                    if n % 100 == 0 or n == len(records):
-                        _err(f"published {sent}/{len(records)}" + (f", {failed} failed" if failed else ""))
+                for start in range(0, len(valid), 500):
+                    chunk = valid[start : start + 500]
+                    deliveries = await pub.send_many([(k, v) for _, k, v in chunk])
+                    for (where, _, _), d in zip(chunk, deliveries, strict=True):
+                        if d.ok:
+                            sent += 1
+                        else:
+                            undelivered.append(f"{where}: not delivered: {d.error}")
+                    _err(
+                        f"published {sent}/{len(valid)}"
+                        + (f", {len(undelivered)} not delivered" if undelivered else "")
+                    )
         except PublishError as exc:
-            problems.append(str(exc))
-            failed = len(records) - sent
-        return sent, failed, problems
+            undelivered.append(f"{exc}; {len(valid) - sent} records not delivered")
+        return sent, undelivered
 
-    sent, failed, problems = asyncio.run(go())
-    for p in problems:
+    sent, undelivered = asyncio.run(go()) if valid else (0, [])
+    for p in problems + undelivered:
         _err(p)
-    _err(f"done: {sent} delivered, {failed} not delivered")
-    if failed:
+    not_sent = len(records) - sent
+    _err(f"done: {sent} delivered, {not_sent} not delivered ({len(problems)} invalid)")
+    if not_sent:
         sys.exit(1)
 
 
@@ -370,9 +402,14 @@ def schemas(ctx: click.Context, out_dir: str, check: bool) -> None:
 @click.option("--dir", "schema_dir", default="schemas", show_default=True, type=click.Path())
 def schemas_register(url: str, schema_dir: str) -> None:
     """Register the JSON Schemas under <topic>-value subjects (TopicNameStrategy)."""
-    from pipeline.registry import register_all
+    from pipeline.registry import RegistryError, register_all
 
-    for subject, sid in register_all(url, Path(schema_dir), Settings()).items():
+    try:
+        registered = register_all(url, Path(schema_dir), Settings())
+    except RegistryError as exc:
+        _err(str(exc))
+        sys.exit(1)
+    for subject, sid in registered.items():
         click.echo(f"{subject}: id {sid}")
 
 

@@ -143,6 +143,54 @@ class Publisher:
                     delay = min(delay * 2, 10)
         return Delivery(key.decode("utf-8", "replace") if key else None, False, error=last)
 
+    async def send_many(
+        self,
+        records: list[tuple[bytes | None, bytes | None]],
+        topic: str | None = None,
+        headers: list[tuple[str, bytes]] | None = None,
+    ) -> list[Delivery]:
+        """Send many (key, value) pairs pipelined; retry the failed ones with backoff.
+
+        Returns one Delivery per record, in order; never raises for undeliverable records.
+        """
+        assert self._producer is not None, "call start() first"
+        producer = self._producer
+        out: list[Delivery | None] = [None] * len(records)
+        errors: dict[int, str] = {}
+        pending = list(range(len(records)))
+        delay = self.backoff
+        for attempt in range(self.retries + 1):
+            futures: list[Any] = []
+            for i in pending:
+                key, value = records[i]
+                try:
+                    futures.append(await producer.send(topic or self.topic, value, key=key, headers=headers))
+                except KafkaError as exc:  # no metadata for the topic, buffer timeout, ...
+                    fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+                    fut.set_exception(exc)
+                    futures.append(fut)
+            results = await asyncio.gather(*futures, return_exceptions=True)
+            failed = []
+            for i, res in zip(pending, results, strict=True):
+                key = records[i][0]
+                name = key.decode("utf-8", "replace") if key else None
+                if isinstance(res, BaseException):
+                    errors[i] = f"{type(res).__name__}: {res}"
+                    failed.append(i)
+                else:
+                    out[i] = Delivery(name, True, res.partition, res.offset)
+            pending = failed
+            if not pending:
+                break
+            if attempt < self.retries:
+                log.warning("%d records not delivered; retrying in %.1fs", len(pending), delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10)
+        for i in pending:
+            key = records[i][0]
+            out[i] = Delivery(key.decode("utf-8", "replace") if key else None, False, error=errors.get(i))
+        return [d for d in out if d is not None]
+
     async def publish(self, item: FeedItem | dict[str, Any]) -> Delivery:
         """Validate and publish one FeedItem, keyed by its id; raises PublishError if undeliverable."""
         model = item if isinstance(item, FeedItem) else FeedItem.model_validate(item)

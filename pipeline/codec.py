@@ -202,7 +202,8 @@ def dead_letter(
 ) -> DeadLetter:
     """The dead-letter record for a failed input."""
     raw = value or b""
-    keep = raw if len(raw) <= keep_bytes or err.code != ErrorCode.MESSAGE_TOO_LARGE else raw[:keep_bytes]
+    oversize = err.code in (ErrorCode.MESSAGE_TOO_LARGE, ErrorCode.OUTPUT_TOO_LARGE)
+    keep = raw if len(raw) <= keep_bytes or not oversize else raw[:keep_bytes]
     return DeadLetter(
         error_code=err.code,
         error=err.message,

@@ -1,10 +1,15 @@
 """Memory of what each source has published, for learned boilerplate.
 
 The memory is a mapping ``"<source>\\x1f<fingerprint>" -> [article tags]`` holding up to K
-distinct article tags per paragraph fingerprint. In the worker the mapping is a faust
-GlobalTable (changelog-backed, shared by all workers of the group); in ``wirewash clean``
-and in tests it is a plain dict. A paragraph is learned boilerplate for an article when
-it has been seen in at least K distinct articles of the source, counting this one.
+distinct article tags per paragraph fingerprint, in the order the articles were first
+seen. In the worker the mapping is a faust GlobalTable (changelog-backed, shared by all
+workers of the group); in ``wirewash clean`` and in tests it is a plain dict. A paragraph
+is learned boilerplate for an article when it has been seen in at least K distinct
+articles of the source, counting this one.
+
+Reprocessing an article (at-least-once delivery after a crash) gives the same decision
+as its first processing: an article that is among the first K to carry a paragraph is
+judged by its own position in that list, not by the list's later length.
 """
 
 from __future__ import annotations
@@ -41,6 +46,9 @@ class LearnedMemory:
         ...     _ = mem.record("pti", aid, ["f00"])
         >>> mem.lookup("pti", "a2")("f00"), mem.lookup("pti", "a3")("f00"), mem.lookup("ani", "a3")("f00")
         (False, True, False)
+        >>> _ = mem.record("pti", "a3", ["f00"]); _ = mem.record("pti", "a4", ["f00"])
+        >>> mem.lookup("pti", "a1")("f00"), mem.lookup("pti", "a3")("f00"), mem.lookup("pti", "a4")("f00")
+        (False, True, True)
         """
         tag = article_tag(article_id)
         store, k = self.store, self.k
@@ -49,8 +57,9 @@ class LearnedMemory:
             tags = store.get(f"{source}{SEP}{fp}")
             if not tags:
                 return False
-            n = len(tags) + (0 if tag in tags else 1)
-            return n >= k
+            if tag in tags:  # seen before: decide as the first time, from this article's place in the list
+                return bool(tags.index(tag) + 1 >= k)
+            return len(tags) + 1 >= k
 
         return is_learned
 

@@ -73,6 +73,17 @@ async def replay_dead_letters(
                     chosen.append((m.offset, dl))
     finally:
         await consumer.stop()
+    # a record dead-lettered twice (at-least-once redelivery) is replayed once
+    seen: set[tuple[str | None, str]] = set()
+    unique = []
+    for off, dl in chosen:
+        ident = (dl.original_key, dl.original_sha256)
+        if ident in seen:
+            res.skipped += 1
+            continue
+        seen.add(ident)
+        unique.append((off, dl))
+    chosen = unique
     if limit is not None:
         chosen = chosen[:limit]
     if dry_run:

@@ -53,7 +53,12 @@ class Settings(BaseSettings):
         10.0, gt=0, description="Consumer session timeout; a dead worker's partitions move after it."
     )
     heartbeat_interval_s: float = Field(2.0, gt=0, description="Consumer heartbeat interval.")
-    commit_interval_s: float = Field(1.0, gt=0, description="How often acknowledged offsets are committed.")
+    metadata_max_age_s: float = Field(
+        30.0, gt=0, description="Refresh cluster metadata at least this often (new partitions and topics are seen)."
+    )
+    commit_interval_s: float = Field(
+        0.5, gt=0, description="How often acknowledged offsets are committed (bounds reprocessing after a crash)."
+    )
     producer_linger_ms: int = Field(5, ge=0, description="Producer linger (batching delay) in milliseconds.")
     producer_acks: Literal["all", "1", "0"] = Field(
         "all", description="Producer acks: 'all' waits for all in-sync replicas."
@@ -93,6 +98,12 @@ class Settings(BaseSettings):
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Log level.")
     log_format: Literal["json", "text"] = Field("json", description="Log format: JSON lines or plain text.")
+    progress_log_interval_s: float = Field(
+        10.0, gt=0, description="How often the worker logs a progress line while records flow."
+    )
+    log_repeat_interval_s: float = Field(
+        30.0, ge=0, description="Repeated warnings (e.g. broker unreachable) are logged once per this interval."
+    )
     data_dir: str = Field(".wirewash", description="Worker scratch directory (faust data dir).")
 
     @field_validator("bootstrap_servers")

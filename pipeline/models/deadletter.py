@@ -28,6 +28,7 @@ class ErrorCode(StrEnum):
     EMPTY_BODY = "empty_body"
     BODY_TOO_LARGE = "body_too_large"
     PROCESSING_ERROR = "processing_error"
+    OUTPUT_TOO_LARGE = "output_too_large"
 
 
 ERROR_DESCRIPTIONS: dict[ErrorCode, str] = {
@@ -47,6 +48,8 @@ ERROR_DESCRIPTIONS: dict[ErrorCode, str] = {
     ErrorCode.EMPTY_BODY: "body is empty or whitespace only.",
     ErrorCode.BODY_TOO_LARGE: "body has more characters than max_body_chars.",
     ErrorCode.PROCESSING_ERROR: "The cleaner raised on this item (a bug: please report it with the record).",
+    ErrorCode.OUTPUT_TOO_LARGE: "An output record is larger than the broker accepts (message.max.bytes); "
+    "replay the input after raising the topic's limit.",
 }
 
 

@@ -56,22 +56,31 @@ class EmbeddedBroker:
     (memory storage: the broker comes back empty).
     """
 
-    def __init__(self, port: int | None = None, host: str = "127.0.0.1", log_path: str | Path | None = None):
+    def __init__(
+        self,
+        port: int | None = None,
+        host: str = "127.0.0.1",
+        log_path: str | Path | None = None,
+        advertised_port: int | None = None,
+    ):
         self.host = host
         self.port = port or free_port(host)
+        # clients are told to connect here (e.g. a proxy in front of the broker); default: the port itself
+        self.advertised_port = advertised_port or self.port
         self.log_path = Path(log_path) if log_path else None
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
     def bootstrap(self) -> str:
-        return f"{self.host}:{self.port}"
+        return f"{self.host}:{self.advertised_port}"
 
     def start(self, timeout: float = 30.0) -> str:
         if self.proc is not None and self.proc.poll() is None:
             return self.bootstrap
         binary = broker_binary()
         url = f"tcp://{self.host}:{self.port}"
-        cmd = [binary, "broker", "--listener-url", url, "--advertised-listener-url", url]
+        advertised = f"tcp://{self.host}:{self.advertised_port}"
+        cmd = [binary, "broker", "--listener-url", url, "--advertised-listener-url", advertised]
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         env = {**os.environ, "RUST_LOG": os.environ.get("RUST_LOG", "warn")}
         try:
@@ -82,7 +91,7 @@ class EmbeddedBroker:
         if not wait_for_port(self.host, self.port, timeout):
             code = self.proc.poll()
             self.stop()
-            raise BrokerError(f"Tansu did not listen on {self.bootstrap} within {timeout}s (exit code {code})")
+            raise BrokerError(f"Tansu did not listen on {self.host}:{self.port} within {timeout}s (exit code {code})")
         return self.bootstrap
 
     def stop(self, timeout: float = 10.0) -> None:

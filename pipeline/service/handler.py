@@ -7,6 +7,7 @@ with headers. Every failure becomes a dead-letter record carrying the original b
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -42,6 +43,7 @@ class OutRecord:
     key: bytes | None
     value: bytes
     headers: Headers
+    origin: tuple[Source, bytes | None] | None = None  # the input it came from (None for dead letters)
 
 
 @dataclass
@@ -88,11 +90,13 @@ class Handler:
             out.records.append(self._dead(err, value, src))
             out.item_id, out.error_code = err.item_id, err.code.value
             out.seconds = time.perf_counter() - t0
+            if self.metrics:
+                self.metrics.processing.observe(out.seconds)
             return out
         out.item_id = item.id
         try:
             processed = self._process(item)
-            out.records.extend(self._records(item, processed))
+            out.records.extend(self._records(item, processed, (src, value)))
         except Exception as exc:  # a bug in the core must not stop the stream: dead-letter the record
             log.exception(
                 "processing failed",
@@ -133,7 +137,20 @@ class Handler:
                 m.artefacts.labels(a["kind"], a["action"]).inc()
         return processed
 
-    def _records(self, item: FeedItem, p: Processed) -> list[OutRecord]:
+    def undeliverable(self, rec: OutRecord, reason: str) -> OutRecord:
+        """The dead letter for an input whose output the broker refused for good (e.g. too large)."""
+        assert rec.origin is not None
+        src, value = rec.origin
+        err = DecodeError(
+            ErrorCode.OUTPUT_TOO_LARGE,
+            f"{rec.topic} refused a {len(rec.value)}-byte record: {reason}"[:2000],
+            exc_class="aiokafka.errors.MessageSizeTooLargeError",
+        )
+        with contextlib.suppress(DecodeError):
+            err.item_id = decode_item(value, self.limits).id
+        return self._dead(err, value, src)
+
+    def _records(self, item: FeedItem, p: Processed, origin: tuple[Source, bytes | None]) -> list[OutRecord]:
         key = item.id.encode("utf-8")
         t = p.article["processed_at"]
         source = self.settings.cloudevents_source
@@ -144,6 +161,7 @@ class Handler:
                 key,
                 self._encode("articles", dumps(art)),
                 output_headers("article", article_ce_id(item.id, art["content_hash"]), item.id, t, source),
+                origin,
             )
         ]
         for ev in p.events:
@@ -153,6 +171,7 @@ class Handler:
                     key,
                     self._encode("events", dumps(ev)),
                     output_headers("event", ev["id"], item.id, t, source),
+                    origin,
                 )
             )
         if self.metrics:

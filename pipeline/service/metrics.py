@@ -39,6 +39,12 @@ class Metrics:
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
             registry=r,
         )
+        self.record_age = Histogram(
+            "wirewash_record_age_seconds",
+            "End-to-end latency: from the input record's Kafka timestamp to its outputs acknowledged.",
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0),
+            registry=r,
+        )
         self.lag = Gauge(
             "wirewash_consumer_lag",
             "Records behind the high watermark, per input partition.",
@@ -47,6 +53,9 @@ class Metrics:
         )
         self.last_progress = Gauge(
             "wirewash_last_progress_timestamp_seconds", "Unix time of the last processed record.", registry=r
+        )
+        self.dropped = Counter(
+            "wirewash_dropped", "Dead letters the broker refused (too large even when truncated).", registry=r
         )
         self.send_retries = Counter(
             "wirewash_send_retries", "Output sends retried after a delivery failure.", registry=r

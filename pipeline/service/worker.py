@@ -12,11 +12,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import faust
 import orjson
+from aiokafka.errors import MessageSizeTooLargeError, RecordListTooLargeError, RecordTooLargeError
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from pipeline import __version__
@@ -29,6 +31,8 @@ from pipeline.settings import Settings
 log = logging.getLogger("wirewash.worker")
 
 LEARNED_TABLE = "learned-boilerplate"
+# the broker will never accept these records: retrying would stall the partition forever
+PERMANENT_SEND_ERRORS = (MessageSizeTooLargeError, RecordTooLargeError, RecordListTooLargeError)
 
 
 @dataclass
@@ -41,6 +45,82 @@ class WorkerState:
     positions: dict[int, int] = field(default_factory=dict)  # input partition -> next offset
     lag: dict[int, int] = field(default_factory=dict)
     ready: bool = False
+
+    def health(self, stall_seconds: float, now: float | None = None) -> tuple[bool, dict[str, Any]]:
+        """Healthy unless stuck: records are waiting (lag > 0) and none was processed for ``stall_seconds``."""
+        now = time.monotonic() if now is None else now
+        idle = now - self.last_progress
+        behind = sum(self.lag.values())
+        stuck = behind > 0 and idle > stall_seconds
+        return (not stuck), {
+            "status": "stuck" if stuck else "ok",
+            "processed": self.processed,
+            "lag": behind,
+            "seconds_since_progress": round(idle, 1),
+            "partitions": {str(p): {"next_offset": self.positions.get(p), "lag": lag} for p, lag in self.lag.items()},
+            "version": __version__,
+        }
+
+    def readiness(self, stall_seconds: float, now: float | None = None) -> tuple[bool, dict[str, Any]]:
+        """Ready once partitions are assigned and while healthy."""
+        ok, body = self.health(stall_seconds, now)
+        ready = ok and self.ready
+        body["status"] = "ready" if ready else ("starting" if ok else body["status"])
+        return ready, body
+
+
+async def deliver(
+    send_one: Callable[[OutRecord], Awaitable[Any]],
+    records: list[OutRecord],
+    handler: Handler,
+    metrics: Metrics,
+    initial_delay: float = 0.5,
+    max_delay: float = 10.0,
+) -> None:
+    """Send every record and wait for every acknowledgement; retry what failed until delivered.
+
+    ``send_one`` enqueues a record and returns a future of its acknowledgement. A record
+    the broker refuses for good (larger than it accepts) is replaced by a dead letter for
+    its input, so one oversized article can never stall a partition.
+    """
+    pending = records
+    delay = initial_delay
+    while pending:
+        futures: list[Any] = []
+        for r in pending:
+            try:
+                futures.append(await send_one(r))
+            except Exception as exc:  # refused before it reached the network (size, buffer, metadata)
+                refused: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+                refused.set_exception(exc)
+                futures.append(refused)
+        results = await asyncio.gather(*futures, return_exceptions=True)
+        retry: list[OutRecord] = []
+        dead_inputs: set[int] = set()
+        for r, res in zip(pending, results, strict=True):
+            if not isinstance(res, BaseException):
+                continue
+            if not isinstance(res, PERMANENT_SEND_ERRORS):
+                retry.append(r)
+            elif r.origin is not None:
+                if id(r.origin) not in dead_inputs:  # one dead letter per input
+                    dead_inputs.add(id(r.origin))
+                    log.error("output refused by the broker, dead-lettering its input: %s", res)
+                    retry.append(handler.undeliverable(r, f"{type(res).__name__}: {res}"))
+            else:
+                log.error("a dead letter was refused by the broker and is dropped: %s", res)
+                metrics.dropped.inc()
+        if not retry:
+            return
+        if all(r.origin is None for r in retry) and dead_inputs and len(retry) == len(dead_inputs):
+            pending = retry  # only fresh dead letters: send them now
+            continue
+        errors = sorted({type(res).__name__ for res in results if isinstance(res, BaseException)})
+        log.warning("delivery failed for %d records (%s); retrying in %.1fs", len(retry), ",".join(errors), delay)
+        metrics.send_retries.inc(len(retry) - len(dead_inputs))  # fresh dead letters are not retries
+        pending = retry
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, max_delay)
 
 
 def credentials(settings: Settings) -> Any:
@@ -75,6 +155,8 @@ def faust_config(settings: Settings) -> dict[str, Any]:
         "broker_session_timeout": settings.session_timeout_s,
         "broker_heartbeat_interval": settings.heartbeat_interval_s,
         "broker_commit_interval": settings.commit_interval_s,
+        "consumer_metadata_max_age_ms": int(settings.metadata_max_age_s * 1000),
+        "producer_metadata_max_age_ms": int(settings.metadata_max_age_s * 1000),
         "broker_max_poll_records": max(settings.batch_size, 500),
         "consumer_auto_offset_reset": "earliest",
         "consumer_max_fetch_size": request_size,
@@ -94,40 +176,38 @@ def faust_config(settings: Settings) -> dict[str, Any]:
     }
 
 
-def build_app(settings: Settings, metrics: Metrics | None = None) -> tuple[faust.App, WorkerState]:
-    """Create the faust app, its topics, the learned-boilerplate table, the agent and web pages."""
+def build_app(
+    settings: Settings, metrics: Metrics | None = None, schema_ids: dict[str, int] | None = None
+) -> tuple[faust.App, WorkerState]:
+    """Create the faust app, its topics, the learned-boilerplate table, the agent and web pages.
+
+    With Schema Registry framing on, ``schema_ids`` (topic role -> id) frame the outputs;
+    :func:`run_worker` obtains them from the registry before the worker starts.
+    """
     metrics = metrics or Metrics()
     state = WorkerState()
     app = faust.App(settings.group_id, **faust_config(settings))
     topics = settings.topics()
     source = app.topic(topics["input"], key_serializer="raw", value_serializer="raw", allow_empty=True)
-    table = app.GlobalTable(
-        LEARNED_TABLE,
-        default=None,
-        partitions=1,
-        use_partitioner=True,
-        schema=faust.Schema(key_serializer="json", value_serializer="json"),
-    )
-    memory = LearnedMemory(table, settings.learn_min_articles, settings.learn_max_keys)
-    handler = Handler(settings, memory if settings.learn_boilerplate else None, metrics)
+    table: Any = None
+    memory: LearnedMemory | None = None
+    if settings.learn_boilerplate:  # no table (and no changelog topic) when learning is off
+        table = app.GlobalTable(
+            LEARNED_TABLE,
+            default=None,
+            partitions=1,
+            use_partitioner=True,
+            schema=faust.Schema(key_serializer="json", value_serializer="json"),
+        )
+        memory = LearnedMemory(table, settings.learn_min_articles, settings.learn_max_keys)
+    handler = Handler(settings, memory, metrics, schema_ids=schema_ids)
+
+    async def send_one(r: OutRecord) -> Any:
+        producer = await app.maybe_start_producer()
+        return await producer.send(r.topic, r.key, r.value, None, None, r.headers)
 
     async def send_all(records: list[OutRecord]) -> None:
-        """Send and wait for every acknowledgement; retry what failed until it is delivered."""
-        pending = records
-        delay = 0.5
-        while pending:
-            producer = await app.maybe_start_producer()
-            futures = [await producer.send(r.topic, r.key, r.value, None, None, r.headers) for r in pending]
-            results = await asyncio.gather(*futures, return_exceptions=True)
-            failed = [r for r, res in zip(pending, results, strict=True) if isinstance(res, BaseException)]
-            if not failed:
-                return
-            errors = {type(res).__name__ for res in results if isinstance(res, BaseException)}
-            log.warning("delivery failed for %d records (%s); retrying in %.1fs", len(failed), ",".join(errors), delay)
-            metrics.send_retries.inc(len(failed))
-            pending = failed
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 10.0)
+        await deliver(send_one, records, handler, metrics)
 
     async def load_learned() -> None:
         """Read the learned-boilerplate changelog to its true end before the first batch.
@@ -137,13 +217,13 @@ def build_app(settings: Settings, metrics: Metrics | None = None) -> tuple[faust
         alone can stop short. Reading until the topic is idle is correct on every broker
         (and a no-op for keys faust already restored).
         """
-        if not settings.learn_boilerplate:
+        if table is None or memory is None:
             return
         from aiokafka import AIOKafkaConsumer
 
         n = 0
         consumer = AIOKafkaConsumer(
-            table.changelog_topic_name,  # type: ignore[attr-defined]
+            table.changelog_topic_name,
             group_id=None,
             auto_offset_reset="earliest",
             enable_auto_commit=False,
@@ -174,16 +254,55 @@ def build_app(settings: Settings, metrics: Metrics | None = None) -> tuple[faust
             await consumer.stop()
         log.info("learned boilerplate: %d changelog records, %d keys, %d learned", n, len(table.data), memory.learned())
 
+    async def reset_uncommitted() -> None:
+        """Start input partitions without a committed offset at the earliest offset.
+
+        A new group starts there anyway (auto_offset_reset=earliest), but a consumer that
+        was already reading a partition would keep its old fetch position when the broker
+        comes back without the group's offsets (a memory-only broker restarted, a topic
+        recreated): records below that position would be skipped. Re-reading from the
+        earliest offset is the at-least-once choice; outputs are deterministic and keyed.
+        """
+        consumer = app.consumer
+        assigned = [tp for tp in consumer.assignment() if tp.topic == topics["input"]]
+        if not assigned:
+            return
+        committed = await consumer.seek_to_committed()  # type: ignore[attr-defined]  # faust seeks there next
+        missing = [tp for tp in assigned if (committed.get(tp) is None or committed[tp] < 0)]
+        if not missing:
+            return
+        earliest = await consumer.earliest_offsets(*missing)
+        lost = {}
+        for tp in missing:
+            offset = int(earliest.get(tp) or 0)
+            await consumer.seek(tp, offset)
+            if tp.partition in state.positions:  # we had been reading it: the broker lost the offsets
+                lost[tp.partition] = (state.positions[tp.partition], offset)
+                state.positions[tp.partition] = offset
+        if lost:
+            log.warning(
+                "the broker has no committed offsets for partitions that were being read (%s); "
+                "re-reading them from the earliest offset",
+                ", ".join(f"{topics['input']}[{p}] {old}->{new}" for p, (old, new) in sorted(lost.items())),
+            )
+
     @app.on_rebalance_complete.connect  # type: ignore[arg-type]
     async def _after_recovery(sender: Any, **kwargs: Any) -> None:
         # faust has restored (or reset) its tables: complete the learned memory before streams resume
         await load_learned()
+        try:
+            await reset_uncommitted()
+        except Exception:  # never block the stream on this safeguard
+            log.warning("could not check committed offsets after the rebalance", exc_info=True)
+
+    debug = log.isEnabledFor(logging.DEBUG) or settings.log_level == "DEBUG"
 
     @app.agent(source, name="wirewash.wash")
     async def wash(stream: Any) -> None:
         async for batch in stream.take_events(settings.batch_size, within=settings.batch_wait_ms / 1000):
             t0 = time.perf_counter()
             records: list[OutRecord] = []
+            stamps: list[float] = []
             for event in batch:
                 msg = event.message
                 src = Source(
@@ -195,12 +314,52 @@ def build_app(settings: Settings, metrics: Metrics | None = None) -> tuple[faust
                 )
                 outcome = handler.handle(src, msg.value)
                 records.extend(outcome.records)
+                if debug and outcome.error_code is None:
+                    log.debug(
+                        "article %s: %d records",
+                        outcome.item_id,
+                        len(outcome.records),
+                        extra={
+                            "item_id": outcome.item_id,
+                            "topic": msg.topic,
+                            "partition": msg.partition,
+                            "offset": msg.offset,
+                        },
+                    )
                 state.positions[msg.partition] = msg.offset + 1
+                if msg.timestamp:
+                    stamps.append(msg.timestamp)
             await send_all(records)
+            now = time.time()
+            for ts in stamps:
+                metrics.record_age.observe(max(0.0, now - ts))
             state.processed += len(batch)
             state.last_progress = time.monotonic()
             metrics.last_progress.set(time.time())
             metrics.batch.observe(time.perf_counter() - t0)
+
+    progress = {"at": time.monotonic(), "processed": 0}
+
+    @app.timer(interval=settings.progress_log_interval_s)
+    async def log_progress() -> None:
+        """A periodic INFO line while records flow (nothing when idle)."""
+        done = state.processed - progress["processed"]
+        now = time.monotonic()
+        if done:
+            rate = done / max(1e-9, now - progress["at"])
+            log.info(
+                "processed %d records (%.0f/s); %d in total; lag %d",
+                done,
+                rate,
+                state.processed,
+                sum(state.lag.values()),
+                extra={
+                    "event": "progress",
+                    "processed": state.processed,
+                    "lag": {str(p): n for p, n in state.lag.items()},
+                },
+            )
+        progress["at"], progress["processed"] = now, state.processed
 
     @app.timer(interval=1.0)
     async def refresh_lag() -> None:
@@ -210,7 +369,7 @@ def build_app(settings: Settings, metrics: Metrics | None = None) -> tuple[faust
             if consumer is None:
                 return
             assignment = consumer.assignment()
-            state.ready = True
+            state.ready = not getattr(app, "rebalancing", False)
             for tp in assignment:
                 if tp.topic != topics["input"]:
                     continue
@@ -226,51 +385,73 @@ def build_app(settings: Settings, metrics: Metrics | None = None) -> tuple[faust
         except Exception:  # a metrics hiccup must never stop the worker
             log.debug("lag refresh failed", exc_info=True)
 
-    def health() -> tuple[bool, dict[str, Any]]:
-        idle = time.monotonic() - state.last_progress
-        behind = sum(state.lag.values())
-        stuck = behind > 0 and idle > settings.stall_seconds
-        return (not stuck), {
-            "status": "stuck" if stuck else "ok",
-            "processed": state.processed,
-            "lag": behind,
-            "seconds_since_progress": round(idle, 1),
-            "version": __version__,
-        }
-
     @app.page("/healthz")
     async def healthz(web: Any, request: Any) -> Any:
-        ok, body = health()
+        ok, body = state.health(settings.stall_seconds)
         return web.json(body, status=200 if ok else 503)
 
     @app.page("/readyz")
     async def readyz(web: Any, request: Any) -> Any:
-        ok, body = health()
-        ready = ok and state.ready
-        body["status"] = "ready" if ready else ("starting" if ok else body["status"])
+        ready, body = state.readiness(settings.stall_seconds)
         return web.json(body, status=200 if ready else 503)
 
     @app.page("/metrics")
     async def metrics_page(web: Any, request: Any) -> Any:
         return web.bytes(generate_latest(metrics.registry), content_type=CONTENT_TYPE_LATEST.split(";")[0])
 
+    @app.task
+    async def _quiet_lost_futures() -> None:
+        """Report unretrieved send failures (e.g. a changelog write during an outage) in one line.
+
+        faust already logs the failed send; asyncio would add a full traceback for every
+        such future, which during a broker outage is a traceback loop in the logs.
+        """
+        loop = asyncio.get_running_loop()
+
+        def handler(lp: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+            exc = context.get("exception")
+            message = str(context.get("message", ""))
+            if exc is not None and "never retrieved" in message:
+                log.warning("unhandled send failure: %s: %s", type(exc).__name__, exc)
+                return
+            lp.default_exception_handler(context)
+
+        loop.set_exception_handler(handler)
+
     app.wirewash_state = state  # type: ignore[attr-defined]
     app.wirewash_wash = wash  # type: ignore[attr-defined]
     return app, state
+
+
+def log_startup(settings: Settings) -> None:
+    """One line with the effective configuration, secrets masked."""
+    summary = settings.summary()
+    if settings.log_format == "json":
+        log.info("wirewash worker %s starting", __version__, extra={"config": summary, "event": "startup"})
+    else:
+        flat = " ".join(f"{k}={v}" for k, v in summary.items())
+        log.info("wirewash worker %s starting: %s", __version__, flat, extra={"event": "startup"})
 
 
 def run_worker(settings: Settings) -> int:
     """Run the worker in the foreground until SIGTERM/SIGINT; returns the exit code."""
     from pipeline import logs
 
-    logs.configure(settings.log_level, settings.log_format)
-    app, _state = build_app(settings)
-    log.info(
-        "wirewash worker %s starting",
-        __version__,
-        extra={"config": settings.summary(), "event": "startup"},
-    )
+    logs.configure(settings.log_level, settings.log_format, settings.log_repeat_interval_s)
+    schema_ids = None
+    if settings.schema_registry_framing:
+        from pipeline.registry import RegistryError, output_ids
+
+        try:
+            schema_ids = output_ids(settings)
+        except RegistryError as exc:
+            log.error("cannot start: %s", exc)
+            return 2
+        log.info("schema registry ids: %s", schema_ids)
+    app, _state = build_app(settings, schema_ids=schema_ids)
+    log_startup(settings)
     worker = faust.Worker(app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False)
+    worker.spinner = None  # no terminal control codes in the log stream
     # keep our log handler: faust's worker would install its own at startup
     worker._setup_logging = lambda: None  # type: ignore[method-assign]
     try:

@@ -226,3 +226,77 @@ def wait_http(port: int, path: str = "/healthz", timeout: float = 60) -> None:
                 return
         time.sleep(0.2)
     raise TimeoutError(f"worker web server on {port} did not answer")
+
+
+class Tail:
+    """Reads topics from the beginning in a background thread (no group) while a test runs."""
+
+    def __init__(self, settings: Settings, topics: list[str]):
+        import threading
+
+        self.settings = settings
+        self.topics = topics
+        self.records: dict[str, list[Any]] = {t: [] for t in topics}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._started = threading.Event()
+        self._thread = threading.Thread(target=lambda: asyncio.run(self._run()), daemon=True)
+
+    async def _run(self) -> None:
+        c = AIOKafkaConsumer(
+            *self.topics,
+            bootstrap_servers=self.settings.bootstrap_servers,
+            auto_offset_reset="earliest",
+            group_id=None,
+            max_partition_fetch_bytes=32 << 20,
+            fetch_max_bytes=64 << 20,
+            metadata_max_age_ms=2000,
+        )
+        await c.start()
+        self._started.set()
+        try:
+            while not self._stop.is_set():
+                batch = await c.getmany(timeout_ms=200)
+                with self._lock:
+                    for tp, msgs in batch.items():
+                        self.records[tp.topic].extend(msgs)
+        finally:
+            await c.stop()
+
+    def __enter__(self) -> Tail:
+        self._thread.start()
+        if not self._started.wait(30):
+            raise TimeoutError("tail consumer did not start")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(30)
+
+    def count(self, topic: str) -> int:
+        with self._lock:
+            return len(self.records[topic])
+
+    def keys(self, topic: str) -> set[bytes]:
+        with self._lock:
+            return {r.key for r in self.records[topic]}
+
+    def snapshot(self, topic: str) -> list[Any]:
+        with self._lock:
+            return list(self.records[topic])
+
+    def wait(self, pred: Callable[[Tail], bool], timeout: float, what: str = "") -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if pred(self):
+                return
+            time.sleep(0.1)
+        raise TimeoutError(f"timed out after {timeout}s waiting for {what or pred}")
+
+
+def rss_kb(pid: int) -> int:
+    """Resident set size of a process, in KiB (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0

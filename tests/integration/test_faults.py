@@ -1,0 +1,280 @@
+"""Fault injection on the embedded broker: SIGKILL mid-stream, SIGTERM, a broker outage.
+
+At-least-once with deterministic outputs: after any crash every input id is on the
+articles topic, and a record processed twice is byte-identical apart from processed_at.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from pipeline.service.broker import EmbeddedBroker, free_port
+from pipeline.topics import create_topics
+from tests.integration.conftest import ROOT, Env, Tail, WorkerProcess, produce, rss_kb, run
+from tests.integration.proxy import TcpProxy
+from tests.synth import records
+
+PROCESSED_AT = re.compile(rb'"processed_at":"[^"]*"')
+
+
+def _duplicates_identical(recs: list[Any], strip: bool, by: str = "key") -> tuple[int, int]:
+    """(distinct records, total records); asserts the copies of a record are identical apart from processed_at.
+
+    Articles are identified by their key (the item id), events by their ``ce_id`` (the event id).
+    """
+    by_key: dict[bytes, set[bytes]] = defaultdict(set)
+    for r in recs:
+        ident = r.key if by == "key" else dict(r.headers)["ce_id"]
+        by_key[ident].add(PROCESSED_AT.sub(b"", r.value) if strip else r.value)
+    differing = {k: len(v) for k, v in by_key.items() if len(v) > 1}
+    assert not differing, f"records of the same input differ: {list(differing)[:5]}"
+    return len(by_key), len(recs)
+
+
+def _event_ids(recs: list[Any]) -> dict[bytes, set[bytes]]:
+    out: dict[bytes, set[bytes]] = defaultdict(set)
+    for r in recs:
+        out[r.key].add(dict(r.headers)["ce_id"])
+    return out
+
+
+def test_sigkill_mid_stream_loses_nothing(env: Env, worker, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    s = env.settings
+    n = 2000
+    rng = random.Random()
+    seed = rng.randrange(1 << 30)
+    rng.seed(seed)
+    items = records(n, target_chars=1200, seed=seed % 1000)
+    run(produce(s, items))
+    kills = 0
+    with Tail(s, [s.topic_articles, s.topic_events, s.topic_dlq]) as tail:
+        w = worker()
+        # three kills at random points of the stream, each after the new worker made progress
+        targets = sorted(rng.uniform(lo, hi) * n for lo, hi in ((0.1, 0.3), (0.35, 0.55), (0.6, 0.8)))
+        for target in targets:
+            before = len(tail.keys(s.topic_articles))
+            tail.wait(
+                lambda t, b=before, g=target: len(t.keys(s.topic_articles)) >= max(g, b + 1),
+                120,
+                f"progress to {target:.0f} articles",
+            )
+            time.sleep(rng.uniform(0, 0.3))
+            seen = len(tail.keys(s.topic_articles))
+            assert seen < n, "the stream finished before the kill: raise n"
+            w.kill()
+            kills += 1
+            print(f"SIGKILL {kills} with {seen}/{n} articles out")
+            w = worker()
+        tail.wait(lambda t: len(t.keys(s.topic_articles)) >= n, 240, "all articles")
+        time.sleep(2)  # let late duplicates of the last batch arrive
+        articles = tail.snapshot(s.topic_articles)
+        events = tail.snapshot(s.topic_events)
+        dlq = tail.snapshot(s.topic_dlq)
+    assert kills == 3
+    assert {k for k, _ in items} == {r.key for r in articles}  # none lost
+    assert dlq == []
+    distinct, total = _duplicates_identical(articles, strip=True)
+    _duplicates_identical(events, strip=False, by="ce_id")
+    # every article's events came out whole: reprocessing yields the same event ids
+    ids = _event_ids(events)
+    assert sum(len(v) for v in ids.values()) > n  # the stories carry events
+    dup_ratio = (total - distinct) / distinct
+    print(
+        f"crash test (seed {seed}): {n} items, {kills} SIGKILLs, {total} article records, duplicate ratio {dup_ratio:.3f}"
+    )
+
+
+def test_sigterm_finishes_commits_and_exits_0(env: Env, worker) -> None:  # type: ignore[no-untyped-def]
+    s = env.settings
+    n = 1500
+    items = records(n, target_chars=2500, seed=11)
+    run(produce(s, items))
+    with Tail(s, [s.topic_articles]) as tail:
+        w = worker()
+        tail.wait(lambda t: t.count(s.topic_articles) >= 100, 120, "first articles")
+        assert tail.count(s.topic_articles) < n
+        t0 = time.monotonic()
+        w.signal(signal.SIGTERM)
+        assert w.proc is not None
+        rc = w.proc.wait(15)
+        elapsed = time.monotonic() - t0
+        at_stop = tail.count(s.topic_articles)
+        print(f"SIGTERM: exit {rc} after {elapsed:.2f}s with {at_stop}/{n} articles out")
+        assert rc == 0, w.log()[-3000:]
+        assert elapsed < 10
+        log = w.log()
+        assert "Traceback" not in log
+        # a second worker in the same group picks up exactly where the first committed
+        worker()
+        tail.wait(lambda t: len(t.keys(s.topic_articles)) >= n, 180, "all articles")
+        time.sleep(2)
+        articles = tail.snapshot(s.topic_articles)
+    assert {r.key for r in articles} == {k for k, _ in items}
+    distinct, total = _duplicates_identical(articles, strip=True)
+    assert total == distinct == n, f"{total - distinct} records were processed twice after a graceful stop"
+
+
+def _outage_log_checks(log: str) -> None:
+    assert "Traceback" not in log
+    # repeated connection errors are collapsed, not logged ten times a second for the whole outage
+    connect_errors = log.count("Unable connect to node")
+    assert 0 < connect_errors < 40, connect_errors
+
+
+def test_broker_outage_mid_stream_nothing_lost(tmp_path: Path) -> None:
+    """The broker drops off the network for 20 s mid-stream and comes back on the same port.
+
+    The broker keeps its data (as Apache Kafka does across an outage): the worker, never
+    restarted, reconnects, finishes the stream and loses nothing; learned boilerplate on.
+    """
+    proxy_port = free_port()
+    broker = EmbeddedBroker(log_path=tmp_path / "tansu.log", advertised_port=proxy_port)
+    broker.start()
+    proxy = TcpProxy(proxy_port, broker.port)
+    proxy.start()
+    env = Env(broker.bootstrap)
+    s = env.settings
+    w = WorkerProcess(env, tmp_path, WIREWASH_METADATA_MAX_AGE_S="5").start()
+    try:
+        first, second = records(600, seed=41), records(300, seed=42)
+        run(produce(s, first))
+        with Tail(s, [s.topic_articles]) as tail:
+            tail.wait(lambda t: t.count(s.topic_articles) >= 50, 120, "articles before the outage")
+        assert w.proc is not None
+        rss_before = rss_kb(w.proc.pid)
+        proxy.stop()
+        time.sleep(20)  # the worker keeps retrying; it must neither exit nor spin
+        assert w.proc.poll() is None, "the worker exited during the outage"
+        rss_during = rss_kb(w.proc.pid)
+        proxy.start()
+        t0 = time.monotonic()
+        run(produce(s, second))
+        want = {k for k, _ in first + second}
+        with Tail(s, [s.topic_articles, s.topic_dlq]) as tail:
+            tail.wait(lambda t: want <= t.keys(s.topic_articles), 180, "every article after the outage")
+            articles = tail.snapshot(s.topic_articles)
+            dlq = tail.snapshot(s.topic_dlq)
+        print(f"outage: stream finished {time.monotonic() - t0:.1f}s after the broker came back")
+        assert w.proc.poll() is None
+        assert dlq == []
+        distinct, total = _duplicates_identical(articles, strip=True)
+        rss_after = rss_kb(w.proc.pid)
+        print(
+            f"worker RSS KiB: before {rss_before}, during {rss_during}, after {rss_after}; duplicates {total - distinct}"
+        )
+        assert rss_after < rss_before + 60_000
+        _outage_log_checks(w.log())
+    finally:
+        w.stop(15)
+        proxy.close()
+        broker.stop()
+
+
+def test_broker_restart_worker_resumes_on_new_input(tmp_path: Path) -> None:
+    """The embedded broker process is killed and restarted on the same port (coming back empty).
+
+    The worker does not exit or crash-loop during the outage, keeps its memory bounded and
+    processes new input once the broker is back. (Learning is off here: a memory-only broker
+    also loses the learned-boilerplate changelog, and faust's table recovery would wait for
+    changelog records that no longer exist; Apache Kafka keeps them across restarts.)
+    """
+    broker = EmbeddedBroker(log_path=tmp_path / "tansu.log")
+    broker.start()
+    env = Env(broker.bootstrap)
+    s = env.settings
+    w = WorkerProcess(env, tmp_path, WIREWASH_METADATA_MAX_AGE_S="3", WIREWASH_LEARN_BOILERPLATE="false").start()
+    try:
+        run(produce(s, records(50, seed=21)))
+        with Tail(s, [s.topic_articles]) as tail:
+            tail.wait(lambda t: len(t.keys(s.topic_articles)) >= 50, 120, "articles before the outage")
+        assert w.proc is not None
+        rss_before = rss_kb(w.proc.pid)
+        broker.kill()
+        time.sleep(20)
+        assert w.proc.poll() is None, "the worker exited during the outage"
+        broker.start()  # same port, empty
+        run(create_topics(s))  # as an operator would after losing a memory-only broker
+        second = records(50, seed=22)
+        run(produce(s, second))
+        want = {k for k, _ in second}
+        t0 = time.monotonic()
+        with Tail(s, [s.topic_articles]) as tail:
+            with contextlib.suppress(TimeoutError):
+                tail.wait(lambda t: want <= t.keys(s.topic_articles), 90, "articles after the restart")
+            got = want & tail.keys(s.topic_articles)
+        print(
+            f"restart: {len(got)}/{len(want)} new items processed {time.monotonic() - t0:.1f}s after the broker came back"
+        )
+        # Usually all of them. A memory-only broker also forgets committed offsets, and an offset
+        # commit racing the rejoin can re-commit a pre-restart position, skipping the records
+        # below it on that partition; Apache Kafka keeps offsets, see the outage test above.
+        assert len(got) >= len(want) // 2
+        assert w.proc.poll() is None
+        assert rss_kb(w.proc.pid) < rss_before + 60_000
+        _outage_log_checks(w.log())
+    finally:
+        w.stop(15)
+        broker.stop()
+
+
+def test_publish_to_a_dead_broker_reports_and_exits_1(tmp_path: Path) -> None:
+    broker = EmbeddedBroker()
+    port = broker.port  # never started: nothing listens there
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline.cli",
+            "publish",
+            "--bootstrap-servers",
+            f"127.0.0.1:{port}",
+            "--retries",
+            "2",
+            str(ROOT / "seeds"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert out.returncode == 1
+    assert "cannot connect to" in out.stderr
+    n_seeds = len(list((ROOT / "seeds").glob("*.json")))
+    assert f"done: 0 delivered, {n_seeds} not delivered" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert "retrying in 0.5s" in out.stderr and "retrying in 1.0s" in out.stderr
+
+
+def test_publisher_retries_through_an_outage(tmp_path: Path) -> None:
+    """Records sent while the broker is down are delivered once it is back."""
+    import asyncio
+    import threading
+
+    from pipeline.client import Publisher
+
+    broker = EmbeddedBroker(log_path=tmp_path / "tansu.log")
+    broker.start()
+    s = Env(broker.bootstrap).settings
+
+    async def go() -> list[Any]:
+        async with Publisher(settings=s, retries=8, backoff=0.5, request_timeout_ms=3000) as pub:
+            await pub.send_many(records(5, seed=31))  # connected and working
+            broker.kill()
+            threading.Timer(4.0, broker.start).start()
+            return await pub.send_many(records(20, seed=32))
+
+    try:
+        deliveries = asyncio.run(go())
+    finally:
+        broker.stop()
+    assert len(deliveries) == 20
+    assert all(d.ok for d in deliveries), [d.error for d in deliveries if not d.ok][:3]
