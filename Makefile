@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 EXTRAS ?= embedded,test,bench
 
-.PHONY: help venv run test unit integration lint typecheck schemas check-schemas bench eval rules config-table up down clean lock
+.PHONY: help venv run test unit integration lint typecheck schemas check-schemas bench eval rules config-table readme up down clean lock
 
 help:
 	@echo "make run         install, start the embedded broker and a worker, publish seeds/, show the results"
@@ -64,6 +64,9 @@ rules: $(STAMP)
 
 config-table: $(STAMP)
 	$(VENV)/bin/wirewash config --markdown
+
+readme: $(STAMP)
+	$(PY) -m pipeline.readme README.md
 
 lock: $(STAMP)
 	$(VENV)/bin/pip install --quiet pip-tools

@@ -458,12 +458,9 @@ def rules(as_json: bool, markdown: bool, kind: str | None) -> None:
             ).decode()
         )
     elif markdown:
-        click.echo("| id | kind | family | where | description | example |")
-        click.echo("|---|---|---|---|---|---|")
-        for r in items:
-            ex = r.example.replace("|", "\\|").replace("\n", "⏎")[:70]
-            desc = r.description.replace("|", "\\|")
-            click.echo(f"| `{r.id}` | {r.kind} | {r.family} | {r.where} | {desc} | `{ex}` |")
+        from pipeline.core.rules import catalogue_markdown
+
+        click.echo(catalogue_markdown(kind))
     else:
         for r in items:
             click.echo(f"{r.id:<34} {r.kind:<11} {r.family:<22} {r.description}")

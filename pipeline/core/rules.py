@@ -78,3 +78,19 @@ def catalogue() -> list[RuleInfo]:
 
     boilerplate.known_rules()
     return sorted(CATALOGUE.values(), key=lambda r: r.id)
+
+
+# line breaks and separators shown as symbols, so the table stays one row per rule in any editor
+_VISIBLE = str.maketrans({"\n": "⏎", "\r": "␍", "\x0c": "␌", "\u2028": "␤", "\u2029": "¶", "\x0b": "␋"})
+
+
+def catalogue_markdown(kind: str | None = None) -> str:
+    """The rule catalogue as a Markdown table (as in the README)."""
+    rows = ["| id | kind | family | where | description | example |", "|---|---|---|---|---|---|"]
+    for r in catalogue():
+        if kind is not None and r.kind != kind:
+            continue
+        ex = r.example.replace("|", "\\|").replace("\r\n", "⏎").translate(_VISIBLE)[:70]
+        desc = r.description.replace("|", "\\|")
+        rows.append(f"| `{r.id}` | {r.kind} | {r.family} | {r.where} | {desc} | `{ex}` |")
+    return "\n".join(rows)
