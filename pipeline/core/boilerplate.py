@@ -427,3 +427,52 @@ def drop_duplicate_paragraphs(doc: Doc) -> None:
             doc.remove_para(i, "D001-duplicate-paragraph")
         else:
             seen.add(key)
+
+
+def strip_exposed_boilerplate(doc: Doc, paras: set[int]) -> None:
+    """Remove what is left of paragraphs that an artefact removal reduced to boilerplate.
+
+    A paragraph such as ``Is. ADVERTISEMENT`` is not an advertisement slot until the stray
+    fragment is gone; checking what is left keeps cleaning idempotent.
+
+    >>> from pipeline.core.layout import paragraph_spans
+    >>> text = "Officials said the bridge would reopen on Monday.\\n\\nIs. ADVERTISEMENT"
+    >>> d = Doc.from_text(text, paragraph_spans(text))
+    >>> d.cut_inside(text.index("Is."), text.index("Is.") + 4, "A001-stray-auxiliary")
+    >>> strip_exposed_boilerplate(d, {1})
+    >>> [(text[c.start:c.end], c.rule) for c in d.cuts]
+    [('Is. ', 'A001-stray-auxiliary'), ('ADVERTISEMENT', 'B050-advertisement-slot')]
+    """
+    if not paras:
+        return
+    head, tail = zones(doc)
+    live = doc.live()
+    last = live[-1] if live else -1
+    for i in sorted(paras):
+        p = doc.paras[i]
+        if p.removed or p.hi <= p.lo:
+            continue
+        inside = sorted((c.start, c.end) for c in doc.cuts if p.lo <= c.start and c.end <= p.hi)
+        pieces: list[tuple[int, int]] = []
+        pos = p.lo
+        for s, e in inside:
+            if s > pos:
+                pieces.append((pos, s))
+            pos = max(pos, e)
+        if pos < p.hi:
+            pieces.append((pos, p.hi))
+        rest = " ".join(" ".join(doc.text[s:e] for s, e in pieces).split())
+        if not rest:
+            continue
+        hit = _first_match(candidate_rules(rest, "paragraph", i in head, i in tail), rest, 0, i == last)
+        if hit is None:
+            continue
+        r, m = hit
+        for s, e in pieces:
+            while s < e and doc.text[s].isspace():
+                s += 1
+            while e > s and doc.text[e - 1].isspace():
+                e -= 1
+            doc.cut_inside(s, e, r.id)
+        p.removed_by = r.id
+        _credits(doc, r, m)

@@ -24,6 +24,7 @@ from pipeline.core import artefacts as art
 from pipeline.core.boilerplate import (
     drop_duplicate_paragraphs,
     strip_caption_echoes,
+    strip_exposed_boilerplate,
     strip_headline_echo,
     strip_known_boilerplate,
     strip_trailing_headlines,
@@ -37,6 +38,7 @@ from pipeline.core.normalize import (
     compose_nfc,
     decode_stray_entities,
     normalise_line_endings,
+    remove_c0_controls,
     remove_control_chars,
     remove_invisible_chars,
     repair_mojibake,
@@ -103,7 +105,8 @@ class CleanResult:
 # (rule function, how its edits are recorded): "removed", "changed" or None (layout)
 _NORMALISERS: tuple[tuple[Callable[[str], list[Edit]], str | None, bool], ...] = (
     (normalise_line_endings, None, True),
-    (repair_mojibake, "changed", True),  # before control characters: C1 bytes are part of mojibake
+    (remove_c0_controls, "removed", True),  # C0 controls could split a mojibake sequence
+    (repair_mojibake, "changed", True),  # before C1 controls: C1 bytes are part of mojibake
     (compose_nfc, "changed", True),
     (remove_control_chars, "removed", True),
     (remove_invisible_chars, "removed", True),
@@ -113,7 +116,11 @@ _NORMALISERS: tuple[tuple[Callable[[str], list[Edit]], str | None, bool], ...] =
 )
 
 
-_NEED_UNPRINTABLE = frozenset({normalise_line_endings, remove_control_chars, remove_invisible_chars})
+_ENCODING = frozenset({remove_c0_controls, repair_mojibake, compose_nfc, remove_control_chars, remove_invisible_chars})
+_MAX_ROUNDS = 3
+_NEED_UNPRINTABLE = frozenset(
+    {normalise_line_endings, remove_c0_controls, remove_control_chars, remove_invisible_chars}
+)
 
 
 def _normalise(received: str, html: bool, removed: list[Removed], changes: list[Changed]) -> tuple[str, SourceMap]:
@@ -128,25 +135,35 @@ def _normalise(received: str, html: bool, removed: list[Removed], changes: list[
         text, smap = received, SourceMap.identity(len(received))
     # one C-speed check rules out control, invisible and odd space characters and odd line ends at once
     printable = text.replace("\n", "").isprintable()
-    for fn, record, for_html in _NORMALISERS:
-        if html and not for_html:
-            continue
-        if printable and fn in _NEED_UNPRINTABLE:
-            continue
-        edits = fn(text)
-        if not edits:
-            continue
-        rule_id: str = fn.rule_id  # type: ignore[attr-defined]
-        if record == "removed":
-            for ed in edits:
-                s, e = smap.span(ed.start, ed.end)
-                if e > s:
-                    removed.append(Removed(rule_id, received[s:e], s, e))
-        elif record == "changed":
-            for ed in edits:
-                s, e = smap.span(ed.start, ed.end)
-                changes.append(Changed(rule_id, s, e, received[s:e], ed.repl))
-        text, smap = smap.apply(text, edits)
+    # The encoding repairs interact (removing a control character can join a mojibake
+    # sequence; repairing mojibake can expose a control character): repeat them until they
+    # change nothing, so that cleaning clean text changes nothing. A second round runs only
+    # when the first changed something, which is rare.
+    for _ in range(_MAX_ROUNDS):
+        changed = False
+        for fn, record, for_html in _NORMALISERS:
+            if html and not for_html:
+                continue
+            if printable and fn in _NEED_UNPRINTABLE:
+                continue
+            edits = fn(text)
+            if not edits:
+                continue
+            changed = changed or fn in _ENCODING
+            rule_id: str = fn.rule_id  # type: ignore[attr-defined]
+            if record == "removed":
+                for ed in edits:
+                    s, e = smap.span(ed.start, ed.end)
+                    if e > s:
+                        removed.append(Removed(rule_id, received[s:e], s, e))
+            elif record == "changed":
+                for ed in edits:
+                    s, e = smap.span(ed.start, ed.end)
+                    changes.append(Changed(rule_id, s, e, received[s:e], ed.repl))
+            text, smap = smap.apply(text, edits)
+        if not changed:
+            break
+        printable = text.replace("\n", "").isprintable()
     return text, smap
 
 
@@ -316,6 +333,7 @@ def clean_body(
 
     flags: list[Flag] = []
     if artefacts:
+        cut_paras: set[int] = set()
         for i, h in _find_artefacts(doc):
             base = doc.paras[i].lo
             s, e = smap.span(base + h.start, base + h.end)
@@ -324,6 +342,7 @@ def clean_body(
                 cs = base + (h.cut_start if h.cut_start is not None else h.start)
                 ce = base + (h.cut_end if h.cut_end is not None else h.end)
                 doc.cut_inside(cs, ce, h.rule)
+                cut_paras.add(i)
             flags.append(
                 Flag(
                     h.rule,
@@ -336,6 +355,8 @@ def clean_body(
                     h.confidence,
                 )
             )
+
+        strip_exposed_boilerplate(doc, cut_paras)
 
     clean, subheads = _assemble(doc)
     for c in doc.cuts:

@@ -65,6 +65,20 @@ def remove_control_chars(text: str) -> list[Edit]:
     return [Edit(m.start(), m.end(), "", "N003-control-chars") for m in _CONTROL.finditer(text)]
 
 
+_C0 = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]+")
+
+
+def remove_c0_controls(text: str) -> list[Edit]:
+    """The C0 part of N003, run before mojibake repair: a NUL or ESC inside a mojibake sequence
+    would otherwise hide it from ftfy until the control character is gone (and a second
+    cleaning would then repair what the first left).
+
+    >>> apply_edits("Trump\x00â€™s", remove_c0_controls("Trump\x00â€™s"))
+    'Trumpâ€™s'
+    """
+    return [Edit(m.start(), m.end(), "", "N003-control-chars") for m in _C0.finditer(text)]
+
+
 # Always invisible formatting: zero-width space, word joiner, BOM, soft hyphen, bidi
 # embeddings/overrides/isolates and marks. ZWJ/ZWNJ are handled separately (they are
 # meaningful inside Indic, Persian and emoji sequences).
@@ -232,3 +246,6 @@ def collapse_whitespace(text: str) -> list[Edit]:
         elif e - s > 1 or text[s] != " ":
             edits.append(Edit(s, e, " ", "N005-whitespace"))
     return edits
+
+
+remove_c0_controls.rule_id = "N003-control-chars"  # type: ignore[attr-defined]  # a pass of N003

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 from hypothesis import HealthCheck, given, settings
@@ -63,7 +64,11 @@ WIRE_WORDS = st.sampled_from(
 )
 WIRE_TEXT = st.lists(st.one_of(WIRE_WORDS, st.text(max_size=12)), max_size=60).map(" ".join)
 ANY_TEXT = st.one_of(st.text(max_size=400), WIRE_TEXT)
-PROFILE = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROFILE = settings(
+    max_examples=int(os.environ.get("WIREWASH_HYPOTHESIS_EXAMPLES", "300")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 @PROFILE
