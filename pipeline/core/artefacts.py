@@ -12,9 +12,10 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from itertools import islice
+from typing import Any
 
 from pipeline.core.rules import rule
 from pipeline.core.sentences import has_words, sentence_spans
@@ -187,6 +188,33 @@ def lexicon() -> tuple[LexiconEntry, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1)
+def _hint_automaton() -> Any:
+    """One Aho-Corasick automaton over every hint of the lexicon: hint -> entries that use it."""
+    import ahocorasick
+
+    index: dict[str, list[int]] = {}
+    for n, entry in enumerate(lexicon()):
+        for h in entry.hints:
+            index.setdefault(h, []).append(n)
+    auto = ahocorasick.Automaton()
+    for h, entries in index.items():
+        auto.add_word(h, (len(h), tuple(entries)))
+    auto.make_automaton()
+    return auto
+
+
+def _hint_positions(low: str) -> dict[int, list[int]]:
+    """Lexicon entry index -> start offsets of its hints in ``low`` (one pass over the text)."""
+    where: dict[int, list[int]] = {}
+    for end, (length, entries) in _hint_automaton().iter(low):
+        for n in entries:
+            spots = where.setdefault(n, [])
+            if len(spots) < 1000:
+                spots.append(end - length + 1)
+    return where
+
+
 def _find_all(hay: str, needle: str, limit: int = 1000) -> list[int]:
     out: list[int] = []
     i = hay.find(needle)
@@ -207,8 +235,14 @@ def find_calques(text: str, article: str = "") -> list[Hit]:
     hits = []
     taken: list[tuple[int, int]] = []
     low = text.lower()
-    for entry in lexicon():
-        where = [i for h in entry.hints for i in _find_all(low, h)]
+    entries = lexicon()
+    # lower() keeps offsets only when it keeps the length (it does for all but a few scripts)
+    positions = _hint_positions(low) if len(low) == len(text) else None
+    for n, entry in enumerate(entries):
+        if positions is not None:
+            where = positions.get(n)
+        else:
+            where = [i for h in entry.hints for i in _find_all(low, h)]
         if not where:
             continue
         # the pattern only needs to run around the places its hints occur

@@ -200,9 +200,12 @@ def zones(doc: Doc) -> tuple[set[int], set[int]]:
     live = doc.live()
     if not live:
         return set(), set()
-    story = [i for i in live if is_story(doc.ptext(i))]
-    first = story[0] if story else live[-1]
-    last = story[-1] if story else live[0]
+    # only the first and the last story paragraph matter: look from each end
+    first = next((i for i in live if is_story(doc.ptext(i))), None)
+    if first is None:
+        first, last = live[-1], live[0]
+    else:
+        last = next(i for i in reversed(live) if is_story(doc.ptext(i)))
     head = {i for k, i in enumerate(live) if k < HEAD_PARAS or i <= first}
     tail = {i for k, i in enumerate(live) if k >= len(live) - TAIL_PARAS or i >= last}
     return head, tail

@@ -45,7 +45,8 @@ def candidates(doc: Doc) -> dict[int, str]:
         text = doc.ptext(i)
         edge = k < HEAD_TAIL or k >= n - HEAD_TAIL
         limit = MAX_CANDIDATE_WORDS if edge else MAX_INNER_WORDS
-        if len(text) < limit * 30 and has_words(text, 1, limit):
+        # a cheap bound first: a paragraph with many more spaces than the limit has too many words
+        if len(text) < limit * 30 and text.count(" ") < limit * 2 and has_words(text, 1, limit):
             out[i] = fingerprint(text)
     return out
 

@@ -73,7 +73,7 @@ def remove_c0_controls(text: str) -> list[Edit]:
     would otherwise hide it from ftfy until the control character is gone (and a second
     cleaning would then repair what the first left).
 
-    >>> apply_edits("Trump\x00â€™s", remove_c0_controls("Trump\x00â€™s"))
+    >>> apply_edits("Trump\\x00â€™s", remove_c0_controls("Trump\\x00â€™s"))
     'Trumpâ€™s'
     """
     return [Edit(m.start(), m.end(), "", "N003-control-chars") for m in _C0.finditer(text)]

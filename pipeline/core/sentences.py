@@ -161,13 +161,16 @@ def words(text: str) -> list[str]:
     return _WORDS.findall(text)
 
 
-def word_count(text: str) -> int:
-    """Number of word tokens.
+_PUNCT_TOKEN = re.compile(r"(?<!\S)[^\w\s]+(?!\S)")
 
-    >>> word_count("Russia launched 145 drones.")
-    4
+
+def word_count(text: str) -> int:
+    """Number of words as an editor counts them: whitespace-separated tokens with a letter or digit.
+
+    >>> word_count("Russia launched 145 U.S.-made drones — Kyiv’s air force said.")
+    9
     """
-    return len(_WORDS.findall(text))
+    return len(text.split()) - len(_PUNCT_TOKEN.findall(text))
 
 
 def has_words(text: str, lo: int = 0, hi: int | None = None) -> bool:
@@ -178,7 +181,9 @@ def has_words(text: str, lo: int = 0, hi: int | None = None) -> bool:
     """
     limit = hi + 1 if hi is not None else lo
     n = 0
-    if limit:
+    if hi is not None and len(text) < 24 * limit:  # short text: counting all in C beats stepping in Python
+        n = len(_WORDS.findall(text))
+    elif limit:
         for _ in _WORDS.finditer(text):
             n += 1
             if n >= limit:

@@ -112,6 +112,16 @@ _CUE = re.compile(
 _MONTH_WORDS = frozenset(MONTHS)
 
 
+def _word_starts(text: str, lo: int, cue: int) -> list[int]:
+    """Offsets in ``[lo, cue]`` where a word starts (``cue`` itself always included), ascending."""
+    starts = [i + 1 for i in range(lo, cue) if text[i] in " (\u2014\u2013-\"“‘'" and text[i + 1 : i + 2].strip()]
+    if lo == 0 and text[:1].strip():
+        starts.insert(0, 0)
+    if not starts or starts[-1] != cue:
+        starts.append(cue)
+    return starts
+
+
 def find_dates(sentence: str, published: date | None) -> list[DateMention]:
     """Date expressions in a sentence, resolved against ``published``.
 
@@ -139,10 +149,13 @@ def find_dates(sentence: str, published: date | None) -> list[DateMention]:
             and not re.search(r"\d\s?$", sentence[max(0, cue.start() - 3) : cue.start()])
         ):
             continue  # the verb "may"
-        # date phrases sit around their cue word: try the full patterns from a little before it
+        # date phrases sit around their cue word and start at a word: try the patterns anchored at
+        # the few word starts just before the cue (earliest first), not at every character
         lo = max(0, cue.start() - 32, taken)
-        for m in DATE_EXPR.finditer(sentence, lo, min(len(sentence), cue.end() + 40)):
-            if m.start() < taken or m.end() <= cue.start() or m.start() > cue.end():
+        hi = min(len(sentence), cue.end() + 40)
+        for start in _word_starts(sentence, lo, cue.start()):
+            m = DATE_EXPR.match(sentence, start, hi)
+            if m is None or m.end() <= cue.start():
                 continue
             d, precision = resolve(m, published)
             out.append(DateMention(m.group(), m.start(), m.end(), d, precision))

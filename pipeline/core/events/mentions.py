@@ -8,7 +8,10 @@ countries resolved from names, demonyms, seats of government and offices
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 from pipeline.core.events.gazetteer import Gazetteer, gazetteer
 from pipeline.core.events.model import Entity
@@ -339,6 +342,60 @@ _TITLED = re.compile(
 _PRE = re.compile(r"(?:(?:[A-Z][\w-]+|US|UK|EU|UN)\s){0,2}$")
 
 
+_ALIAS_TAIL = re.compile(r"\((?=[A-Z][A-Za-z&.-]{1,9}\))")
+_TITLE_WORDS = (
+    "President Prime Chief Minister Governor governor spokesman spokeswoman spokesperson Speaker Justice judge "
+    "Mayor mayor Secretary Ambassador General Chancellor leader adviser Adviser chief Officer officer official "
+    "Senator Commissioner Superintendent Inspector prosecutor commander Commander counsel advocate Attorney MP MLA"
+).split()
+
+
+@lru_cache(maxsize=1)
+def _title_automaton() -> Any:
+    import ahocorasick
+
+    auto = ahocorasick.Automaton()
+    for w in _TITLE_WORDS:
+        auto.add_word(w, len(w))
+    auto.make_automaton()
+    return auto
+
+
+def _aliases(text: str) -> Iterator[re.Match[str]]:
+    """``_ALIAS`` matches, tried only just before each "(ABBR)" instead of at every capital letter."""
+    last = 0
+    for paren in _ALIAS_TAIL.finditer(text):
+        m = _ALIAS.search(text, max(last, paren.start() - 160), paren.end() + 12)
+        if m is not None and m.start("abbr") == paren.end():
+            last = m.end()
+            yield m
+
+
+def _titled(text: str) -> Iterator[re.Match[str]]:
+    """``_TITLED`` matches, tried only at the title words (and the capitalised word before one)."""
+    last = 0
+    for end, length in _title_automaton().iter(text):
+        p = end - length + 1
+        if p < last or (p and (text[p - 1].isalnum() or text[p - 1] in "_")):
+            continue
+        starts = [p]
+        q = p - 1
+        if q > 0 and text[q] in " -":
+            k = q
+            while k > 0 and text[k - 1].isalpha():
+                k -= 1
+            if k < q and text[k].isupper() and (k == 0 or not text[k - 1].isalnum()):
+                starts.insert(0, k)
+        for st in starts:
+            if st < last:
+                continue
+            m = _TITLED.match(text, st)
+            if m is not None:
+                last = m.end()
+                yield m
+                break
+
+
 def build_context(text: str) -> ArticleContext:
     """Scan the whole article for people's full names, their countries and abbreviations.
 
@@ -348,7 +405,7 @@ def build_context(text: str) -> ArticleContext:
     """
     g = gazetteer()
     ctx = ArticleContext()
-    for m in _ALIAS.finditer(text):
+    for m in _aliases(text):
         ctx.aliases[m.group("abbr")] = m.group("full").removeprefix("The ").strip()
     # acronyms used without being introduced: "Press Club of India" ... "the PCI"
     acronyms = set(re.findall(r"\b[A-Z]{2,6}\b", text))
@@ -358,7 +415,7 @@ def build_context(text: str) -> ArticleContext:
             initials = "".join(w[0] for w in words)
             if len(initials) >= 2 and initials in acronyms and initials not in ctx.aliases:
                 ctx.aliases[initials] = m.group().removeprefix("The ").strip()
-    for m in _TITLED.finditer(text):
+    for m in _titled(text):
         name = m.group("name").strip()
         name, _ = _strip_poss(name)
         parts = name.split()
@@ -525,9 +582,44 @@ def _chunk_mentions(
         i = max(j, i + 1)
 
 
+_WORD_START = re.compile(r"(?<![\w-])[^\W_]")
+
+
+@lru_cache(maxsize=1)
+def _head_automaton() -> Any:
+    import ahocorasick
+
+    auto = ahocorasick.Automaton()
+    for h in gazetteer().common_actors:
+        auto.add_word(h, len(h))
+    auto.make_automaton()
+    return auto
+
+
+def _group_matches(sentence: str, g: Gazetteer) -> Iterator[re.Match[str]]:
+    """The group regex's matches, tried only where a head noun occurs (and up to 3 words before it)."""
+    rx = _group_regex(g)
+    last = 0
+    heads = sorted({end - length + 1 for end, length in _head_automaton().iter(sentence)})
+    for p in heads:
+        if p < last or (p and (sentence[p - 1].isalnum() or sentence[p - 1] in "_-")):
+            continue
+        # where the regex may start (a word character not preceded by one or a hyphen) in the
+        # stretch that up to three modifier words can cover, earliest first
+        lo = max(last, p - 64)
+        starts = [m.start() for m in _WORD_START.finditer(sentence, lo, p)]
+        starts.append(p)
+        for st in starts:
+            m = rx.match(sentence, st)
+            if m is not None and m.start("head") == p:
+                last = m.end()
+                yield m
+                break
+
+
 def _group_mentions(sentence: str, offset: int, g: Gazetteer, out: list[Mention]) -> None:
     """Group nouns: "security forces", "Pelhar police", "unidentified assailants"."""
-    for m in _group_regex(g).finditer(sentence):
+    for m in _group_matches(sentence, g):
         s, e = m.span()
         head_s = m.start("head")
         if any(o.start - offset <= head_s < o.end - offset for o in out):
