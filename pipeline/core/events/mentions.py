@@ -618,14 +618,21 @@ def _group_matches(sentence: str, g: Gazetteer) -> Iterator[re.Match[str]]:
 
 
 def _group_mentions(sentence: str, offset: int, g: Gazetteer, out: list[Mention]) -> None:
-    """Group nouns: "security forces", "Pelhar police", "unidentified assailants"."""
-    for m in _group_matches(sentence, g):
+    """Group nouns: "security forces", "Pelhar police", "unidentified assailants".
+
+    A sentence-initial head is capitalised only because it opens the sentence ("Gunmen shot
+    dead..."): it is matched as if lower-case, and reported as written.
+    """
+    probe = sentence
+    if sentence[:1].isupper() and sentence[1:2].islower():
+        probe = sentence[0].lower() + sentence[1:]
+    for m in _group_matches(probe, g):
         s, e = m.span()
         head_s = m.start("head")
         if any(o.start - offset <= head_s < o.end - offset for o in out):
             # the head is inside a named mention already ("Kerala Police"): keep the named one
             continue
-        text = m.group().strip()
+        text = sentence[s:e].strip()
         mods = m.group("mods")
         if mods and mods.split()[0] in SENTENCE_STARTERS:
             s = s + len(mods.split()[0]) + 1

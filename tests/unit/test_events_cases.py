@@ -1,0 +1,54 @@
+"""Data-driven event cases: tests/cases/events.json (sentence -> the events it states, or none and why)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.core.events.extract import extract_events
+
+DATA = json.loads((Path(__file__).parent.parent / "cases" / "events.json").read_text(encoding="utf-8"))
+PUBLISHED = date.fromisoformat(DATA["published"])
+CASES = [
+    pytest.param(
+        c,
+        id=c["name"],
+        marks=[pytest.mark.xfail(reason=c["gap"], strict=True)] if c.get("gap") else [],
+    )
+    for c in DATA["cases"]
+]
+
+
+def _view(e: Any, keys: set[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k in keys:
+        v = getattr(e, k)
+        if k in ("actor", "recipient", "location"):
+            v = v.text if v is not None else None
+        elif k == "date":
+            v = v.isoformat() if v is not None else None
+        elif k == "quantity":
+            v = [v[0], v[1]] if v is not None else None
+        out[k] = v
+    return out
+
+
+def test_cases_cover_positives_negatives_and_gaps() -> None:
+    assert sum(1 for c in DATA["cases"] if c["expect"]) >= 8
+    assert sum(1 for c in DATA["cases"] if not c["expect"]) >= 5
+    assert all(c["cause"] for c in DATA["cases"])
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_event_case(case: dict[str, Any]) -> None:
+    events = extract_events(case["sentence"], PUBLISHED)
+    if not case["expect"]:
+        assert events == [], f"{case['cause']}: {[(e.type, e.trigger) for e in events]}"
+        return
+    got = [_view(e, set(x)) for e in events for x in case["expect"]]
+    for want in case["expect"]:
+        assert want in got, f"{case['cause']}: want {want}, got {[_view(e, set(want)) for e in events]}"
