@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -427,7 +428,18 @@ def write_readme(path: Path) -> None:
         raise SystemExit(f"{path} has no bench block")
     head, rest = text.split(start, 1)
     _, tail = rest.split(end, 1)
-    body = "\n".join(line for line in REPORT if not line.startswith("logs:")).strip()
+    lines = []
+    for line in REPORT:
+        if line.startswith("logs:"):
+            continue
+        if line.startswith("# wirewash benchmark — "):
+            line = f"Measured by `make bench` on {line.removeprefix('# wirewash benchmark — ')}:"
+        elif line.startswith(("machine:", "messages:")):
+            line = f"- {line}"
+        elif line.startswith("## "):
+            line = "#### " + line[3:]
+        lines.append(line)
+    body = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     path.write_text(head + start + body + "\n" + end + tail, encoding="utf-8")
     print(f"wrote the figures into {path}")
 
