@@ -82,6 +82,7 @@ SENTENCES = [
     "{Actor} met representatives of residents on {day} to discuss {relief}.",
     "Aid groups said {n} families still needed food, clean water and medicine.",
 ]
+NUMERIC = [t for t in SENTENCES if "{n" in t or "{money}" in t or "{pct}" in t]
 TAILS = [
     "(Reporting by {person}; Editing by {person2})",
     "(This story has not been edited by our staff and is auto-generated from a syndicated feed.)",
@@ -128,8 +129,11 @@ def story(i: int, target_chars: int = 1500, seed: int = 7) -> dict[str, Any]:
     size = len(paras[0])
     used: set[str] = set()
     while size < target_chars:
-        sentences = []
-        for _ in range(rng.randint(2, 4)):
+        # every paragraph carries a sentence with numbers drawn for this story, so no paragraph
+        # repeats across stories (a repeated one would be learned as boilerplate)
+        sentences = [fill(rng.choice(NUMERIC))]
+        used.add(sentences[0])
+        for _ in range(rng.randint(1, 3)):
             sentence = fill(rng.choice(SENTENCES))
             if sentence not in used:  # a repeated sentence is an artefact the cleaner flags
                 used.add(sentence)

@@ -74,6 +74,8 @@ class Handler:
         self.limits = Limits(settings.max_message_bytes, settings.max_body_chars)
         self.schema_ids = schema_ids or {}
         self.topics = settings.topics()
+        self._memory_failures = 0
+        self._memory_failure_logged = -1e9
 
     def _encode(self, role: str, payload: bytes) -> bytes:
         sid = self.schema_ids.get(role)
@@ -126,7 +128,10 @@ class Handler:
             learned = self.memory.lookup(item.source, item.id)
         processed = process_item(item, self.clock(), learned=learned, extract=self.settings.extract_events)
         if self.memory is not None and self.settings.learn_boilerplate and processed.fingerprints:
-            self.memory.record(item.source, item.id, processed.fingerprints)
+            try:
+                self.memory.record(item.source, item.id, processed.fingerprints)
+            except Exception as exc:  # the memory is an optimisation: never fail an item for it
+                self._memory_failed(exc, item.id)
         if self.metrics:
             m = self.metrics
             for r in processed.article["removed"]:
@@ -149,6 +154,22 @@ class Handler:
         with contextlib.suppress(DecodeError):
             err.item_id = decode_item(value, self.limits).id
         return self._dead(err, value, src)
+
+    def _memory_failed(self, exc: Exception, item_id: str) -> None:
+        if self.metrics:
+            self.metrics.learn_errors.inc()
+        self._memory_failures += 1
+        now = time.monotonic()
+        if now - self._memory_failure_logged >= 30.0:
+            log.warning(
+                "learned-boilerplate memory not updated (%d times since the last report): %s: %s",
+                self._memory_failures,
+                type(exc).__name__,
+                exc,
+                extra={"item_id": item_id},
+            )
+            self._memory_failure_logged = now
+            self._memory_failures = 0
 
     def _records(self, item: FeedItem, p: Processed, origin: tuple[Source, bytes | None]) -> list[OutRecord]:
         key = item.id.encode("utf-8")

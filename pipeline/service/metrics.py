@@ -54,6 +54,11 @@ class Metrics:
         self.last_progress = Gauge(
             "wirewash_last_progress_timestamp_seconds", "Unix time of the last processed record.", registry=r
         )
+        self.learn_errors = Counter(
+            "wirewash_learn_errors",
+            "Learned-boilerplate memory updates that failed (items still processed).",
+            registry=r,
+        )
         self.dropped = Counter(
             "wirewash_dropped", "Dead letters the broker refused (too large even when truncated).", registry=r
         )

@@ -31,6 +31,7 @@ from pipeline.settings import Settings
 log = logging.getLogger("wirewash.worker")
 
 LEARNED_TABLE = "learned-boilerplate"
+MIN_COMMIT_GAP_S = 0.1  # commit after a batch, at most this often (the commit timer covers the rest)
 # the broker will never accept these records: retrying would stall the partition forever
 PERMANENT_SEND_ERRORS = (MessageSizeTooLargeError, RecordTooLargeError, RecordListTooLargeError)
 
@@ -196,7 +197,8 @@ def faust_config(settings: Settings) -> dict[str, Any]:
         "web_bind": settings.web_host,
         "web_in_thread": False,
         "datadir": settings.data_dir,
-        "stream_wait_empty": False,
+        # on SIGTERM and on partition revocation: finish and acknowledge the in-flight batch, then commit
+        "stream_wait_empty": True,
         "stream_recovery_delay": 0.0,
     }
 
@@ -323,6 +325,7 @@ def build_app(
             log.warning("could not check committed offsets after the rebalance", exc_info=True)
 
     debug = log.isEnabledFor(logging.DEBUG) or settings.log_level == "DEBUG"
+    commits = {"at": 0.0}
 
     @app.agent(source, name="wirewash.wash")
     async def wash(stream: Any) -> None:
@@ -360,6 +363,13 @@ def build_app(
             now = time.time()
             for ts in stamps:
                 metrics.record_age.observe(max(0.0, now - ts))
+            # every output is acknowledged: the batch's offsets may be committed now rather than at
+            # the next commit tick, which keeps what a crash makes us re-process small
+            for event in batch:
+                await stream.ack(event)
+            if time.monotonic() - commits["at"] >= MIN_COMMIT_GAP_S:
+                commits["at"] = time.monotonic()
+                await app.consumer.commit()
             state.processed += len(batch)
             state.last_progress = time.monotonic()
             metrics.last_progress.set(time.time())

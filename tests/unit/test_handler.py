@@ -147,3 +147,20 @@ def test_reprocessing_with_learned_memory_gives_the_same_records() -> None:
     assert ["L001-learned-repeat" in r for r in removed] == [False, False, True, True, True, True, True, True]
     again = [[r.value for r in h.handle(Source(offset=i), v).records] for i, v in enumerate(items)]
     assert again == first
+
+
+def test_a_failing_learned_memory_never_fails_an_item(caplog: pytest.LogCaptureFixture) -> None:
+    class Broken(dict):  # type: ignore[type-arg]
+        def __setitem__(self, key: object, value: object) -> None:
+            raise TypeError("'NoneType' object is not iterable")  # as faust raises before it knows a topic
+
+    metrics = Metrics()
+    h = Handler(Settings(), LearnedMemory(Broken(), 3), metrics, clock=lambda: NOW)
+    outs = [
+        h.handle(Source(offset=i), orjson.dumps({"id": f"m{i}", "source": "s", "body": story(i, 600)["body"]}))
+        for i in range(3)
+    ]
+    assert [o.error_code for o in outs] == [None, None, None]
+    assert all(o.records[0].topic == "wire.articles.v1" for o in outs)
+    assert metrics.learn_errors._value.get() == 3
+    assert sum("memory not updated" in r.message for r in caplog.records) == 1  # reported once, not per item
