@@ -81,7 +81,15 @@ def catalogue() -> list[RuleInfo]:
 
 
 # line breaks and separators shown as symbols, so the table stays one row per rule in any editor
-_VISIBLE = str.maketrans({"\n": "⏎", "\r": "␍", "\x0c": "␌", "\u2028": "␤", "\u2029": "¶", "\x0b": "␋"})
+_VISIBLE = str.maketrans(
+    {
+        **{chr(c): chr(0x2400 + c) for c in range(0x20)},  # control pictures: ␀ ␁ ...
+        "\x7f": "␡",
+        "\n": "⏎",
+        "\u2028": "␤",
+        "\u2029": "¶",
+    }
+)
 
 
 def catalogue_markdown(kind: str | None = None) -> str:

@@ -658,7 +658,8 @@ _FUNCTION_CAPS = frozenset("And Or But For Of To With From More The In On At By 
 _VERBS_AFTER_NAME = frozenset(
     """said says told tells added adds has had is was will would warned urged called announced denied accused met
     arrived left visited claimed insisted noted asked wrote tweeted posted launched attacked ordered signed agreed
-    rejected refused demanded stated explained also later then again earlier on""".split()
+    rejected refused demanded stated explained also later then again earlier on spoke speaks held holds phoned
+    hosted sent withdrew deployed signed urged backed praised criticised criticized blamed threatened""".split()
 )
 _COMMON_WORDS = frozenset(
     [
