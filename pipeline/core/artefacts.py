@@ -108,13 +108,17 @@ def find_stray_auxiliaries(text: str) -> list[Hit]:
 
 
 _SUBJECTLESS = re.compile(
-    r"(?:Said that|Used to [a-z]+|(?:Could|Would|Did|Does|Will|Can|Should|Must|Might|Has|Have|Had|Is|Are|Was|Were) not"
+    r"(?:Said that|Told that|Used to [a-z]+"
+    # "On information reached the spot": Hindi "suchna par pahunchi" with its subject (police) dropped
+    r"|On (?:getting |receiving )?(?:the )?information,? (?:reached|arrived|rushed|came)"
+    r"|(?:Could|Would|Did|Does|Will|Can|Should|Must|Might|Has|Have|Had|Is|Are|Was|Were) not"
     r"|Had to|Has to|Have to|(?:Is|Are|Was|Were|Has|Have|Had) (?:being |been )?[a-z]{3,}(?:ed|en|ing))\b"
 )
 _SUBJECTLESS_GATE = re.compile(
-    r"(?:Said|Used|Could|Would|Did|Does|Will|Can|Should|Must|Might|Has|Have|Had|Is|Are|Was|Were) "
+    r"(?:Said|Told|On|Used|Could|Would|Did|Does|Will|Can|Should|Must|Might|Has|Have|Had|Is|Are|Was|Were) "
 )
 _QUESTIONISH = re.compile(r"[?]\W*$")
+_NO_INVERSION = frozenset(("Said", "Told", "Used", "On"))  # openers after which "that"/"this" is no subject
 
 
 def _inside_quote(text: str, pos: int) -> bool:
@@ -134,6 +138,9 @@ def find_subjectless_sentences(text: str) -> list[Hit]:
     ['Could not get any information about them.']
     >>> find_subjectless_sentences("Had he known, he would have stayed.")
     []
+    >>> t = "Said that those who doubted him now agree. On information reached under the leadership of the SHO."
+    >>> [t[h.start:h.end] for h in find_subjectless_sentences(t)]
+    ['Said that those who doubted him now agree.', 'On information reached under the leadership of the SHO.']
     """
     hits: list[Hit] = []
     if not _SUBJECTLESS_GATE.search(text):
@@ -145,9 +152,68 @@ def find_subjectless_sentences(text: str) -> list[Hit]:
         m = _SUBJECTLESS.match(sent)
         if m is None or _QUESTIONISH.search(sent) or not has_words(sent, 3):
             continue
-        if _inside_quote(text, s) or _PRONOUN_AFTER.match(sent, m.end() - len(m.group().split(" ")[-1]) - 1):
+        if _inside_quote(text, s):
+            continue
+        # an inverted auxiliary is a question or a condition ("Had he known"), not a dropped subject
+        if m.group().split(" ", 1)[0] not in _NO_INVERSION and _PRONOUN_AFTER.match(
+            sent, m.end() - len(m.group().split(" ")[-1]) - 1
+        ):
             continue
         hits.append(Hit("A002-subjectless-sentence", "stray_fragment", s, e, 0.75, "add the missing subject", False))
+    return hits
+
+
+_IMPERATIVE = re.compile(
+    r"(?:Ensure|Make sure|Take|Provide|Complete|Resolve|Dispose of|Solve|Keep|Maintain|Prepare|Identify|Conduct"
+    r"|Inspect|Check|Stop|Start|Remove|Give|Send|Pay|Inform|Deploy|Repair|Act|Expedite|Monitor|Do not|Don’t) [a-z]"
+)
+_INSTRUCTION = re.compile(
+    r"\b(?:direct(?:ed|s)|instruct(?:ed|s)|order(?:ed|s)|ask(?:ed|s)|urg(?:ed|es)|told|advis(?:ed|es)|warn(?:ed|s))\b"
+    r".{0,80}\b(?:officials|officers|authorities|administration|department|police|staff|employees)\b"
+)
+
+
+_QUOTE_MARK = re.compile(r"[“”\"‘]")
+_REPORTED = re.compile(r"\b(?:said|says|told|according to|asked|urged)\b")
+
+
+@rule(
+    "A013-reported-instruction", "artefact", "stray_fragment", example="He directed the officials. Ensure quick action."
+)
+def find_reported_instructions(text: str, before: str = "") -> list[Hit]:
+    """Flag a bare imperative after an instruction to officials: translated indirect speech lost its subject.
+
+    >>> t = "The minister directed the officials to act. Ensure quality work on every complaint. Officials agreed."
+    >>> [t[h.start:h.end] for h in find_reported_instructions(t)]
+    ['Ensure quality work on every complaint.']
+    >>> find_reported_instructions("Ensure your seat belt is fastened. The airline said so.")
+    []
+    """
+    hits: list[Hit] = []
+    if _IMPERATIVE.search(text) is None:
+        return hits
+    prev = before[-400:]
+    for s, e in sentence_spans(text, limit=MAX_SENTENCES):
+        sent = text[s:e]
+        if (
+            _IMPERATIVE.match(sent)
+            and _INSTRUCTION.search(prev) is not None
+            and not _QUOTE_MARK.search(prev)  # the instruction carries its own (quoted) words
+            and not _REPORTED.search(sent)  # "…, residents were told": attributed already
+            and not _inside_quote(text, s)
+            and has_words(sent, 4)
+        ):
+            hits.append(
+                Hit(
+                    "A013-reported-instruction",
+                    "stray_fragment",
+                    s,
+                    e,
+                    0.7,
+                    "report the instruction: 'They should …' / 'He asked them to …'",
+                )
+            )
+        prev = sent
     return hits
 
 
@@ -518,6 +584,55 @@ def find_case_anomalies(text: str) -> list[Hit]:
         if _inside_quote(text, s) and word in ("The", "Of"):
             continue
         hits.append(Hit("A008-capitalised-function-word", "bad_case", s, s + len(word), 0.7, word.lower()))
+    return hits
+
+
+# ----------------------------------------------------------------- unclosed quotes
+
+_OPENER = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))([“‘])(?=[^\W\d_])")
+# a “ glued to the end of a word closes a quote with the wrong glyph (A007 flags that glyph itself)
+_CAN_CLOSE = {"“": re.compile(r"[”\"]|(?<=[^\s“])“(?![^\W_])"), "‘": re.compile(r"(?<=\S)[’'](?![^\W_])")}
+
+
+@rule("A012-unclosed-quote", "artefact", "broken_quote", example="He said, ‘I said earlier also that it is hard.")
+def find_unclosed_quotes(text: str, next_text: str = "") -> list[Hit]:
+    """Flag a quotation opened in a paragraph, never closed, and not continued by the next paragraph.
+
+    A quote that runs on into the next paragraph is left open and that paragraph opens with
+    a quote mark again (the wire convention), so only a quote nothing can close is flagged.
+
+    >>> t = "He said, ‘I said earlier also that such tasks are difficult. But I came to serve.”"
+    >>> [t[h.start:h.end] for h in find_unclosed_quotes(t, "The crowd cheered.")]
+    ['He said, ‘I said earlier also that such tasks are difficult.']
+    >>> find_unclosed_quotes("“We will rebuild,” she said. “It will take years.", "“But we will do it.”")
+    []
+    >>> find_unclosed_quotes("The farmers’ ‘long march’ ended on Sunday.")
+    []
+    """
+    if "“" not in text and "‘" not in text:
+        return []
+    nxt = next_text.lstrip()[:1]
+    if nxt and nxt in "“‘\"'":
+        return []  # a quotation continued in the next paragraph
+    # every opener nothing after it can close (once one is found, all later ones of its kind qualify)
+    open_at = [
+        m for m in islice(_OPENER.finditer(text), MAX_HITS) if _CAN_CLOSE[m.group(1)].search(text, m.end()) is None
+    ]
+    if not open_at:
+        return []
+    hits: list[Hit] = []
+    spans = iter(sentence_spans(text, limit=MAX_SENTENCES))
+    span = next(spans, None)
+    for m in open_at:
+        while span is not None and span[1] <= m.start():
+            span = next(spans, None)
+        if span is None:
+            break
+        s, e = span
+        if (hits and hits[-1].start == s) or not has_words(text[m.start() : e], 4):
+            continue  # one flag per sentence; a short scare-quoted word is no quotation
+        close = "’" if m.group(1) == "‘" else "”"
+        hits.append(Hit("A012-unclosed-quote", "broken_quote", s, e, 0.7, f"close the quotation with {close}"))
     return hits
 
 

@@ -275,6 +275,9 @@ def _find_artefacts(doc: Doc) -> list[tuple[int, art.Hit]]:
             out.extend((i, h) for h in art.find_broken_crossheads(text))
         if k not in subhead:
             out.extend((i, h) for h in art.find_subjectless_sentences(text))
+            following = texts[k + 1] if k + 1 < len(texts) and k + 1 not in subhead else ""
+            out.extend((i, h) for h in art.find_unclosed_quotes(text, following))
+            out.extend((i, h) for h in art.find_reported_instructions(text, texts[k - 1] if k else ""))
     out.extend(
         (live[pi], h)
         for pi, h in art.find_duplicate_sentences([t if k not in subhead else "" for k, t in enumerate(texts)])
