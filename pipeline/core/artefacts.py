@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -129,6 +130,11 @@ def _inside_quote(text: str, pos: int) -> bool:
     return opens > closes or straight % 2 == 1
 
 
+def may_lack_subject(article: str) -> bool:
+    """Could any sentence of ``article`` open with a bare verb (a cheap gate for :func:`find_subjectless_sentences`)?"""
+    return _SUBJECTLESS_GATE.search(article) is not None
+
+
 @rule("A002-subjectless-sentence", "artefact", "stray_fragment", example="Used to oppose the plan.")
 def find_subjectless_sentences(text: str) -> list[Hit]:
     """Flag sentences that open with a bare verb phrase because translation dropped the subject.
@@ -175,6 +181,11 @@ _INSTRUCTION = re.compile(
 
 _QUOTE_MARK = re.compile(r"[“”\"‘]")
 _REPORTED = re.compile(r"\b(?:said|says|told|according to|asked|urged)\b")
+
+
+def may_hold_imperative(article: str) -> bool:
+    """Could ``article`` hold an instruction rendered as an imperative (a gate for :func:`find_reported_instructions`)?"""
+    return _IMPERATIVE.search(article) is not None and _INSTRUCTION.search(article) is not None
 
 
 @rule(
@@ -436,7 +447,7 @@ def has_non_ascii_letter(text: str) -> bool:
     >>> has_non_ascii_letter("“Kyiv’s” — fine"), has_non_ascii_letter("Zelenskyy’s café")
     (False, True)
     """
-    if not _BEYOND_PUNCT.search(text):  # only punctuation, symbols and spaces beyond ASCII
+    if text.isascii() or not _BEYOND_PUNCT.search(text):  # only punctuation, symbols and spaces beyond ASCII
         return False
     return any(any(c.isalpha() for c in m.group()) for m in _NON_ASCII_RUN.finditer(text))
 
@@ -554,7 +565,7 @@ def find_quote_glyph_errors(text: str) -> list[Hit]:
 
 # ------------------------------------------------------------------------- case
 
-_FUNCTION_CAPS = re.compile(r" (?P<w>And|Or|But|For|Of|To|With|From|More|The|In|On|At|By|As) (?P<next>[A-Za-z]+)")
+_FUNCTION_CAPS = re.compile(r"(?P<w>And|Or|But|For|Of|To|With|From|More|The|In|On|At|By|As) (?P<next>[A-Za-z]+)")
 _DAYS = frozenset(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
 _NAME_STARTERS = frozenset(("The", "Of", "In", "At", "By", "As"))
 
@@ -570,7 +581,8 @@ def find_case_anomalies(text: str) -> list[Hit]:
     []
     """
     hits: list[Hit] = []
-    for m in islice(_FUNCTION_CAPS.finditer(text), MAX_HITS * 2):
+    spaced = (m for m in _FUNCTION_CAPS.finditer(text) if m.start() and text[m.start() - 1] == " ")
+    for m in islice(spaced, MAX_HITS * 2):
         word, nxt, s = m.group("w"), m.group("next"), m.start("w")
         before = text[s - 2 : s - 1] if s >= 2 else ""
         if not (before.isalpha() or before == ","):
@@ -639,7 +651,7 @@ def find_unclosed_quotes(text: str, next_text: str = "") -> list[Hit]:
 # ------------------------------------------------------------------- duplicates
 
 _NORM = re.compile(r"[\W_]+")
-_ROUGH_SENTENCE = re.compile(r"[.!?]\s+")
+_ROUGH_SENTENCE = re.compile(r"[.!?]\s+|\n\n")
 
 
 @rule("A009-duplicate-sentence", "artefact", "duplicate_sentence", example="Two drones hit. Two drones hit.")
@@ -649,46 +661,58 @@ def find_duplicate_sentences(paragraphs: list[str]) -> list[tuple[int, Hit]]:
     >>> ps = ["Kyiv denied it. Two drones were aimed at the Kremlin. Two drones were aimed at the Kremlin."]
     >>> [(i, ps[i][h.start:h.end], h.removable) for i, h in find_duplicate_sentences(ps)]
     [(0, 'Two drones were aimed at the Kremlin.', True)]
+    >>> ps = ["Two drones were aimed at the Kremlin.", "", "Two drones were aimed at the Kremlin. Kyiv denied it."]
+    >>> [(i, h.removable) for i, h in find_duplicate_sentences(ps)]
+    [(2, True)]
+    >>> ps = ["Two drones were aimed at the Kremlin. Kyiv denied it.", "Two drones were aimed at the Kremlin."]
+    >>> [(i, h.removable, h.confidence) for i, h in find_duplicate_sentences(ps)]
+    [(1, False, 0.8)]
     """
-    seen: dict[str, tuple[int, int]] = {}
     hits: list[tuple[int, Hit]] = []
-    # fast path: no long chunk between sentence stops occurs twice -> no duplicate sentence
-    chunks = [c.rstrip(".!?”\"’' ") for c in _ROUGH_SENTENCE.split("\n\n".join(paragraphs).casefold()) if len(c) > 30]
-    if len(set(chunks)) == len(chunks):
+    # A duplicate sentence repeats a long chunk between sentence stops: find the chunks that
+    # occur twice (one C-speed split); only paragraphs holding one are split into sentences.
+    folded = [t.casefold() for t in paragraphs]
+    counts = Counter(c.rstrip(".!?”\"’' ") for c in _ROUGH_SENTENCE.split("\n\n".join(folded)) if len(c) > 30)
+    repeated = [c for c, n in counts.items() if n > 1]
+    if not repeated:
         return hits
-    order = 0
+    seen: dict[str, int] = {}  # sentence key -> end offset (in the joined text) of its first occurrence
+    last_end = -1  # end offset of the last sentence looked at
+    base = 0
+    gap_text = "\n\n".join(paragraphs)
     for pi, text in enumerate(paragraphs):
-        for s, e in sentence_spans(text, limit=MAX_SENTENCES):
-            sent = text[s:e]
-            if not has_words(sent, 6):
-                order += 1
-                continue
-            key = _NORM.sub(" ", sent.casefold()).strip()
-            prev = seen.get(key)
-            if prev is not None:
-                adjacent = prev[1] == order - 1
-                cut_s = s
-                while cut_s > 0 and text[cut_s - 1] == " ":
-                    cut_s -= 1
-                hits.append(
-                    (
-                        pi,
-                        Hit(
-                            "A009-duplicate-sentence",
-                            "duplicate_sentence",
-                            s,
-                            e,
-                            0.95 if adjacent else 0.8,
-                            "",
-                            adjacent,
-                            cut_s,
-                            e,
-                        ),
+        if any(c in folded[pi] for c in repeated):
+            for s, e in sentence_spans(text, limit=MAX_SENTENCES):
+                sent = text[s:e]
+                if not has_words(sent, 6):
+                    last_end = base + e
+                    continue
+                key = _NORM.sub(" ", sent.casefold()).strip()
+                first_end = seen.get(key)
+                if first_end is not None:
+                    # adjacent: nothing but white space between the first occurrence and this one
+                    adjacent = first_end == last_end and not gap_text[first_end : base + s].strip()
+                    cut_s = s
+                    while cut_s > 0 and text[cut_s - 1] == " ":
+                        cut_s -= 1
+                    hit = Hit(
+                        "A009-duplicate-sentence",
+                        "duplicate_sentence",
+                        s,
+                        e,
+                        0.95 if adjacent else 0.8,
+                        "",
+                        adjacent,
+                        cut_s,
+                        e,
                     )
-                )
-            else:
-                seen[key] = (pi, order)
-            order += 1
+                    hits.append((pi, hit))
+                else:
+                    seen[key] = base + e
+                last_end = base + e
+        elif text.strip():
+            last_end = -1  # a paragraph in between that holds no duplicate
+        base += len(text) + 2
     return hits
 
 

@@ -270,13 +270,21 @@ def _find_artefacts(doc: Doc) -> list[tuple[int, art.Hit]]:
         place(h)
     for h in art.find_foreign_script(article, dominant):
         place(h)
+    # paragraph rules, each gated once on the whole article (one scan instead of one per paragraph)
+    subjectless = art.may_lack_subject(article)
+    quotes = "“" in article or "‘" in article
+    imperatives = art.may_hold_imperative(article)
     for k, (i, text) in enumerate(zip(live, texts, strict=True)):
         if text[:1] in "“‘\"'" and len(text) <= 200:
             out.extend((i, h) for h in art.find_broken_crossheads(text))
-        if k not in subhead:
+        if k in subhead:
+            continue
+        if subjectless:
             out.extend((i, h) for h in art.find_subjectless_sentences(text))
+        if quotes:
             following = texts[k + 1] if k + 1 < len(texts) and k + 1 not in subhead else ""
             out.extend((i, h) for h in art.find_unclosed_quotes(text, following))
+        if imperatives:
             out.extend((i, h) for h in art.find_reported_instructions(text, texts[k - 1] if k else ""))
     out.extend(
         (live[pi], h)

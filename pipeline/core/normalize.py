@@ -168,7 +168,7 @@ def repair_mojibake(text: str) -> list[Edit]:
     >>> repair_mojibake("Café crème à la carte")
     []
     """
-    if not _MOJIBAKE_HINT.search(text):
+    if text.isascii() or not _MOJIBAKE_HINT.search(text):
         return []
     return _per_line(text, lambda s: ftfy.fix_text(s, _FTFY_CONFIG), "N002-mojibake", _MOJIBAKE_HINT)
 
@@ -224,7 +224,13 @@ def collapse_whitespace(text: str) -> list[Edit]:
     'a b\\nc'
     """
     if not (
-        "  " in text or " \n" in text or "\n " in text or text[:1] == " " or text[-1:] == " " or _ODD_SPACE.search(text)
+        "  " in text
+        or " \n" in text
+        or "\n " in text
+        or text[:1] == " "
+        or text[-1:] == " "
+        # tabs, no-break and other Unicode spaces are all unprintable: one C-speed check first
+        or (not text.replace("\n", "").isprintable() and _ODD_SPACE.search(text))
     ):
         return []
     n = len(text)
