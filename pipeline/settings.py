@@ -48,9 +48,9 @@ class Settings(BaseSettings):
     # --- worker
     group_id: str = Field("wirewash", description="Consumer group id (and faust app id).")
     batch_size: int = Field(200, ge=1, le=10000, description="Max records the worker takes per batch.")
-    batch_wait_ms: int = Field(20, ge=1, le=10000, description="Max wait to fill a batch (bounds added latency).")
+    batch_wait_ms: int = Field(5, ge=1, le=10000, description="Max wait to fill a batch (bounds added latency).")
     fetch_max_wait_ms: int = Field(
-        50, ge=1, le=10000, description="Longest a fetch waits for new records (bounds latency on a quiet topic)."
+        10, ge=1, le=10000, description="Longest a fetch waits for new records (bounds latency on a quiet topic)."
     )
     session_timeout_s: float = Field(
         10.0, gt=0, description="Consumer session timeout; a dead worker's partitions move after it."

@@ -24,6 +24,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pipeline import __version__
 from pipeline.codec import Source
 from pipeline.learning import LearnedMemory
+from pipeline.process import warm_up
 from pipeline.service.handler import Handler, OutRecord
 from pipeline.service.metrics import Metrics
 from pipeline.settings import Settings
@@ -230,6 +231,7 @@ def build_app(
         )
         memory = LearnedMemory(table, settings.learn_min_articles, settings.learn_max_keys)
     handler = Handler(settings, memory, metrics, schema_ids=schema_ids)
+    warm_up()  # build the core's lexicons and automata now, not while the first records wait
 
     async def send_one(r: OutRecord) -> Any:
         producer = await app.maybe_start_producer()
