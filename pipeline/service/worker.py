@@ -78,24 +78,20 @@ async def deliver(
     metrics: Metrics,
     initial_delay: float = 0.5,
     max_delay: float = 10.0,
+    started: list[Any] | None = None,
 ) -> None:
     """Send every record and wait for every acknowledgement; retry what failed until delivered.
 
     ``send_one`` enqueues a record and returns a future of its acknowledgement. A record
     the broker refuses for good (larger than it accepts) is replaced by a dead letter for
-    its input, so one oversized article can never stall a partition.
+    its input, so one oversized article can never stall a partition. ``started``: the
+    acknowledgement futures of ``records`` when they were enqueued already (by :func:`enqueue`).
     """
     pending = records
     delay = initial_delay
     while pending:
-        futures: list[Any] = []
-        for r in pending:
-            try:
-                futures.append(await send_one(r))
-            except Exception as exc:  # refused before it reached the network (size, buffer, metadata)
-                refused: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-                refused.set_exception(exc)
-                futures.append(refused)
+        futures = started if started is not None else await enqueue(send_one, pending)
+        started = None
         results = await asyncio.gather(*futures, return_exceptions=True)
         retry: list[OutRecord] = []
         dead_inputs: set[int] = set()
@@ -123,6 +119,19 @@ async def deliver(
         pending = retry
         await asyncio.sleep(delay)
         delay = min(delay * 2, max_delay)
+
+
+async def enqueue(send_one: Callable[[OutRecord], Awaitable[Any]], records: list[OutRecord]) -> list[Any]:
+    """Hand records to the producer; one acknowledgement future each (a refusal becomes a failed future)."""
+    futures: list[Any] = []
+    for r in records:
+        try:
+            futures.append(await send_one(r))
+        except Exception as exc:  # refused before it reached the network (size, buffer, metadata)
+            refused: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+            refused.set_exception(exc)
+            futures.append(refused)
+    return futures
 
 
 def credentials(settings: Settings) -> Any:
@@ -164,6 +173,59 @@ def _patch_fetch_wait() -> None:
 
     thread_cls._create_consumer = create
     thread_cls._wirewash_fetch_wait = True
+
+
+def _patch_dropped_records() -> None:
+    """Re-read records faust fetched and then dropped (it drops them when a rebalance starts).
+
+    faust's ``Consumer.getmany`` stops yielding a fetched batch when the consumer generation
+    changes or the flow stops, and counts on the seek to committed offsets after the
+    rebalance to read them again. A partition with no committed offset (a new group, or a
+    broker that lost the group's offsets) is not sought back, and its dropped records were
+    never processed. This version seeks every partition back to its first unprocessed
+    record instead; the rest is faust's own code.
+    """
+    from faust.transport import consumer as fc
+
+    cls: Any = fc.Consumer
+    if getattr(cls, "_wirewash_no_drop", False):
+        return
+
+    async def rewind(self: Any, records: Any, consumed: dict[Any, int]) -> None:
+        assigned = self.assignment()
+        for tp, msgs in records.items():
+            n = consumed.get(tp, 0)
+            if n < len(msgs) and tp in assigned:
+                try:
+                    await self.seek(tp, msgs[n].offset)
+                except Exception:  # the partition moved away meanwhile: its next owner reads it
+                    log.debug("could not seek %s back to %s", tp, msgs[n].offset, exc_info=True)
+
+    async def getmany(self: Any, timeout: float) -> Any:
+        records, active_partitions = await self._wait_next_records(timeout)
+        generation_id = self.app.consumer_generation_id
+        if records is None or self.should_stop:
+            return
+        consumed: dict[Any, int] = {}
+        to_message = self._to_message
+        if self.flow_active:
+            for tp, record in self.scheduler.iterate(records):
+                if not self.flow_active or self.app.consumer_generation_id != generation_id:
+                    await rewind(self, records, consumed)
+                    break
+                consumed[tp] = consumed.get(tp, 0) + 1
+                if active_partitions is None or tp in active_partitions or tp in self._buffered_partitions:
+                    self.app.monitor.track_tp_end_offset(tp, self.highwater(tp))
+                    yield tp, to_message(tp, record)
+        else:
+            try:
+                await self.perform_seek()
+            except Exception as ex:
+                log.warning("exception performing seek when flow not active: %s", ex)
+            await rewind(self, records, consumed)
+
+    cls.getmany = getmany
+    cls._wirewash_no_drop = True
 
 
 def faust_config(settings: Settings) -> dict[str, Any]:
@@ -216,6 +278,7 @@ def build_app(
     state = WorkerState()
     app = faust.App(settings.group_id, **faust_config(settings))
     _patch_fetch_wait()
+    _patch_dropped_records()
     app.wirewash_fetch_max_wait_ms = settings.fetch_max_wait_ms  # type: ignore[attr-defined]
     topics = settings.topics()
     source = app.topic(topics["input"], key_serializer="raw", value_serializer="raw", allow_empty=True)
@@ -236,9 +299,6 @@ def build_app(
     async def send_one(r: OutRecord) -> Any:
         producer = await app.maybe_start_producer()
         return await producer.send(r.topic, r.key, r.value, None, None, r.headers)
-
-    async def send_all(records: list[OutRecord]) -> None:
-        await deliver(send_one, records, handler, metrics)
 
     async def load_learned() -> None:
         """Read the learned-boilerplate changelog to its true end before the first batch.
@@ -334,6 +394,7 @@ def build_app(
         async for batch in stream.take_events(settings.batch_size, within=settings.batch_wait_ms / 1000):
             t0 = time.perf_counter()
             records: list[OutRecord] = []
+            futures: list[Any] = []
             stamps: list[float] = []
             for event in batch:
                 msg = event.message
@@ -346,6 +407,10 @@ def build_app(
                 )
                 outcome = handler.handle(src, msg.value)
                 records.extend(outcome.records)
+                # hand the outputs to the producer now and let the loop run: they are sent, and
+                # acknowledged, while the next records are processed
+                futures.extend(await enqueue(send_one, outcome.records))
+                await asyncio.sleep(0)
                 if debug and outcome.error_code is None:
                     log.debug(
                         "article %s: %d records",
@@ -361,7 +426,7 @@ def build_app(
                 state.positions[msg.partition] = msg.offset + 1
                 if msg.timestamp:
                     stamps.append(msg.timestamp)
-            await send_all(records)
+            await deliver(send_one, records, handler, metrics, started=futures)
             now = time.time()
             for ts in stamps:
                 metrics.record_age.observe(max(0.0, now - ts))

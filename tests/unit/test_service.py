@@ -244,3 +244,80 @@ def test_json_logs_carry_context_of_any_shape() -> None:
 
     out = orjson.loads(logs.JsonFormatter().format(rec))
     assert out["message"] == "progress 5" and out["lag"] == {"0": 3, "1": 0} and out["item_id"] == "a1"
+
+
+class _Rec:
+    def __init__(self, offset: int) -> None:
+        self.offset = offset
+
+
+class _App:
+    def __init__(self) -> None:
+        self.consumer_generation_id = 1
+        self.monitor = type("M", (), {"track_tp_end_offset": staticmethod(lambda tp, hw: None)})()
+
+
+class _Consumer:
+    """Just what faust's ``Consumer.getmany`` touches; a rebalance starts after ``rebalance_after`` records."""
+
+    def __init__(self, records: dict[str, list[_Rec]], rebalance_after: int, flow: bool = True) -> None:
+        self.app = _App()
+        self.records = records
+        self.rebalance_after = rebalance_after
+        self.flow_active = flow
+        self.should_stop = False
+        self._buffered_partitions: set[str] = set()
+        self.seeks: list[tuple[str, int]] = []
+        self.yielded = 0
+        self.scheduler = type("S", (), {"iterate": staticmethod(self._iterate)})()
+
+    def _iterate(self, records: dict[str, list[_Rec]]):  # type: ignore[no-untyped-def]
+        for tp, msgs in records.items():  # partition by partition (faust round-robins; order is irrelevant here)
+            for m in msgs:
+                yield tp, m
+
+    async def _wait_next_records(self, timeout: float):  # type: ignore[no-untyped-def]
+        return self.records, None
+
+    def _to_message(self, tp: str, record: _Rec) -> _Rec:
+        self.yielded += 1
+        if self.yielded == self.rebalance_after:
+            self.app.consumer_generation_id += 1
+        return record
+
+    def highwater(self, tp: str) -> int:
+        return 0
+
+    def assignment(self) -> set[str]:
+        return set(self.records)
+
+    async def seek(self, tp: str, offset: int) -> None:
+        self.seeks.append((tp, offset))
+
+    async def perform_seek(self) -> None:
+        pass
+
+
+def _drain(consumer: _Consumer) -> list[tuple[str, int]]:
+    import asyncio
+
+    from faust.transport.consumer import Consumer
+
+    async def go() -> list[tuple[str, int]]:
+        return [(tp, m.offset) async for tp, m in Consumer.getmany(consumer, 1.0)]  # type: ignore[arg-type]
+
+    return asyncio.run(go())
+
+
+def test_records_dropped_by_a_rebalance_are_read_again() -> None:
+    """faust drops the rest of a fetched batch when a rebalance starts; every partition is sought back."""
+    build_app(Settings(bootstrap_servers="127.0.0.1:1"))  # installs the patch
+    records = {"p0": [_Rec(5), _Rec(6), _Rec(7)], "p1": [_Rec(0), _Rec(1)]}
+    c = _Consumer(records, rebalance_after=2)
+    assert _drain(c) == [("p0", 5), ("p0", 6)]
+    assert c.seeks == [("p0", 7), ("p1", 0)]  # the first record not handed on, per partition
+    c = _Consumer(records, rebalance_after=0, flow=False)
+    assert _drain(c) == []
+    assert c.seeks == [("p0", 5), ("p1", 0)]
+    c = _Consumer(records, rebalance_after=99)
+    assert len(_drain(c)) == 5 and c.seeks == []
