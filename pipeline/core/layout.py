@@ -55,6 +55,16 @@ def plan_paragraphs(text: str) -> list[Edit]:
     >>> apply_edits(wrapped, plan_paragraphs(wrapped))
     'WASHINGTON (Reuters) - A group of eight senators is drafting a resolution that would give the United Nations time.\\n\\nNext.'
     """
+    # fast path: paragraphs already one line each, separated by exactly one blank line
+    if (
+        text
+        and text[0] != "\n"
+        and text[-1] != "\n"
+        and "\n\n\n" not in text
+        and text.count("\n") == 2 * text.count("\n\n")
+        and all(p.strip() for p in text.split("\n\n"))
+    ):
+        return []
     edits: list[Edit] = []
     # (start, end) of each line, text already has trimmed lines (N005) but may still hold empty ones
     spans: list[tuple[int, int]] = []
