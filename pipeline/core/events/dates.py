@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from pipeline.core.scan import finditer_at, prefix_automaton
+
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
     "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
@@ -110,6 +112,13 @@ _CUE = re.compile(
     r"on the same day|last week"
 )
 _MONTH_WORDS = frozenset(MONTHS)
+# every cue starts with one of these (the automaton finds where, the pattern confirms)
+_CUE_STARTS = prefix_automaton(
+    [f"{d}day" for d in ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")]
+    + ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    + ["overnight", "last night", "last evening", "yesterday", "today", "tonight", "this ", "on the same day"]
+    + ["last week"]
+)
 
 
 def _word_starts(text: str, lo: int, cue: int) -> list[int]:
@@ -135,7 +144,7 @@ def find_dates(sentence: str, published: date | None) -> list[DateMention]:
     """
     out: list[DateMention] = []
     taken = -1
-    for cue in _CUE.finditer(sentence):
+    for cue in finditer_at(_CUE, sentence, _CUE_STARTS):
         if cue.start() < taken:
             continue
         word = cue.group().lower().rstrip(".")

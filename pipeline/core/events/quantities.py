@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.core.scan import finditer_at, prefix_automaton
+
 WORD_NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
@@ -94,6 +96,10 @@ QUANTITY = re.compile(
     r"[a-z]+(?:ian|ese))\s){0,3}))?"
     r"(?P<unit>[a-z]{3,}s?|[A-Z]{2,5}s|Drones?|UAVs?|Shaheds?)?\b",
 )
+# every quantity starts with a currency sign, a digit or a number word
+_QUANTITY_STARTS = prefix_automaton(
+    ["us$", "$", "€", "£", "₹", "rs", *"0123456789", *(w for w in WORD_NUMBERS if w not in ("a", "an"))]
+)
 _NOT_UNITS = frozenset(
     [
         "per",
@@ -175,7 +181,7 @@ def find_quantities(sentence: str) -> list[QuantityMention]:
     []
     """
     out = []
-    for m in QUANTITY.finditer(sentence):
+    for m in finditer_at(QUANTITY, sentence, _QUANTITY_STARTS):
         num, cur, scale, unit = m.group("num"), m.group("cur"), m.group("scale"), m.group("unit")
         if num is None:
             continue

@@ -1,0 +1,46 @@
+"""Run a regex only where it can start: an Aho-Corasick pass finds the candidate positions.
+
+A pattern whose every match begins with one of a few literal prefixes ("monday", "jan",
+a digit, "$") is tried only at the positions where such a prefix starts, instead of at
+every character: the scan runs in C and the pattern runs a handful of times per sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import ahocorasick
+
+
+def prefix_automaton(prefixes: Iterable[str]) -> Any:
+    """An automaton over lower-case prefixes; each value is the prefix's length."""
+    auto = ahocorasick.Automaton()
+    for p in prefixes:
+        auto.add_word(p.lower(), len(p))
+    auto.make_automaton()
+    return auto
+
+
+def finditer_at(pattern: re.Pattern[str], text: str, auto: Any) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern whose matches all start with a prefix of ``auto``.
+
+    >>> auto = prefix_automaton(["mon", "tues"])
+    >>> p = re.compile(r"(?i)(?:mon|tues)day")
+    >>> [m.group() for m in finditer_at(p, "On Monday and tuesday, not monsoon.", auto)]
+    ['Monday', 'tuesday']
+    """
+    low = text.lower()
+    if len(low) != len(text):  # lower-casing changed lengths (rare letters): offsets would drift
+        yield from pattern.finditer(text)
+        return
+    starts = sorted({end - n + 1 for end, n in auto.iter(low)})
+    until = -1
+    for s in starts:
+        if s < until:
+            continue
+        m = pattern.match(text, s)
+        if m is not None:
+            until = m.end()
+            yield m
