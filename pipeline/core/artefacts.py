@@ -626,10 +626,9 @@ def find_unclosed_quotes(text: str, next_text: str = "") -> list[Hit]:
     nxt = next_text.lstrip()[:1]
     if nxt and nxt in "“‘\"'":
         return []  # a quotation continued in the next paragraph
-    # every opener nothing after it can close (once one is found, all later ones of its kind qualify)
-    open_at = [
-        m for m in islice(_OPENER.finditer(text), MAX_HITS) if _CAN_CLOSE[m.group(1)].search(text, m.end()) is None
-    ]
+    # every opener nothing after it can close: it opens after the last possible closer of its kind
+    last_close = {q: max((c.start() for c in pattern.finditer(text)), default=-1) for q, pattern in _CAN_CLOSE.items()}
+    open_at = [m for m in islice(_OPENER.finditer(text), MAX_HITS) if last_close[m.group(1)] < m.end()]
     if not open_at:
         return []
     hits: list[Hit] = []
@@ -671,9 +670,9 @@ def find_duplicate_sentences(paragraphs: list[str]) -> list[tuple[int, Hit]]:
     hits: list[tuple[int, Hit]] = []
     # A duplicate sentence repeats a long chunk between sentence stops: find the chunks that
     # occur twice (one C-speed split); only paragraphs holding one are split into sentences.
-    folded = [t.casefold() for t in paragraphs]
-    counts = Counter(c.rstrip(".!?”\"’' ") for c in _ROUGH_SENTENCE.split("\n\n".join(folded)) if len(c) > 30)
-    repeated = [c for c, n in counts.items() if n > 1]
+    chunks = [[c.rstrip(".!?”\"’' ") for c in _ROUGH_SENTENCE.split(t.casefold()) if len(c) > 30] for t in paragraphs]
+    counts = Counter(c for cs in chunks for c in cs)
+    repeated = {c for c, n in counts.items() if n > 1}
     if not repeated:
         return hits
     seen: dict[str, int] = {}  # sentence key -> end offset (in the joined text) of its first occurrence
@@ -681,7 +680,7 @@ def find_duplicate_sentences(paragraphs: list[str]) -> list[tuple[int, Hit]]:
     base = 0
     gap_text = "\n\n".join(paragraphs)
     for pi, text in enumerate(paragraphs):
-        if any(c in folded[pi] for c in repeated):
+        if not repeated.isdisjoint(chunks[pi]):
             for s, e in sentence_spans(text, limit=MAX_SENTENCES):
                 sent = text[s:e]
                 if not has_words(sent, 6):
