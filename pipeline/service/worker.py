@@ -78,20 +78,17 @@ async def deliver(
     metrics: Metrics,
     initial_delay: float = 0.5,
     max_delay: float = 10.0,
-    started: list[Any] | None = None,
 ) -> None:
     """Send every record and wait for every acknowledgement; retry what failed until delivered.
 
     ``send_one`` enqueues a record and returns a future of its acknowledgement. A record
     the broker refuses for good (larger than it accepts) is replaced by a dead letter for
-    its input, so one oversized article can never stall a partition. ``started``: the
-    acknowledgement futures of ``records`` when they were enqueued already (by :func:`enqueue`).
+    its input, so one oversized article can never stall a partition.
     """
     pending = records
     delay = initial_delay
     while pending:
-        futures = started if started is not None else await enqueue(send_one, pending)
-        started = None
+        futures = await enqueue(send_one, pending)
         results = await asyncio.gather(*futures, return_exceptions=True)
         retry: list[OutRecord] = []
         dead_inputs: set[int] = set()
@@ -394,7 +391,6 @@ def build_app(
         async for batch in stream.take_events(settings.batch_size, within=settings.batch_wait_ms / 1000):
             t0 = time.perf_counter()
             records: list[OutRecord] = []
-            futures: list[Any] = []
             stamps: list[float] = []
             for event in batch:
                 msg = event.message
@@ -407,10 +403,6 @@ def build_app(
                 )
                 outcome = handler.handle(src, msg.value)
                 records.extend(outcome.records)
-                # hand the outputs to the producer now and let the loop run: they are sent, and
-                # acknowledged, while the next records are processed
-                futures.extend(await enqueue(send_one, outcome.records))
-                await asyncio.sleep(0)
                 if debug and outcome.error_code is None:
                     log.debug(
                         "article %s: %d records",
@@ -426,7 +418,7 @@ def build_app(
                 state.positions[msg.partition] = msg.offset + 1
                 if msg.timestamp:
                     stamps.append(msg.timestamp)
-            await deliver(send_one, records, handler, metrics, started=futures)
+            await deliver(send_one, records, handler, metrics)
             now = time.time()
             for ts in stamps:
                 metrics.record_age.observe(max(0.0, now - ts))
