@@ -678,7 +678,6 @@ def find_duplicate_sentences(paragraphs: list[str]) -> list[tuple[int, Hit]]:
     seen: dict[str, int] = {}  # sentence key -> end offset (in the joined text) of its first occurrence
     last_end = -1  # end offset of the last sentence looked at
     base = 0
-    gap_text = "\n\n".join(paragraphs)
     for pi, text in enumerate(paragraphs):
         if not repeated.isdisjoint(chunks[pi]):
             for s, e in sentence_spans(text, limit=MAX_SENTENCES):
@@ -689,8 +688,9 @@ def find_duplicate_sentences(paragraphs: list[str]) -> list[tuple[int, Hit]]:
                 key = _NORM.sub(" ", sent.casefold()).strip()
                 first_end = seen.get(key)
                 if first_end is not None:
-                    # adjacent: nothing but white space between the first occurrence and this one
-                    adjacent = first_end == last_end and not gap_text[first_end : base + s].strip()
+                    # adjacent: the last sentence looked at was the first occurrence (a paragraph
+                    # in between with sentences of its own resets last_end)
+                    adjacent = first_end == last_end
                     cut_s = s
                     while cut_s > 0 and text[cut_s - 1] == " ":
                         cut_s -= 1

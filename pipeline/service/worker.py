@@ -88,7 +88,14 @@ async def deliver(
     pending = records
     delay = initial_delay
     while pending:
-        futures = await enqueue(send_one, pending)
+        futures: list[Any] = []
+        for r in pending:
+            try:
+                futures.append(await send_one(r))
+            except Exception as exc:  # refused before it reached the network (size, buffer, metadata)
+                refused: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+                refused.set_exception(exc)
+                futures.append(refused)
         results = await asyncio.gather(*futures, return_exceptions=True)
         retry: list[OutRecord] = []
         dead_inputs: set[int] = set()
@@ -116,19 +123,6 @@ async def deliver(
         pending = retry
         await asyncio.sleep(delay)
         delay = min(delay * 2, max_delay)
-
-
-async def enqueue(send_one: Callable[[OutRecord], Awaitable[Any]], records: list[OutRecord]) -> list[Any]:
-    """Hand records to the producer; one acknowledgement future each (a refusal becomes a failed future)."""
-    futures: list[Any] = []
-    for r in records:
-        try:
-            futures.append(await send_one(r))
-        except Exception as exc:  # refused before it reached the network (size, buffer, metadata)
-            refused: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-            refused.set_exception(exc)
-            futures.append(refused)
-    return futures
 
 
 def credentials(settings: Settings) -> Any:
