@@ -436,6 +436,99 @@ def find_foreign_script(text: str, dominant: str = "LATIN") -> list[Hit]:
     return hits
 
 
+# --------------------------------------------------------------- unknown words
+
+_LOWER_RUN = re.compile(r"\b[a-z]{4,}\b")
+_SUFFIXES = (
+    "s", "es", "ed", "d", "ing", "er", "ers", "est", "ly", "ness", "ment", "ments", "ism", "isms", "ist", "ists",
+    "ian", "ians", "ize", "ise", "ized", "ised", "izing", "ising", "ation", "ations", "ful", "less", "able",
+    "ity", "ities", "ship", "wise", "like", "hood", "ward", "wards", "ic", "al", "ally",
+)  # fmt: skip
+_PREFIXES = (
+    "un", "re", "non", "pre", "post", "anti", "pro", "counter", "over", "under", "mis", "sub", "co", "de", "dis",
+    "inter", "multi", "semi", "mega", "micro", "mini", "self", "super", "ultra", "cyber", "geo", "neo", "bio",
+    "eco", "tele", "out", "up", "down", "mid", "ex", "pan", "trans", "hyper", "tri", "bi",
+)  # fmt: skip
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_QUOTE_WRAP = frozenset("‘“'\"*_«")
+_TOKEN_MARKS = ("/", "@", "#", "www", "=", "_", "://")
+MAX_UNKNOWN_SHARE = 0.05  # more unknown words than this: the text is not English copy at all
+
+
+def _english_form(w: str, known: frozenset[str], common: frozenset[str]) -> bool:
+    """An inflection, derivation, compound or one-letter typo of an English word."""
+    for suf in _SUFFIXES:
+        if w.endswith(suf) and len(w) - len(suf) >= 3:
+            stem = w[: -len(suf)]
+            if stem in known or stem + "e" in known or (stem[-1] == stem[-2] and stem[:-1] in known):
+                return True
+            if stem[-1] == "i" and stem[:-1] + "y" in known:
+                return True
+    for pre in _PREFIXES:
+        if w.startswith(pre) and len(w) - len(pre) >= 3 and w[len(pre) :] in known:
+            return True
+    if any(w[:k] in common and w[k:] in common for k in range(3, len(w) - 2)):
+        return True
+    # one edit from a common word: a typo, not a foreign word
+    n = len(w)
+    for i in range(n):
+        if w[:i] + w[i + 1 :] in common:
+            return True
+        if i < n - 1 and w[:i] + w[i + 1] + w[i] + w[i + 2 :] in common:
+            return True
+        for c in _LETTERS:
+            if w[:i] + c + w[i + 1 :] in common or w[:i] + c + w[i:] in common:
+                return True
+    return any(w + c in common for c in _LETTERS)
+
+
+def _standalone(text: str, s: int, e: int) -> bool:
+    """The run ``text[s:e]`` is a whole word of running text (not part of a URL, handle, name or quoted term)."""
+    before, after = text[s - 1 : s], text[e : e + 1]
+    if before in _WORD_CHARS or after in _WORD_CHARS or before in "-’'" or after in "-’'":
+        return False
+    if before in _QUOTE_WRAP and after in ("’", "”", "'", '"', "*", "_", "»"):
+        return False  # a term quoted on purpose
+    ts = text.rfind(" ", 0, s) + 1
+    te = text.find(" ", e)
+    token = text[ts : te if te != -1 else len(text)]
+    return not any(m in token for m in _TOKEN_MARKS) and not (after == "." and text[e + 1 : e + 2].isalnum())
+
+
+@rule("A014-unknown-word", "artefact", "untranslated", example="we will change the karma kriyal in English")
+def find_unknown_words(text: str) -> list[Hit]:
+    """Flag lower-case words that are no English word (nor an inflection or typo of one): transliterations.
+
+    >>> t = "The fact means that we will change the karma kriyal in English, the convictes said."
+    >>> [t[h.start:h.end] for h in find_unknown_words(t)]
+    ['kriyal']
+    >>> find_unknown_words("See https://example.com/kriyal and @kriyal, and the ‘kriyal’ rite.")
+    []
+    """
+    from pipeline.core.vocab import common_words, english_words
+
+    runs = _LOWER_RUN.findall(text)
+    if not runs:
+        return []
+    known = english_words()
+    distinct = set(runs)
+    unknown = distinct.difference(known)
+    if not unknown:
+        return []
+    common = common_words()
+    unknown = {w for w in unknown if not _english_form(w, known, common)}
+    if not unknown or len(unknown) > max(3, MAX_UNKNOWN_SHARE * len(distinct)):
+        return []
+    hits: list[Hit] = []
+    for m in _LOWER_RUN.finditer(text):
+        if m.group() in unknown and _standalone(text, m.start(), m.end()):
+            hits.append(Hit("A014-unknown-word", "untranslated", m.start(), m.end(), 0.6, "no English word: translate"))
+            if len(hits) >= MAX_HITS:
+                break
+    return hits
+
+
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 # beyond ASCII, Latin-1 punctuation, general punctuation (curly quotes, dashes, ellipsis) and currency signs
 _BEYOND_PUNCT = re.compile(r"[^\x00-\x7f\u00a0-\u00bf\u00d7\u00f7\u2000-\u206f\u20a0-\u20cf\u2100-\u214f]")

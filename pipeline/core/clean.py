@@ -270,6 +270,9 @@ def _find_artefacts(doc: Doc) -> list[tuple[int, art.Hit]]:
         place(h)
     for h in art.find_foreign_script(article, dominant):
         place(h)
+    if dominant == "LATIN":
+        for h in art.find_unknown_words(article):
+            place(h)
     # paragraph rules, each gated once on the whole article (one scan instead of one per paragraph)
     subjectless = art.may_lack_subject(article)
     quotes = "“" in article or "‘" in article
