@@ -567,6 +567,15 @@ def _chunk_mentions(
             chunk_toks = chunk_toks[:-1]
         if len(chunk_toks) == 1 and chunk_toks[0] in _FUNCTION_CAPS:
             chunk_toks = []  # a stray capitalised function word ("Ukraine And directly"), not a name
+        last = j - 1
+        while len(chunk_toks) > 1 and chunk_toks[-1] in _FUNCTION_CAPS:
+            # a name followed by a stray capitalised function word ("attack Ukraine More than")
+            chunk_toks = chunk_toks[:-1]
+            last -= 1
+            while len(chunk_toks) > 1 and chunk_toks[-1] in CONNECTORS:
+                chunk_toks = chunk_toks[:-1]
+                last -= 1
+            end = toks[last][2]
         nxt = toks[j][0] if j < n else next_tok
         if (
             chunk_toks
