@@ -7,6 +7,15 @@ workers of the group); in ``wirewash clean`` and in tests it is a plain dict. A 
 is learned boilerplate for an article when it has been seen in at least K distinct
 articles of the source, counting this one.
 
+Most paragraphs are story text that is never seen again, so a paragraph's *first* sighting
+is kept in process memory only (a bounded, oldest-out dictionary); it enters the table —
+one changelog record — when a second article carries it. This keeps the changelog to the
+paragraphs that repeat (about one write per article instead of one per candidate
+paragraph, which cost the worker about 1 ms per article). Decisions are the same as with
+every sighting in the table, except that a first sighting does not survive a restart and
+is not shared between workers: a new footer can then need up to one more article per
+worker before it counts.
+
 Reprocessing an article (at-least-once delivery after a crash) gives the same decision
 as its first processing: an article that is among the first K to carry a paragraph is
 judged by its own position in that list, not by the list's later length.
@@ -37,6 +46,7 @@ class LearnedMemory:
         self.store: MutableMapping[str, Any] = store if store is not None else {}
         self.k = min_articles
         self.max_keys = max_keys
+        self.first_seen: dict[str, str] = {}  # key -> tag of the one article seen with it (insertion-ordered)
 
     def lookup(self, source: str, article_id: str) -> Callable[[str], bool]:
         """A predicate for the core: is this fingerprint learned boilerplate for ``source``?
@@ -53,10 +63,16 @@ class LearnedMemory:
         tag = article_tag(article_id)
         store, k = self.store, self.k
 
+        first_seen = self.first_seen
+
         def is_learned(fp: str) -> bool:
-            tags = store.get(f"{source}{SEP}{fp}")
+            key = f"{source}{SEP}{fp}"
+            tags = store.get(key)
             if not tags:
-                return False
+                first = first_seen.get(key)
+                if first is None:
+                    return False
+                tags = [first]
             if tag in tags:  # seen before: decide as the first time, from this article's place in the list
                 return bool(tags.index(tag) + 1 >= k)
             return len(tags) + 1 >= k
@@ -64,15 +80,32 @@ class LearnedMemory:
         return is_learned
 
     def record(self, source: str, article_id: str, fingerprints: Iterable[str]) -> int:
-        """Remember that ``article_id`` carried these paragraphs; returns how many keys changed."""
+        """Remember that ``article_id`` carried these paragraphs; returns how many table keys changed.
+
+        >>> mem = LearnedMemory(min_articles=3)
+        >>> mem.record("pti", "a1", ["f00", "f01"]), mem.store, len(mem.first_seen)
+        (0, {}, 2)
+        >>> mem.record("pti", "a2", ["f00"]), mem.store == {"pti\x1ff00": [article_tag("a1"), article_tag("a2")]}
+        (1, True)
+        >>> len(mem.first_seen)
+        1
+        """
         tag = article_tag(article_id)
         changed = 0
+        first_seen = self.first_seen
         for fp in set(fingerprints):
             key = f"{source}{SEP}{fp}"
             tags = self.store.get(key)
             if tags is None:
-                self.store[key] = [tag]
-                changed += 1
+                first = first_seen.get(key)
+                if first is None:
+                    first_seen[key] = tag
+                    if len(first_seen) > self.max_keys:
+                        del first_seen[next(iter(first_seen))]  # the oldest first sighting goes
+                elif first != tag:
+                    self.store[key] = [first, tag]  # the second article: now it repeats, remember it for good
+                    del first_seen[key]
+                    changed += 1
             elif tag not in tags and len(tags) < self.k:
                 self.store[key] = [*tags, tag]
                 changed += 1

@@ -84,7 +84,11 @@ class Settings(BaseSettings):
     learn_min_articles: int = Field(
         5, ge=2, description="K: a paragraph seen in this many distinct articles of a source is boilerplate."
     )
-    learn_max_keys: int = Field(200_000, ge=1000, description="Bound on learned fingerprints kept in memory.")
+    learn_max_keys: int = Field(
+        200_000,
+        ge=1000,
+        description="Bound on paragraph fingerprints kept (in the table, and first sightings in process memory).",
+    )
     schema_registry_framing: bool = Field(
         False, description="Frame output JSON with the Confluent Schema Registry header (magic byte + id)."
     )
