@@ -590,6 +590,11 @@ def _build(
     ):
         # "Israel and Hamas agreed…": the first is the actor, the second the other party
         actor_m, recip_m = left[-2], left[-1] if recip_m is None or recip_m.kind in ("group", "unknown") else recip_m
+    if trig.recipient == "in-trigger":
+        # "directed the authorities to…": the phrase itself names who is asked
+        named = [r for r in s.mentions if t_start <= r.start - s.start and r.end - s.start <= t_end and _participant(r)]
+        if named:
+            recip_m = named[-1]
     if actor_m is not None and actor_m is recip_m:
         recip_m = None
     if etype == "ASSAULT" and trig.political and not _weapon_mode(text):
