@@ -14,7 +14,7 @@ CASES = sorted((Path(__file__).parent.parent / "cases").glob("*.json"))
 ALL = [
     pytest.param(case, id=f"{path.stem}:{case['name']}")
     for path in CASES
-    if path.stem != "events"
+    if path.stem not in ("events", "lines")
     for case in json.loads(path.read_text(encoding="utf-8"))["cases"]
 ]
 
@@ -78,3 +78,26 @@ def test_cleaning_is_idempotent(case: dict[str, Any]) -> None:
     once = _clean(case)
     twice = clean_body(once.body)
     assert twice.body == once.body
+
+
+# one boilerplate line at a time, in its place, around a story of three paragraphs
+LINES = json.loads((Path(__file__).parent.parent / "cases" / "lines.json").read_text(encoding="utf-8"))
+STORY = [
+    "Officials said on Monday that the new bridge over the river would open to traffic next week after months of "
+    "delays caused by heavy rain and a shortage of steel, the transport minister told reporters.",
+    "The project, which cost more than 400 million rupees, is expected to cut travel time between the two towns by "
+    "nearly an hour, and local traders welcomed the decision, saying it would boost business.",
+    "Work on a second bridge downstream is due to begin in March, and the state has asked the centre for additional "
+    "funds to complete the approach roads before the monsoon, the minister added.",
+]
+PLACED = [
+    pytest.param(where, line, id=f"{where}:{line[:50]}") for where in ("tail", "head", "inline") for line in LINES[where]
+]
+
+
+@pytest.mark.parametrize(("where", "line"), PLACED)
+def test_boilerplate_line_is_removed_and_the_story_kept(where: str, line: str) -> None:
+    paras = {"tail": [*STORY, line], "head": [line, *STORY], "inline": [STORY[0], line, *STORY[1:]]}[where]
+    r = clean_body("\n\n".join(paras))
+    assert r.body == "\n\n".join(STORY), f"{line!r} left: {r.body!r}"
+    assert [x.text for x in r.removed if not x.rule.startswith(("N0", "H0"))] == [line]
