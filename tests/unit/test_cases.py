@@ -91,7 +91,9 @@ STORY = [
     "funds to complete the approach roads before the monsoon, the minister added.",
 ]
 PLACED = [
-    pytest.param(where, line, id=f"{where}:{line[:50]}") for where in ("tail", "head", "inline") for line in LINES[where]
+    pytest.param(where, line, id=f"{where}:{line[:50]}")
+    for where in ("tail", "head", "inline")
+    for line in LINES[where]
 ]
 
 
