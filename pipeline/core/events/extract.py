@@ -146,14 +146,14 @@ class Trigger:
 
 @cache
 def _trigger_automaton() -> Any:
-    """One Aho-Corasick automaton over every trigger's keywords: keyword -> trigger indices."""
+    """One Aho-Corasick automaton over every trigger's keywords: keyword -> (its length, trigger indices)."""
     auto = ahocorasick.Automaton()
     index: dict[str, set[int]] = {}
     for i, t in enumerate(triggers()):
         for k in t.keywords:
             index.setdefault(k, set()).add(i)
     for k, ids in index.items():
-        auto.add_word(k, frozenset(ids))
+        auto.add_word(k, (len(k), frozenset(ids)))
     auto.make_automaton()
     return auto
 
@@ -165,10 +165,39 @@ def candidate_triggers(text: str) -> list[Trigger]:
     ['assault-launch-fire']
     """
     found: set[int] = set()
-    for _end, ids in _trigger_automaton().iter(text.lower()):
+    for _end, (_length, ids) in _trigger_automaton().iter(text.lower()):
         found |= ids
     all_ = triggers()
     return [all_[i] for i in sorted(found)]
+
+
+def _triggers_by_sentence(body: str, sentences: list[_Sentence]) -> list[list[Trigger]] | None:
+    """:func:`candidate_triggers` of every sentence from one pass over the body (None: use the per-sentence way).
+
+    >>> body = "Russia fired 145 drones. Talks went on."
+    >>> ss = [_Sentence(0, 24, body[:24], 0, None, None), _Sentence(25, 39, body[25:], 0, None, None)]
+    >>> [[t.id for t in ts] for ts in _triggers_by_sentence(body, ss)]
+    [['assault-launch-fire'], []]
+    """
+    low = body.lower()
+    if len(low) != len(body):  # a few characters lower-case to two: positions would shift
+        return None
+    hits = [(end, end - length + 1, ids) for end, (length, ids) in _trigger_automaton().iter(low)]
+    all_ = triggers()
+    out: list[list[Trigger]] = []
+    k = 0
+    n = len(hits)
+    for s in sentences:
+        while k < n and hits[k][0] < s.start:
+            k += 1
+        found: set[int] = set()
+        j = k
+        while j < n and hits[j][0] < s.end:
+            if hits[j][1] >= s.start:
+                found |= hits[j][2]
+            j += 1
+        out.append([all_[i] for i in sorted(found)] if found else [])
+    return out
 
 
 @cache
@@ -391,10 +420,12 @@ def _events_for_sentence(
     dateline_place: Entity | None,
     quoted: list[tuple[int, int]],
     antecedents: _Antecedents | None = None,
+    candidates: list[Trigger] | None = None,
 ) -> list[ExtractedEvent]:
     out: list[ExtractedEvent] = []
     text = s.text
-    candidates = candidate_triggers(text)
+    if candidates is None:
+        candidates = candidate_triggers(text)
     if not candidates:
         return out
     if _BACKGROUND.match(text) or _HABITUAL.search(text) or _CONDITIONAL.match(text):
@@ -870,8 +901,12 @@ def extract_events(
     long_paras = {i for i, (ps, pe) in enumerate(paras) if pe - ps > MAX_QUOTE_PARA_CHARS}
     quotes = find_quotes(body, paras, sub_idx | long_paras)[:500]
     quoted = [(q.open_at, q.close_at + 1) for q in quotes]
+    per_sentence = _triggers_by_sentence(body, sentences)
     for i, s in enumerate(sentences):
-        for ev in _events_for_sentence(s, pub, dateline_place, quoted, _Antecedents(sentences, i, ctx)):
+        cands = per_sentence[i] if per_sentence is not None else candidate_triggers(s.text)
+        if not cands:
+            continue
+        for ev in _events_for_sentence(s, pub, dateline_place, quoted, _Antecedents(sentences, i, ctx), cands):
             k = _repeats(ev, events)
             if k is None:
                 events.append(ev)

@@ -626,6 +626,9 @@ def _group_matches(sentence: str, g: Gazetteer) -> Iterator[re.Match[str]]:
                 break
 
 
+_ARTICLE_START = re.compile(r"^(?:the|a|an) ", re.IGNORECASE)
+
+
 def _group_mentions(sentence: str, offset: int, g: Gazetteer, out: list[Mention]) -> None:
     """Group nouns: "security forces", "Pelhar police", "unidentified assailants".
 
@@ -646,7 +649,7 @@ def _group_mentions(sentence: str, offset: int, g: Gazetteer, out: list[Mention]
         if mods and mods.split()[0] in SENTENCE_STARTERS:
             s = s + len(mods.split()[0]) + 1
             text = sentence[s:e]
-        name = re.sub(r"^(?:the|a|an) ", "", text, flags=re.IGNORECASE)
+        name = _ARTICLE_START.sub("", text)
         country = None
         for w in (mods or "").split():
             w, _ = _strip_poss(w)
