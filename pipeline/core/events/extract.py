@@ -301,6 +301,25 @@ def _entity_for(m: Mention, sentence: _Sentence, role: str) -> Entity:
     return m.entity(role)
 
 
+_WEAPON_NOUN = (
+    r"(?:drones?|missiles?|rifles?|pistols?|guns?|rockets?|tanks?|jets?|helicopters?|shells?|bombs?|launchers?)"
+)
+_WEAPON_AFTER = re.compile(rf"\s+(?:[\w-]+\s+)?{_WEAPON_NOUN}\b", re.IGNORECASE)
+_WEAPON_NAME = re.compile(rf"(?:\s{_WEAPON_NOUN}|-(?:made|built|designed|supplied|manufactured))$", re.IGNORECASE)
+
+
+def _weapon_name(m: Mention, sentence: str, rel_end: int) -> bool:
+    """A model or maker's name describing a weapon ("AK rifle", "Shahed drones", "Iranian-made"), not a party.
+
+    >>> men = Mention(0, 6, "Shahed", "unknown", "Shahed", None)
+    >>> _weapon_name(men, "Shahed drones hit the city", 6), _weapon_name(men, "Shahed said so", 6)
+    (True, False)
+    """
+    if m.kind not in ("unknown", "org", "person"):
+        return False  # "Russian drones": the owner is a party
+    return bool(_WEAPON_NAME.search(m.text) or _WEAPON_AFTER.match(sentence, rel_end))
+
+
 def _actor_candidates(s: _Sentence, lo: int, hi: int, keep_preps: tuple[str, ...] = ()) -> list[Mention]:
     """Participant mentions between sentence-relative ``lo`` and ``hi`` (locations after in/at/near dropped)."""
     out = []
@@ -308,7 +327,7 @@ def _actor_candidates(s: _Sentence, lo: int, hi: int, keep_preps: tuple[str, ...
         rs, re_ = m.start - s.start, m.end - s.start
         if rs < lo or re_ > hi or not _participant(m):
             continue
-        if m.name.lower() in _NON_AGENT:
+        if m.name.lower() in _NON_AGENT or _weapon_name(m, s.text, re_):
             continue
         prep = _preceded_by(s.text, rs, _LOC_PREPS)
         if prep and prep not in keep_preps and m.kind in ("place", "capital", "country", "demonym", "unknown"):
@@ -463,11 +482,28 @@ def _events_for_sentence(
     return sorted(best.values(), key=lambda e: e.sentence.find(e.trigger))
 
 
+_CONTENT_WORD = re.compile(r"[a-z0-9]{3,}")
+_FUNCTION_WORDS = frozenset(
+    "the and that with from said says for was were has have had this its their which who also".split()
+)
+
+
+def _retold(a: ExtractedEvent, b: ExtractedEvent) -> bool:
+    """Two sentences tell the same happening: the same count, or mostly the same words."""
+    if a.quantity is not None and a.quantity == b.quantity:
+        return True
+    wa = set(_CONTENT_WORD.findall(a.sentence.lower())) - _FUNCTION_WORDS
+    wb = set(_CONTENT_WORD.findall(b.sentence.lower())) - _FUNCTION_WORDS
+    return bool(wa and wb) and len(wa & wb) >= 0.5 * min(len(wa), len(wb))
+
+
 def _repeats(ev: ExtractedEvent, earlier: list[ExtractedEvent]) -> int | None:
     """Index of an earlier telling of the same event (same type, mode and participants), if any."""
     for k, e in enumerate(earlier):
         if e.type != ev.type or e.mode != ev.mode:
             continue
+        if e.start != ev.start and not _retold(e, ev):
+            continue  # the same parties, another act ("directed the officials…", later "directed police…")
         if (
             ev.actor_name
             and e.actor_name == ev.actor_name
