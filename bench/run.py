@@ -41,6 +41,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic  # noqa: E402
 from bench.articles import build, sized  # noqa: E402
 from pipeline.codec import Source  # noqa: E402
 from pipeline.learning import LearnedMemory  # noqa: E402
+from pipeline.process import warm_up  # noqa: E402
 from pipeline.service.broker import EmbeddedBroker, free_port  # noqa: E402
 from pipeline.service.handler import Handler  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
@@ -285,6 +286,7 @@ def run_worker(
 def run_core(records: list[tuple[bytes, bytes]], mb: float, extract: bool, profile: bool = False) -> Result:
     s = Settings(extract_events=extract)
     h = Handler(s, LearnedMemory({}, s.learn_min_articles))
+    warm_up()  # as the worker does before it consumes: lexicons, automata and the vocabulary loaded
     profiler = None
     if profile:
         from pyinstrument import Profiler
