@@ -74,8 +74,11 @@ NOISE_TAGS = frozenset(
         "map",
         "head",
         "title",
+        "aside",  # related links, pull quotes that repeat the story, author boxes
     ]
 )
+# social-media embeds arrive as blockquotes carrying the platform's class
+_EMBED_CLASSES = ("twitter-tweet", "twitter-video", "instagram-media", "tiktok-embed", "reddit-embed", "fb-xfbml")
 VOID_TAGS = frozenset(
     ["br", "img", "hr", "meta", "link", "input", "source", "track", "wbr", "area", "base", "col", "embed", "param"]
 )
@@ -108,6 +111,7 @@ class _Extractor(HTMLParser):
         self.noise_depth = 0
         self.pre_depth = 0
         self.noise: list[tuple[int, int]] = []
+        self.embeds: list[bool] = []  # open blockquotes: is each a social-media embed?
         self.entities: list[tuple[int, int, str]] = []
         self.pending_break = ""  # "", "\n" or "\n\n"
         self._entity_run: list[Any] | None = None
@@ -165,6 +169,13 @@ class _Extractor(HTMLParser):
             self.pending_break = kind
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "blockquote":
+            cls = " ".join(v for k, v in attrs if k == "class" and v)
+            embed = any(c in cls for c in _EMBED_CLASSES)
+            self.embeds.append(embed)
+            if embed:
+                self.noise_depth += 1
+                return
         if tag in NOISE_TAGS:
             self.noise_depth += 1
         elif tag == "br":
@@ -181,6 +192,9 @@ class _Extractor(HTMLParser):
             self._break("\n\n")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "blockquote" and self.embeds and self.embeds.pop():
+            self.noise_depth = max(0, self.noise_depth - 1)
+            return
         if tag in NOISE_TAGS:
             self.noise_depth = max(0, self.noise_depth - 1)
         elif tag in BLOCK_TAGS:
@@ -246,7 +260,7 @@ def html_to_text(source: str) -> HtmlResult:
 
 @rule("H002-html-noise", "normalise", "html", example="<script>track()</script>")
 def drop_html_noise(result: HtmlResult) -> list[tuple[int, int]]:
-    """Text inside script, style, iframe, figcaption and similar elements is not story text.
+    """Text inside script, style, iframe, figcaption, aside and social-media embeds is not story text.
 
     >>> drop_html_noise(html_to_text("<p>a</p><figcaption>Photo: AP</figcaption>"))
     [(20, 29)]
