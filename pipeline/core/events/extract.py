@@ -64,6 +64,14 @@ _NEGATION = re.compile(
     r"threatened to|vowed to|denied|deny|if|unless|whether)\s+(?:\w+\s+){0,1}$",
     re.IGNORECASE,
 )
+_LIGHT_VERB_BEFORE = re.compile(
+    r"\b(?:carried out|carries out|carrying out|launched|launches|launching|conducted|conducts|mounted|staged|"
+    r"unleashed|stepped up|intensified|began|started|resumed)(?: (?:a|an|the|new|fresh|more|massive|major|heavy|"
+    r"several|multiple|overnight|deadly|wave of|series of|[\d,]+))* $"
+)
+_DENIED = re.compile(
+    r"(?i)\b(?:denied|denies|deny|denying|refuted|dismissed (?:reports|claims)) (?:that )?(?:[\w'’-]+ ){0,4}$"
+)
 _CONDITIONAL = re.compile(r"(?i)\s*(?:if|unless)\b")
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be|got|get|gets)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _BY_AGENT = re.compile(r"^\s*(?:\w+\s+){0,6}?(?:by|with)\s", re.IGNORECASE)
@@ -308,6 +316,10 @@ _WEAPON_AFTER = re.compile(rf"\s+(?:[\w-]+\s+)?{_WEAPON_NOUN}\b", re.IGNORECASE)
 _WEAPON_NAME = re.compile(rf"(?:\s{_WEAPON_NOUN}|-(?:made|built|designed|supplied|manufactured))$", re.IGNORECASE)
 
 
+_SUBSET_WORDS = ("including", "especially", "mainly", "mostly", "notably")
+_OBJECT_PREPS = ("on", "against", "targeting")  # "Russia's attack on Kyiv killed…": Kyiv is no subject
+
+
 def _weapon_name(m: Mention, sentence: str, rel_end: int) -> bool:
     """A model or maker's name describing a weapon ("AK rifle", "Shahed drones", "Iranian-made"), not a party.
 
@@ -329,6 +341,8 @@ def _actor_candidates(s: _Sentence, lo: int, hi: int, keep_preps: tuple[str, ...
             continue
         if m.name.lower() in _NON_AGENT or _weapon_name(m, s.text, re_):
             continue
+        if _preceded_by(s.text, rs, _SUBSET_WORDS):
+            continue  # "protesters, including women,": a part of the party named just before
         prep = _preceded_by(s.text, rs, _LOC_PREPS)
         if prep and prep not in keep_preps and m.kind in ("place", "capital", "country", "demonym", "unknown"):
             continue
@@ -409,7 +423,7 @@ def _location(s: _Sentence, t_end: int, dateline_place: Entity | None) -> Entity
 _BACKGROUND = re.compile(r"(?i)\s*(?:background|context|previously|earlier in the (?:war|conflict|year))\s*:")
 _DETERMINER_BEFORE = re.compile(
     r"(?i)\b(?:the|a|an|his|her|their|its|these|those|such|any|no|all|both|\d+|two|three|four|five|six|seven|eight|"
-    r"nine|ten|several|many|some)\s+$"
+    r"nine|ten|several|many|some|\w+['’]s(?: (?:attempted|failed|planned|latest|biggest|new|first|second|overnight))?)\s+$"
 )
 _DETERMINER_ADJ_BEFORE = re.compile(r"(?i)\b(?:the|a|an|his|her|their|its|this|these|those|such|any|no)\s+\w+\s+$")
 _NOUN_OK = frozenset(
@@ -462,24 +476,42 @@ def _events_for_sentence(
                 continue
             if _NEGATION.search(text[max(0, t_start - 40) : t_start]) and trig.type not in ("THREATEN",):
                 continue
+            if _DENIED.search(text[max(0, t_start - 60) : t_start]):
+                continue  # "denied that they had arrested any journalists"
             if _inside(quoted, s.start + t_start):
                 continue
             if trig.id not in _NOUN_OK and (
                 _DETERMINER_BEFORE.search(text[max(0, t_start - 30) : t_start])
                 or (
-                    text.startswith(" of", t_end)
+                    (text.startswith(" of", t_end) or not m.group().split(" ")[0].endswith("ed"))
                     and _DETERMINER_ADJ_BEFORE.search(text[max(0, t_start - 40) : t_start])
                 )
             ):
-                continue
+                continue  # a noun ("the biggest attack targeting…"), not the verb
             ev = _build(s, trig, m, published, dateline_place, antecedents)
             if ev is None:
                 continue
             key = (ev.type, ev.mode)
-            if key in best and _completeness(best[key]) >= _completeness(ev):
-                continue
-            best[key] = ev
+            best[key] = _combine(best[key], ev) if key in best else ev
     return sorted(best.values(), key=lambda e: e.sentence.find(e.trigger))
+
+
+def _combine(a: ExtractedEvent, b: ExtractedEvent) -> ExtractedEvent:
+    """Two triggers of one sentence telling one event: keep the fuller, completed from the other.
+
+    "Israel carried out airstrikes on southern Lebanon, killing 12 people": the strike names the
+    country attacked, the participle the count — one event with both.
+    """
+    win, other = (a, b) if _completeness(a) >= _completeness(b) else (b, a)
+    if win.actor_name is None or win.actor_name != other.actor_name:
+        return win
+    if other.recipient is not None and other.recipient.country and (win.recipient is None or not win.recipient.country):
+        win.recipient = other.recipient
+    if win.quantity is None and other.quantity is not None:
+        win.quantity = other.quantity
+    for k, v in other.casualties.items():
+        win.casualties.setdefault(k, v)
+    return win
 
 
 _CONTENT_WORD = re.compile(r"[a-z0-9]{3,}")
@@ -567,7 +599,7 @@ def _build(
             break
     if trig.weapon_mode and mode is None:
         mode = _weapon_mode(text)
-    left = _actor_candidates(s, lo, t_start)
+    left = [x for x in _actor_candidates(s, lo, t_start) if not _preceded_by(text, x.start - s.start, _OBJECT_PREPS)]
     right = _actor_candidates(s, t_end, hi, trig.preps)
     if (
         not left
@@ -601,8 +633,13 @@ def _build(
     actor_m: Mention | None = None
     recip_m: Mention | None = None
     if trig.noun:
-        left = [x for x in left if t_start - (x.end - s.start) <= 25 and (x.possessive or x.kind == "demonym")]
+        if not _LIGHT_VERB_BEFORE.search(text, max(0, t_start - 60), t_start):
+            left = [x for x in left if t_start - (x.end - s.start) <= 25 and (x.possessive or x.kind == "demonym")]
+        # else "Israel carried out airstrikes on…": the light verb's subject is the actor
         passive = False
+    elif left and first_word.endswith("ing") and text[:t_start].rstrip().endswith(","):
+        # ", killing 12 people": the participle's subject is the main clause's subject
+        left = left[:1]
     if passive:
         recip_m = left[-1] if left else None
         agent = [r for r in right if _BY_AGENT.match(text[t_end : r.start - s.start] + " ")]
