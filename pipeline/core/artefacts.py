@@ -505,6 +505,8 @@ def find_unknown_words(text: str) -> list[Hit]:
     ['kriyal']
     >>> find_unknown_words("See https://example.com/kriyal and @kriyal, and the ‘kriyal’ rite.")
     []
+    >>> find_unknown_words("ye sab log kal subah mandir gaye aur pooja karke lautey")  # not English copy at all
+    []
     """
     from pipeline.core.vocab import common_words, english_words
 
@@ -514,8 +516,8 @@ def find_unknown_words(text: str) -> list[Hit]:
     known = english_words()
     distinct = set(runs)
     unknown = distinct.difference(known)
-    if not unknown:
-        return []
+    if not unknown or len(unknown) > max(20, 2 * MAX_UNKNOWN_SHARE * len(distinct)):
+        return []  # none, or so many that this is no English copy (and judging each would cost)
     common = common_words()
     unknown = {w for w in unknown if not _english_form(w, known, common)}
     if not unknown or len(unknown) > max(3, MAX_UNKNOWN_SHARE * len(distinct)):
