@@ -438,7 +438,7 @@ def find_foreign_script(text: str, dominant: str = "LATIN") -> list[Hit]:
 
 # --------------------------------------------------------------- unknown words
 
-_LOWER_RUN = re.compile(r"\b[a-z]{4,}\b")
+_LOWER_RUN = re.compile(r"\b[a-z]{4,30}\b")  # longer runs are no words (and would cost to judge)
 _SUFFIXES = (
     "s", "es", "ed", "d", "ing", "er", "ers", "est", "ly", "ness", "ment", "ments", "ism", "isms", "ist", "ists",
     "ian", "ians", "ize", "ise", "ized", "ised", "izing", "ising", "ation", "ations", "ful", "less", "able",
@@ -506,6 +506,8 @@ def find_unknown_words(text: str) -> list[Hit]:
     >>> find_unknown_words("See https://example.com/kriyal and @kriyal, and the ‘kriyal’ rite.")
     []
     >>> find_unknown_words("ye sab log kal subah mandir gaye aur pooja karke lautey")  # not English copy at all
+    []
+    >>> find_unknown_words("the " + "x" * 100000 + " said")  # a run of letters that long is no word
     []
     """
     from pipeline.core.vocab import common_words, english_words
