@@ -421,6 +421,33 @@ def run_growth(sizes: list[int]) -> list[dict[str, Any]]:
     return rows
 
 
+# pathological 1 MB bodies: each once through the whole core (a superlinear path shows as seconds)
+PATHOLOGICAL: dict[str, str] = {
+    "one run of letters": "x" * 1_000_000,
+    "'a ' repeated": "a " * 500_000,
+    "quote marks only": "“" * 300_000 + "‘ x ’" * 100_000,
+    "'Was done. ' repeated": "Was done. " * 100_000,
+    "capitalised function words": " ".join(("And", "The", "For", "Of", "With")[i % 5] for i in range(200_000)),
+    "'said- “x” ' repeated": "said- “x” " * 100_000,
+    "'valor and valor '": "valor and valor " * 60_000,
+    "one word per line": "word\n" * 200_000,
+    "50,000 URLs": " ".join(f"https://example.com/{i}" for i in range(50_000)),
+    "100,000 hashtags": " ".join(f"#tag{i}" for i in range(100_000)),
+    "random 29-letter words": " ".join(("abcdefghij" * 3)[i % 7 : i % 7 + 29] + str(i % 10) for i in range(30_000)),
+}
+
+
+def run_pathological() -> list[tuple[str, int, float]]:
+    h = Handler(Settings(extract_events=True), None)
+    rows = []
+    for name, body in PATHOLOGICAL.items():
+        value = orjson.dumps({"id": "p", "source": "bench", "body": body})
+        t0 = time.process_time()
+        h.handle(Source(), value)
+        rows.append((name, len(body.encode("utf-8")), time.process_time() - t0))
+    return rows
+
+
 # ------------------------------------------------------------------------------ main
 
 
@@ -560,6 +587,13 @@ def main() -> None:
         for size in sorted({r["bytes"] for r in rows}):
             x, y = by[(size, False)], by[(size, True)]
             out(f"| {size // 1024} KB | {x['ms']:.2f} | {x['us_per_kb']:.0f} | {y['ms']:.2f} | {y['us_per_kb']:.0f} |")
+
+    if not args.skip_growth:
+        step("pathological bodies")
+        out("\n## Pathological bodies (whole core, one item each, CPU seconds)\n")
+        out("| body | bytes | seconds |\n|---|---:|---:|")
+        for name, size, secs in run_pathological():
+            out(f"| {name} | {size:,} | {secs:.2f} |")
 
     if args.readme:
         write_readme(ROOT / "README.md")
