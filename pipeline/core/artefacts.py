@@ -49,7 +49,7 @@ _PARTICIPLE = (
     r"[a-z]{2,}ing|[a-z]{2,}ed|do|be|go|happen|come|say|live|work|stay|get)"
 )
 # the scan starts with the auxiliary itself (a literal: fast); what precedes it is checked in Python
-_FRAGMENT = re.compile(rf"(?P<frag>{_AUX}(?: {_PARTICIPLE})?)(?P<punct>[.,])(?=[ \t]*(?:\n|$)|[ \t]+[“\"‘A-Z]|[”\"’'])")
+_FRAGMENT = re.compile(rf"(?P<frag>{_AUX}(?: {_PARTICIPLE})?)(?P<punct>[.,])(?=[ \t]*(?:\n|$)|[ \t]+[“\"‘A-Z]|[ \t]*[”\"’'])")
 _AFTER_SENTENCE = frozenset(".!?")
 _CLOSERS = frozenset("”\"’'")
 _PRONOUN_AFTER = re.compile(r"\s(?:he|she|it|they|we|I|you|there|this|that)\b")
@@ -241,6 +241,7 @@ class LexiconEntry:
     context: re.Pattern[str] | None
     note: str
     hints: tuple[str, ...]  # lower-case substrings; every match contains one (a cheap pre-filter)
+    standalone: bool = False  # not next to another capitalised word (there it is part of a name)
 
 
 @cache
@@ -260,6 +261,7 @@ def lexicon() -> tuple[LexiconEntry, ...]:
                 context=re.compile(e["context"], re.IGNORECASE) if e.get("context") else None,
                 note=e.get("note", ""),
                 hints=tuple(h.lower() for h in (e["hint"] if isinstance(e["hint"], list) else [e["hint"]])),
+                standalone=bool(e.get("standalone", False)),
             )
         )
     return tuple(out)
@@ -301,6 +303,30 @@ def _find_all(hay: str, needle: str, limit: int = 1000) -> list[int]:
     return out
 
 
+_NEXT_WORD = re.compile(r"[ -]([A-Z])")
+_PREV_WORD = re.compile(r"([A-Z])[\w'’.-]*[ -]$")
+
+
+def _beside_capitalised(text: str, s: int, e: int) -> bool:
+    """The span touches another capitalised word: part of a name ("Parivartan Yatra", "Modi sarkar").
+
+    >>> t = "This is Parivartan, not the Parivartan Yatra of Modi sarkar."
+    >>> _beside_capitalised(t, 8, 18), _beside_capitalised(t, 28, 38), _beside_capitalised(t, 53, 59)
+    (False, True, True)
+    >>> _beside_capitalised("It rained. The sankalp failed.", 15, 22)
+    False
+    """
+    if _NEXT_WORD.match(text, e):
+        return True
+    before = text[max(0, s - 40) : s]
+    prev = _PREV_WORD.search(before)
+    if prev is None:
+        return False
+    # a capitalised word that opens a sentence ("The sankalp…") is no name
+    lead = before[: prev.start()].rstrip()
+    return bool(lead) and lead[-1] not in ".!?:;\"“‘("
+
+
 @rule("A003-calque-lexicon", "artefact", "calque", example="145 martyr drones")
 def find_calques(text: str, article: str = "") -> list[Hit]:
     """Flag literal translations from the curated lexicon (e.g. 'martyr drones' for Shahed drones).
@@ -335,6 +361,8 @@ def find_calques(text: str, article: str = "") -> list[Hit]:
         for m in matches:
             s, e = m.span()
             if any(s < b and a < e for a, b in taken):
+                continue
+            if entry.standalone and _beside_capitalised(text, s, e):
                 continue
             taken.append((s, e))
             hits.append(Hit("A003-calque-lexicon", entry.kind, s, e, entry.confidence, entry.suggestion))
