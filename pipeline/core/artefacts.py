@@ -49,7 +49,9 @@ _PARTICIPLE = (
     r"[a-z]{2,}ing|[a-z]{2,}ed|do|be|go|happen|come|say|live|work|stay|get)"
 )
 # the scan starts with the auxiliary itself (a literal: fast); what precedes it is checked in Python
-_FRAGMENT = re.compile(rf"(?P<frag>{_AUX}(?: {_PARTICIPLE})?)(?P<punct>[.,])(?=[ \t]*(?:\n|$)|[ \t]+[“\"‘A-Z]|[ \t]*[”\"’'])")
+_FRAGMENT = re.compile(
+    rf"(?P<frag>{_AUX}(?: {_PARTICIPLE})?)(?P<punct>[.,])(?=[ \t]*(?:\n|$)|[ \t]+[“\"‘A-Z]|[ \t]*[”\"’'])"
+)
 _AFTER_SENTENCE = frozenset(".!?")
 _CLOSERS = frozenset("”\"’'")
 _PRONOUN_AFTER = re.compile(r"\s(?:he|she|it|they|we|I|you|there|this|that)\b")
@@ -324,7 +326,7 @@ def _beside_capitalised(text: str, s: int, e: int) -> bool:
         return False
     # a capitalised word that opens a sentence ("The sankalp…") is no name
     lead = before[: prev.start()].rstrip()
-    return bool(lead) and lead[-1] not in ".!?:;\"“‘("
+    return bool(lead) and lead[-1] not in '.!?:;"“‘('
 
 
 @rule("A003-calque-lexicon", "artefact", "calque", example="145 martyr drones")
