@@ -935,6 +935,24 @@ _NAME_LIKE = re.compile(
 )
 
 
+_MENTION_BEFORE = re.compile(
+    r"(?i)\b(?:in \w+ as|(?:known|referred to|renders?|rendered|translates?|translated|writes?|wrote|written|"
+    r"spells?|spelt|spelled)(?: it| them| this| that)? as|called|calls|calling|termed|terms|titled|named|dubbed|"
+    r"labelled|labeled|branded|word|words|phrase|slogan|hashtag|headline|means?|meaning|translates? (?:in)?to|"
+    r"reads?)\s*[:,]?\s*$"
+)
+
+
+def _is_mentioned(body: str, open_at: int, text: str) -> bool:
+    """Words quoted to name or cite them ("translated as “Vinayaka's death”", "the slogan “Jai Hind”"), not speech.
+
+    >>> b = 'Give it in Telugu as “On the occasion of the festival”, and see. He said, “We will win.”'
+    >>> _is_mentioned(b, b.index("“On"), "On the occasion of the festival"), _is_mentioned(b, b.index("“We"), "We will win.")
+    (True, False)
+    """
+    return len(text.split()) <= 12 and bool(_MENTION_BEFORE.search(body, max(0, open_at - 40), open_at))
+
+
 def _is_name_like(text: str) -> bool:
     """A title or name in quotes ("Zero Point", "Saffron Terror."), not speech."""
     t = text.strip(" …")
@@ -993,7 +1011,7 @@ def extract_events(
         qs = next((x for x in sentences if x.start <= q.open_at < x.end + 1), None)
         sent_start = qs.start if qs else paras[q.para][0]
         attribute(body, q, paras[q.para][1], sent_start)
-        if _is_name_like(q.text):
+        if _is_name_like(q.text) or _is_mentioned(body, q.open_at, q.text):
             continue
         ent = _speaker_entity(q, qs, ctx, persons_before, last_speaker, nps_before)
         if ent is None and q.speaker_np is None and last_speaker is None:
