@@ -80,7 +80,10 @@ def find_stray_auxiliaries(text: str) -> list[Hit]:
             lead -= 1
         prev = text[lead - 1] if lead > 0 else "\n"
         if prev in _CLOSERS and lead > 1:
-            prev = text[lead - 2] if text[lead - 2] in _AFTER_SENTENCE else "x"
+            back = lead - 2
+            while back > 0 and text[back] in " \t":  # "done. ’ Is.": a quote spaced from its full stop
+                back -= 1
+            prev = text[back] if text[back] in _AFTER_SENTENCE else "x"
         if prev != "\n" and prev not in _AFTER_SENTENCE:
             continue
         if prev != "\n" and lead == s:

@@ -37,6 +37,7 @@ from pipeline.core.normalize import (
     collapse_whitespace,
     compose_nfc,
     decode_stray_entities,
+    has_mojibake_hint,
     normalise_line_endings,
     remove_c0_controls,
     remove_control_chars,
@@ -117,6 +118,7 @@ _NORMALISERS: tuple[tuple[Callable[[str], list[Edit]], str | None, bool], ...] =
 
 
 _ENCODING = frozenset({remove_c0_controls, repair_mojibake, compose_nfc, remove_control_chars, remove_invisible_chars})
+_LAYOUT = frozenset({collapse_whitespace, plan_paragraphs})
 _MAX_ROUNDS = 3
 _NEED_UNPRINTABLE = frozenset(
     {normalise_line_endings, remove_c0_controls, remove_control_chars, remove_invisible_chars}
@@ -149,7 +151,8 @@ def _normalise(received: str, html: bool, removed: list[Removed], changes: list[
             edits = fn(text)
             if not edits:
                 continue
-            changed = changed or fn in _ENCODING
+            # the layout steps can change what ftfy sees ("a  Â 0" is no mojibake, "a Â 0" is)
+            changed = changed or fn in _ENCODING or (fn in _LAYOUT and has_mojibake_hint(text))
             rule_id: str = fn.rule_id  # type: ignore[attr-defined]
             if record == "removed":
                 for ed in edits:

@@ -115,6 +115,17 @@ def remove_invisible_chars(text: str) -> list[Edit]:
 _MOJIBAKE_HINT = re.compile(
     r"[\u00c2\u00c3\u00c5\u00ce\u00cf\u00d0\u00d1\u00d8\u00d9\u00e0\u00e2\u00ef\u0080-\u009f\ufffd]"
 )
+
+
+def has_mojibake_hint(text: str) -> bool:
+    """Could ``text`` hold mojibake (a character that mangled UTF-8 leaves behind)?
+
+    >>> has_mojibake_hint("Trumpâ€™s"), has_mojibake_hint("Trump’s")
+    (True, False)
+    """
+    return not text.isascii() and bool(_MOJIBAKE_HINT.search(text))
+
+
 _FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html=False,
     remove_terminal_escapes=False,
@@ -145,17 +156,25 @@ def _diff_edits(text: str, offset: int, before: str, after: str, rule_id: str) -
 
 
 def _per_line(text: str, fix: object, rule_id: str, hint: re.Pattern[str] | None) -> list[Edit]:
+    """Apply ``fix`` to each line without its edge spaces and tabs (which later steps trim anyway).
+
+    The fixer sees the same text whether or not the line still has them: ftfy reads "Â 0" at the
+    start of a line as a mangled no-break space, but not after a space, and cleaning must not
+    change its own output.
+    """
     edits: list[Edit] = []
     pos = 0
-    for line in text.split("\n"):
+    for raw in text.split("\n"):
+        line = raw.strip(" \t")
+        start = pos + (len(raw) - len(raw.lstrip(" \t")))
         if line and (hint is None or hint.search(line)):
             fixed = fix(line)  # type: ignore[operator]
             if fixed != line:
                 if len(line) > 2000:
-                    edits.append(Edit(pos, pos + len(line), fixed, rule_id))
+                    edits.append(Edit(start, start + len(line), fixed, rule_id))
                 else:
-                    edits.extend(_diff_edits(text, pos, line, fixed, rule_id))
-        pos += len(line) + 1
+                    edits.extend(_diff_edits(text, start, line, fixed, rule_id))
+        pos += len(raw) + 1
     return edits
 
 
