@@ -423,7 +423,8 @@ def _location(s: _Sentence, t_end: int, dateline_place: Entity | None) -> Entity
 _BACKGROUND = re.compile(r"(?i)\s*(?:background|context|previously|earlier in the (?:war|conflict|year))\s*:")
 _DETERMINER_BEFORE = re.compile(
     r"(?i)\b(?:the|a|an|his|her|their|its|these|those|such|any|no|all|both|\d+|two|three|four|five|six|seven|eight|"
-    r"nine|ten|several|many|some|\w+['’]s(?: (?:attempted|failed|planned|latest|biggest|new|first|second|overnight))?)\s+$"
+    r"nine|ten|several|many|some|(?!(?:he|she|it|that|who|what|there|here|where|one)['’]s)\w+['’]s"
+    r"(?: (?:attempted|failed|planned|latest|biggest|new|first|second|overnight))?)\s+$"
 )
 _DETERMINER_ADJ_BEFORE = re.compile(r"(?i)\b(?:the|a|an|his|her|their|its|this|these|those|such|any|no)\s+\w+\s+$")
 _NOUN_OK = frozenset(
