@@ -6,7 +6,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -521,12 +521,16 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=4096)
+def _content_words(sentence: str) -> frozenset[str]:
+    return frozenset(_CONTENT_WORD.findall(sentence.lower())) - _FUNCTION_WORDS
+
+
 def _retold(a: ExtractedEvent, b: ExtractedEvent) -> bool:
     """Two sentences tell the same happening: the same count, or mostly the same words."""
     if a.quantity is not None and a.quantity == b.quantity:
         return True
-    wa = set(_CONTENT_WORD.findall(a.sentence.lower())) - _FUNCTION_WORDS
-    wb = set(_CONTENT_WORD.findall(b.sentence.lower())) - _FUNCTION_WORDS
+    wa, wb = _content_words(a.sentence), _content_words(b.sentence)
     return bool(wa and wb) and len(wa & wb) >= 0.5 * min(len(wa), len(wb))
 
 
