@@ -52,3 +52,13 @@ def test_event_case(case: dict[str, Any]) -> None:
     got = [_view(e, set(x)) for e in events for x in case["expect"]]
     for want in case["expect"]:
         assert want in got, f"{case['cause']}: want {want}, got {[_view(e, set(want)) for e in events]}"
+
+
+def test_the_dateline_places_the_story_but_is_no_party() -> None:
+    body = "LISBON, June 2 (Reuters) - Dock workers went on strike on Monday, demanding a pay rise, their union said."
+    events = extract_events(body, PUBLISHED, dateline="LISBON, June 2 (Reuters) -")
+    assert [(e.type, e.trigger, e.actor.text if e.actor else None, e.recipient) for e in events] == [
+        ("PROTEST", "went on strike", "Dock workers", None),
+        ("REQUEST", "demanding", "Dock workers", None),  # ", their union said" is the source, no party
+    ]
+    assert [e.location.country if e.location else None for e in events] == ["PRT", "PRT"]

@@ -69,6 +69,9 @@ _LIGHT_VERB_BEFORE = re.compile(
     r"unleashed|stepped up|intensified|began|started|resumed)(?: (?:a|an|the|new|fresh|more|massive|major|heavy|"
     r"several|multiple|overnight|deadly|wave of|series of|[\d,]+))* $"
 )
+_ATTRIBUTION_TAIL = re.compile(
+    r",\s(?:the |their |its |his |her |a |an )?(?:[\w'’-]+ ){0,3}(?:said|says|told|added|reported|stated)\b[^,]{0,40}[.!?”\"’]*$"
+)
 _DENIED = re.compile(
     r"(?i)\b(?:denied|denies|deny|denying|refuted|dismissed (?:reports|claims)) (?:that )?(?:[\w'’-]+ ){0,4}$"
 )
@@ -266,11 +269,12 @@ _LOC_PREPS = ("in", "at", "near", "from", "across", "outside", "inside", "around
 class _Sentence:
     """A sentence of the body; mentions, dates and quantities are computed on first use."""
 
-    __slots__ = ("_ctx", "_dates", "_mentions", "_pub", "_quantities", "end", "para", "start", "text")
+    __slots__ = ("_ctx", "_dates", "_mentions", "_pub", "_quantities", "end", "ignore_before", "para", "start", "text")
 
     def __init__(self, start: int, end: int, text: str, para: int, ctx: ArticleContext | None, pub: date | None):
         self.start, self.end, self.text, self.para = start, end, text, para
         self._ctx, self._pub = ctx, pub
+        self.ignore_before = 0  # body offset before which nothing is a participant (the dateline)
         self._mentions: list[Mention] | None = None if ctx is not None else []
         self._dates: list[DateMention] | None = None
         self._quantities: list[QuantityMention] | None = None
@@ -279,7 +283,8 @@ class _Sentence:
     def mentions(self) -> list[Mention]:
         if self._mentions is None:
             assert self._ctx is not None
-            self._mentions = find_mentions(self.text, self.start, self._ctx)
+            found = find_mentions(self.text, self.start, self._ctx)
+            self._mentions = [m for m in found if m.start >= self.ignore_before] if self.ignore_before else found
         return self._mentions
 
     @property
@@ -606,6 +611,11 @@ def _build(
         mode = _weapon_mode(text)
     left = [x for x in _actor_candidates(s, lo, t_start) if not _preceded_by(text, x.start - s.start, _OBJECT_PREPS)]
     right = _actor_candidates(s, t_end, hi, trig.preps)
+    tail = _ATTRIBUTION_TAIL.search(text, t_end)
+    if tail is not None and not passive:
+        # ", their union said": the source of the report, not the other party (in a passive
+        # sentence it may be the agent: "…was arrested on Monday, police said")
+        right = [r for r in right if r.start - s.start < tail.start()]
     if (
         not left
         and lo > 0
@@ -986,6 +996,8 @@ def extract_events(
     paras = paragraph_spans(body)
     sub_idx = {i for i, (ps, pe) in enumerate(paras) if subheads and any(ps <= a < pe for a, _ in subheads)}
     sentences = _split(body, sub_idx, pub, ctx)
+    if dateline and sentences and body.startswith(dateline) and sentences[0].start < len(dateline):
+        sentences[0].ignore_before = len(dateline)  # "NEW DELHI:" places the story; it does nothing
     g = gazetteer()
     dateline_place = None
     if dateline:
