@@ -76,7 +76,11 @@ _DENIED = re.compile(
     r"(?i)\b(?:denied|denies|deny|denying|refuted|dismissed (?:reports|claims)) (?:that )?(?:[\w'’-]+ ){0,4}$"
 )
 _CONDITIONAL = re.compile(r"(?i)\s*(?:if|unless)\b")
-_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be|got|get|gets)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_PASSIVE = re.compile(
+    r"\b(?:was|were|been|being|is|are|be|got|get|gets)\s+"
+    r"(?:(?:\w+ly|also|later|then|all|both|each|again|still|already|just|even|now|once|first|since|soon)\s+){0,2}$",
+    re.IGNORECASE,
+)
 _BY_AGENT = re.compile(r"^\s*(?:\w+\s+){0,6}?(?:by|with)\s", re.IGNORECASE)
 _MILITARY_HEADS = frozenset(
     [
