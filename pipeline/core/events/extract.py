@@ -60,7 +60,8 @@ _CLAUSE_RIGHT = re.compile(
 _NEGATION = re.compile(
     r"\b(?:not|never|no|n't|would|could|might|may|will|shall|should|must|can|cannot|"
     r"(?:plans?|planned|planning|wants?|wanted|aims?|seeks?|sought|intends?|intended|hopes?|hoped|expected|likely|"
-    r"ready|preparing|prepared|going|set|due|able|unable|asked|urged|told|called on|ordered|directed) to|plans? to|"
+    r"ready|preparing|prepared|going|set|due|able|unable|asked|urged|told|called on|ordered|directed|"
+    r"promised|promises|pledged|pledges|offered|offers|agreed|agrees) to|plans? to|"
     r"threatened to|vowed to|denied|deny|if|unless|whether)\s+(?:\w+\s+){0,1}$",
     re.IGNORECASE,
 )
@@ -321,7 +322,11 @@ def _entity_for(m: Mention, sentence: _Sentence, role: str) -> Entity:
 _WEAPON_NOUN = (
     r"(?:drones?|missiles?|rifles?|pistols?|guns?|rockets?|tanks?|jets?|helicopters?|shells?|bombs?|launchers?)"
 )
-_WEAPON_AFTER = re.compile(rf"\s+(?:[\w-]+\s+)?{_WEAPON_NOUN}\b", re.IGNORECASE)
+_WEAPON_AFTER = re.compile(
+    rf"\s+(?:(?:attack|kamikaze|combat|strike|assault|suicide|cruise|ballistic|sniper|machine|anti-tank)\s+)?"
+    rf"{_WEAPON_NOUN}\b",
+    re.IGNORECASE,
+)
 _WEAPON_NAME = re.compile(rf"(?:\s{_WEAPON_NOUN}|-(?:made|built|designed|supplied|manufactured))$", re.IGNORECASE)
 
 
@@ -335,6 +340,8 @@ def _weapon_name(m: Mention, sentence: str, rel_end: int) -> bool:
     >>> men = Mention(0, 6, "Shahed", "unknown", "Shahed", None)
     >>> _weapon_name(men, "Shahed drones hit the city", 6), _weapon_name(men, "Shahed said so", 6)
     (True, False)
+    >>> _weapon_name(Mention(0, 5, "Hamas", "org", "Hamas", None), "Hamas fired rockets", 5)
+    False
     """
     if m.kind not in ("unknown", "org", "person"):
         return False  # "Russian drones": the owner is a party

@@ -671,7 +671,9 @@ _VERBS_AFTER_NAME = frozenset(
     """said says told tells added adds has had is was will would warned urged called announced denied accused met
     arrived left visited claimed insisted noted asked wrote tweeted posted launched attacked ordered signed agreed
     rejected refused demanded stated explained also later then again earlier on spoke speaks held holds phoned
-    hosted sent withdrew deployed signed urged backed praised criticised criticized blamed threatened""".split()
+    hosted sent withdrew deployed signed urged backed praised criticised criticized blamed threatened
+    promised pledged vowed condemned slammed killed fired arrested detained seized struck bombed invaded
+    approved declared thanked welcomed""".split()
 )
 _COMMON_WORDS = frozenset(
     [
