@@ -469,13 +469,11 @@ def _events_for_sentence(
     published: date | None,
     dateline_place: Entity | None,
     quoted: list[tuple[int, int]],
-    antecedents: _Antecedents | None = None,
-    candidates: list[Trigger] | None = None,
+    antecedents: _Antecedents | None,
+    candidates: list[Trigger],
 ) -> list[ExtractedEvent]:
     out: list[ExtractedEvent] = []
     text = s.text
-    if candidates is None:
-        candidates = candidate_triggers(text)
     if not candidates:
         return out
     if _BACKGROUND.match(text) or _HABITUAL.search(text) or _CONDITIONAL.match(text):
