@@ -19,7 +19,7 @@ class Hostile:
     name: str
     value: bytes | None
     expect: str  # "article" or an error code
-    pathological: bool = False  # the core must finish it in under 1 s of CPU
+    pathological: bool = False  # costs no more than a small multiple of ordinary copy per byte
 
 
 def item(i: str, body: str, **kw: object) -> bytes:
