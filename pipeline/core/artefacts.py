@@ -174,6 +174,49 @@ def find_subjectless_sentences(text: str) -> list[Hit]:
     return hits
 
 
+# a subordinate clause (which needs a finite verb) that runs from its subject to a dash and one
+# predicate word: the copula was dropped, as Telugu and Hindi nominal sentences have none
+_DASH_COPULA = re.compile(
+    r"\b(?:that|because|since|although|though|whereas|while|if|when) "
+    r"(?P<np>(?:the|this|these|those|its|his|her|their|our|such|every|each) (?:[\w’'-]+ ){0,4}?)[–—] "
+    r"(?P<pred>(?:not |never |no longer )?(?:[a-z]+ly |very |so |too |quite |always |still )?[a-z]{3,})(?=[.!?](?:\s|$))"
+)
+_FINITE = frozenset(
+    "is are was were be been being has have had will would can could may might must shall should do does did".split()
+)
+
+
+@rule("A016-dropped-copula", "artefact", "stray_fragment", example="known that this application – not reliable.")
+def find_dropped_copulas(text: str) -> list[Hit]:
+    """Flag a clause whose verb translation dropped, a dash standing in for it ("that this app – not reliable.").
+
+    >>> t = "But it is well known that this Translate application – not completely reliable. It works."
+    >>> [(t[h.start:h.end], h.suggestion) for h in find_dropped_copulas(t)]
+    [('this Translate application – not completely reliable.', 'add the verb: this Translate application is not completely reliable.')]
+    >>> find_dropped_copulas("He said that the plan – not the people – failed, and that the rule was – frankly – unfair.")
+    []
+    """
+    hits: list[Hit] = []
+    if "–" not in text and "—" not in text:
+        return hits
+    for m in islice(_DASH_COPULA.finditer(text), MAX_HITS):
+        np = m.group("np").strip()
+        if any(w.lower() in _FINITE for w in np.split(" ")):
+            continue
+        s, e = m.start("np"), m.end("pred") + 1
+        hits.append(
+            Hit(
+                "A016-dropped-copula",
+                "stray_fragment",
+                s,
+                e,
+                0.6,
+                f"add the verb: {np} {'are' if np.split(' ')[0] in ('these', 'those') else 'is'} {m.group('pred')}{text[e - 1]}",
+            )
+        )
+    return hits
+
+
 _IMPERATIVE = re.compile(
     r"(?:Ensure|Make sure|Take|Provide|Complete|Resolve|Dispose of|Solve|Keep|Maintain|Prepare|Identify|Conduct"
     r"|Inspect|Check|Stop|Start|Remove|Give|Send|Pay|Inform|Deploy|Repair|Act|Expedite|Monitor|Do not|Don’t) [a-z]"
@@ -729,6 +772,61 @@ def find_case_anomalies(text: str) -> list[Hit]:
     return hits
 
 
+# past tenses of verbs that take a person or a thing as object, and that are no common part of a
+# name or title ("Met Office", "the Left", "Won", "Blessed Virgin", "Lost" are left out)
+_TITLED_VERBS = frozenset(
+    """killed attacked defeated murdered married kidnapped abducted arrested beat shot slapped insulted
+    betrayed cheated cursed worshipped praised criticised criticized accused blamed thanked visited warned
+    threatened helped saved rescued loved hated chased destroyed burnt burned looted robbed stabbed captured
+    conquered hanged injured wounded punished embraced greeted welcomed invited defended supported opposed
+    rejected refused slew ate drank gave took heard sent sold bought caught hugged scolded abused""".split()
+)
+_TITLED_VERB = re.compile(r"(?<=[a-z’'.] )(?P<w>[A-Z][a-z]{2,11}) (?=[A-Z][a-z])")
+_TITLE_WORDS = frozenset("The A An Of Who In On And To For With At By From Is Was".split())
+_CAP_TOKEN = re.compile(r"[A-Z][\w’'.-]*")
+
+
+@rule("A015-capitalised-verb", "artefact", "bad_case", example="become the Rama Killed Ravana")
+def find_capitalised_verbs(text: str) -> list[Hit]:
+    """Flag a past-tense verb in title case between two names: translation title-cased a phrase ("Rama Killed Ravana").
+
+    >>> t = "The fact that Lord Rama killed Ravana becomes the Rama Killed Ravana in English."
+    >>> [(t[h.start:h.end], h.suggestion) for h in find_capitalised_verbs(t)]
+    [('Killed', 'killed')]
+    >>> find_capitalised_verbs("He starred in The Man Who Killed Don Quixote. Then Rama. Killed Ravana said “Rama Killed Ravana”.")
+    []
+    """
+    hits: list[Hit] = []
+    if " " not in text:
+        return hits
+    for m in _TITLED_VERB.finditer(text):
+        word = m.group("w")
+        if word.lower() not in _TITLED_VERBS:
+            continue
+        s, e = m.span("w")
+        # the runs of capitalised words on each side of the verb (a stop ends a run)
+        left: list[str] = []
+        for w in reversed(text[max(0, s - 80) : s].split(" ")[:-1]):
+            if not _CAP_TOKEN.match(w) or not w[-1:].isalnum():
+                break
+            left.append(w)
+        right: list[str] = []
+        for w in text[e + 1 : e + 81].split(" "):
+            if not _CAP_TOKEN.match(w):
+                break
+            right.append(w.rstrip(".,;:!?’'”"))
+            if not w[-1:].isalnum():
+                break
+        if not left or not right or any(w in _TITLE_WORDS for w in left + right):
+            continue  # no name on one side, or a title ("The Man Who Killed Don Quixote")
+        if _inside_quote(text, s):
+            continue  # a quoted title
+        hits.append(Hit("A015-capitalised-verb", "bad_case", s, e, 0.7, word.lower()))
+        if len(hits) >= MAX_HITS:
+            break
+    return hits
+
+
 # ----------------------------------------------------------------- unclosed quotes
 
 _OPENER = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))([“‘])(?=[^\W\d_])")
@@ -774,6 +872,58 @@ def find_unclosed_quotes(text: str, next_text: str = "") -> list[Hit]:
             continue  # one flag per sentence; a short scare-quoted word is no quotation
         close = "’" if m.group(1) == "‘" else "”"
         hits.append(Hit("A012-unclosed-quote", "broken_quote", s, e, 0.7, f"close the quotation with {close}"))
+    return hits
+
+
+# an appeal or an instruction quoted after a speech verb, then the speaker's promise left outside
+_EARLY_CLOSE = re.compile(
+    r"\b(?P<verb>said|says|added|assured|appealed|urged|told (?:them|people|the people|reporters))[,:] "
+    r"(?P<q>“(?:Don[’']t|Do not|Please|Rest assured|Have faith|Trust|Stay|Keep|Be|Let us|Let’s|Come) "
+    r"[^“”\n]{0,100}?[.!?]”) (?P<next>"
+    r"(?:We|Our|The (?:state |central |union )?government|The administration|The centre|The Centre) "
+    r"(?:will|shall|must|should|would|cannot|can|are|is)\b[^“”\"\n]{5,200}?[.!?])(?=\s*$)"
+)
+_ATTRIBUTED = re.compile(r"\b(?:said|says|told|according|added|stated|announced)\b")
+_AS_SAID = re.compile(r"\bAs [^,.;]{1,40}$")  # "As Gandhi said, “Be the change.”": a citation, not reported speech
+
+
+@rule(
+    "A017-quote-closed-early",
+    "artefact",
+    "broken_quote",
+    example="He said, “Don’t panic.” The government will act on every problem.",
+)
+def find_early_closed_quotes(text: str) -> list[Hit]:
+    """Flag a quotation closed one sentence early: the speaker's next sentence (a promise, 'we…') is left outside.
+
+    >>> t = "The minister met the flood victims and said, “Don’t panic.” The government will rebuild every house."
+    >>> [t[h.start:h.end] for h in find_early_closed_quotes(t)]
+    ['“Don’t panic.” The government will rebuild every house.']
+    >>> find_early_closed_quotes("He said, “Don’t panic.” The government will rebuild, officials said.")
+    []
+    >>> find_early_closed_quotes("“Don’t panic,” he said. The government will rebuild every house.")
+    []
+    >>> find_early_closed_quotes("As Gandhi said, “Be the change.” We must all do our part.")
+    []
+    """
+    if "“" not in text:
+        return []
+    hits: list[Hit] = []
+    for m in islice(_EARLY_CLOSE.finditer(text), MAX_HITS):
+        if len(m.group("q").split()) > 12 or _ATTRIBUTED.search(m.group("next")):
+            continue
+        if _AS_SAID.search(text, max(0, m.start() - 45), m.start()):
+            continue
+        hits.append(
+            Hit(
+                "A017-quote-closed-early",
+                "broken_quote",
+                m.start("q"),
+                m.end("next"),
+                0.55,
+                "close the quotation after the next sentence",
+            )
+        )
     return hits
 
 

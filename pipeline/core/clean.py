@@ -231,6 +231,8 @@ _TEXT_RULES = (
     art.find_honorifics,
     art.find_quote_glyph_errors,
     art.find_case_anomalies,
+    art.find_capitalised_verbs,
+    art.find_dropped_copulas,
     art.find_punctuation_debris,
     art.find_reduplicated_pairs,
 )
@@ -290,6 +292,7 @@ def _find_artefacts(doc: Doc) -> list[tuple[int, art.Hit]]:
         if quotes:
             following = texts[k + 1] if k + 1 < len(texts) and k + 1 not in subhead else ""
             out.extend((i, h) for h in art.find_unclosed_quotes(text, following))
+            out.extend((i, h) for h in art.find_early_closed_quotes(text))
         if imperatives:
             out.extend((i, h) for h in art.find_reported_instructions(text, texts[k - 1] if k else ""))
     out.extend(
