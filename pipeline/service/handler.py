@@ -10,9 +10,11 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from pipeline.codec import (
     DecodeError,
@@ -161,11 +163,14 @@ class Handler:
         self._memory_failures += 1
         now = time.monotonic()
         if now - self._memory_failure_logged >= 30.0:
+            frames = traceback.extract_tb(exc.__traceback__) if exc.__traceback__ else []
+            where = f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno} in {frames[-1].name})" if frames else ""
             log.warning(
-                "learned-boilerplate memory not updated (%d times since the last report): %s: %s",
+                "learned-boilerplate memory not updated (%d times since the last report): %s: %s%s",
                 self._memory_failures,
                 type(exc).__name__,
                 exc,
+                where,
                 extra={"item_id": item_id},
             )
             self._memory_failure_logged = now

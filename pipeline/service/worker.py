@@ -219,6 +219,11 @@ def _patch_dropped_records() -> None:
     cls._wirewash_no_drop = True
 
 
+def _changelog_partition(key: Any) -> int:
+    """The learned-boilerplate table's changelog partition for any key: it has exactly one."""
+    return 0
+
+
 def faust_config(settings: Settings) -> dict[str, Any]:
     """The faust App configuration derived from wirewash settings."""
     request_size = max(1 << 20, settings.max_message_bytes * 2 + (1 << 20))
@@ -283,6 +288,11 @@ def build_app(
             use_partitioner=True,
             schema=faust.Schema(key_serializer="json", value_serializer="json"),
         )
+        # The changelog has one partition: name it, rather than ask the producer's partitioner,
+        # which needs the producer's metadata for the changelog topic and raises TypeError
+        # while it has none (seen for a whole run on the embedded broker after the topic's
+        # first write failed with NotLeaderForPartition: every article's update was lost).
+        table.partition_for_key = _changelog_partition
         memory = LearnedMemory(table, settings.learn_min_articles, settings.learn_max_keys)
     handler = Handler(settings, memory, metrics, schema_ids=schema_ids)
     warm_up()  # build the core's lexicons and automata now, not while the first records wait

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import logs
+from pipeline.learning import article_tag
 from pipeline.service.worker import WorkerState, build_app, credentials, faust_config, log_startup
 from pipeline.settings import Settings, settings_table
 
@@ -321,3 +322,28 @@ def test_records_dropped_by_a_rebalance_are_read_again() -> None:
     assert c.seeks == [("p0", 5), ("p1", 0)]
     c = _Consumer(records, rebalance_after=99)
     assert len(_drain(c)) == 5 and c.seeks == []
+
+
+def test_learned_table_updates_need_no_producer_metadata() -> None:
+    """The table's changelog has one partition and the worker names it.
+
+    Asking the producer's partitioner instead raises TypeError while the producer has no
+    metadata for the changelog topic (aiokafka's ``partitions_for_topic`` is None), and the
+    table write, the in-memory value with it, is lost: on the embedded broker this lasted a
+    whole run after the topic's first write failed, so nothing was ever learned.
+    """
+    from pipeline.learning import LearnedMemory
+    from pipeline.service.worker import LEARNED_TABLE
+
+    app, _ = build_app(Settings(bootstrap_servers="127.0.0.1:1", web_port=0))
+    table = app.tables[LEARNED_TABLE]
+
+    def no_metadata(*args: object, **kwargs: object) -> int:
+        raise TypeError("'NoneType' object is not iterable")
+
+    app.producer.key_partition = no_metadata  # type: ignore[method-assign]
+    memory = LearnedMemory(table, min_articles=3)
+    assert memory.record("alpha", "a1", ["f00"]) == 0  # a first sighting stays in process memory
+    assert memory.record("alpha", "a2", ["f00"]) == 1  # the second one is written to the table
+    assert dict(table.data) == {"alpha\x1ff00": [article_tag("a1"), article_tag("a2")]}
+    assert memory.lookup("alpha", "a3")("f00") is True
