@@ -63,6 +63,11 @@ class Settings(BaseSettings):
         0.5, gt=0, description="How often acknowledged offsets are committed (bounds reprocessing after a crash)."
     )
     producer_linger_ms: int = Field(5, ge=0, description="Producer linger (batching delay) in milliseconds.")
+    producer_batch_bytes: int = Field(
+        1 << 20,
+        ge=16384,
+        description="Most bytes in one partition's producer batch (Kafka's batch.size; 16 KiB held two articles).",
+    )
     producer_acks: Literal["all", "1", "0"] = Field(
         "all", description="Producer acks: 'all' waits for all in-sync replicas."
     )

@@ -246,6 +246,7 @@ def faust_config(settings: Settings) -> dict[str, Any]:
         "consumer_auto_offset_reset": "earliest",
         "consumer_max_fetch_size": request_size,
         "producer_linger_ms": settings.producer_linger_ms,
+        "producer_max_batch_size": min(settings.producer_batch_bytes, request_size),
         "producer_acks": {"all": -1, "1": 1, "0": 0}[settings.producer_acks],
         "producer_compression_type": None if settings.producer_compression == "none" else settings.producer_compression,
         "producer_max_request_size": request_size,

@@ -347,3 +347,13 @@ def test_learned_table_updates_need_no_producer_metadata() -> None:
     assert memory.record("alpha", "a2", ["f00"]) == 1  # the second one is written to the table
     assert dict(table.data) == {"alpha\x1ff00": [article_tag("a1"), article_tag("a2")]}
     assert memory.lookup("alpha", "a3")("f00") is True
+
+
+def test_producer_batches_hold_many_articles() -> None:
+    """faust's default batch size (16 KiB) holds two 5 KB articles; a batch of 1 MiB needs fewer requests."""
+    assert faust_config(Settings())["producer_max_batch_size"] == 1 << 20
+    small = Settings(producer_batch_bytes=65536)
+    assert faust_config(small)["producer_max_batch_size"] == 65536
+    # never above the request size the producer may send
+    huge = Settings(producer_batch_bytes=64 << 20, max_message_bytes=1 << 20)
+    assert faust_config(huge)["producer_max_batch_size"] == faust_config(huge)["producer_max_request_size"]
