@@ -330,6 +330,17 @@ _WEAPON_AFTER = re.compile(
 _WEAPON_NAME = re.compile(rf"(?:\s{_WEAPON_NOUN}|-(?:made|built|designed|supplied|manufactured))$", re.IGNORECASE)
 
 
+_PREPOSITIONAL_BOUNDARY = re.compile(
+    r"\b(?:despite|after|before|since|amid|during|following|because|while|when|although|though|as|whereas)\s*$"
+)
+_OFFICE = re.compile(
+    r"\b(?:Ministry|ministry|Department|department|Court|Commission|Office|Council|Agency|Committee|Board)\b"
+)
+_NOUN_AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)  # right before the mention
+_AND_BEFORE = re.compile(r"\band\s+$")
+_PAST_VERB = re.compile(
+    r"\b(?:[a-z]{2,}ed|took|seized|shot|hit|struck|held|caught|found|made|sent|led|began|won|gave|beat|fought|threw)\b"
+)
 _SUBSET_WORDS = ("including", "especially", "mainly", "mostly", "notably")
 _OBJECT_PREPS = ("on", "against", "targeting")  # "Russia's attack on Kyiv killed…": Kyiv is no subject
 
@@ -619,6 +630,14 @@ def _build(
     if trig.weapon_mode and mode is None:
         mode = _weapon_mode(text)
     left = [x for x in _actor_candidates(s, lo, t_start) if not _preceded_by(text, x.start - s.start, _OBJECT_PREPS)]
+    if left and not passive and _AND_BEFORE.search(text, max(0, t_start - 6), t_start):
+        # a second verb of one subject ("the ATS recovered 13 pistols from the accused and
+        # arrested…", "It killed three militants and arrested two"): what stands just before
+        # "and" is the first verb's object; the subject opens the clause
+        if len(left) >= 2 and _PAST_VERB.search(text, left[0].end - s.start, left[-1].start - s.start):
+            left = left[:1]
+        elif _PRONOUN_SUBJECT.match(text, lo) and _PAST_VERB.search(text, lo, left[0].start - s.start):
+            left = []
     right = _actor_candidates(s, t_end, hi, trig.preps)
     tail = _ATTRIBUTION_TAIL.search(text, t_end)
     if tail is not None and not passive:
@@ -633,13 +652,22 @@ def _build(
     ):
         # "Russia also said it had shot down…": the pronoun is the reporting subject
         left = _actor_candidates(s, 0, lo)[-1:]
-    if not left and lo > 0 and re.fullmatch(r"\s*(?:the|a|an)\s+", text[lo:t_start] or "x"):
+    if (
+        not left
+        and lo > 0
+        and re.fullmatch(r"\s*(?:the|a|an)\s+", text[lo:t_start] or "x")
+        and not _PREPOSITIONAL_BOUNDARY.search(text, max(0, lo - 12), lo)
+    ):
+        # "Police said the arrest…": the clause before names who did it (not after "despite a
+        # phone call…", where the main clause's subject is no party to the call)
         left = _actor_candidates(s, 0, lo)[-1:]
     if not left and antecedents:
         pm = _PRONOUN_SUBJECT.match(text, lo)
         if pm and pm.end() <= t_start:
             pron = pm.group("p").lower()
             ante = antecedents.get("person" if pron in ("he", "she") else "org" if pron == "it" else "other")
+            if ante is not None and pron == "it" and etype in ("ASSAULT", "COERCE") and _OFFICE.search(ante.name):
+                ante = None  # "It … injured a woman": the attack, not the ministry that reported it
             if ante is not None:
                 left = [
                     Mention(
@@ -651,6 +679,7 @@ def _build(
                         ante.country,
                     )
                 ]
+    after_trigger = right
     if trig.preps:
         prepped = [r for r in right if _preceded_by(text, r.start - s.start, trig.preps) or r.kind == "demonym"]
         right = prepped or [r for r in right if r.kind in ("person", "country", "capital", "org", "group")]
@@ -671,6 +700,12 @@ def _build(
     else:
         actor_m = left[-1] if left else None
         recip_m = right[0] if right else None
+        if actor_m is None:
+            # "a phone call … by US President-elect Donald Trump": a noun's agent follows it
+            agent = [r for r in after_trigger if _NOUN_AGENT.search(text, t_end, r.start - s.start)]
+            if agent:
+                actor_m = agent[0]
+                recip_m = next((r for r in right if r is not actor_m and r.start > actor_m.start), None)
     if trig.reverse:
         if passive:
             # "three Ukrainian drones were downed over Moscow": the owner attacked the place's country
@@ -806,6 +841,14 @@ _SAID_NP = re.compile(
 _SAID_HINT = re.compile(r"\b(?:said|told|added|stated|announced|reported)\b")
 
 
+def _institution(m: Mention) -> bool:
+    """A group mention that is one body ("the army", "state police"), which English calls "it"."""
+    return m.kind == "group" and m.name.split()[-1].lower() in _INSTITUTION_HEADS
+
+
+_INSTITUTION_HEADS = frozenset(("army", "military", "navy", "police", "government", "administration", "ministry"))
+
+
 class _Antecedents:
     """Lazily found antecedents of a pronoun subject in sentence ``i`` (walks back, computing as needed)."""
 
@@ -813,6 +856,7 @@ class _Antecedents:
         self.sentences, self.i, self.ctx = sentences, i, ctx
 
     def get(self, kind: str) -> Mention | None:
+        institution = None  # "it" for a body named by a group noun ("the army"), if no organisation is found
         for s in reversed(self.sentences[max(0, self.i - 6) : self.i]):
             for men in reversed(s.mentions):
                 is_person = men.kind == "person" or (men.kind == "unknown" and men.name in self.ctx.full_names)
@@ -821,9 +865,11 @@ class _Antecedents:
                 near_start = men.start - s.start < 40
                 if kind == "org" and men.kind == "org" and near_start:
                     return men
+                if kind == "org" and institution is None and near_start and _institution(men):
+                    institution = men
                 if kind == "other" and men.kind in ("org", "country", "capital", "group") and near_start:
                     return men
-        return None
+        return institution
 
     def __bool__(self) -> bool:
         return self.i > 0
