@@ -62,3 +62,8 @@ def test_the_dateline_places_the_story_but_is_no_party() -> None:
         ("REQUEST", "demanding", "Dock workers", None),  # ", their union said" is the source, no party
     ]
     assert [e.location.country if e.location else None for e in events] == ["PRT", "PRT"]
+
+
+def test_years_ago_is_background_without_a_publication_date() -> None:
+    assert extract_events("Russia attacked Ukraine with drones more than three years ago.", None) == []
+    assert [e.type for e in extract_events("Russia attacked Ukraine with drones on Monday.", None)] == ["ASSAULT"]

@@ -34,6 +34,10 @@ DATE_EXPR = re.compile(
             rf"(?P<m>(?:in|since|from|until|by|early|late|mid)[- ](?:{_MONTH_RE}))(?! \d)",
             # on Sunday morning / Saturday night / early Monday / late on Thursday evening
             rf"(?P<wd>(?:(?:early|late) (?:on )?|on |last |this |since |from |by )?{_DAY_RE}(?:'s|’s)?{_PART})",
+            # three years ago / more than two months ago / last year
+            r"(?P<ago>(?:(?:more than|nearly|almost|about|around|over|some|just|barely) )?"
+            r"(?:\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|a few|few) "
+            r"(?:days?|weeks?|months?|years?|decades?) ago|last (?:month|year))",
             # relative words
             r"(?P<rel>overnight|last night|last evening|(?:late )?yesterday(?: morning| afternoon| evening)?|"
             r"today|tonight|this (?:morning|afternoon|evening|week)|earlier today|on the same day|"
@@ -89,6 +93,8 @@ def resolve(m: re.Match[str], published: date | None) -> tuple[date | None, str 
             month = next(v for k, v in MONTHS.items() if re.search(rf"\b{k}\b", text))
             year = published.year if month <= published.month else published.year - 1
             return date(year, month, 1), "month"
+        if m.group("ago"):
+            return _ago(text, published)
         if m.group("wd"):
             weekday = next(v for k, v in WEEKDAYS.items() if k in text)
             d = _weekday_on_or_before(published, weekday)
@@ -105,11 +111,51 @@ def resolve(m: re.Match[str], published: date | None) -> tuple[date | None, str 
         return None, None
 
 
+_COUNTS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": 3, "a few": 3, "few": 3,
+}  # fmt: skip
+
+
+def _ago(text: str, published: date) -> tuple[date | None, str | None]:
+    """ "three years ago", "last month": a date as precise as the phrase (days and weeks only when counted).
+
+    >>> p = date(2024, 11, 10)
+    >>> _ago("more than three years ago", p), _ago("last month", p), _ago("two days ago", p), _ago("a few weeks ago", p)
+    ((datetime.date(2021, 1, 1), 'year'), (datetime.date(2024, 10, 1), 'month'), (datetime.date(2024, 11, 8), 'day'), (None, None))
+    """
+    if text == "last year":
+        return date(published.year - 1, 1, 1), "year"
+    if text == "last month":
+        first = published.replace(day=1) - timedelta(days=1)
+        return first.replace(day=1), "month"
+    m = re.search(
+        r"(\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|a few|few) (day|week|month|year|decade)",
+        text,
+    )
+    if m is None:
+        return None, None
+    word, unit = m.groups()
+    n = int(word) if word.isdigit() else _COUNTS[word]
+    counted = word.isdigit() or word not in ("several", "a few", "few")
+    if unit == "day" and counted:
+        return published - timedelta(days=n), "day"
+    if unit == "week":
+        return (published - timedelta(weeks=n), "day") if counted and n == 1 else (None, None)
+    if unit == "month":
+        back = published - timedelta(days=30 * n)
+        return back.replace(day=1), "month"
+    if unit in ("year", "decade"):
+        years = n * (10 if unit == "decade" else 1)
+        return date(published.year - years, 1, 1), "year"
+    return None, None
+
+
 # one cheap scan for the words every date phrase contains; the full patterns then run only around them
 _CUE = re.compile(
     r"(?i)(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|"
     r"overnight|last night|last evening|yesterday|today|tonight|this (?:morning|afternoon|evening|week)|"
-    r"on the same day|last week"
+    r"on the same day|last week|last month|last year|\bago\b"
 )
 _MONTH_WORDS = frozenset(MONTHS)
 # every cue starts with one of these (the automaton finds where, the pattern confirms)
@@ -117,7 +163,7 @@ _CUE_STARTS = prefix_automaton(
     [f"{d}day" for d in ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")]
     + ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
     + ["overnight", "last night", "last evening", "yesterday", "today", "tonight", "this ", "on the same day"]
-    + ["last week"]
+    + ["last week", "last month", "last year", "ago"]
 )
 
 

@@ -338,6 +338,7 @@ _OFFICE = re.compile(
 )
 _NOUN_AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)  # right before the mention
 _AND_BEFORE = re.compile(r"\band\s+$")
+_YEARS_AGO = re.compile(r"(?i)\b(?:years?|decades?) ago$|^last year$")
 _PAST_VERB = re.compile(
     r"\b(?:[a-z]{2,}ed|took|seized|shot|hit|struck|held|caught|found|made|sent|led|began|won|gave|beat|fought|threw)\b"
 )
@@ -787,6 +788,8 @@ def _build(
     d = _nearest_date(s, t_start, lo, hi)
     if d is not None and published is not None and d.date is not None and (published - d.date).days > 60:
         return None  # background history, not an event of the reported period
+    if d is not None and d.date is None and _YEARS_AGO.search(d.text):
+        return None  # "three years ago", "last year": history even when the publication date is unknown
     q = _quantity(s, t_start, t_end, lo, hi, passive, etype)
     conf = trig.confidence
     if actor is None:
