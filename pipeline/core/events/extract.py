@@ -391,11 +391,14 @@ def _clause_bounds(text: str, t_start: int, t_end: int) -> tuple[int, int]:
     return left, right
 
 
-def _nearest_date(s: _Sentence, pos: int, lo: int, hi: int) -> DateMention | None:
+def _nearest_date(s: _Sentence, pos: int, lo: int, hi: int, own_clause: bool = False) -> DateMention | None:
+    """The date phrase nearest the trigger in its clause, else in the sentence (``own_clause``: the clause's only)."""
     if not s.dates:
         return None
-    inside = [d for d in s.dates if lo <= d.start and d.end <= hi] or s.dates  # sentence-relative offsets
-    return min(inside, key=lambda d: abs(d.start - pos))
+    inside = [d for d in s.dates if lo <= d.start and d.end <= hi]  # sentence-relative offsets
+    if not inside and own_clause:
+        return None
+    return min(inside or s.dates, key=lambda d: abs(d.start - pos))
 
 
 def _quantity(
@@ -785,7 +788,8 @@ def _build(
             recipient = Entity(recip_m.text, g.country_name(recip_m.country) or recip_m.name, recip_m.country)
     if location is None:
         location = _location(s, t_end, dateline_place) or dateline_place
-    d = _nearest_date(s, t_start, lo, hi)
+    # a phrase opened by "despite", "after"… has its own time: the main clause's date is not its date
+    d = _nearest_date(s, t_start, lo, hi, own_clause=bool(_PREPOSITIONAL_BOUNDARY.search(text, max(0, lo - 12), lo)))
     if d is not None and published is not None and d.date is not None and (published - d.date).days > 60:
         return None  # background history, not an event of the reported period
     if d is not None and d.date is None and _YEARS_AGO.search(d.text):

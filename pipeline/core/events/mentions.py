@@ -307,6 +307,7 @@ class ArticleContext:
     aliases: dict[str, str] = field(default_factory=dict)  # BJP -> Bharatiya Janata Party
     full_names: set[str] = field(default_factory=set)
     titles: dict[str, str] = field(default_factory=dict)  # "Chief Minister" -> "Yogi Adityanath"
+    leaders: dict[str, str] = field(default_factory=dict)  # "RUS" -> "Vladimir Putin" (a head of state or government)
 
     def title_holder(self, title: str) -> str | None:
         title = title.strip()
@@ -436,6 +437,8 @@ def build_context(text: str) -> ArticleContext:
             title = " ".join(w for w in m.group("title").split() if w[:1].isupper())
             if title:
                 ctx.titles.setdefault(title, name)
+            if country and _LEADER_TITLE.search(m.group("title")):
+                ctx.leaders.setdefault(country, name)
     # untitled two/three-word capitalised names that are not places or organisations
     for m in re.finditer(
         r"(?<![\w.])(?:[A-Z][a-z]+|[A-Z]\.(?: ?[A-Z]\.)?|[A-Z]{2}(?= [A-Z][a-z])|[A-Z] [A-Z](?= [A-Z][a-z])) "
@@ -456,6 +459,31 @@ def build_context(text: str) -> ArticleContext:
             continue
         _register(ctx, name, None)
     return ctx
+
+
+_LEADER_TITLE = re.compile(
+    r"\b(?:President(?:-elect)?|Prime Minister|Chancellor|Premier|King|Emperor|Supreme Leader)\b"
+)
+_EPITHET = re.compile(
+    r"\s(?:strongman|leader|president|premier|prime minister|chancellor|dictator|autocrat|head of state|monarch)\b"
+)
+
+
+def _leader_epithets(sentence: str, offset: int, ctx: ArticleContext, out: list[Mention]) -> None:
+    """ "the Russian strongman", "the Israeli premier": the country's leader the article names.
+
+    >>> ctx = build_context("Russian President Vladimir Putin spoke.")
+    >>> [(m.text, m.kind, m.name) for m in find_mentions("Trump called the Russian strongman on Thursday.", 0, ctx)]
+    [('Trump', 'unknown', 'Trump'), ('Russian strongman', 'person', 'Vladimir Putin')]
+    """
+    for k, men in enumerate(out):
+        if men.kind != "demonym" or not men.country or men.country not in ctx.leaders:
+            continue
+        e = _EPITHET.match(sentence, men.end - offset)
+        if e is not None:
+            text = sentence[men.start - offset : e.end()]
+            name = ctx.leaders[men.country]
+            out[k] = Mention(men.start, offset + e.end(), text, "person", name, men.country)
 
 
 def _register(ctx: ArticleContext, name: str, country: str | None) -> None:
@@ -498,6 +526,8 @@ def find_mentions(sentence: str, offset: int, ctx: ArticleContext) -> list[Menti
     for cm in _CAP_CHUNK.finditer(sentence):
         _chunk_mentions(sentence, cm.start(), cm.end(), offset, ctx, g, out)
     _group_mentions(sentence, offset, g, out)
+    if ctx.leaders:
+        _leader_epithets(sentence, offset, ctx, out)
     out.sort(key=lambda x: x.start)
     # drop named mentions swallowed by a group mention starting earlier ("Kerala Police's anti-terrorist squad")
     final: list[Mention] = []
