@@ -333,9 +333,7 @@ _WEAPON_NAME = re.compile(rf"(?:\s{_WEAPON_NOUN}|-(?:made|built|designed|supplie
 _PREPOSITIONAL_BOUNDARY = re.compile(
     r"\b(?:despite|after|before|since|amid|during|following|because|while|when|although|though|as|whereas)\s*$"
 )
-_OFFICE = re.compile(
-    r"\b(?:Ministry|ministry|Department|department|Court|Commission|Office|Council|Agency|Committee|Board)\b"
-)
+_OFFICE = re.compile(r"(?i)\b(?:ministry|department|court|commission|office|council|agency|committee|board)\b")
 _NOUN_AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)  # right before the mention
 _AND_BEFORE = re.compile(r"\band\s+$")
 _YEARS_AGO = re.compile(r"(?i)\b(?:years?|decades?) ago$|^last year$")
@@ -633,6 +631,8 @@ def _build(
             break
     if trig.weapon_mode and mode is None:
         mode = _weapon_mode(text)
+    # a phrase opened by "despite", "after"…: its own parties and its own time
+    in_phrase = lo > 0 and bool(_PREPOSITIONAL_BOUNDARY.search(text, max(0, lo - 12), lo))
     left = [x for x in _actor_candidates(s, lo, t_start) if not _preceded_by(text, x.start - s.start, _OBJECT_PREPS)]
     if left and not passive and _AND_BEFORE.search(text, max(0, t_start - 6), t_start):
         # a second verb of one subject ("the ATS recovered 13 pistols from the accused and
@@ -656,12 +656,7 @@ def _build(
     ):
         # "Russia also said it had shot down…": the pronoun is the reporting subject
         left = _actor_candidates(s, 0, lo)[-1:]
-    if (
-        not left
-        and lo > 0
-        and re.fullmatch(r"\s*(?:the|a|an)\s+", text[lo:t_start] or "x")
-        and not _PREPOSITIONAL_BOUNDARY.search(text, max(0, lo - 12), lo)
-    ):
+    if not left and lo > 0 and re.fullmatch(r"\s*(?:the|a|an)\s+", text[lo:t_start] or "x") and not in_phrase:
         # "Police said the arrest…": the clause before names who did it (not after "despite a
         # phone call…", where the main clause's subject is no party to the call)
         left = _actor_candidates(s, 0, lo)[-1:]
@@ -788,8 +783,7 @@ def _build(
             recipient = Entity(recip_m.text, g.country_name(recip_m.country) or recip_m.name, recip_m.country)
     if location is None:
         location = _location(s, t_end, dateline_place) or dateline_place
-    # a phrase opened by "despite", "after"… has its own time: the main clause's date is not its date
-    d = _nearest_date(s, t_start, lo, hi, own_clause=bool(_PREPOSITIONAL_BOUNDARY.search(text, max(0, lo - 12), lo)))
+    d = _nearest_date(s, t_start, lo, hi, own_clause=in_phrase)  # the main clause's date is not a phrase's
     if d is not None and published is not None and d.date is not None and (published - d.date).days > 60:
         return None  # background history, not an event of the reported period
     if d is not None and d.date is None and _YEARS_AGO.search(d.text):
