@@ -204,16 +204,9 @@ def find_dropped_copulas(text: str) -> list[Hit]:
         if any(w.lower() in _FINITE for w in np.split(" ")):
             continue
         s, e = m.start("np"), m.end("pred") + 1
-        hits.append(
-            Hit(
-                "A016-dropped-copula",
-                "stray_fragment",
-                s,
-                e,
-                0.6,
-                f"add the verb: {np} {'are' if np.split(' ')[0] in ('these', 'those') else 'is'} {m.group('pred')}{text[e - 1]}",
-            )
-        )
+        verb = "are" if np.split(" ")[0] in ("these", "those") else "is"
+        suggestion = f"add the verb: {np} {verb} {m.group('pred')}{text[e - 1]}"
+        hits.append(Hit("A016-dropped-copula", "stray_fragment", s, e, 0.6, suggestion))
     return hits
 
 
@@ -877,7 +870,7 @@ def find_unclosed_quotes(text: str, next_text: str = "") -> list[Hit]:
 
 # an appeal or an instruction quoted after a speech verb, then the speaker's promise left outside
 _EARLY_CLOSE = re.compile(
-    r"\b(?P<verb>said|says|added|assured|appealed|urged|told (?:them|people|the people|reporters))[,:] "
+    r"\b(?:said|says|added|assured|appealed|urged|told (?:them|people|the people|reporters))[,:] "
     r"(?P<q>“(?:Don[’']t|Do not|Please|Rest assured|Have faith|Trust|Stay|Keep|Be|Let us|Let’s|Come) "
     r"[^“”\n]{0,100}?[.!?]”) (?P<next>"
     r"(?:We|Our|The (?:state |central |union )?government|The administration|The centre|The Centre) "

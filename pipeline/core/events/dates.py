@@ -21,6 +21,12 @@ _MONTH_RE = (
 _DAY_RE = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _PART = r"(?: (?:morning|afternoon|evening|night))?"
 
+_COUNTS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": 3, "a few": 3, "few": 3,
+}  # fmt: skip
+_COUNT_RE = r"(?:\d{1,3}|" + "|".join(sorted(_COUNTS, key=len, reverse=True)) + ")"
+
 DATE_EXPR = re.compile(
     "|".join(
         [
@@ -36,8 +42,7 @@ DATE_EXPR = re.compile(
             rf"(?P<wd>(?:(?:early|late) (?:on )?|on |last |this |since |from |by )?{_DAY_RE}(?:'s|’s)?{_PART})",
             # three years ago / more than two months ago / last year
             r"(?P<ago>(?:(?:more than|nearly|almost|about|around|over|some|just|barely) )?"
-            r"(?:\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|a few|few) "
-            r"(?:days?|weeks?|months?|years?|decades?) ago|last (?:month|year))",
+            rf"{_COUNT_RE} (?:days?|weeks?|months?|years?|decades?) ago|last (?:month|year))",
             # relative words
             r"(?P<rel>overnight|last night|last evening|(?:late )?yesterday(?: morning| afternoon| evening)?|"
             r"today|tonight|this (?:morning|afternoon|evening|week)|earlier today|on the same day|"
@@ -111,12 +116,6 @@ def resolve(m: re.Match[str], published: date | None) -> tuple[date | None, str 
         return None, None
 
 
-_COUNTS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": 3, "a few": 3, "few": 3,
-}  # fmt: skip
-
-
 def _ago(text: str, published: date) -> tuple[date | None, str | None]:
     """ "three years ago", "last month": a date as precise as the phrase (days and weeks only when counted).
 
@@ -129,10 +128,7 @@ def _ago(text: str, published: date) -> tuple[date | None, str | None]:
     if text == "last month":
         first = published.replace(day=1) - timedelta(days=1)
         return first.replace(day=1), "month"
-    m = re.search(
-        r"(\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|a few|few) (day|week|month|year|decade)",
-        text,
-    )
+    m = re.search(rf"({_COUNT_RE}) (day|week|month|year|decade)", text)
     if m is None:
         return None, None
     word, unit = m.groups()
