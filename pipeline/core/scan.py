@@ -44,3 +44,37 @@ def finditer_at(pattern: re.Pattern[str], text: str, auto: Any) -> Iterator[re.M
         if m is not None:
             until = m.end()
             yield m
+
+
+_ESCAPE_OR_NAME = re.compile(r"\\.|\(\?P<\w+>|\(\?P=\w+\)")
+
+
+class Folded:
+    """A case-insensitive pattern that runs case-sensitively on the text's lower-case copy when given one.
+
+    Under IGNORECASE Python's engine folds every character it compares and loses its fast
+    first-character checks; on text lower-cased once per sentence the same (lower-case) pattern
+    runs two to four times faster. Without a lower-case copy (lower-casing changed the length,
+    so offsets would drift) the case-insensitive form runs on the text itself.
+
+    >>> rx = Folded(r"(?i)\\b(?:not|never) $")
+    >>> rx.found("It was Not ", "it was not "), rx.found("It was Not ", None), rx.found("It was ", "it was ")
+    (True, True, False)
+    """
+
+    __slots__ = ("ci", "cs", "pattern")
+
+    def __init__(self, pattern: str) -> None:
+        source = pattern.removeprefix("(?i)")
+        if any(c.isupper() for c in _ESCAPE_OR_NAME.sub("", source)):
+            raise ValueError(f"a folded pattern is written in lower case: {pattern!r}")
+        self.pattern = pattern
+        self.ci = re.compile(source, re.IGNORECASE)
+        self.cs = re.compile(source)
+
+    def found(self, text: str, low: str | None, pos: int = 0, endpos: int | None = None) -> bool:
+        """Does the pattern occur in ``text[pos:endpos]`` (``low``: ``text.lower()`` of the same length, or None)?"""
+        end = len(text) if endpos is None else endpos
+        if low is not None:
+            return self.cs.search(low, pos, end) is not None
+        return self.ci.search(text, pos, end) is not None

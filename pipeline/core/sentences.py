@@ -86,9 +86,12 @@ _TIME = frozenset({"a.m", "p.m"})
 _TIME_FOLLOWERS = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|IST|GMT|UTC|ET|EST|PST|local\b")
 
 # candidate boundary: terminal punctuation, optional closing quotes/brackets, whitespace,
-# then something that can start a sentence
+# then something that can start a sentence. The pattern opens with its character class (so the
+# engine skips ahead in C) and looks behind only after it: a run of marks is tried from its
+# first mark alone (tried from every mark, "......" would cost quadratic time)
 _BOUNDARY = re.compile(
-    r"(?<![.!?…])([.!?…]++)([\"”’')\]]*+)(\s++)(?=[\"“‘'(\[]?[A-Z0-9\u00C0-\u024F\u0400-\u04FF\u0900-\u097F])"
+    r"([.!?…](?<![.!?…]{2})[.!?…]*+)([\"”’')\]]*+)(\s++)"
+    r"(?=[\"“‘'(\[]?[A-Z0-9\u00C0-\u024F\u0400-\u04FF\u0900-\u097F])"
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import chain
 from typing import Any
 
 import ahocorasick
@@ -25,27 +26,26 @@ from pipeline.core.events.model import Entity, ExtractedEvent
 from pipeline.core.events.quantities import QuantityMention, find_quantities
 from pipeline.core.events.quotes import Quote, attribute, find_quotes, is_pronoun
 from pipeline.core.layout import paragraph_spans
+from pipeline.core.scan import Folded
 from pipeline.core.sentences import sentence_spans
 
 WEAPONS = (
-    ("drone", re.compile(r"(?i)\b(?:drones?|UAVs?|Shah[ei]ds?|kamikaze|martyr(?:s|-\d+)?)\b")),
+    ("drone", Folded(r"(?i)\b(?:drones?|uavs?|shah[ei]ds?|kamikaze|martyr(?:s|-\d+)?)\b")),
     (
         "aerial",
-        re.compile(
-            r"(?i)\b(?:air ?strikes?|airstrikes?|air raids?|missiles?|bombers?|warplanes?|fighter jets?|aerial)\b"
-        ),
+        Folded(r"(?i)\b(?:air ?strikes?|airstrikes?|air raids?|missiles?|bombers?|warplanes?|fighter jets?|aerial)\b"),
     ),
     (
         "heavy-weapons",
-        re.compile(r"(?i)\b(?:shell(?:ing|ed|s)?|artillery|rockets?|mortars?|tanks?|howitzers?)\b"),
+        Folded(r"(?i)\b(?:shell(?:ing|ed|s)?|artillery|rockets?|mortars?|tanks?|howitzers?)\b"),
     ),
     (
         "explosives",
-        re.compile(r"(?i)\b(?:bombs?|IEDs?|grenades?|explosives?|blasts?|landmines?|suicide bomb\w*)\b"),
+        Folded(r"(?i)\b(?:bombs?|ieds?|grenades?|explosives?|blasts?|landmines?|suicide bomb\w*)\b"),
     ),
     (
         "firearms",
-        re.compile(
+        Folded(
             r"(?i)\b(?:shot|shoot|shooting|gun\w*|fire(?:d)? (?:at|upon|on)|opened fire|firing|bullets?|rifles?|pistols?|encounter)\b"
         ),
     ),
@@ -57,13 +57,12 @@ _CLAUSE_LEFT = re.compile(
 _CLAUSE_RIGHT = re.compile(
     r"(?:;|\b(?:after|before|while|when|because|despite|which|who|although|though|since|said|according to)\b|, (?:and|but|while|as|who|which)\b|, [a-z]+ing\b)"
 )
-_NEGATION = re.compile(
-    r"\b(?:not|never|no|n't|would|could|might|may|will|shall|should|must|can|cannot|"
+_NEGATION = Folded(
+    r"(?i)\b(?:not|never|no|n't|would|could|might|may|will|shall|should|must|can|cannot|"
     r"(?:plans?|planned|planning|wants?|wanted|aims?|seeks?|sought|intends?|intended|hopes?|hoped|expected|likely|"
     r"ready|preparing|prepared|going|set|due|able|unable|asked|urged|told|called on|ordered|directed|"
     r"promised|promises|pledged|pledges|offered|offers|agreed|agrees) to|plans? to|"
-    r"threatened to|vowed to|denied|deny|if|unless|whether)\s+(?:\w+\s+){0,1}$",
-    re.IGNORECASE,
+    r"threatened to|vowed to|denied|deny|if|unless|whether)\s+(?:\w+\s+){0,1}$"
 )
 _LIGHT_VERB_BEFORE = re.compile(
     r"\b(?:carried out|carries out|carrying out|launched|launches|launching|conducted|conducts|mounted|staged|"
@@ -73,14 +72,13 @@ _LIGHT_VERB_BEFORE = re.compile(
 _ATTRIBUTION_TAIL = re.compile(
     r",\s(?:the |their |its |his |her |a |an )?(?:[\w'’-]+ ){0,3}(?:said|says|told|added|reported|stated)\b[^,]{0,40}[.!?”\"’]*$"
 )
-_DENIED = re.compile(
+_DENIED = Folded(
     r"(?i)\b(?:denied|denies|deny|denying|refuted|dismissed (?:reports|claims)) (?:that )?(?:[\w'’-]+ ){0,4}$"
 )
 _CONDITIONAL = re.compile(r"(?i)\s*(?:if|unless)\b")
-_PASSIVE = re.compile(
-    r"\b(?:was|were|been|being|is|are|be|got|get|gets)\s+"
-    r"(?:(?:\w+ly|also|later|then|all|both|each|again|still|already|just|even|now|once|first|since|soon)\s+){0,2}$",
-    re.IGNORECASE,
+_PASSIVE = Folded(
+    r"(?i)\b(?:was|were|been|being|is|are|be|got|get|gets)\s+"
+    r"(?:(?:\w+ly|also|later|then|all|both|each|again|still|already|just|even|now|once|first|since|soon)\s+){0,2}$"
 )
 _BY_AGENT = re.compile(r"^\s*(?:\w+\s+){0,6}?(?:by|with)\s", re.IGNORECASE)
 _MILITARY_HEADS = frozenset(
@@ -145,10 +143,10 @@ class Trigger:
     type: str
     mode: str | None
     pattern: re.Pattern[str]
-    needs: re.Pattern[str] | None
-    needs_any: re.Pattern[str] | None
+    needs: Folded | None
+    needs_any: Folded | None
     window: int
-    blocks: re.Pattern[str] | None
+    blocks: Folded | None
     weapon_mode: bool
     modes: tuple[tuple[re.Pattern[str], str], ...]
     preps: tuple[str, ...]
@@ -187,16 +185,16 @@ def candidate_triggers(text: str) -> list[Trigger]:
     return [all_[i] for i in sorted(found)]
 
 
-def _triggers_by_sentence(body: str, sentences: list[_Sentence]) -> list[list[Trigger]] | None:
-    """:func:`candidate_triggers` of every sentence from one pass over the body (None: use the per-sentence way).
+def _triggers_by_sentence(low: str | None, sentences: list[_Sentence]) -> list[list[Trigger]] | None:
+    """:func:`candidate_triggers` of every sentence from one pass over the lower-cased body (None: use
+    the per-sentence way).
 
     >>> body = "Russia fired 145 drones. Talks went on."
     >>> ss = [_Sentence(0, 24, body[:24], 0, None, None), _Sentence(25, 39, body[25:], 0, None, None)]
-    >>> [[t.id for t in ts] for ts in _triggers_by_sentence(body, ss)]
+    >>> [[t.id for t in ts] for ts in _triggers_by_sentence(body.lower(), ss)]
     [['assault-launch-fire'], []]
     """
-    low = body.lower()
-    if len(low) != len(body):  # a few characters lower-case to two: positions would shift
+    if low is None:
         return None
     hits = [(end, end - length + 1, ids) for end, (length, ids) in _trigger_automaton().iter(low)]
     all_ = triggers()
@@ -228,10 +226,10 @@ def triggers() -> tuple[Trigger, ...]:
                 type=t["type"],
                 mode=t.get("mode"),
                 pattern=re.compile(t["pattern"]),
-                needs=re.compile(t["needs"]) if t.get("needs") else None,
-                needs_any=re.compile(t["needs_any"]) if t.get("needs_any") else None,
+                needs=Folded(t["needs"]) if t.get("needs") else None,
+                needs_any=Folded(t["needs_any"]) if t.get("needs_any") else None,
                 window=int(t.get("window", 80)),
-                blocks=re.compile(t["blocks"]) if t.get("blocks") else None,
+                blocks=Folded(t["blocks"]) if t.get("blocks") else None,
                 weapon_mode=bool(t.get("weapon_mode", False)),
                 modes=tuple((re.compile(p), m) for p, m in t.get("modes", [])),
                 preps=tuple(t.get("preps", [])),
@@ -252,9 +250,9 @@ _POLITICAL = re.compile(
 )
 
 
-def _weapon_mode(sentence: str) -> str | None:
+def _weapon_mode(s: _Sentence) -> str | None:
     for mode, rx in WEAPONS:
-        if rx.search(sentence):
+        if rx.found(s.text, s.low):
             return mode
     return None
 
@@ -274,10 +272,32 @@ _LOC_PREPS = ("in", "at", "near", "from", "across", "outside", "inside", "around
 class _Sentence:
     """A sentence of the body; mentions, dates and quantities are computed on first use."""
 
-    __slots__ = ("_ctx", "_dates", "_mentions", "_pub", "_quantities", "end", "ignore_before", "para", "start", "text")
+    __slots__ = (
+        "_ctx",
+        "_dates",
+        "_mentions",
+        "_pub",
+        "_quantities",
+        "end",
+        "ignore_before",
+        "low",
+        "para",
+        "start",
+        "text",
+    )
 
-    def __init__(self, start: int, end: int, text: str, para: int, ctx: ArticleContext | None, pub: date | None):
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        text: str,
+        para: int,
+        ctx: ArticleContext | None,
+        pub: date | None,
+        low: str | None = None,
+    ):
         self.start, self.end, self.text, self.para = start, end, text, para
+        self.low = low  # text.lower() when it keeps every offset, else None (see :class:`Folded`)
         self._ctx, self._pub = ctx, pub
         self.ignore_before = 0  # body offset before which nothing is a participant (the dateline)
         self._mentions: list[Mention] | None = None if ctx is not None else []
@@ -372,7 +392,7 @@ def _actor_candidates(s: _Sentence, lo: int, hi: int, keep_preps: tuple[str, ...
         prep = _preceded_by(s.text, rs, _LOC_PREPS)
         if prep and prep not in keep_preps and m.kind in ("place", "capital", "country", "demonym", "unknown"):
             continue
-        if _SOURCE_BEFORE.search(s.text[max(0, rs - 20) : rs]):
+        if _SOURCE_BEFORE.found(*_before(s, rs, 20)):
             continue  # "reported by the Washington Post": a source, not a participant
         out.append(m)
     return out
@@ -417,7 +437,9 @@ def _quantity(
     return best
 
 
-def _split(body: str, subheads: set[int], published: date | None, ctx: ArticleContext) -> list[_Sentence]:
+def _split(
+    body: str, subheads: set[int], published: date | None, ctx: ArticleContext, low: str | None = None
+) -> list[_Sentence]:
     out = []
     for pi, (ps, pe) in enumerate(paragraph_spans(body)):
         if pi in subheads:
@@ -425,7 +447,7 @@ def _split(body: str, subheads: set[int], published: date | None, ctx: ArticleCo
         for ss, se in sentence_spans(body, ps, pe, limit=500):
             if se - ss > MAX_SENTENCE_CHARS:
                 continue
-            out.append(_Sentence(ss, se, body[ss:se], pi, ctx, published))
+            out.append(_Sentence(ss, se, body[ss:se], pi, ctx, published, low[ss:se] if low is not None else None))
     return out
 
 
@@ -450,12 +472,12 @@ def _location(s: _Sentence, t_end: int, dateline_place: Entity | None) -> Entity
 
 
 _BACKGROUND = re.compile(r"(?i)\s*(?:background|context|previously|earlier in the (?:war|conflict|year))\s*:")
-_DETERMINER_BEFORE = re.compile(
+_DETERMINER_BEFORE = Folded(
     r"(?i)\b(?:the|a|an|his|her|their|its|these|those|such|any|no|all|both|\d+|two|three|four|five|six|seven|eight|"
     r"nine|ten|several|many|some|(?!(?:he|she|it|that|who|what|there|here|where|one)['’]s)\w+['’]s"
     r"(?: (?:attempted|failed|planned|latest|biggest|new|first|second|overnight))?)\s+$"
 )
-_DETERMINER_ADJ_BEFORE = re.compile(r"(?i)\b(?:the|a|an|his|her|their|its|this|these|those|such|any|no)\s+\w+\s+$")
+_DETERMINER_ADJ_BEFORE = Folded(r"(?i)\b(?:the|a|an|his|her|their|its|this|these|those|such|any|no)\s+\w+\s+$")
 _NOUN_OK = frozenset(
     {
         "assault-attack-noun",
@@ -473,6 +495,12 @@ _NOUN_OK = frozenset(
 )
 
 
+def _before(s: _Sentence, pos: int, width: int) -> tuple[str, str | None]:
+    """The ``width`` characters of the sentence before ``pos`` (and their lower-case copy), for a :class:`Folded`."""
+    a = max(0, pos - width)
+    return s.text[a:pos], (s.low[a:pos] if s.low is not None else None)
+
+
 def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
     return any(a <= pos < b for a, b in spans)
 
@@ -485,34 +513,38 @@ def _events_for_sentence(
     antecedents: _Antecedents | None,
     candidates: list[Trigger],
 ) -> list[ExtractedEvent]:
-    out: list[ExtractedEvent] = []
-    text = s.text
-    if not candidates:
-        return out
-    if _BACKGROUND.match(text) or _HABITUAL.search(text) or _CONDITIONAL.match(text):
-        return out
+    text, low = s.text, s.low
+    told: bool | None = None  # does the sentence tell a current act? decided when a trigger occurs
     best: dict[tuple[str, str | None], ExtractedEvent] = {}
     for trig in candidates:
-        if trig.blocks is not None and trig.blocks.search(text):
+        found = trig.pattern.finditer(text)
+        first = next(found, None)
+        if first is None:
             continue
-        if trig.needs_any is not None and not trig.needs_any.search(text):
+        if told is None:
+            told = not _untold(text)
+        if not told:
+            return []
+        if trig.blocks is not None and trig.blocks.found(text, low):
             continue
-        for m in trig.pattern.finditer(text):
+        if trig.needs_any is not None and not trig.needs_any.found(text, low):
+            continue
+        for m in chain((first,), found):
             t_start, t_end = m.span()
             lo_need = max(0, t_start - 80) if trig.reverse else t_end  # "drones were downed": the weapon comes first
-            if trig.needs is not None and not trig.needs.search(text, lo_need, min(len(text), t_end + trig.window)):
+            if trig.needs is not None and not trig.needs.found(text, low, lo_need, min(len(text), t_end + trig.window)):
                 continue
-            if _NEGATION.search(text[max(0, t_start - 40) : t_start]) and trig.type not in ("THREATEN",):
+            if _NEGATION.found(*_before(s, t_start, 40)) and trig.type not in ("THREATEN",):
                 continue
-            if _DENIED.search(text[max(0, t_start - 60) : t_start]):
+            if _DENIED.found(*_before(s, t_start, 60)):
                 continue  # "denied that they had arrested any journalists"
             if _inside(quoted, s.start + t_start):
                 continue
             if trig.id not in _NOUN_OK and (
-                _DETERMINER_BEFORE.search(text[max(0, t_start - 30) : t_start])
+                _DETERMINER_BEFORE.found(*_before(s, t_start, 30))
                 or (
                     (text.startswith(" of", t_end) or not m.group().split(" ")[0].endswith("ed"))
-                    and _DETERMINER_ADJ_BEFORE.search(text[max(0, t_start - 40) : t_start])
+                    and _DETERMINER_ADJ_BEFORE.found(*_before(s, t_start, 40))
                 )
             ):
                 continue  # a noun ("the biggest attack targeting…"), not the verb
@@ -522,6 +554,21 @@ def _events_for_sentence(
             key = (ev.type, ev.mode)
             best[key] = _combine(best[key], ev) if key in best else ev
     return sorted(best.values(), key=lambda e: e.sentence.find(e.trigger))
+
+
+_HABITUAL_CUES = ("often", "usual", "rare", "routine", "regular", "frequent", "typical", "tend to")
+
+
+def _untold(sentence: str) -> bool:
+    """A sentence that reports no act of its own: a background label, a habit or a condition.
+
+    >>> _untold("Background: Russia fired drones."), _untold("Police often arrest them."), _untold("Police arrested him.")
+    (True, True, False)
+    """
+    if _CONDITIONAL.match(sentence) or (":" in sentence and _BACKGROUND.match(sentence)):
+        return True
+    low = sentence.lower()  # the cue words let most sentences skip the case-insensitive search
+    return any(c in low for c in _HABITUAL_CUES) and _HABITUAL.search(sentence) is not None
 
 
 def _combine(a: ExtractedEvent, b: ExtractedEvent) -> ExtractedEvent:
@@ -602,7 +649,7 @@ _IRREGULAR_PARTICIPLES = frozenset(
 _HABITUAL = re.compile(
     r"(?i)\b(?:often|usually|rarely|routinely|regularly|frequently|typically|are rare|is rare|tend to)\b"
 )
-_SOURCE_BEFORE = re.compile(r"(?i)(?:reported by|according to|quoted by|told|citing)\s+(?:the\s+)?$")
+_SOURCE_BEFORE = Folded(r"(?i)(?:reported by|according to|quoted by|told|citing)\s+(?:the\s+)?$")
 _PRONOUN_SUBJECT = re.compile(
     r"\s*(?:(?:but|and|then|also|later|earlier|meanwhile),?\s+)?(?P<p>[Hh]e|[Ss]he|[Ii]t|[Tt]hey)\b"
 )
@@ -620,7 +667,7 @@ def _build(
     t_start, t_end = m.span()
     lo, hi = _clause_bounds(text, t_start, t_end)
     first_word = m.group().split(" ")[0].lower()
-    passive = bool(_PASSIVE.search(text[max(0, t_start - 30) : t_start])) and (
+    passive = _PASSIVE.found(*_before(s, t_start, 30)) and (
         first_word.endswith(("ed", "en")) or first_word in _IRREGULAR_PARTICIPLES
     )
     etype, mode = trig.type, trig.mode
@@ -630,7 +677,7 @@ def _build(
             mode = md
             break
     if trig.weapon_mode and mode is None:
-        mode = _weapon_mode(text)
+        mode = _weapon_mode(s)
     # a phrase opened by "despite", "after"…: its own parties and its own time
     in_phrase = lo > 0 and bool(_PREPOSITIONAL_BOUNDARY.search(text, max(0, lo - 12), lo))
     left = [x for x in _actor_candidates(s, lo, t_start) if not _preceded_by(text, x.start - s.start, _OBJECT_PREPS)]
@@ -759,7 +806,7 @@ def _build(
             recip_m = named[-1]
     if actor_m is not None and actor_m is recip_m:
         recip_m = None
-    if etype == "ASSAULT" and trig.political and not _weapon_mode(text):
+    if etype == "ASSAULT" and trig.political and not _weapon_mode(s):
         target_text = recip_m.text if recip_m else after[:60]
         if _POLITICAL.search(target_text):
             etype, mode = "ACCUSE", "disapprove"
@@ -1051,7 +1098,9 @@ def extract_events(
     ctx = build_context(body)
     paras = paragraph_spans(body)
     sub_idx = {i for i, (ps, pe) in enumerate(paras) if subheads and any(ps <= a < pe for a, _ in subheads)}
-    sentences = _split(body, sub_idx, pub, ctx)
+    lowered = body.lower()
+    low = lowered if len(lowered) == len(body) else None  # a few characters lower-case to two: offsets would shift
+    sentences = _split(body, sub_idx, pub, ctx, low)
     if dateline and sentences and body.startswith(dateline) and sentences[0].start < len(dateline):
         sentences[0].ignore_before = len(dateline)  # "NEW DELHI:" places the story; it does nothing
     g = gazetteer()
@@ -1065,7 +1114,7 @@ def extract_events(
     long_paras = {i for i, (ps, pe) in enumerate(paras) if pe - ps > MAX_QUOTE_PARA_CHARS}
     quotes = find_quotes(body, paras, sub_idx | long_paras)[:500]
     quoted = [(q.open_at, q.close_at + 1) for q in quotes]
-    per_sentence = _triggers_by_sentence(body, sentences)
+    per_sentence = _triggers_by_sentence(low, sentences)
     for i, s in enumerate(sentences):
         cands = per_sentence[i] if per_sentence is not None else candidate_triggers(s.text)
         if not cands:

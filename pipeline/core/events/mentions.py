@@ -308,6 +308,9 @@ class ArticleContext:
     full_names: set[str] = field(default_factory=set)
     titles: dict[str, str] = field(default_factory=dict)  # "Chief Minister" -> "Yogi Adityanath"
     leaders: dict[str, str] = field(default_factory=dict)  # "RUS" -> "Vladimir Putin" (a head of state or government)
+    # named mentions of each capitalised stretch already read ("Vladimir Putin" recurs): offsets
+    # relative to the stretch, keyed by its text, whether it opens the sentence and the next word
+    chunks: dict[tuple[str, bool, str], list[Mention]] = field(default_factory=dict, repr=False, compare=False)
 
     def title_holder(self, title: str) -> str | None:
         title = title.strip()
@@ -397,6 +400,18 @@ def _titled(text: str) -> Iterator[re.Match[str]]:
                 break
 
 
+# Whole-body patterns open with a capital letter and look behind only after it: a pattern that
+# starts with a character class is skipped ahead in C, one that starts with ``\b`` or a
+# look-behind is tried at every character of the article.
+_ACRONYM = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z]{1,5}(?!\w)")  # \b[A-Z]{2,6}\b
+_SPELLED_OUT = re.compile(r"[A-Z](?<!\w[A-Z])[a-z]+(?: (?:of|for|and|the|[A-Z][a-z]+)){1,6}\b")  # "Press Club of India"
+# "Rahul Gandhi", "R. K. Dutta", "AB Singh" (not after a letter or a full stop)
+_UNTITLED_NAME = re.compile(
+    r"[A-Z](?<![\w.][A-Z])(?:[a-z]+|\.(?: ?[A-Z]\.)?|[A-Z](?= [A-Z][a-z])| [A-Z](?= [A-Z][a-z])) "
+    r"(?:[A-Z][a-z]+ )?[A-Z][a-z]{2,}(?:['’]s)?\b"
+)
+
+
 def build_context(text: str) -> ArticleContext:
     """Scan the whole article for people's full names, their countries and abbreviations.
 
@@ -409,9 +424,9 @@ def build_context(text: str) -> ArticleContext:
     for m in _aliases(text):
         ctx.aliases[m.group("abbr")] = m.group("full").removeprefix("The ").strip()
     # acronyms used without being introduced: "Press Club of India" ... "the PCI"
-    acronyms = set(re.findall(r"\b[A-Z]{2,6}\b", text))
+    acronyms = set(_ACRONYM.findall(text))
     if acronyms:
-        for m in re.finditer(r"\b[A-Z][a-z]+(?: (?:of|for|and|the|[A-Z][a-z]+)){1,6}\b", text):
+        for m in _SPELLED_OUT.finditer(text):
             words = [w for w in m.group().removeprefix("The ").split() if w[0].isupper()]
             initials = "".join(w[0] for w in words)
             if len(initials) >= 2 and initials in acronyms and initials not in ctx.aliases:
@@ -440,11 +455,7 @@ def build_context(text: str) -> ArticleContext:
             if country and _LEADER_TITLE.search(m.group("title")):
                 ctx.leaders.setdefault(country, name)
     # untitled two/three-word capitalised names that are not places or organisations
-    for m in re.finditer(
-        r"(?<![\w.])(?:[A-Z][a-z]+|[A-Z]\.(?: ?[A-Z]\.)?|[A-Z]{2}(?= [A-Z][a-z])|[A-Z] [A-Z](?= [A-Z][a-z])) "
-        r"(?:[A-Z][a-z]+ )?[A-Z][a-z]{2,}(?:['’]s)?\b",
-        text,
-    ):
+    for m in _UNTITLED_NAME.finditer(text):
         name, _ = _strip_poss(m.group())
         parts = name.split()
         if parts[0] in SENTENCE_STARTERS or any(p in DAYS_MONTHS or p in ORG_HEADS or p in g.titles for p in parts):
@@ -524,7 +535,19 @@ def find_mentions(sentence: str, offset: int, ctx: ArticleContext) -> list[Menti
     g = gazetteer()
     out: list[Mention] = []
     for cm in _CAP_CHUNK.finditer(sentence):
-        _chunk_mentions(sentence, cm.start(), cm.end(), offset, ctx, g, out)
+        lo, hi = cm.span()
+        next_tok = ""  # the word after a sentence-initial stretch: tells "Officials said" from "Putin said"
+        if lo == 0 and hi + 1 < len(sentence) and sentence[hi] == " ":
+            after = TOKEN.match(sentence, hi + 1)
+            next_tok = after.group() if after else ""
+        key = (cm.group(), lo == 0, next_tok)
+        found = ctx.chunks.get(key)
+        if found is None:
+            found = ctx.chunks[key] = _chunk_mentions(key[0], key[1], next_tok, ctx, g)
+        base = offset + lo
+        out.extend(
+            Mention(base + m.start, base + m.end, m.text, m.kind, m.name, m.country, m.possessive) for m in found
+        )
     _group_mentions(sentence, offset, g, out)
     if ctx.leaders:
         _leader_epithets(sentence, offset, ctx, out)
@@ -547,13 +570,11 @@ _CAP_CHUNK = re.compile(
 )
 
 
-def _chunk_mentions(
-    sentence: str, lo: int, hi: int, offset: int, ctx: ArticleContext, g: Gazetteer, out: list[Mention]
-) -> None:
-    """Named mentions inside one capitalised stretch of a sentence."""
-    toks = [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(sentence, lo, hi)]
-    after = TOKEN.match(sentence, hi + 1) if hi + 1 < len(sentence) and sentence[hi : hi + 1] == " " else None
-    next_tok = after.group() if after else ""
+def _chunk_mentions(chunk: str, initial: bool, next_tok: str, ctx: ArticleContext, g: Gazetteer) -> list[Mention]:
+    """Named mentions inside one capitalised stretch (offsets relative to it; ``initial``: it opens
+    the sentence, ``next_tok``: the word after it)."""
+    out: list[Mention] = []
+    toks = [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(chunk)]
     i = 0
     n = len(toks)
     while i < n:
@@ -577,7 +598,7 @@ def _chunk_mentions(
                 continue
             if t in CONNECTORS and j + 1 < n and _is_cap(toks[j + 1][0]) and j > i:
                 if t == "and":
-                    joined = sentence[toks[i][1] : toks[j + 1][2]]
+                    joined = chunk[toks[i][1] : toks[j + 1][2]]
                     if joined not in g.places and joined not in g.orgs and not joined.endswith(("Kashmir", "Tobago")):
                         break
                 j += 1
@@ -609,6 +630,7 @@ def _chunk_mentions(
         nxt = toks[j][0] if j < n else next_tok
         if (
             chunk_toks
+            and initial
             and start == 0
             and len(chunk_toks) == 1
             and nxt[:1].islower()
@@ -617,8 +639,9 @@ def _chunk_mentions(
         ):
             chunk_toks = []
         if chunk_toks:
-            out.extend(_classify(sentence, start, end, poss, offset, ctx, g))
+            out.extend(_classify(chunk, start, end, poss, 0, ctx, g))
         i = max(j, i + 1)
+    return out
 
 
 _WORD_START = re.compile(r"(?<![\w-])[^\W_]")
@@ -639,13 +662,28 @@ def _group_matches(sentence: str, g: Gazetteer) -> Iterator[re.Match[str]]:
     """The group regex's matches, tried only where a head noun occurs (and up to 3 words before it)."""
     rx = _group_regex(g)
     last = 0
-    heads = sorted({end - length + 1 for end, length in _head_automaton().iter(sentence)})
+    n = len(sentence)
+    heads = sorted(
+        {
+            end - length + 1
+            for end, length in _head_automaton().iter(sentence)
+            if end + 1 == n or not (sentence[end + 1].isalnum() or sentence[end + 1] == "_")  # a whole word
+        }
+    )
     for p in heads:
         if p < last or (p and (sentence[p - 1].isalnum() or sentence[p - 1] in "_-")):
             continue
         # where the regex may start (a word character not preceded by one or a hyphen) in the
-        # stretch that up to three modifier words can cover, earliest first
+        # stretch that up to three modifier words can cover, earliest first: the modifiers are
+        # words joined by single spaces, so a match starts after the fourth space before the head
         lo = max(last, p - 64)
+        cut = p
+        for _ in range(4):
+            cut = sentence.rfind(" ", lo, cut)
+            if cut < 0:
+                break
+        else:
+            lo = cut + 1
         starts = [m.start() for m in _WORD_START.finditer(sentence, lo, p)]
         starts.append(p)
         for st in starts:

@@ -47,6 +47,8 @@ def _single_pairs(text: str, max_len: int = 1500) -> list[tuple[int, int]]:
     >>> [t[o + 1 : c] for o, c in _single_pairs(t)]
     ['the country’s plan is ready.', 'at once']
     """
+    if "'" not in text and "‘" not in text:
+        return []
     n = len(text)
     openers = [
         i
@@ -112,7 +114,7 @@ def _pairs(text: str, base: int, para: int) -> list[Quote]:
 
     # curly double quotes
     open_at = None
-    for cm in _CURLY.finditer(text):
+    for cm in _CURLY.finditer(text) if "“" in text or "”" in text else ():
         i, ch = cm.start(), cm.group()
         if ch == "“":
             used_as_close = text[i - 1 : i] in (".", "!", "?", ",") or (
