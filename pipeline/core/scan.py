@@ -23,15 +23,17 @@ def prefix_automaton(prefixes: Iterable[str]) -> Any:
     return auto
 
 
-def finditer_at(pattern: re.Pattern[str], text: str, auto: Any) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text)`` for a pattern whose matches all start with a prefix of ``auto``.
+def finditer_at(pattern: re.Pattern[str], text: str, auto: Any, low: str | None = None) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern whose matches all start with a prefix of ``auto``
+    (``low``: ``text.lower()`` when the caller has it already).
 
     >>> auto = prefix_automaton(["mon", "tues"])
     >>> p = re.compile(r"(?i)(?:mon|tues)day")
     >>> [m.group() for m in finditer_at(p, "On Monday and tuesday, not monsoon.", auto)]
     ['Monday', 'tuesday']
     """
-    low = text.lower()
+    if low is None:
+        low = text.lower()
     if len(low) != len(text):  # lower-casing changed lengths (rare letters): offsets would drift
         yield from pattern.finditer(text)
         return
@@ -47,6 +49,19 @@ def finditer_at(pattern: re.Pattern[str], text: str, auto: Any) -> Iterator[re.M
 
 
 _ESCAPE_OR_NAME = re.compile(r"\\.|\(\?P<\w+>|\(\?P=\w+\)")
+
+
+def lower_literals(pattern: str) -> str:
+    """A pattern's letters in lower case, escapes (``\\S``, ``\\D``) and group names left as written.
+
+    >>> lower_literals(r"(?P<Day>Monday)\\S+[A-Z]")
+    '(?P<Day>monday)\\\\S+[a-z]'
+    """
+    out, last = [], 0
+    for m in _ESCAPE_OR_NAME.finditer(pattern):
+        out += [pattern[last : m.start()].lower(), m.group()]
+        last = m.end()
+    return "".join(out) + pattern[last:].lower()
 
 
 class Folded:
@@ -66,11 +81,9 @@ class Folded:
 
     def __init__(self, pattern: str) -> None:
         source = pattern.removeprefix("(?i)")
-        if any(c.isupper() for c in _ESCAPE_OR_NAME.sub("", source)):
-            raise ValueError(f"a folded pattern is written in lower case: {pattern!r}")
         self.pattern = pattern
         self.ci = re.compile(source, re.IGNORECASE)
-        self.cs = re.compile(source)
+        self.cs = re.compile(lower_literals(source))
 
     def found(self, text: str, low: str | None, pos: int = 0, endpos: int | None = None) -> bool:
         """Does the pattern occur in ``text[pos:endpos]`` (``low``: ``text.lower()`` of the same length, or None)?"""
@@ -78,3 +91,8 @@ class Folded:
         if low is not None:
             return self.cs.search(low, pos, end) is not None
         return self.ci.search(text, pos, end) is not None
+
+    def match(self, text: str, low: str | None, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        """The match at ``pos``; its offsets index ``text``, but its groups are read from ``low`` when given."""
+        end = len(text) if endpos is None else endpos
+        return self.cs.match(low, pos, end) if low is not None else self.ci.match(text, pos, end)

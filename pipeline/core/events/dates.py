@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
-from pipeline.core.scan import finditer_at, prefix_automaton
+from pipeline.core.scan import Folded, finditer_at, prefix_automaton
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
@@ -27,7 +27,8 @@ _COUNTS = {
 }  # fmt: skip
 _COUNT_RE = r"(?:\d{1,3}|" + "|".join(sorted(_COUNTS, key=len, reverse=True)) + ")"
 
-DATE_EXPR = re.compile(
+# case-insensitive: run on the sentence's lower-case copy when there is one (see Folded)
+DATE_EXPR = Folded(
     "|".join(
         [
             # on Wednesday, November 22, 2023 / November 22, 2023 / 22 November 2023
@@ -48,13 +49,11 @@ DATE_EXPR = re.compile(
             r"today|tonight|this (?:morning|afternoon|evening|week)|earlier today|on the same day|"
             r"earlier this week|last week)",
         ]
-    ),
-    re.IGNORECASE,
+    )
 )
 
 
-@dataclass(frozen=True, slots=True)
-class DateMention:
+class DateMention(NamedTuple):  # a tuple: built by the thousand, and cheap to build
     text: str
     start: int
     end: int
@@ -173,7 +172,7 @@ def _word_starts(text: str, lo: int, cue: int) -> list[int]:
     return starts
 
 
-def find_dates(sentence: str, published: date | None) -> list[DateMention]:
+def find_dates(sentence: str, published: date | None, low: str | None = None) -> list[DateMention]:
     """Date expressions in a sentence, resolved against ``published``.
 
     >>> p = date(2024, 11, 10)  # a Sunday
@@ -186,7 +185,7 @@ def find_dates(sentence: str, published: date | None) -> list[DateMention]:
     """
     out: list[DateMention] = []
     taken = -1
-    for cue in finditer_at(_CUE, sentence, _CUE_STARTS):
+    for cue in finditer_at(_CUE, sentence, _CUE_STARTS, low):
         if cue.start() < taken:
             continue
         word = cue.group().lower().rstrip(".")
@@ -205,11 +204,11 @@ def find_dates(sentence: str, published: date | None) -> list[DateMention]:
         lo = max(0, cue.start() - 32, taken)
         hi = min(len(sentence), cue.end() + 40)
         for start in _word_starts(sentence, lo, cue.start()):
-            m = DATE_EXPR.match(sentence, start, hi)
+            m = DATE_EXPR.match(sentence, low, start, hi)
             if m is None or m.end() <= cue.start():
                 continue
             d, precision = resolve(m, published)
-            out.append(DateMention(m.group(), m.start(), m.end(), d, precision))
+            out.append(DateMention(sentence[m.start() : m.end()], m.start(), m.end(), d, precision))
             taken = m.end()
             break
     return out

@@ -315,13 +315,13 @@ class _Sentence:
     @property
     def dates(self) -> list[DateMention]:
         if self._dates is None:
-            self._dates = find_dates(self.text, self._pub)
+            self._dates = find_dates(self.text, self._pub, self.low)
         return self._dates
 
     @property
     def quantities(self) -> list[QuantityMention]:
         if self._quantities is None:
-            self._quantities = find_quantities(self.text)
+            self._quantities = find_quantities(self.text, self.low)
         return self._quantities
 
 

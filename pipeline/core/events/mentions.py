@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from pipeline.core.events.gazetteer import Gazetteer, gazetteer
 from pipeline.core.events.model import Entity
@@ -266,8 +266,7 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _GROUP_RE = None  # built lazily from the gazetteer
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
+class Mention(NamedTuple):  # a tuple: built by the thousand, and cheap to build
     """A participant or place mention (offsets absolute in the clean body)."""
 
     start: int

@@ -23,13 +23,18 @@ _AFTER_SUBJ_VERB = re.compile(
     rf"^\s*[,.]?\s*(?P<np>(?:[^.!?“”\"‘]|(?<=\b[A-Z])\.){{1,120}}?)\s(?:(?:has|had|also|then|later|further|again|previously)\s)?(?P<verb>{SPEECH_VERBS})\b"
 )
 _AFTER_VERB_SUBJ = re.compile(rf"^\s*[,.]?\s*(?:{SPEECH_VERBS})\s(?P<np>[^,.;!?“”\"]{{2,90}})")
-_BEFORE = re.compile(
-    rf"(?P<np>[^.!?“”\"]{{1,140}}?)\s(?:(?:has|had|also|then|later|further|again|previously|reportedly)\s)?"
+# "X said:", "X told reporters on Sunday that": a speech verb ending the text before the quote
+_BEFORE_VERB = (
+    rf"\s(?:(?:has|had|also|then|later|further|again|previously|reportedly)\s)?"
     rf"(?P<verb>{SPEECH_VERBS}|described [^“\"‘]{{0,40}} as(?: an?)?(?: attempted)?|called (?:it|them|him|her|this)|"
     r"termed (?:it|this|the \w+)|labell?ed [^“\"‘']{0,40}? as(?: an?)?|saw|sees|demanded|accused \w+ of|"
     r"referred to|spoke of|with a caption suggesting|citing|describing|calling)"
     r"(?:\s(?:on|in|to|at|during)\s[^“\"‘]{0,60}?)?\s*(?:,|:|–|-|that|it saw)?\s*$"
 )
+_BEFORE = re.compile(rf"(?P<np>[^.!?“”\"]{{1,140}}?){_BEFORE_VERB}")
+# the verb and its tail alone: a quick test that spares the phrase search (which tries every
+# start and every length of the phrase) when no speech verb ends the text
+_BEFORE_TAIL = re.compile(_BEFORE_VERB)
 _ACCORDING = re.compile(r"\b[Aa]ccording to (?P<np>him|her|them|[^.;“”\"‘]{2,90})")
 _PRONOUN = re.compile(r"^(?:he|she|they|it|we|i|him|her|them)$", re.IGNORECASE)
 _DETERMINER = re.compile(r"^(?:and|but|while|as|so|then|also)\s+", re.IGNORECASE)
@@ -202,7 +207,7 @@ def attribute(body: str, quote: Quote, para_end: int, sent_start: int) -> None:
             _set(quote, _clean_np(m.group("np")), "after", after_at + m.start("np"), m.group("np"))
             return
     before = body[sent_start : quote.open_at]
-    m = _BEFORE.search(before)
+    m = _BEFORE.search(before) if _BEFORE_TAIL.search(before) else None
     if m and m.group("np").strip().rstrip(":").lower() not in _LABELS:
         np = m.group("np")
         _set(quote, _clean_np(np), "before", sent_start + m.start("np"), np)
