@@ -92,6 +92,13 @@ class Folded:
             return self.cs.search(low, pos, end) is not None
         return self.ci.search(text, pos, end) is not None
 
+    def found_before(self, text: str, low: str | None, pos: int, width: int) -> bool:
+        """Does the pattern occur in the ``width`` characters before ``pos`` (a slice: its ends are ends)?"""
+        a = pos - width if pos > width else 0
+        if low is not None:
+            return self.cs.search(low[a:pos]) is not None
+        return self.ci.search(text[a:pos]) is not None
+
     def match(self, text: str, low: str | None, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         """The match at ``pos``; its offsets index ``text``, but its groups are read from ``low`` when given."""
         end = len(text) if endpos is None else endpos

@@ -262,7 +262,17 @@ def _participant(m: Mention) -> bool:
 
 
 def _preceded_by(sentence: str, rel_start: int, words: tuple[str, ...]) -> str | None:
-    before = sentence[:rel_start].rstrip().rsplit(" ", 1)[-1].lower() if sentence[:rel_start].strip() else ""
+    """The word before ``rel_start`` (lower-cased) when it is one of ``words``.
+
+    >>> _preceded_by("attacks in  Kyiv", 12, ("in", "at")), _preceded_by("Kyiv", 0, ("in",))
+    ('in', None)
+    """
+    end = rel_start
+    while end and sentence[end - 1].isspace():
+        end -= 1
+    if not end:
+        return None
+    before = sentence[sentence.rfind(" ", 0, end) + 1 : end].lower()
     return before if before in words else None
 
 
@@ -392,7 +402,7 @@ def _actor_candidates(s: _Sentence, lo: int, hi: int, keep_preps: tuple[str, ...
         prep = _preceded_by(s.text, rs, _LOC_PREPS)
         if prep and prep not in keep_preps and m.kind in ("place", "capital", "country", "demonym", "unknown"):
             continue
-        if _SOURCE_BEFORE.found(*_before(s, rs, 20)):
+        if _SOURCE_BEFORE.found_before(s.text, s.low, rs, 20):
             continue  # "reported by the Washington Post": a source, not a participant
         out.append(m)
     return out
@@ -495,12 +505,6 @@ _NOUN_OK = frozenset(
 )
 
 
-def _before(s: _Sentence, pos: int, width: int) -> tuple[str, str | None]:
-    """The ``width`` characters of the sentence before ``pos`` (and their lower-case copy), for a :class:`Folded`."""
-    a = max(0, pos - width)
-    return s.text[a:pos], (s.low[a:pos] if s.low is not None else None)
-
-
 def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
     return any(a <= pos < b for a, b in spans)
 
@@ -534,17 +538,17 @@ def _events_for_sentence(
             lo_need = max(0, t_start - 80) if trig.reverse else t_end  # "drones were downed": the weapon comes first
             if trig.needs is not None and not trig.needs.found(text, low, lo_need, min(len(text), t_end + trig.window)):
                 continue
-            if _NEGATION.found(*_before(s, t_start, 40)) and trig.type not in ("THREATEN",):
+            if _NEGATION.found_before(s.text, s.low, t_start, 40) and trig.type not in ("THREATEN",):
                 continue
-            if _DENIED.found(*_before(s, t_start, 60)):
+            if _DENIED.found_before(s.text, s.low, t_start, 60):
                 continue  # "denied that they had arrested any journalists"
             if _inside(quoted, s.start + t_start):
                 continue
             if trig.id not in _NOUN_OK and (
-                _DETERMINER_BEFORE.found(*_before(s, t_start, 30))
+                _DETERMINER_BEFORE.found_before(s.text, s.low, t_start, 30)
                 or (
                     (text.startswith(" of", t_end) or not m.group().split(" ")[0].endswith("ed"))
-                    and _DETERMINER_ADJ_BEFORE.found(*_before(s, t_start, 40))
+                    and _DETERMINER_ADJ_BEFORE.found_before(s.text, s.low, t_start, 40)
                 )
             ):
                 continue  # a noun ("the biggest attack targeting…"), not the verb
@@ -667,7 +671,7 @@ def _build(
     t_start, t_end = m.span()
     lo, hi = _clause_bounds(text, t_start, t_end)
     first_word = m.group().split(" ")[0].lower()
-    passive = _PASSIVE.found(*_before(s, t_start, 30)) and (
+    passive = _PASSIVE.found_before(s.text, s.low, t_start, 30) and (
         first_word.endswith(("ed", "en")) or first_word in _IRREGULAR_PARTICIPLES
     )
     etype, mode = trig.type, trig.mode
