@@ -448,10 +448,15 @@ def _quantity(
 
 
 def _split(
-    body: str, subheads: set[int], published: date | None, ctx: ArticleContext, low: str | None = None
+    body: str,
+    paras: list[tuple[int, int]],
+    subheads: set[int],
+    published: date | None,
+    ctx: ArticleContext,
+    low: str | None = None,
 ) -> list[_Sentence]:
     out = []
-    for pi, (ps, pe) in enumerate(paragraph_spans(body)):
+    for pi, (ps, pe) in enumerate(paras):
         if pi in subheads:
             continue
         for ss, se in sentence_spans(body, ps, pe, limit=500):
@@ -1104,7 +1109,7 @@ def extract_events(
     sub_idx = {i for i, (ps, pe) in enumerate(paras) if subheads and any(ps <= a < pe for a, _ in subheads)}
     lowered = body.lower()
     low = lowered if len(lowered) == len(body) else None  # a few characters lower-case to two: offsets would shift
-    sentences = _split(body, sub_idx, pub, ctx, low)
+    sentences = _split(body, paras, sub_idx, pub, ctx, low)
     if dateline and sentences and body.startswith(dateline) and sentences[0].start < len(dateline):
         sentences[0].ignore_before = len(dateline)  # "NEW DELHI:" places the story; it does nothing
     g = gazetteer()
