@@ -67,3 +67,20 @@ def test_the_dateline_places_the_story_but_is_no_party() -> None:
 def test_years_ago_is_background_without_a_publication_date() -> None:
     assert extract_events("Russia attacked Ukraine with drones more than three years ago.", None) == []
     assert [e.type for e in extract_events("Russia attacked Ukraine with drones on Monday.", None)] == ["ASSAULT"]
+
+
+def test_a_body_whose_lower_case_is_longer_reads_the_same() -> None:
+    # "İ" lower-cases to two characters, so the body has no lower-case copy with the same offsets:
+    # the case-insensitive checks run on the text itself and must find what they find elsewhere
+    plain = "Police did not arrest the men. Police arrested 12 protesters in Istanbul on Sunday."
+    dotted = plain.replace("Istanbul", "İstanbul")
+    assert len(dotted.lower()) != len(dotted)
+    views = [
+        [
+            (e.type, e.mode, e.trigger, e.actor_name, e.quantity, str(e.date), e.start, e.end)
+            for e in extract_events(b, PUBLISHED)
+        ]
+        for b in (plain, dotted)
+    ]
+    assert views[0] == views[1]
+    assert views[0] == [("COERCE", "arrest", "arrested", "Police", (12, "people"), "2024-11-10", 31, 83)]
