@@ -98,6 +98,9 @@ _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
 def _is_abbreviation(text: str, dot: int, nxt: int) -> bool:
     """Is the full stop at ``dot`` the end of an abbreviation or an initial (``nxt``: next sentence start)?"""
+    seven = text[dot - 7 : dot] if dot >= 7 else ""
+    if seven.isascii() and seven.isalpha():
+        return False  # a word of seven letters or more: longer than any abbreviation, no initial
     m = _WORD_BEFORE.search(text, max(0, dot - 12), dot)
     if not m:
         return False

@@ -162,9 +162,18 @@ _CUE_STARTS = prefix_automaton(
 )
 
 
+# a word starts after a space, a bracket, a dash or a quote mark (and is no space itself)
+_AFTER_BREAK = re.compile(r"(?<=[ (\u2014\u2013\-\"“‘'])\S")
+
+
 def _word_starts(text: str, lo: int, cue: int) -> list[int]:
-    """Offsets in ``[lo, cue]`` where a word starts (``cue`` itself always included), ascending."""
-    starts = [i + 1 for i in range(lo, cue) if text[i] in " (\u2014\u2013-\"“‘'" and text[i + 1 : i + 2].strip()]
+    """Offsets in ``[lo, cue]`` where a word starts (``cue`` itself always included), ascending.
+
+    >>> t = "late on (Thursday) evening"
+    >>> _word_starts(t, 0, t.index("Thursday"))
+    [0, 5, 8, 9]
+    """
+    starts = [m.start() for m in _AFTER_BREAK.finditer(text, lo + 1, cue + 1)]
     if lo == 0 and text[:1].strip():
         starts.insert(0, 0)
     if not starts or starts[-1] != cue:
