@@ -68,8 +68,8 @@ class Folded:
     """A case-insensitive pattern that runs case-sensitively on the text's lower-case copy when given one.
 
     Under IGNORECASE Python's engine folds every character it compares and loses its fast
-    first-character checks; on text lower-cased once per sentence the same (lower-case) pattern
-    runs two to four times faster. Without a lower-case copy (lower-casing changed the length,
+    first-character checks; on text lower-cased once per article the pattern's lower-cased form
+    (:func:`lower_literals`) runs two to four times faster. Without a lower-case copy (lower-casing changed the length,
     so offsets would drift) the case-insensitive form runs on the text itself.
 
     >>> rx = Folded(r"(?i)\\b(?:not|never) $")
