@@ -294,6 +294,35 @@ class Tail:
         raise TimeoutError(f"timed out after {timeout}s waiting for {what or pred}")
 
 
+async def explain_missing(settings: Settings, missing: set[bytes]) -> str:
+    """Where the inputs of ``missing`` article keys are, and whether a fresh reader finds their outputs.
+
+    For a test that timed out waiting for outputs: tells a lost output (the input was
+    committed past, no article exists) from a reader that stopped short (a fresh consumer
+    finds the articles) and from input that was never read (committed offset below it).
+    """
+    from aiokafka import TopicPartition
+
+    got = await consume_until(settings, [settings.topic_input, settings.topic_articles], lambda r: False, timeout=8)
+    where = {r.key: (r.partition, r.offset) for r in got[settings.topic_input] if r.key in missing}
+    found = {r.key for r in got[settings.topic_articles]} & missing
+    c = AIOKafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=settings.group_id)
+    await c.start()
+    try:
+        parts = c.partitions_for_topic(settings.topic_input) or set()
+        tps = [TopicPartition(settings.topic_input, p) for p in sorted(parts)]
+        committed = {tp.partition: await c.committed(tp) for tp in tps}
+        ends = await c.end_offsets(tps)
+    finally:
+        await c.stop()
+    shown = sorted(where.items(), key=lambda kv: kv[1])[:20]
+    return (
+        f"{len(missing)} article keys missing; a fresh reader finds {len(found)} of them; "
+        f"committed {committed}; end offsets { {tp.partition: o for tp, o in ends.items()} }; "
+        f"their inputs (partition, offset): {shown}"
+    )
+
+
 def rss_kb(pid: int) -> int:
     """Resident set size of a process, in KiB (Linux)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():

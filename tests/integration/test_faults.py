@@ -19,7 +19,7 @@ from typing import Any
 
 from pipeline.service.broker import EmbeddedBroker, free_port
 from pipeline.topics import create_topics
-from tests.integration.conftest import ROOT, Env, Tail, WorkerProcess, produce, rss_kb, run
+from tests.integration.conftest import ROOT, Env, Tail, WorkerProcess, explain_missing, produce, rss_kb, run
 from tests.integration.proxy import TcpProxy
 from tests.synth import records
 
@@ -76,7 +76,11 @@ def test_sigkill_mid_stream_loses_nothing(env: Env, worker, tmp_path: Path) -> N
             kills += 1
             print(f"SIGKILL {kills} with {seen}/{n} articles out")
             w = worker()
-        tail.wait(lambda t: len(t.keys(s.topic_articles)) >= n, 240, "all articles")
+        try:
+            tail.wait(lambda t: len(t.keys(s.topic_articles)) >= n, 240, "all articles")
+        except TimeoutError as e:
+            why = run(explain_missing(s, {k for k, _ in items} - tail.keys(s.topic_articles)))
+            raise AssertionError(f"{e}: {why}\nlast worker's log:\n{w.log()[-3000:]}") from None
         time.sleep(2)  # let late duplicates of the last batch arrive
         articles = tail.snapshot(s.topic_articles)
         events = tail.snapshot(s.topic_events)
