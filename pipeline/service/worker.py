@@ -219,6 +219,33 @@ def _patch_dropped_records() -> None:
     cls._wirewash_no_drop = True
 
 
+async def track_topics(producer: Any, names: list[str]) -> None:
+    """Make an aiokafka producer's metadata follow every topic it will write, from the start.
+
+    aiokafka's client asks the broker for the topics in its tracked set only, once that set
+    is non-empty, and a send adds its topic to the set only when the metadata in hand lacks
+    it. A topic that was in the producer's first (all-topics) metadata is therefore never
+    tracked: when a send to another, new topic then narrows the metadata requests, the first
+    topic drops out of the metadata, and its queued records wait for a leader that no
+    refresh brings back until the request timeout fails them with NotLeaderForPartition
+    (the worker's first learned-boilerplate changelog write stalled the commit for 30 s
+    this way). Tracking all of them up front keeps every one in every refresh.
+    """
+    client = getattr(producer, "client", None)
+    if client is None:
+        return
+    pending = [client.add_topic(name) for name in names if name not in client._topics]
+    if pending:
+        await asyncio.gather(*pending)
+
+
+def _aiokafka_producers(app: faust.App) -> list[Any]:
+    """The aiokafka producers under faust's producer (one; or one per partition with exactly-once)."""
+    producer: Any = app.producer
+    found = [getattr(producer, "_producer", None), *getattr(producer, "_transaction_producers", {}).values()]
+    return [p for p in found if p is not None]
+
+
 def _changelog_partition(key: Any) -> int:
     """The learned-boilerplate table's changelog partition for any key: it has exactly one."""
     return 0
@@ -379,8 +406,18 @@ def build_app(
                 ", ".join(f"{topics['input']}[{p}] {old}->{new}" for p, (old, new) in sorted(lost.items())),
             )
 
+    written = [topics["articles"], topics["events"], topics["dlq"]]
+    if table is not None:
+        written.append(table.changelog_topic_name)
+
     @app.on_rebalance_complete.connect  # type: ignore[arg-type]
     async def _after_recovery(sender: Any, **kwargs: Any) -> None:
+        try:
+            await app.maybe_start_producer()
+            for producer in _aiokafka_producers(app):
+                await track_topics(producer, written)
+        except Exception:  # never block the stream on this safeguard
+            log.warning("could not register the output topics with the producer", exc_info=True)
         # faust has restored (or reset) its tables: complete the learned memory before streams resume
         await load_learned()
         try:

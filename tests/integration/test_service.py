@@ -179,3 +179,48 @@ def test_worker_refuses_to_start_without_a_registry(env: Env, worker) -> None:  
     log = w.log()
     assert "cannot start: cannot register" in log and "Traceback" not in log
     assert Counter(x for x in log.splitlines() if "cannot start" in x).most_common(1)[0][1] == 1
+
+
+def test_a_producer_keeps_every_tracked_topic_in_its_metadata(env: Env) -> None:
+    """The first record to an early topic is delivered when a later topic narrows the producer's metadata.
+
+    Without :func:`track_topics`, aiokafka drops the early topic from its metadata as soon as
+    the send to the new topic narrows its requests; the early record then waits for a leader
+    until the request timeout fails it (this is how the worker's first changelog write stalled).
+    """
+    from aiokafka import AIOKafkaProducer
+    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+    from pipeline.service.worker import track_topics
+
+    early, late = f"it-{env.tag}.early", f"it-{env.tag}.late"
+
+    async def create(name: str) -> None:
+        admin = AIOKafkaAdminClient(bootstrap_servers=env.bootstrap)
+        await admin.start()
+        try:
+            await admin.create_topics([NewTopic(name, 1, 1)])
+        finally:
+            await admin.close()
+
+    async def go() -> list[tuple[str, float]]:
+        await create(early)
+        p = AIOKafkaProducer(bootstrap_servers=env.bootstrap, request_timeout_ms=8000, linger_ms=5)
+        await p.start()
+        try:
+            await track_topics(p, [early, late])  # the late topic does not exist yet: tracked all the same
+            await create(late)
+            t0 = time.monotonic()
+            first = await p.send(early, b"first", partition=0)
+            second = await p.send(late, b"second", partition=0)
+            out = []
+            for name, fut in ((early, first), (late, second)):
+                meta = await fut
+                out.append((f"{name}@{meta.offset}", time.monotonic() - t0))
+            return out
+        finally:
+            await p.stop()
+
+    got = run(go())
+    assert [name for name, _ in got] == [f"{early}@0", f"{late}@0"]
+    assert max(dt for _, dt in got) < 4.0, got  # delivered at once, not after the 8 s request timeout
