@@ -234,9 +234,8 @@ async def track_topics(producer: Any, names: list[str]) -> None:
     client = getattr(producer, "client", None)
     if client is None:
         return
-    pending = [client.add_topic(name) for name in names if name not in client._topics]
-    if pending:
-        await asyncio.gather(*pending)
+    # add_topic is idempotent: a tracked topic costs nothing, untracked ones share one refresh
+    await asyncio.gather(*(client.add_topic(name) for name in names))
 
 
 def _aiokafka_producers(app: faust.App) -> list[Any]:
