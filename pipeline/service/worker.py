@@ -224,9 +224,9 @@ async def track_topics(producer: Any, names: list[str]) -> None:
 
     aiokafka's client asks the broker for the topics in its tracked set only, once that set
     is non-empty, and a send adds its topic to the set only when the metadata in hand lacks
-    it. A topic that was in the producer's first (all-topics) metadata is therefore never
-    tracked: when a send to another, new topic then narrows the metadata requests, the first
-    topic drops out of the metadata, and its queued records wait for a leader that no
+    it. A topic that arrived in an all-topics response (asked while the client tracked none)
+    is therefore never tracked: when a send to another, new topic then narrows the metadata
+    requests, the first topic drops out of the metadata, and its queued records wait for a leader that no
     refresh brings back until the request timeout fails them with NotLeaderForPartition
     (the worker's first learned-boilerplate changelog write stalled the commit for 30 s
     this way). Tracking all of them up front keeps every one in every refresh.

@@ -306,11 +306,10 @@ async def explain_missing(settings: Settings, missing: set[bytes]) -> str:
     got = await consume_until(settings, [settings.topic_input, settings.topic_articles], lambda r: False, timeout=8)
     where = {r.key: (r.partition, r.offset) for r in got[settings.topic_input] if r.key in missing}
     found = {r.key for r in got[settings.topic_articles]} & missing
+    tps = [TopicPartition(settings.topic_input, p) for p in sorted({r.partition for r in got[settings.topic_input]})]
     c = AIOKafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=settings.group_id)
     await c.start()
     try:
-        parts = c.partitions_for_topic(settings.topic_input) or set()
-        tps = [TopicPartition(settings.topic_input, p) for p in sorted(parts)]
         committed = {tp.partition: await c.committed(tp) for tp in tps}
         ends = await c.end_offsets(tps)
     finally:

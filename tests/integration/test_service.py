@@ -205,7 +205,9 @@ def test_a_producer_keeps_every_tracked_topic_in_its_metadata(env: Env) -> None:
 
     async def go() -> list[tuple[str, float]]:
         await create(early)
-        p = AIOKafkaProducer(bootstrap_servers=env.bootstrap, request_timeout_ms=8000, linger_ms=5)
+        p = AIOKafkaProducer(
+            bootstrap_servers=env.bootstrap, request_timeout_ms=8000, linger_ms=5, enable_idempotence=False
+        )
         await p.start()
         try:
             await track_topics(p, [early, late])  # the late topic does not exist yet: tracked all the same
