@@ -7,6 +7,7 @@ Shared by the worker and ``wirewash clean`` so that both produce byte-identical 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import uuid
 from dataclasses import dataclass, field
@@ -47,10 +48,26 @@ def _entity(e: Entity | None) -> dict[str, Any] | None:
     return {"text": e.text, "name": e.name, "country": e.country}
 
 
+_NAMESPACE_BYTES = _EVENT_NAMESPACE.bytes
+
+
+def _uuid5(name: str) -> str:
+    """``str(uuid.uuid5(_EVENT_NAMESPACE, name))`` without building a UUID object (one per event).
+
+    >>> _uuid5("a\x1fb") == str(uuid.uuid5(_EVENT_NAMESPACE, "a\x1fb"))
+    True
+    """
+    b = bytearray(hashlib.sha1(_NAMESPACE_BYTES + name.encode()).digest()[:16])
+    b[6] = (b[6] & 0x0F) | 0x50  # version 5
+    b[8] = (b[8] & 0x3F) | 0x80  # RFC 4122 variant
+    x = b.hex()
+    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
+
+
 def event_id(article_id: str, ev: ExtractedEvent) -> str:
-    """Deterministic: the same article always yields the same event ids."""
+    """Deterministic: the same article always yields the same event ids (a UUID 5 of its key)."""
     key = "\x1f".join([article_id, ev.type, ev.mode or "", str(ev.start), str(ev.end), ev.trigger, ev.quote or ""])
-    return str(uuid.uuid5(_EVENT_NAMESPACE, key))
+    return _uuid5(key)
 
 
 def event_dict(article_id: str, ev: ExtractedEvent) -> dict[str, Any]:
@@ -160,5 +177,11 @@ _WARM_UP = FeedItem(
 
 
 def warm_up() -> None:
-    """Run the core once so that its lexicons, automata and gazetteer are built before the first real item."""
+    """Run the core once so that its lexicons, automata and gazetteer are built before the first real item,
+    then take all that (it lives as long as the process) out of the garbage collector's scans.
+
+    Without :func:`gc.freeze` every full collection walks the lexicons' sets and dictionaries
+    again: about 2% of event extraction's instructions (callgrind, bench articles).
+    """
     process_item(_WARM_UP, datetime(2025, 1, 1, tzinfo=UTC))
+    gc.freeze()

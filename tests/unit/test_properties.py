@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.core.clean import clean_body
+from pipeline.process import _EVENT_NAMESPACE, _uuid5
 
 # text that looks like wire copy: words, punctuation the rules care about, newlines, odd characters
 WIRE_WORDS = st.sampled_from(
@@ -114,3 +116,9 @@ def test_output_text_comes_from_the_input(body: str) -> None:
         return  # mojibake/NFC/entity rewrites are recorded and may introduce characters
     out = _WS.sub("", r.body)
     assert _is_subsequence(out, _WS.sub("", body))
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=["Cs"])))
+def test_event_ids_are_the_uuid5_of_their_key(key: str) -> None:
+    # event ids are a UUID 5 in the project's namespace, computed without the uuid module
+    assert _uuid5(key) == str(uuid.uuid5(_EVENT_NAMESPACE, key))
