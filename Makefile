@@ -21,8 +21,10 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(PY)
-	$(PIP) install --quiet -e ".[$(EXTRAS)]"
+# the development install is pure Python (WIREWASH_COMPILE=0): doctests run and edits apply at once;
+# `pip install .` and the image compile the event extractor with mypyc (setup.py)
+$(STAMP): pyproject.toml setup.py | $(PY)
+	WIREWASH_COMPILE=0 $(PIP) install --quiet -e ".[$(EXTRAS)]"
 	@touch $(STAMP)
 
 venv: $(STAMP)
@@ -31,8 +33,8 @@ run: $(STAMP)
 	$(VENV)/bin/wirewash demo seeds/
 
 test: $(STAMP)
-	$(VENV)/bin/ruff check pipeline tests bench
-	$(VENV)/bin/ruff format --check pipeline tests bench
+	$(VENV)/bin/ruff check pipeline tests bench setup.py
+	$(VENV)/bin/ruff format --check pipeline tests bench setup.py
 	$(VENV)/bin/mypy
 	$(VENV)/bin/wirewash schemas --check
 	$(VENV)/bin/pytest -q
@@ -44,8 +46,8 @@ integration: $(STAMP)
 	$(VENV)/bin/pytest -q tests/integration
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check pipeline tests bench
-	$(VENV)/bin/ruff format --check pipeline tests bench
+	$(VENV)/bin/ruff check pipeline tests bench setup.py
+	$(VENV)/bin/ruff format --check pipeline tests bench setup.py
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy

@@ -5,11 +5,11 @@ On the embedded broker (Tansu):
   (b) a faust agent forwarding each message unchanged (the framework's own ceiling)
   (b') wirewash's worker shell with an identity core (what wirewash makes of the framework)
   (c) the wirewash worker doing all its work (cleaning, artefacts, events)
-  (d) the core in-process, no broker
+  (d) the core in-process, no broker (pure Python, then the compiled build of setup.py)
 then end-to-end latency at offered rates, one worker vs two in a group, and the core's cost
 growth with article length. Prints figures; asserts nothing about time.
 
-  python bench/run.py [--n 5000] [--skip-latency] [--skip-scale] [--profile]
+  python bench/run.py [--n 5000] [--skip-latency] [--skip-scale] [--skip-compiled] [--profile]
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# --core-only under a compiled build: its package directory first, this checkout for bench/ and tests/
+_COMPILED_SITE = os.environ.get("WIREWASH_BENCH_COMPILED")
+sys.path[:0] = [_COMPILED_SITE, str(ROOT)] if _COMPILED_SITE else [str(ROOT)]
 
 import orjson  # noqa: E402
 import psutil  # noqa: E402
@@ -351,6 +353,43 @@ def run_core_parts(records: list[tuple[bytes, bytes]], mb: float) -> tuple[Resul
     )
 
 
+def run_core_all(records: list[tuple[bytes, bytes]], mb: float) -> list[Result]:
+    """``--core-only``: event extraction alone and the whole core, as in (d)."""
+    _, events, _ = run_core_parts(records, mb)
+    return [events, run_core(records, mb, extract=True)]
+
+
+def run_compiled(n: int, logdir: Path, pure: dict[str, Result]) -> list[Result]:
+    """(d) again with the compiled build (setup.py, mypyc), in a subprocess on the same messages."""
+    import tempfile
+
+    from bench.compiled import BuildError, build_site
+
+    with tempfile.TemporaryDirectory(prefix="wirewash-compiled-") as tmp:
+        t0 = time.monotonic()
+        try:
+            site, _ = build_site(Path(tmp))
+        except BuildError as exc:
+            (logdir / "compiled-build.log").write_text(str(exc))
+            out(f"(compiled core not measured: the build failed, see {logdir / 'compiled-build.log'})")
+            return []
+        step(f"(d) compiled core: wheel built in {time.monotonic() - t0:.0f} s, measuring")
+        proc = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "run.py"), "--core-only", "--n", str(n)],
+            cwd=site,
+            env={**os.environ, "WIREWASH_BENCH_COMPILED": str(site)},
+            capture_output=True,
+            check=True,
+        )
+    rows = [Result(**r) for r in orjson.loads(proc.stdout)]
+    out_rows = []
+    for r, key in zip(rows, ("events", "all"), strict=True):
+        r.name = r.name + ", compiled (mypyc)"
+        r.extra["ratio"] = r.rate / pure[key].rate
+        out_rows.append(r)
+    return out_rows
+
+
 def run_latency(
     bootstrap: str, records: list[tuple[bytes, bytes]], logdir: Path, rates: list[int]
 ) -> list[dict[str, Any]]:
@@ -541,9 +580,18 @@ def main() -> None:
     ap.add_argument("--skip-growth", action="store_true")
     ap.add_argument("--profile", action="store_true", help="pyinstrument profile of the core (d)")
     ap.add_argument("--readme", action="store_true", help="write the figures into README.md's Performance section")
+    ap.add_argument("--skip-compiled", action="store_true", help="do not build and measure the compiled core")
+    ap.add_argument("--core-only", action="store_true", help=argparse.SUPPRESS)  # (d) alone, as JSON
     args = ap.parse_args()
 
     records, info = build(args.n)
+    if args.core_only:
+        from pipeline.core.events import compiled
+
+        if bool(_COMPILED_SITE) != compiled():
+            raise SystemExit(f"--core-only: expected the {'compiled' if _COMPILED_SITE else 'pure'} core")
+        print(orjson.dumps([r.__dict__ for r in run_core_all(records, info["total_mb"])]).decode())
+        return
     mb = info["total_mb"]
     logdir = ROOT / ".wirewash" / "bench" / datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     logdir.mkdir(parents=True, exist_ok=True)
@@ -589,6 +637,11 @@ def main() -> None:
         d_all = run_core(records, mb, extract=True, profile=args.profile)
         d_bare, d_events, _ = run_core_parts(records, mb)
         results += [d_bare, d_clean, d_events, d_all]
+        compiled: list[Result] = []
+        if not args.skip_compiled:
+            step("(d) compiled core: building the wheel")
+            compiled = run_compiled(args.n, logdir, {"events": d_events, "all": d_all})
+            results += compiled
 
         out("\n## Throughput (same messages, same broker, one run)\n")
         out("| run | articles/s | MB/s | notes |\n|---|---:|---:|---|")
@@ -604,6 +657,8 @@ def main() -> None:
             f"(with the anchor's b: 1/(1/b + 1/d) = {fmt(1 / (1 / b + 1 / d_all.rate))}/s)"
         )
         out(f"- worker peak RSS {c.extra['peak_rss_mb']:.0f} MB")
+        for r in compiled:
+            out(f"- {r.name}: {r.extra['ratio']:.2f}× the pure Python core of this run")
 
         if not args.skip_latency:
             step("latency")

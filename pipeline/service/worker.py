@@ -562,12 +562,20 @@ def build_app(
 
 def log_startup(settings: Settings) -> None:
     """One line with the effective configuration, secrets masked."""
+    from pipeline.core.events import compiled
+
     summary = settings.summary()
+    core = "compiled" if compiled() else "pure-python"
     if settings.log_format == "json":
-        log.info("wirewash worker %s starting", __version__, extra={"config": summary, "event": "startup"})
+        log.info(
+            "wirewash worker %s (%s) starting",
+            __version__,
+            core,
+            extra={"config": summary, "event": "startup", "extractor": core},
+        )
     else:
         flat = " ".join(f"{k}={v}" for k, v in summary.items())
-        log.info("wirewash worker %s starting: %s", __version__, flat, extra={"event": "startup"})
+        log.info("wirewash worker %s (%s) starting: %s", __version__, core, flat, extra={"event": "startup"})
 
 
 def run_worker(settings: Settings) -> int:

@@ -6,7 +6,14 @@ quantities, places and dates are read from the trigger's neighbourhood, resolved
 the gazetteer (``data/gazetteer.json``) and the article's own fullest names.
 """
 
+from pipeline.core.events import extract
 from pipeline.core.events.extract import extract_events
 from pipeline.core.events.model import Entity, ExtractedEvent
 
-__all__ = ["Entity", "ExtractedEvent", "extract_events"]
+
+def compiled() -> bool:
+    """Is the extractor installed compiled (mypyc C extensions, see setup.py) rather than as pure Python?"""
+    return not str(extract.__file__).endswith(".py")
+
+
+__all__ = ["Entity", "ExtractedEvent", "compiled", "extract_events"]

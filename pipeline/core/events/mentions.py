@@ -263,7 +263,7 @@ PLACE_HEADS = frozenset(
     Valley Hill Hills Lake River Sector Block Zone Region Province State Oblast Raion Tehsil Taluk Mandal""".split()
 )
 _POSSESSIVE = re.compile(r"['’]s?$")
-_GROUP_RE = None  # built lazily from the gazetteer
+_GROUP_RE: re.Pattern[str] | None = None  # built lazily from the gazetteer
 
 
 class Mention(NamedTuple):  # a tuple: built by the thousand, and cheap to build

@@ -1,0 +1,48 @@
+"""Build the compiled wheel (setup.py, mypyc) from this checkout into a directory that can go on PYTHONPATH.
+
+Used by ``make bench`` (the compiled core measured beside the pure one, in the same run) and by
+``tests/unit/test_compiled.py`` (the compiled core gives the same events). The build runs on a
+copy of the sources, without build isolation (setuptools and mypy come from the test extra, so
+no network is needed), and never writes into the working tree.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class BuildError(RuntimeError):
+    """The wheel did not build, or it built without its compiled modules."""
+
+
+def build_site(work: Path) -> tuple[Path, list[str]]:
+    """Build the wheel in ``work`` and unpack it to ``work/site``; returns that and the wheel's extension files."""
+    src = work / "src"
+    src.mkdir(parents=True)
+    for name in ("pyproject.toml", "setup.py", "README.md"):
+        shutil.copy(ROOT / name, src / name)
+    shutil.copytree(ROOT / "pipeline", src / "pipeline", ignore=shutil.ignore_patterns("__pycache__", "*.so"))
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(work / "dist"), "."],
+        cwd=src,
+        env={**os.environ, "WIREWASH_COMPILE": "1"},
+        capture_output=True,
+        timeout=900,
+        check=False,
+    )
+    log = build.stderr.decode(errors="replace")
+    if build.returncode != 0 or "installing pure Python" in log:
+        raise BuildError(log[-3000:])
+    (wheel,) = (work / "dist").glob("wirewash-*.whl")
+    site = work / "site"
+    with zipfile.ZipFile(wheel) as z:
+        z.extractall(site)
+        extensions = sorted(n for n in z.namelist() if n.endswith(".so"))
+    return site, extensions

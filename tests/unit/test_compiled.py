@@ -1,0 +1,82 @@
+"""The compiled build (setup.py, mypyc) gives exactly the events of the pure Python modules.
+
+The development install is pure Python; this test builds the wheel that ``pip install .`` and
+the image build (:func:`bench.compiled.build_site`), runs the compiled extractor in a subprocess
+on every body the tests know, and compares each event, field for field, with the pure extractor's.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from bench.compiled import build_site
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# the bodies: every case body and sentence of tests/cases, the seeds, and synthetic wire stories
+DUMP = r"""
+import json, sys
+from datetime import date
+from pathlib import Path
+
+import orjson
+
+import pipeline.core.events as events
+from pipeline.core.events import extract_events
+from pipeline.process import event_dict
+
+assert events.compiled() == (sys.argv[2] == "compiled"), events.extract.__file__
+root = Path(sys.argv[1])
+bodies = []
+for p in sorted((root / "tests" / "cases").glob("*.json")):
+    for c in json.loads(p.read_text(encoding="utf-8")).get("cases", []):
+        for k in ("body", "sentence"):
+            if isinstance(c.get(k), str):
+                bodies.append(c[k])
+for p in sorted((root / "seeds").glob("*.json")):
+    bodies.append(json.loads(p.read_text(encoding="utf-8"))["body"])
+sys.path.insert(1, str(root))
+from tests.synth import story
+
+bodies += [story(i, 3000 + 400 * (i % 10), 7)["body"] for i in range(60)]
+out = [[event_dict(f"a{i}", e) for e in extract_events(b, date(2024, 11, 10))] for i, b in enumerate(bodies)]
+sys.stdout.buffer.write(orjson.dumps(out, default=str))
+"""
+
+
+def _dump(pythonpath: Path, kind: str) -> list[list[dict[str, Any]]]:
+    env = {**os.environ, "PYTHONPATH": str(pythonpath)}
+    proc = subprocess.run(  # run from the package's own directory: "-c" puts the working directory first
+        [sys.executable, "-c", DUMP, str(ROOT), kind],
+        cwd=pythonpath,
+        env=env,
+        capture_output=True,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr.decode()[-3000:]
+    return orjson.loads(proc.stdout)  # type: ignore[no-any-return]
+
+
+@pytest.mark.slow
+def test_the_compiled_extractor_gives_the_same_events_as_the_pure_one(tmp_path: Path) -> None:
+    site, extensions = build_site(tmp_path)
+    # every module setup.py lists, plus mypyc's shared library
+    listed = re.findall(r'"(pipeline/[\w/]+)\.py"', (ROOT / "setup.py").read_text())
+    assert len(listed) >= 9
+    assert {n.split(".")[0] for n in extensions} == {*listed, "wirewash_core__mypyc"}
+
+    fast = _dump(site, "compiled")
+    pure = _dump(ROOT, "pure")
+    assert sum(len(x) for x in pure) >= 200  # the comparison covers a few hundred events
+    assert len(fast) == len(pure)
+    for i, (a, b) in enumerate(zip(fast, pure, strict=True)):
+        assert a == b, f"body {i}: compiled {a} != pure {b}"
