@@ -318,8 +318,18 @@ async def explain_missing(settings: Settings, missing: set[bytes]) -> str:
     return (
         f"{len(missing)} article keys missing; a fresh reader finds {len(found)} of them; "
         f"committed {committed}; end offsets { {tp.partition: o for tp, o in ends.items()} }; "
-        f"their inputs (partition, offset): {shown}"
+        f"their inputs (partition, offset): {shown}; "
+        f"offset holes (a record the broker acknowledged and lost, or skipped on a fetch): "
+        f"input {_holes(got[settings.topic_input])}, articles {_holes(got[settings.topic_articles])}"
     )
+
+
+def _holes(recs: list[Any]) -> dict[int, list[int]]:
+    """Per partition, the offsets missing between the first and the last record read (at most 10 each)."""
+    by: dict[int, set[int]] = {}
+    for r in recs:
+        by.setdefault(r.partition, set()).add(r.offset)
+    return {p: sorted(set(range(min(o), max(o) + 1)) - o)[:10] for p, o in sorted(by.items())}
 
 
 def rss_kb(pid: int) -> int:
