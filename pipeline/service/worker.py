@@ -238,6 +238,23 @@ async def track_topics(producer: Any, names: list[str]) -> None:
     await asyncio.gather(*(client.add_topic(name) for name in names))
 
 
+async def committed_offsets(consumer: Any, tps: list[Any]) -> dict[Any, int | None]:
+    """The group's committed offsets of ``tps``, read without moving any fetch position.
+
+    faust's ``seek_to_committed`` would answer too, but it also seeks every assigned partition,
+    behind the back of faust's own bookkeeping of what it has read: records fetched since faust's
+    seek would be fetched again and taken for already read.
+    """
+    thread = consumer._thread  # faust's aiokafka consumer runs in its own thread and loop
+    aio = thread._ensure_consumer()
+    return {tp: await thread.call_thread(aio.committed, tp) for tp in tps}
+
+
+def _no_offset(offset: int | None) -> bool:
+    """A committed offset that is none: missing, or Kafka's -1."""
+    return offset is None or offset < 0
+
+
 def _aiokafka_producers(app: faust.App) -> list[Any]:
     """The aiokafka producers under faust's producer (one; or one per partition with exactly-once)."""
     producer: Any = app.producer
@@ -386,8 +403,8 @@ def build_app(
         assigned = [tp for tp in consumer.assignment() if tp.topic == topics["input"]]
         if not assigned:
             return
-        committed = await consumer.seek_to_committed()  # type: ignore[attr-defined]  # faust seeks there next
-        missing = [tp for tp in assigned if (committed.get(tp) is None or committed[tp] < 0)]
+        committed = await committed_offsets(consumer, assigned)
+        missing = [tp for tp in assigned if _no_offset(committed.get(tp))]
         if not missing:
             return
         earliest = await consumer.earliest_offsets(*missing)
