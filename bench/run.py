@@ -382,12 +382,10 @@ def run_compiled(n: int, logdir: Path, pure: dict[str, Result]) -> list[Result]:
             check=True,
         )
     rows = [Result(**r) for r in orjson.loads(proc.stdout)]
-    out_rows = []
     for r, key in zip(rows, ("events", "all"), strict=True):
-        r.name = r.name + ", compiled (mypyc)"
+        r.name += ", compiled (mypyc)"
         r.extra["ratio"] = r.rate / pure[key].rate
-        out_rows.append(r)
-    return out_rows
+    return rows
 
 
 def run_latency(

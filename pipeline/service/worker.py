@@ -250,11 +250,6 @@ async def committed_offsets(consumer: Any, tps: list[Any]) -> dict[Any, int | No
     return {tp: await thread.call_thread(aio.committed, tp) for tp in tps}
 
 
-def _no_offset(offset: int | None) -> bool:
-    """A committed offset that is none: missing, or Kafka's -1."""
-    return offset is None or offset < 0
-
-
 def _aiokafka_producers(app: faust.App) -> list[Any]:
     """The aiokafka producers under faust's producer (one; or one per partition with exactly-once)."""
     producer: Any = app.producer
@@ -404,7 +399,7 @@ def build_app(
         if not assigned:
             return
         committed = await committed_offsets(consumer, assigned)
-        missing = [tp for tp in assigned if _no_offset(committed.get(tp))]
+        missing = [tp for tp, offset in committed.items() if offset is None or offset < 0]  # -1: none
         if not missing:
             return
         earliest = await consumer.earliest_offsets(*missing)
