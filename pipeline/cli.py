@@ -462,30 +462,20 @@ def eval_cmd(paths: tuple[str, ...], as_json: bool, quiet: bool) -> None:
 @click.option("--markdown", is_flag=True, help="A Markdown table (as in the README).")
 @click.option("--kind", help="Only rules of this kind (normalise, layout, structure, boilerplate, learned, artefact).")
 def rules(as_json: bool, markdown: bool, kind: str | None) -> None:
-    """List the rule catalogue: id, kind, family, description, example."""
-    from pipeline.core.rules import catalogue
+    """List the rule catalogue: id, kind, family, where, description, example."""
+    from pipeline.core.clean import rules as catalogue
+    from pipeline.core.rules import catalogue_markdown
 
     items = [r for r in catalogue() if kind is None or r.kind == kind]
     if as_json:
-        click.echo(
-            orjson.dumps(
-                [r.__dict__ if hasattr(r, "__dict__") else _asdict(r) for r in items],
-                option=orjson.OPT_INDENT_2,
-            ).decode()
-        )
+        click.echo(orjson.dumps([r.info() for r in items], option=orjson.OPT_INDENT_2).decode())
     elif markdown:
-        from pipeline.core.rules import catalogue_markdown
-
-        click.echo(catalogue_markdown(kind))
+        click.echo(catalogue_markdown(items))
     else:
         for r in items:
             click.echo(f"{r.id:<34} {r.kind:<11} {r.family:<22} {r.description}")
             if r.example:
                 click.echo(f"{'':<34} e.g. {r.example[:100]!r}")
-
-
-def _asdict(r: Any) -> dict[str, Any]:
-    return {k: getattr(r, k) for k in ("id", "kind", "family", "description", "example", "where", "function")}
 
 
 # ----------------------------------------------------------------------------- replay

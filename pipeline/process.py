@@ -16,8 +16,8 @@ from typing import Any
 
 from pipeline import SCHEMA_VERSION, __version__
 from pipeline.core.clean import CleanResult, clean_body
+from pipeline.core.doc import LearnedLookup
 from pipeline.core.events import Entity, ExtractedEvent, extract_events
-from pipeline.core.learned import LearnedLookup
 from pipeline.models import FeedItem
 
 _EVENT_NAMESPACE = uuid.UUID("0b6f2c43-3f5a-4d6e-8f7e-776972657776")

@@ -12,10 +12,11 @@ from pathlib import Path
 
 
 def blocks() -> dict[str, Callable[[], str]]:
+    from pipeline.core.clean import rules
     from pipeline.core.rules import catalogue_markdown
     from pipeline.settings import settings_table
 
-    return {"config": settings_table, "rules": catalogue_markdown}
+    return {"config": settings_table, "rules": lambda: catalogue_markdown(rules())}
 
 
 def _pattern(name: str) -> re.Pattern[str]:

@@ -8,17 +8,19 @@ Precision comes first: each rule is written so that it stays silent on good Engl
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from itertools import islice
 from typing import Any
 
-from pipeline.core.rules import rule
+from pipeline.core.rules import Needs, Rule
 from pipeline.core.sentences import has_words, sentence_spans
 
 REMOVE_AT = 0.9  # findings at or above this confidence whose rule allows it are removed
@@ -28,9 +30,8 @@ MAX_SENTENCES = 2000  # sentence-level rules look at this many sentences per par
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """One artefact found in a paragraph (offsets relative to the paragraph text)."""
+    """One artefact found in a text (the runner stamps the id of the rule that found it)."""
 
-    rule: str
     kind: str
     start: int
     end: int
@@ -57,7 +58,6 @@ _CLOSERS = frozenset("”\"’'")
 _PRONOUN_AFTER = re.compile(r"\s(?:he|she|it|they|we|I|you|there|this|that)\b")
 
 
-@rule("A001-stray-auxiliary", "artefact", "stray_fragment", example="…leadership style. Used to do.")
 def find_stray_auxiliaries(text: str) -> list[Hit]:
     """Find subject-less auxiliary fragments left by machine translation ("Was done.", "Is.”").
 
@@ -95,7 +95,6 @@ def find_stray_auxiliaries(text: str) -> list[Hit]:
                 continue
             hits.append(
                 Hit(
-                    "A001-stray-auxiliary",
                     "stray_fragment",
                     before,
                     m.end("frag"),
@@ -109,7 +108,7 @@ def find_stray_auxiliaries(text: str) -> list[Hit]:
             continue
         confidence = 0.97 if " " not in frag or frag.split(" ")[0] in ("Used", "Was", "Were", "Had", "Has") else 0.9
         cut_s = lead if lead > 0 and text[lead - 1] != "\n" else s
-        hits.append(Hit("A001-stray-auxiliary", "stray_fragment", s, e, confidence, "", True, cut_s, e))
+        hits.append(Hit("stray_fragment", s, e, confidence, "", True, cut_s, e))
     return hits
 
 
@@ -140,7 +139,6 @@ def may_lack_subject(article: str) -> bool:
     return _SUBJECTLESS_GATE.search(article) is not None
 
 
-@rule("A002-subjectless-sentence", "artefact", "stray_fragment", example="Used to oppose the plan.")
 def find_subjectless_sentences(text: str) -> list[Hit]:
     """Flag sentences that open with a bare verb phrase because translation dropped the subject.
 
@@ -170,7 +168,7 @@ def find_subjectless_sentences(text: str) -> list[Hit]:
             sent, m.end() - len(m.group().split(" ")[-1]) - 1
         ):
             continue
-        hits.append(Hit("A002-subjectless-sentence", "stray_fragment", s, e, 0.75, "add the missing subject", False))
+        hits.append(Hit("stray_fragment", s, e, 0.75, "add the missing subject", False))
     return hits
 
 
@@ -186,7 +184,6 @@ _FINITE = frozenset(
 )
 
 
-@rule("A016-dropped-copula", "artefact", "stray_fragment", example="known that this application – not reliable.")
 def find_dropped_copulas(text: str) -> list[Hit]:
     """Flag a clause whose verb translation dropped, a dash standing in for it ("that this app – not reliable.").
 
@@ -206,7 +203,7 @@ def find_dropped_copulas(text: str) -> list[Hit]:
         s, e = m.start("np"), m.end("pred") + 1
         verb = "are" if np.split(" ")[0] in ("these", "those") else "is"
         suggestion = f"add the verb: {np} {verb} {m.group('pred')}{text[e - 1]}"
-        hits.append(Hit("A016-dropped-copula", "stray_fragment", s, e, 0.6, suggestion))
+        hits.append(Hit("stray_fragment", s, e, 0.6, suggestion))
     return hits
 
 
@@ -229,9 +226,6 @@ def may_hold_imperative(article: str) -> bool:
     return _IMPERATIVE.search(article) is not None and _INSTRUCTION.search(article) is not None
 
 
-@rule(
-    "A013-reported-instruction", "artefact", "stray_fragment", example="He directed the officials. Ensure quick action."
-)
 def find_reported_instructions(text: str, before: str = "") -> list[Hit]:
     """Flag a bare imperative after an instruction to officials: translated indirect speech lost its subject.
 
@@ -257,7 +251,6 @@ def find_reported_instructions(text: str, before: str = "") -> list[Hit]:
         ):
             hits.append(
                 Hit(
-                    "A013-reported-instruction",
                     "stray_fragment",
                     s,
                     e,
@@ -368,7 +361,6 @@ def _beside_capitalised(text: str, s: int, e: int) -> bool:
     return bool(lead) and lead[-1] not in '.!?:;"“‘('
 
 
-@rule("A003-calque-lexicon", "artefact", "calque", example="145 martyr drones")
 def find_calques(text: str, article: str = "") -> list[Hit]:
     """Flag literal translations from the curated lexicon (e.g. 'martyr drones' for Shahed drones).
 
@@ -406,14 +398,13 @@ def find_calques(text: str, article: str = "") -> list[Hit]:
             if entry.standalone and _beside_capitalised(text, s, e):
                 continue
             taken.append((s, e))
-            hits.append(Hit("A003-calque-lexicon", entry.kind, s, e, entry.confidence, entry.suggestion))
+            hits.append(Hit(entry.kind, s, e, entry.confidence, entry.suggestion))
     return hits
 
 
 _HONORIFIC = re.compile(r"\b[A-Z][a-z]{2,} ji\b(?:-[a-z]+)?")
 
 
-@rule("A004-honorific-ji", "artefact", "untranslated", example="Narendra Modi ji")
 def find_honorifics(text: str) -> list[Hit]:
     """Flag the Hindi honorific 'ji' left after a name by translation ('Modi ji', 'Adityanath ji-led').
 
@@ -424,7 +415,7 @@ def find_honorifics(text: str) -> list[Hit]:
     if " ji" not in text:
         return []
     return [
-        Hit("A004-honorific-ji", "untranslated", m.start(), m.end(), 0.85, m.group().replace(" ji", ""))
+        Hit("untranslated", m.start(), m.end(), 0.85, m.group().replace(" ji", ""))
         for m in islice(_HONORIFIC.finditer(text), MAX_HITS)
     ]
 
@@ -479,7 +470,6 @@ _SCRIPT_WORD = re.compile(rf"[^\W\d_](?:[^\W\d_]|[{_MARKS}])*")
 _NON_ASCII_WORD = re.compile(rf"(?:[A-Za-z]|[{_MARKS}])*[^\W\d_A-Za-z](?:[^\W\d_]|[{_MARKS}])*")
 
 
-@rule("A005-foreign-script", "artefact", "untranslated", example="the विस्तार button")
 def find_foreign_script(text: str, dominant: str = "LATIN") -> list[Hit]:
     """Flag words in another script left inside copy written in ``dominant`` script.
 
@@ -499,9 +489,9 @@ def find_foreign_script(text: str, dominant: str = "LATIN") -> list[Hit]:
         if scripts and dominant not in scripts:
             if hits and hits[-1].end >= m.start() - 1 and text[hits[-1].end : m.start()].isspace():
                 last = hits.pop()
-                hits.append(Hit(last.rule, last.kind, last.start, m.end(), last.confidence, last.suggestion))
+                hits.append(Hit(last.kind, last.start, m.end(), last.confidence, last.suggestion))
             else:
-                hits.append(Hit("A005-foreign-script", "untranslated", m.start(), m.end(), 0.8, "translate or remove"))
+                hits.append(Hit("untranslated", m.start(), m.end(), 0.8, "translate or remove"))
     return hits
 
 
@@ -565,7 +555,6 @@ def _standalone(text: str, s: int, e: int) -> bool:
     return not any(m in token for m in _TOKEN_MARKS) and not (after == "." and text[e + 1 : e + 2].isalnum())
 
 
-@rule("A014-unknown-word", "artefact", "untranslated", example="we will change the karma kriyal in English")
 def find_unknown_words(text: str) -> list[Hit]:
     """Flag lower-case words that are no English word (nor an inflection or typo of one): transliterations.
 
@@ -596,7 +585,7 @@ def find_unknown_words(text: str) -> list[Hit]:
     hits: list[Hit] = []
     for m in _LOWER_RUN.finditer(text):
         if m.group() in unknown and _standalone(text, m.start(), m.end()):
-            hits.append(Hit("A014-unknown-word", "untranslated", m.start(), m.end(), 0.6, "no English word: translate"))
+            hits.append(Hit("untranslated", m.start(), m.end(), 0.6, "no English word: translate"))
             if len(hits) >= MAX_HITS:
                 break
     return hits
@@ -659,7 +648,6 @@ def _sentence_case(text: str) -> str:
     return " ".join(out)
 
 
-@rule("A006-broken-crosshead-quote", "artefact", "broken_quote", example="‘massive Attack")
 def find_broken_crossheads(text: str) -> list[Hit]:
     """Flag a short crosshead whose quote is opened and never closed (case often garbled too).
 
@@ -678,7 +666,6 @@ def find_broken_crossheads(text: str) -> list[Hit]:
     close = "’" if t[0] == "‘" else "”"
     return [
         Hit(
-            "A006-broken-crosshead-quote",
             "broken_quote",
             0,
             len(text.rstrip()),
@@ -692,7 +679,6 @@ _QUOTE_CHARS = re.compile(r"[“”\"]")
 _CLUSTER = re.compile(r"[”\"][.,]?[“\"][.,]?(?=\s|$)")
 
 
-@rule("A007-misplaced-quote-glyph", "artefact", "broken_quote", example="into the ICU. ”")
 def find_quote_glyph_errors(text: str) -> list[Hit]:
     """Flag quote marks in impossible places: ". ”", a “ that closes a quote, ”.“ debris.
 
@@ -714,18 +700,18 @@ def find_quote_glyph_errors(text: str) -> list[Hit]:
         nxt = text[i + 1] if i + 1 < n else ""
         c = _CLUSTER.match(text, i)
         if c and ch in '”"' and (c.group().count("“") or c.group().count('"') >= 2) and len(c.group()) >= 3:
-            hits.append(Hit("A007-misplaced-quote-glyph", "broken_quote", i, c.end(), 0.9, "”."))
+            hits.append(Hit("broken_quote", i, c.end(), 0.9, "”."))
             taken_until = c.end()
             continue
         if ch in '”"' and prev == " " and i >= 2 and text[i - 2] in ".!?," and (nxt == "" or nxt.isspace()):
             # space before a closing quote: "ICU. ”"
-            hits.append(Hit("A007-misplaced-quote-glyph", "broken_quote", i - 1, i + 1, 0.85, "”"))
+            hits.append(Hit("broken_quote", i - 1, i + 1, 0.85, "”"))
         elif ch == "“":
             at_end = nxt == "" or text[i + 1 : i + 2] == "\n" or not text[i + 1 :].strip(" \t")
             after_stop = prev in ".!?," or (prev == " " and i >= 2 and text[i - 2] in ".!?,")
             glued = prev.isalnum() and (at_end or nxt in ".,;:")
             if (after_stop and at_end) or glued:
-                hits.append(Hit("A007-misplaced-quote-glyph", "broken_quote", i, i + 1, 0.85, "”"))
+                hits.append(Hit("broken_quote", i, i + 1, 0.85, "”"))
     return hits
 
 
@@ -736,7 +722,6 @@ _DAYS = frozenset(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Satu
 _NAME_STARTERS = frozenset(("The", "Of", "In", "At", "By", "As"))
 
 
-@rule("A008-capitalised-function-word", "artefact", "bad_case", example="weapons shipment For Ukraine")
 def find_case_anomalies(text: str) -> list[Hit]:
     """Flag a capitalised function word inside a sentence (leftover link text or title case from translation).
 
@@ -761,7 +746,7 @@ def find_case_anomalies(text: str) -> list[Hit]:
             continue
         if _inside_quote(text, s) and word in ("The", "Of"):
             continue
-        hits.append(Hit("A008-capitalised-function-word", "bad_case", s, s + len(word), 0.7, word.lower()))
+        hits.append(Hit("bad_case", s, s + len(word), 0.7, word.lower()))
     return hits
 
 
@@ -779,7 +764,6 @@ _TITLE_WORDS = frozenset("The A An Of Who In On And To For With At By From Is Wa
 _CAP_TOKEN = re.compile(r"[A-Z][\w’'.-]*")
 
 
-@rule("A015-capitalised-verb", "artefact", "bad_case", example="become the Rama Killed Ravana")
 def find_capitalised_verbs(text: str) -> list[Hit]:
     """Flag a past-tense verb in title case between two names: translation title-cased a phrase ("Rama Killed Ravana").
 
@@ -814,7 +798,7 @@ def find_capitalised_verbs(text: str) -> list[Hit]:
             continue  # no name on one side, or a title ("The Man Who Killed Don Quixote")
         if _inside_quote(text, s):
             continue  # a quoted title
-        hits.append(Hit("A015-capitalised-verb", "bad_case", s, e, 0.7, word.lower()))
+        hits.append(Hit("bad_case", s, e, 0.7, word.lower()))
         if len(hits) >= MAX_HITS:
             break
     return hits
@@ -827,7 +811,6 @@ _OPENER = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))([“‘])(?=[^\W\d_])")
 _CAN_CLOSE = {"“": re.compile(r"[”\"]|(?<=[^\s“])“(?![^\W_])"), "‘": re.compile(r"(?<=\S)[’'](?![^\W_])")}
 
 
-@rule("A012-unclosed-quote", "artefact", "broken_quote", example="He said, ‘I said earlier also that it is hard.")
 def find_unclosed_quotes(text: str, next_text: str = "") -> list[Hit]:
     """Flag a quotation opened in a paragraph, never closed, and not continued by the next paragraph.
 
@@ -864,7 +847,7 @@ def find_unclosed_quotes(text: str, next_text: str = "") -> list[Hit]:
         if (hits and hits[-1].start == s) or not has_words(text[m.start() : e], 4):
             continue  # one flag per sentence; a short scare-quoted word is no quotation
         close = "’" if m.group(1) == "‘" else "”"
-        hits.append(Hit("A012-unclosed-quote", "broken_quote", s, e, 0.7, f"close the quotation with {close}"))
+        hits.append(Hit("broken_quote", s, e, 0.7, f"close the quotation with {close}"))
     return hits
 
 
@@ -880,12 +863,6 @@ _ATTRIBUTED = re.compile(r"\b(?:said|says|told|according|added|stated|announced)
 _AS_SAID = re.compile(r"\bAs [^,.;]{1,40}$")  # "As Gandhi said, “Be the change.”": a citation, not reported speech
 
 
-@rule(
-    "A017-quote-closed-early",
-    "artefact",
-    "broken_quote",
-    example="He said, “Don’t panic.” The government will act on every problem.",
-)
 def find_early_closed_quotes(text: str) -> list[Hit]:
     """Flag a quotation closed one sentence early: the speaker's next sentence (a promise, 'we…') is left outside.
 
@@ -909,7 +886,6 @@ def find_early_closed_quotes(text: str) -> list[Hit]:
             continue
         hits.append(
             Hit(
-                "A017-quote-closed-early",
                 "broken_quote",
                 m.start("q"),
                 m.end("next"),
@@ -926,7 +902,6 @@ _NORM = re.compile(r"[\W_]+")
 _ROUGH_SENTENCE = re.compile(r"[.!?]\s+|\n\n")
 
 
-@rule("A009-duplicate-sentence", "artefact", "duplicate_sentence", example="Two drones hit. Two drones hit.")
 def find_duplicate_sentences(paragraphs: list[str]) -> list[tuple[int, Hit]]:
     """Find a sentence repeated verbatim; remove it when it repeats the sentence just before.
 
@@ -968,7 +943,6 @@ def find_duplicate_sentences(paragraphs: list[str]) -> list[tuple[int, Hit]]:
                     while cut_s > 0 and text[cut_s - 1] == " ":
                         cut_s -= 1
                     hit = Hit(
-                        "A009-duplicate-sentence",
                         "duplicate_sentence",
                         s,
                         e,
@@ -1002,7 +976,6 @@ _GLUED = re.compile(r"\.(?=[A-Z][a-z]{2,}\b)")
 _WORD_BACK = re.compile(r"[a-z]{3,}$")
 
 
-@rule("A010-punctuation-debris", "artefact", "other", example="airspace.. north -western")
 def find_punctuation_debris(text: str) -> list[Hit]:
     """Flag translation punctuation debris: doubled full stops, "said-", "north -western", "roads.The".
 
@@ -1014,13 +987,10 @@ def find_punctuation_debris(text: str) -> list[Hit]:
     """
     hits: list[Hit] = []
     if ".." in text:
-        hits += [
-            Hit("A010-punctuation-debris", "other", m.start(), m.end(), 0.7, ".")
-            for m in islice(_DOTS.finditer(text), MAX_HITS)
-        ]
+        hits += [Hit("other", m.start(), m.end(), 0.7, ".") for m in islice(_DOTS.finditer(text), MAX_HITS)]
     if "said" in text:
         hits += [
-            Hit("A010-punctuation-debris", "other", m.start(), m.end(), 0.7, "said:")
+            Hit("other", m.start(), m.end(), 0.7, "said:")
             for m in islice(_SAID_DASH.finditer(text), MAX_HITS)
             if m.start() == 0 or not text[m.start() - 1].isalnum()
         ]
@@ -1031,7 +1001,7 @@ def find_punctuation_debris(text: str) -> list[Hit]:
         if tail and head and tail.group() in _HYPHEN_TAILS and not text[tail.end() : tail.end() + 1].isalpha():
             s0 = head.start()
             if s0 == 0 or not text[s0 - 1].isalpha():
-                hits.append(Hit("A010-punctuation-debris", "other", s0, i + 2, 0.7, text[s0:i] + "-"))
+                hits.append(Hit("other", s0, i + 2, 0.7, text[s0:i] + "-"))
         i = text.find(" -", i + 2)
     for m in islice(_GLUED.finditer(text), MAX_HITS * 4):
         if not text[m.start() - 1 : m.start()].islower():
@@ -1043,7 +1013,7 @@ def find_punctuation_debris(text: str) -> list[Hit]:
         before = text[max(0, s - 12) : s]
         if "www" in before or "/" in before or "@" in before or (s and text[s - 1] in "./@"):
             continue
-        hits.append(Hit("A010-punctuation-debris", "other", s, m.end(), 0.7, text[s : m.end()] + " "))
+        hits.append(Hit("other", s, m.end(), 0.7, text[s : m.end()] + " "))
     hits.sort(key=lambda h: h.start)
     return hits[:MAX_HITS]
 
@@ -1083,7 +1053,6 @@ _IDIOMATIC_PAIRS = frozenset(
 )
 
 
-@rule("A011-reduplicated-pair", "artefact", "other", example="the valor and valor of our army")
 def find_reduplicated_pairs(text: str) -> list[Hit]:
     """Flag "X and X" where a translated synonym pair collapsed into one word twice.
 
@@ -1101,6 +1070,280 @@ def find_reduplicated_pairs(text: str) -> list[Hit]:
         k = i + 5
         same = len(w) >= 4 and w.islower() and text.startswith(w, k) and not text[k + len(w) : k + len(w) + 1].isalpha()
         if same and w not in _IDIOMATIC_PAIRS and not w.endswith("er") and (j == 0 or not text[j - 1].isalnum()):
-            hits.append(Hit("A011-reduplicated-pair", "other", j, k + len(w), 0.75, w))
+            hits.append(Hit("other", j, k + len(w), 0.75, w))
         i = text.find(" and ", i + 5)
     return hits
+
+
+# ------------------------------------------------------------------ the stage
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    """What artefact rules read: the live paragraphs, joined by blank lines, and where each starts.
+
+    Every artefact rule has one signature, ``(view) -> [(paragraph index, hit)]``, hits relative
+    to their paragraph. Rules that read running text scan ``view.text`` once and :meth:`place`
+    their hits; rules that read one paragraph at a time walk ``view.paragraphs``.
+    """
+
+    text: str
+    paragraphs: tuple[str, ...]
+    starts: tuple[int, ...]
+    subheads: frozenset[int]
+    dominant: str
+
+    @classmethod
+    def of(cls, paragraphs: list[str], subheads: frozenset[int] = frozenset()) -> ArticleView:
+        """A view of these paragraphs (``subheads``: the indices of crossheads).
+
+        >>> v = ArticleView.of(["One. Was done.", "Two."])
+        >>> v.text, v.starts, [(k, v.paragraphs[k][h.start:h.end]) for k, h in STRAY_AUXILIARY.fn(v)]
+        ('One. Was done.\\n\\nTwo.', (0, 16), [(0, 'Was done.')])
+        """
+        starts: list[int] = []
+        pos = 0
+        for t in paragraphs:
+            starts.append(pos)
+            pos += len(t) + 2
+        text = "\n\n".join(paragraphs)
+        return cls(text, tuple(paragraphs), tuple(starts), subheads, dominant_script(text))
+
+    def place(self, hits: list[Hit]) -> list[tuple[int, Hit]]:
+        """Hits on :attr:`text` as (paragraph index, hit relative to it); none in crossheads or across paragraphs."""
+        out: list[tuple[int, Hit]] = []
+        starts, paragraphs = self.starts, self.paragraphs
+        for h in hits:
+            k = bisect.bisect_right(starts, h.start) - 1
+            if k < 0 or k in self.subheads or h.end > starts[k] + len(paragraphs[k]):
+                continue
+            base = starts[k]
+            cut_s = max(h.cut_start, base) - base if h.cut_start is not None else None
+            cut_e = h.cut_end - base if h.cut_end is not None else None
+            out.append(
+                (k, Hit(h.kind, h.start - base, h.end - base, h.confidence, h.suggestion, h.removable, cut_s, cut_e))
+            )
+        return out
+
+    def body_paragraphs(self) -> list[tuple[int, str]]:
+        """(index, text) of the paragraphs that are not crossheads."""
+        return [(k, t) for k, t in enumerate(self.paragraphs) if k not in self.subheads]
+
+
+ArtefactFn = Callable[[ArticleView], list[tuple[int, Hit]]]
+
+
+def _on_text(fn: Callable[[str], list[Hit]]) -> ArtefactFn:
+    """Adapt a rule that scans running text to the stage signature."""
+
+    def run(view: ArticleView) -> list[tuple[int, Hit]]:
+        return view.place(fn(view.text))
+
+    run.__doc__ = fn.__doc__
+    run.__qualname__ = fn.__qualname__
+    run.__module__ = fn.__module__
+    return run
+
+
+def _calques(view: ArticleView) -> list[tuple[int, Hit]]:
+    return view.place(find_calques(view.text, view.text))
+
+
+def _foreign_script(view: ArticleView) -> list[tuple[int, Hit]]:
+    return view.place(find_foreign_script(view.text, view.dominant))
+
+
+def _unknown_words(view: ArticleView) -> list[tuple[int, Hit]]:
+    return view.place(find_unknown_words(view.text)) if view.dominant == "LATIN" else []
+
+
+def _broken_crossheads(view: ArticleView) -> list[tuple[int, Hit]]:
+    # crossheads included: a broken quote is most often a crosshead's
+    return [
+        (k, h)
+        for k, t in enumerate(view.paragraphs)
+        if t[:1] in "“‘\"'" and len(t) <= 200
+        for h in find_broken_crossheads(t)
+    ]
+
+
+def _subjectless(view: ArticleView) -> list[tuple[int, Hit]]:
+    if not may_lack_subject(view.text):
+        return []
+    return [(k, h) for k, t in view.body_paragraphs() for h in find_subjectless_sentences(t)]
+
+
+def _following(view: ArticleView, k: int) -> str:
+    return view.paragraphs[k + 1] if k + 1 < len(view.paragraphs) and k + 1 not in view.subheads else ""
+
+
+def _unclosed_quotes(view: ArticleView) -> list[tuple[int, Hit]]:
+    return [(k, h) for k, t in view.body_paragraphs() for h in find_unclosed_quotes(t, _following(view, k))]
+
+
+def _early_closed_quotes(view: ArticleView) -> list[tuple[int, Hit]]:
+    return [(k, h) for k, t in view.body_paragraphs() for h in find_early_closed_quotes(t)]
+
+
+def _reported_instructions(view: ArticleView) -> list[tuple[int, Hit]]:
+    if not may_hold_imperative(view.text):
+        return []
+    ps = view.paragraphs
+    return [(k, h) for k, t in view.body_paragraphs() for h in find_reported_instructions(t, ps[k - 1] if k else "")]
+
+
+def _duplicates(view: ArticleView) -> list[tuple[int, Hit]]:
+    return find_duplicate_sentences([t if k not in view.subheads else "" for k, t in enumerate(view.paragraphs)])
+
+
+def _lower_words(pattern: str) -> tuple[str, ...]:
+    """The words of the first ``(?:A|B|C)`` alternation of a pattern, lower-cased, each with the space after it."""
+    m = re.search(r"\((?:\?:|\?P<\w+>)([^()]*)\)", pattern)
+    assert m is not None, pattern
+    return tuple(sorted({w.lower() + " " for w in m.group(1).split("|")}))
+
+
+_AUX_WORDS = ("is", "are", "was", "were", "has", "have", "had", "been", "used to")
+_QUOTE_OPENERS = ("“", "‘")
+
+STRAY_AUXILIARY = Rule(
+    "A001-stray-auxiliary",
+    "artefact",
+    "stray_fragment",
+    _on_text(find_stray_auxiliaries),
+    example="…leadership style. Used to do.",
+    needs=Needs(literals=_AUX_WORDS),
+)
+SUBJECTLESS = Rule(
+    "A002-subjectless-sentence",
+    "artefact",
+    "stray_fragment",
+    _subjectless,
+    example="Used to oppose the plan.",
+    needs=Needs(literals=_lower_words(_SUBJECTLESS_GATE.pattern)),
+    description=(find_subjectless_sentences.__doc__ or "").strip().splitlines()[0],
+)
+CALQUES = Rule(
+    "A003-calque-lexicon",
+    "artefact",
+    "calque",
+    _calques,
+    example="145 martyr drones",
+    needs=Needs(literals=tuple(sorted({h for e in lexicon() for h in e.hints}))),
+    description=(find_calques.__doc__ or "").strip().splitlines()[0],
+)
+HONORIFICS = Rule(
+    "A004-honorific-ji",
+    "artefact",
+    "untranslated",
+    _on_text(find_honorifics),
+    example="Narendra Modi ji",
+    needs=Needs(literals=(" ji",)),
+)
+FOREIGN_SCRIPT = Rule(
+    "A005-foreign-script",
+    "artefact",
+    "untranslated",
+    _foreign_script,
+    example="the विस्तार button",
+    needs=Needs(classes=("non_ascii",)),
+    description=(find_foreign_script.__doc__ or "").strip().splitlines()[0],
+)
+BROKEN_CROSSHEAD = Rule(
+    "A006-broken-crosshead-quote",
+    "artefact",
+    "broken_quote",
+    _broken_crossheads,
+    example="‘massive Attack",
+    needs=Needs(classes=("quote",)),
+    description=(find_broken_crossheads.__doc__ or "").strip().splitlines()[0],
+)
+QUOTE_GLYPHS = Rule(
+    "A007-misplaced-quote-glyph",
+    "artefact",
+    "broken_quote",
+    _on_text(find_quote_glyph_errors),
+    example="into the ICU. ”",
+    needs=Needs(literals=("“", "”", '"')),
+)
+CASE_ANOMALIES = Rule(
+    "A008-capitalised-function-word",
+    "artefact",
+    "bad_case",
+    _on_text(find_case_anomalies),
+    example="weapons shipment For Ukraine",
+    needs=Needs(literals=_lower_words(_FUNCTION_CAPS.pattern)),
+)
+DUPLICATE_SENTENCES = Rule(
+    "A009-duplicate-sentence",
+    "artefact",
+    "duplicate_sentence",
+    _duplicates,
+    example="Two drones hit. Two drones hit.",
+    description=(find_duplicate_sentences.__doc__ or "").strip().splitlines()[0],
+)
+PUNCTUATION_DEBRIS = Rule(
+    "A010-punctuation-debris",
+    "artefact",
+    "other",
+    _on_text(find_punctuation_debris),
+    example="airspace.. north -western",
+    needs=Needs(literals=(".", " -", "said")),
+)
+REDUPLICATED_PAIRS = Rule(
+    "A011-reduplicated-pair",
+    "artefact",
+    "other",
+    _on_text(find_reduplicated_pairs),
+    example="the valor and valor of our army",
+    needs=Needs(literals=(" and ",)),
+)
+UNCLOSED_QUOTES = Rule(
+    "A012-unclosed-quote",
+    "artefact",
+    "broken_quote",
+    _unclosed_quotes,
+    example="He said, ‘I said earlier also that it is hard.",
+    needs=Needs(literals=_QUOTE_OPENERS),
+    description=(find_unclosed_quotes.__doc__ or "").strip().splitlines()[0],
+)
+REPORTED_INSTRUCTIONS = Rule(
+    "A013-reported-instruction",
+    "artefact",
+    "stray_fragment",
+    _reported_instructions,
+    example="He directed the officials. Ensure quick action.",
+    needs=Needs(literals=_lower_words(_IMPERATIVE.pattern)),
+    description=(find_reported_instructions.__doc__ or "").strip().splitlines()[0],
+)
+UNKNOWN_WORDS = Rule(
+    "A014-unknown-word",
+    "artefact",
+    "untranslated",
+    _unknown_words,
+    example="we will change the karma kriyal in English",
+    description=(find_unknown_words.__doc__ or "").strip().splitlines()[0],
+)
+CAPITALISED_VERBS = Rule(
+    "A015-capitalised-verb",
+    "artefact",
+    "bad_case",
+    _on_text(find_capitalised_verbs),
+    example="become the Rama Killed Ravana",
+    needs=Needs(literals=tuple(sorted(_TITLED_VERBS))),
+)
+DROPPED_COPULAS = Rule(
+    "A016-dropped-copula",
+    "artefact",
+    "stray_fragment",
+    _on_text(find_dropped_copulas),
+    example="known that this application – not reliable.",
+    needs=Needs(classes=("dash",)),
+)
+EARLY_CLOSED_QUOTES = Rule(
+    "A017-quote-closed-early",
+    "artefact",
+    "broken_quote",
+    _early_closed_quotes,
+    example="He said, “Don’t panic.” The government will act on every problem.",
+    needs=Needs(literals=_QUOTE_OPENERS),
+    description=(find_early_closed_quotes.__doc__ or "").strip().splitlines()[0],
+)

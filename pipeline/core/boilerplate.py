@@ -18,14 +18,15 @@ from typing import Any
 
 import ahocorasick
 
-from pipeline.core.doc import Doc, is_headline_like, is_snippet, is_story
-from pipeline.core.rules import RuleInfo, register, rule
+from pipeline.core.doc import Doc, DocContext, is_headline_like, is_snippet, is_story
+from pipeline.core.rules import Needs, Presence, Rule
 from pipeline.core.sentences import has_words
 
 HEAD_PARAS = 3
 TAIL_PARAS = 3
 END_WINDOW = 400  # sign-offs are looked for in the last characters of a paragraph
 MAX_PARA_CHARS = 3000  # paragraph rules never look at longer paragraphs
+ZONE_PASSES = 1  # whole-paragraph passes, zones recomputed between them
 _BULLET = re.compile(r"^\s*(?:[-•*·▪►]|\d{1,2}[.)])\s?")
 # where a sign-off may start: paragraph start, or after a sentence end / closing bracket
 _SIGNOFF_START = re.compile(r"[.!?…”\"’')\]]\s?(?=\S)")
@@ -73,7 +74,7 @@ def _compile(pattern: str, flags: str) -> re.Pattern[str]:
 
 @cache
 def known_rules() -> tuple[DataRule, ...]:
-    """Load, validate and register the data rules (once per process)."""
+    """Load and validate the data rules (once per process)."""
     raw = resources.files("pipeline.data").joinpath("boilerplate.toml").read_text(encoding="utf-8")
     out = []
     seen = set()
@@ -110,30 +111,43 @@ def known_rules() -> tuple[DataRule, ...]:
         seen.add(r.id)
         re.compile(r.wrapped)  # fail fast on a bad pattern
         out.append(r)
-        register(
-            RuleInfo(
-                id=r.id,
-                kind="boilerplate",
-                family=r.family,
-                description=r.description,
-                example=r.example,
-                where=r.where,
-                function="data/boilerplate.toml",
-            )
-        )
     return tuple(out)
+
+
+@cache
+def data_rules() -> tuple[Rule, ...]:
+    """The data rules as catalogue values (what B000 applies; each fires only on one of its keywords)."""
+    return tuple(
+        Rule(
+            r.id,
+            "boilerplate",
+            r.family,
+            example=r.example,
+            where=r.where,
+            needs=Needs(literals=r.keywords),
+            description=r.description,
+            source="data/boilerplate.toml",
+        )
+        for r in known_rules()
+    )
+
+
+@cache
+def _keyword_index() -> dict[str, frozenset[int]]:
+    """keyword -> indices of the data rules that name it."""
+    index: dict[str, set[int]] = {}
+    for i, r in enumerate(known_rules()):
+        for k in r.keywords:
+            index.setdefault(k, set()).add(i)
+    return {k: frozenset(v) for k, v in index.items()}
 
 
 @cache
 def _automaton() -> Any:
     """One Aho-Corasick automaton over every rule's keywords: keyword -> indices of the rules to try."""
     auto = ahocorasick.Automaton()
-    index: dict[str, set[int]] = {}
-    for i, r in enumerate(known_rules()):
-        for k in r.keywords:
-            index.setdefault(k, set()).add(i)
-    for k, ids in index.items():
-        auto.add_word(k, frozenset(ids))
+    for k, ids in _keyword_index().items():
+        auto.add_word(k, ids)
     auto.make_automaton()
     return auto
 
@@ -147,8 +161,22 @@ def _keyword_hits(text: str) -> tuple[int, ...]:
     return tuple(sorted(found))
 
 
-def candidate_rules(text: str, scope: str, head: bool, tail: bool) -> list[DataRule]:
-    """Rules of ``scope`` allowed in this zone whose keywords occur in ``text``, in file order.
+def _hits_of(keywords: set[str]) -> tuple[int, ...]:
+    """Indices of the rules naming any of ``keywords`` (found by the article's one prefilter pass)."""
+    index = _keyword_index()
+    found: set[int] = set()
+    for k in keywords:
+        ids = index.get(k)
+        if ids:
+            found |= ids
+    return tuple(sorted(found))
+
+
+def candidate_rules(
+    text: str, scope: str, head: bool, tail: bool, hits: tuple[int, ...] | None = None
+) -> list[DataRule]:
+    """Rules of ``scope`` allowed in this zone whose keywords occur in ``text``, in file order
+    (``hits``: the indices of those rules when the caller knows them already).
 
     >>> [r.id for r in candidate_rules("(With inputs from agencies)", "end", False, True)]
     ['B020-with-inputs-from', 'B023-outlet-dated-credit', 'B030-ifttt-footer']
@@ -158,7 +186,7 @@ def candidate_rules(text: str, scope: str, head: bool, tail: bool) -> list[DataR
     rules = known_rules()
     n = len(text)
     out = []
-    for i in _keyword_hits(text):
+    for i in _keyword_hits(text) if hits is None else hits:
         r = rules[i]
         if r.scope != scope or (r.max_chars is not None and n > r.max_chars):
             continue
@@ -239,48 +267,78 @@ def _apply_then(doc: Doc, i: int, r: DataRule) -> None:
         taken += 1  # noqa: SIM113 - counts removals, not iterations
 
 
-@rule("B000-known-boilerplate", "boilerplate", "engine", example="Follow us on Twitter for more.")
-def strip_known_boilerplate(doc: Doc) -> None:
+def _prefiltered(doc: Doc, ctx: DocContext | None) -> Presence | None:
+    """The article's prefilter pass, when it was made over this document's text."""
+    pres = ctx.presence if ctx is not None else None
+    if pres is None or pres.text is not doc.text or len(pres.low) != len(doc.text):
+        return None
+    return pres
+
+
+def _candidates(
+    doc: Doc, pres: Presence | None, lo: int, hi: int, scope: str, head: bool, tail: bool
+) -> list[DataRule]:
+    """:func:`candidate_rules` for ``doc.text[lo:hi]``, from the prefilter's keyword positions when it ran."""
+    hits = None if pres is None else _hits_of(pres.literals_within(lo, hi))
+    return candidate_rules(doc.text[lo:hi], scope, head, tail, hits)
+
+
+def strip_known_boilerplate(doc: Doc, ctx: DocContext | None = None) -> None:
     """Apply the data rules of ``data/boilerplate.toml`` to every paragraph, in order.
+
+    Zones are recomputed after each pass that removed a paragraph: a chrome line that looks
+    like story text (a long promo sentence) no longer hides the lines before it from the tail.
 
     >>> from pipeline.core.layout import paragraph_spans
     >>> text = "NEW DELHI: Fire broke out in a hall, officials said. -- PTI\\n\\nADVERTISEMENT"
     >>> d = Doc.from_text(text, paragraph_spans(text))
-    >>> strip_known_boilerplate(d)
+    >>> d.run(KNOWN_BOILERPLATE)
     >>> [(text[c.start:c.end], c.rule) for c in d.cuts], d.credits
     ([('ADVERTISEMENT', 'B050-advertisement-slot'), ('-- PTI', 'B010-pti-signoff')], ['PTI'])
     """
+    pres = _prefiltered(doc, ctx)
+    # 1. whole-paragraph rules, until a pass removes nothing
+    for _ in range(ZONE_PASSES):
+        head, tail = zones(doc)
+        live = doc.live()
+        last = live[-1] if live else -1
+        removed = False
+        for i in live:
+            p = doc.paras[i]
+            if p.removed or p.hi - p.lo > MAX_PARA_CHARS:
+                continue
+            text = doc.ptext(i)
+            hit = _first_match(
+                _candidates(doc, pres, p.lo, p.hi, "paragraph", i in head, i in tail), text, 0, i == last
+            )
+            if hit is None:
+                continue
+            r, m = hit
+            if r.caption and "photo" in m.groupdict() and m.group("photo"):
+                doc.captions[i] = p.lo + m.start("photo")
+            doc.remove_para(i, r.id)
+            removed = True
+            _credits(doc, r, m)
+            if r.then:
+                _apply_then(doc, i, r)
+        if not removed:
+            break
     head, tail = zones(doc)
     live = doc.live()
     last = live[-1] if live else -1
-    # 1. whole-paragraph rules
-    for i in live:
-        p = doc.paras[i]
-        if p.removed or p.hi - p.lo > MAX_PARA_CHARS:
-            continue
-        text = doc.ptext(i)
-        hit = _first_match(candidate_rules(text, "paragraph", i in head, i in tail), text, 0, i == last)
-        if hit is None:
-            continue
-        r, m = hit
-        if r.caption and "photo" in m.groupdict() and m.group("photo"):
-            doc.captions[i] = p.lo + m.start("photo")
-        doc.remove_para(i, r.id)
-        _credits(doc, r, m)
-        if r.then:
-            _apply_then(doc, i, r)
     # 2. prefixes at the head (captions glued to datelines), spans
-    for i in doc.live():
+    for i in live:
         if i in head:
+            p = doc.paras[i]
             text = doc.ptext(i)
-            for r in candidate_rules(text, "start", True, i in tail):
+            for r in _candidates(doc, pres, p.lo, p.hi, "start", True, i in tail):
                 own = r.regex.match(text)
                 if own is not None and own.end() < len(text):
                     doc.cut_start(i, doc.paras[i].lo + own.end(), r.id)
                     _credits(doc, r, own)
                     break
-        for r in candidate_rules(doc.ptext(i), "span", i in head, i in tail):
-            p = doc.paras[i]
+        p = doc.paras[i]
+        for r in _candidates(doc, pres, p.lo, p.hi, "span", i in head, i in tail):
             text = doc.ptext(i)
             own = r.regex.search(text)
             if own is None:
@@ -297,17 +355,17 @@ def strip_known_boilerplate(doc: Doc) -> None:
             _credits(doc, r, own)
     # 3. sign-offs at the end of the tail paragraphs, repeatedly (several can be stacked)
     for i in sorted(tail, reverse=True):
-        _strip_signoffs(doc, i, i in head, i == last)
+        _strip_signoffs(doc, pres, i, i in head, i == last)
 
 
-def _strip_signoffs(doc: Doc, i: int, in_head: bool, is_last: bool) -> None:
+def _strip_signoffs(doc: Doc, pres: Presence | None, i: int, in_head: bool, is_last: bool) -> None:
     for _ in range(6):
         p = doc.paras[i]
         if p.removed:
             return
         window_lo = max(p.lo, p.hi - END_WINDOW)
         text = doc.text[window_lo : p.hi]
-        rules = candidate_rules(text, "end", in_head, True)
+        rules = _candidates(doc, pres, window_lo, p.hi, "end", in_head, True)
         if not rules:
             return
         starts = [0] if window_lo == p.lo else []
@@ -324,8 +382,7 @@ def _strip_signoffs(doc: Doc, i: int, in_head: bool, is_last: bool) -> None:
         _credits(doc, r, m)
 
 
-@rule("B090-related-headlines", "boilerplate", "promo", example="Greggs to open new branch outside stadium")
-def strip_trailing_headlines(doc: Doc) -> None:
+def strip_trailing_headlines(doc: Doc, ctx: DocContext | None = None) -> None:
     """Remove a trailing run of unlabelled related-story headlines after the last story paragraph.
 
     >>> from pipeline.core.layout import paragraph_spans
@@ -333,7 +390,7 @@ def strip_trailing_headlines(doc: Doc) -> None:
     ...         "Council approves new budget for road repairs in the city\\n\\n"
     ...         "Star striker signs three-year deal with local football club")
     >>> d = Doc.from_text(text, paragraph_spans(text))
-    >>> strip_trailing_headlines(d)
+    >>> d.run(RELATED_HEADLINES)
     >>> [text[c.start:c.end][:20] for c in d.cuts]
     ['Star striker signs t', 'Council approves new']
     """
@@ -355,7 +412,7 @@ def strip_trailing_headlines(doc: Doc) -> None:
     if len(run) == 1 and not has_words(doc.ptext(run[0]), 8):
         return
     for i in run:
-        doc.remove_para(i, "B090-related-headlines")
+        doc.remove_para(i)
 
 
 def _quoted(text: str) -> bool:
@@ -369,14 +426,13 @@ def _norm(text: str) -> str:
     return _NORM.sub(" ", text.lower()).strip()
 
 
-@rule("B091-caption-echo", "boilerplate", "image-credit", example="A lighting display in the square")
-def strip_caption_echoes(doc: Doc) -> None:
+def strip_caption_echoes(doc: Doc, ctx: DocContext | None = None) -> None:
     """Remove a caption printed again without its credit next to the credited copy.
 
     >>> from pipeline.core.layout import paragraph_spans
     >>> text = "A vigil in Tel Aviv for the hostages\\n\\nA vigil in Tel Aviv for the hostages | Photo Credit: AP"
     >>> d = Doc.from_text(text, paragraph_spans(text))
-    >>> strip_known_boilerplate(d); strip_caption_echoes(d)
+    >>> d.run(KNOWN_BOILERPLATE); d.run(CAPTION_ECHO)
     >>> sorted(c.rule for c in d.cuts)
     ['B060-image-photograph-credit', 'B091-caption-echo']
     """
@@ -388,17 +444,16 @@ def strip_caption_echoes(doc: Doc) -> None:
             if 0 <= j < len(doc.paras) and not doc.paras[j].removed:
                 t = _norm(doc.ptext(j))
                 if has_words(t, 4) and (caption == t or caption.startswith(t + " ")):
-                    doc.remove_para(j, "B091-caption-echo")
+                    doc.remove_para(j)
 
 
-@rule("S004-headline-echo", "boilerplate", "site-chrome", example="Fire breaks out in PMO, no one injured")
-def strip_headline_echo(doc: Doc) -> None:
+def strip_headline_echo(doc: Doc, ctx: DocContext | None = None) -> None:
     """Remove the headline printed again as a paragraph at the head of the body.
 
     >>> from pipeline.core.layout import paragraph_spans
     >>> text = "Court jails 14 for murder\\n\\nAn Odisha court on Thursday jailed 14 people for a murder committed in 2009."
     >>> d = Doc.from_text(text, paragraph_spans(text), headline="Court jails 14 for murder")
-    >>> strip_headline_echo(d); [c.rule for c in d.cuts]
+    >>> d.run(HEADLINE_ECHO); [c.rule for c in d.cuts]
     ['S004-headline-echo']
     """
     if not doc.headline:
@@ -410,24 +465,23 @@ def strip_headline_echo(doc: Doc) -> None:
     for i in sorted(head):
         t = doc.ptext(i)
         if _norm(t) == target and not is_story(t):
-            doc.remove_para(i, "S004-headline-echo")
+            doc.remove_para(i)
 
 
-@rule("D001-duplicate-paragraph", "boilerplate", "duplicate", example="Same paragraph twice.")
-def drop_duplicate_paragraphs(doc: Doc) -> None:
+def drop_duplicate_paragraphs(doc: Doc, ctx: DocContext | None = None) -> None:
     """Drop exact repeats of an earlier paragraph (after whitespace and case folding).
 
     >>> from pipeline.core.layout import paragraph_spans
     >>> text = "Officials said the fire was out.\\n\\nNext.\\n\\nOfficials said the fire was out."
     >>> d = Doc.from_text(text, paragraph_spans(text))
-    >>> drop_duplicate_paragraphs(d); [(c.start, c.rule) for c in d.cuts]
+    >>> d.run(DUPLICATE_PARAGRAPH); [(c.start, c.rule) for c in d.cuts]
     [(41, 'D001-duplicate-paragraph')]
     """
     seen: set[str] = set()
     for i in doc.live():
         key = " ".join(doc.ptext(i).split()).casefold()
         if key in seen and has_words(key, 2):
-            doc.remove_para(i, "D001-duplicate-paragraph")
+            doc.remove_para(i)
         else:
             seen.add(key)
 
@@ -479,3 +533,35 @@ def strip_exposed_boilerplate(doc: Doc, paras: set[int]) -> None:
             doc.cut_inside(s, e, r.id)
         p.removed_by = r.id
         _credits(doc, r, m)
+
+
+_KEYWORDS = tuple(sorted({k for r in known_rules() for k in r.keywords}))
+KNOWN_BOILERPLATE = Rule(
+    "B000-known-boilerplate",
+    "boilerplate",
+    "engine",
+    strip_known_boilerplate,
+    example="Follow us on Twitter for more.",
+    needs=Needs(literals=_KEYWORDS),
+    members=data_rules,
+)
+HEADLINE_ECHO = Rule(
+    "S004-headline-echo",
+    "boilerplate",
+    "site-chrome",
+    strip_headline_echo,
+    example="Fire breaks out in PMO, no one injured",
+)
+RELATED_HEADLINES = Rule(
+    "B090-related-headlines",
+    "boilerplate",
+    "promo",
+    strip_trailing_headlines,
+    example="Greggs to open new branch outside stadium",
+)
+CAPTION_ECHO = Rule(
+    "B091-caption-echo", "boilerplate", "image-credit", strip_caption_echoes, example="A lighting display in the square"
+)
+DUPLICATE_PARAGRAPH = Rule(
+    "D001-duplicate-paragraph", "boilerplate", "duplicate", drop_duplicate_paragraphs, example="Same paragraph twice."
+)

@@ -17,36 +17,102 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipeline.core import artefacts as art
 from pipeline.core.boilerplate import (
-    drop_duplicate_paragraphs,
-    strip_caption_echoes,
+    CAPTION_ECHO,
+    DUPLICATE_PARAGRAPH,
+    HEADLINE_ECHO,
+    KNOWN_BOILERPLATE,
+    RELATED_HEADLINES,
     strip_exposed_boilerplate,
-    strip_headline_echo,
-    strip_known_boilerplate,
-    strip_trailing_headlines,
 )
-from pipeline.core.doc import Doc
-from pipeline.core.html import html_to_text
-from pipeline.core.layout import paragraph_spans, plan_paragraphs
-from pipeline.core.learned import LearnedLookup, strip_learned
+from pipeline.core.doc import Doc, DocContext, LearnedLookup
+from pipeline.core.html import HTML_NOISE, HTML_TO_TEXT, html_to_text
+from pipeline.core.layout import PARAGRAPHS, paragraph_spans
+from pipeline.core.learned import LEARNED_REPEAT
 from pipeline.core.normalize import (
-    collapse_whitespace,
-    compose_nfc,
-    decode_stray_entities,
+    C0_CONTROLS,
+    CONTROL_CHARS,
+    INVISIBLE_CHARS,
+    LINE_ENDINGS,
+    MOJIBAKE,
+    NFC,
+    STRAY_ENTITIES,
+    WHITESPACE,
     has_mojibake_hint,
-    normalise_line_endings,
-    remove_c0_controls,
-    remove_control_chars,
-    remove_invisible_chars,
-    repair_mojibake,
 )
+from pipeline.core.rules import Presence, Rule, all_literals, catalogue
 from pipeline.core.sentences import word_count
-from pipeline.core.structure import find_crossheads, find_dateline
+from pipeline.core.structure import CROSSHEAD, DATELINE_RULE
 from pipeline.core.textmap import Edit, SourceMap
+
+# ------------------------------------------------------------------ the run order, as data
+#: HTML bodies first become text (H001), their noise recorded as removals (H002).
+HTML: tuple[Rule, ...] = (HTML_TO_TEXT, HTML_NOISE)
+
+#: Normalisers in the order they run, with how their edits are recorded ("removed",
+#: "changed" or None for layout) and whether they run on text that came from HTML.
+NORMALISE: tuple[tuple[Rule, str | None, bool], ...] = (
+    (LINE_ENDINGS, None, True),
+    (C0_CONTROLS, "removed", True),  # C0 controls could split a mojibake sequence
+    (MOJIBAKE, "changed", True),  # before C1 controls: C1 bytes are part of mojibake
+    (NFC, "changed", True),
+    (CONTROL_CHARS, "removed", True),
+    (INVISIBLE_CHARS, "removed", True),
+    (STRAY_ENTITIES, "changed", False),  # plain text only
+    (WHITESPACE, None, True),
+    (PARAGRAPHS, None, True),
+)
+
+#: Document rules ``(doc, ctx) -> None``: boilerplate, learned repeats, then structure.
+DOCUMENT: tuple[Rule, ...] = (
+    KNOWN_BOILERPLATE,
+    HEADLINE_ECHO,
+    LEARNED_REPEAT,
+    RELATED_HEADLINES,
+    CAPTION_ECHO,
+    DUPLICATE_PARAGRAPH,
+    DATELINE_RULE,
+    CROSSHEAD,
+)
+
+#: Artefact rules ``(view) -> [(paragraph, hit)]``: flags; only certain fragments are removed.
+ARTEFACTS: tuple[Rule, ...] = (
+    art.STRAY_AUXILIARY,
+    art.HONORIFICS,
+    art.QUOTE_GLYPHS,
+    art.CASE_ANOMALIES,
+    art.CAPITALISED_VERBS,
+    art.DROPPED_COPULAS,
+    art.PUNCTUATION_DEBRIS,
+    art.REDUPLICATED_PAIRS,
+    art.CALQUES,
+    art.FOREIGN_SCRIPT,
+    art.UNKNOWN_WORDS,
+    art.BROKEN_CROSSHEAD,
+    art.SUBJECTLESS,
+    art.UNCLOSED_QUOTES,
+    art.EARLY_CLOSED_QUOTES,
+    art.REPORTED_INSTRUCTIONS,
+    art.DUPLICATE_SENTENCES,
+)
+
+_LITERALS = all_literals(DOCUMENT + ARTEFACTS)
+_NORMALISE_LITERALS = all_literals(r for r, _, _ in NORMALISE)
+_ENCODING = frozenset({C0_CONTROLS.id, MOJIBAKE.id, NFC.id, CONTROL_CHARS.id, INVISIBLE_CHARS.id})
+_LAYOUT = frozenset({WHITESPACE.id, PARAGRAPHS.id})
+_MAX_ROUNDS = 3
+
+
+def rules() -> list[Rule]:
+    """The catalogue: every rule the cleaner runs (data rules included), sorted by id.
+
+    >>> [r.id for r in rules()][:3]
+    ['A001-stray-auxiliary', 'A002-subjectless-sentence', 'A003-calque-lexicon']
+    """
+    return catalogue([HTML, [r for r, _, _ in NORMALISE], DOCUMENT, ARTEFACTS])
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,70 +169,47 @@ class CleanResult:
     word_count: int = 0
 
 
-# (rule function, how its edits are recorded): "removed", "changed" or None (layout)
-_NORMALISERS: tuple[tuple[Callable[[str], list[Edit]], str | None, bool], ...] = (
-    (normalise_line_endings, None, True),
-    (remove_c0_controls, "removed", True),  # C0 controls could split a mojibake sequence
-    (repair_mojibake, "changed", True),  # before C1 controls: C1 bytes are part of mojibake
-    (compose_nfc, "changed", True),
-    (remove_control_chars, "removed", True),
-    (remove_invisible_chars, "removed", True),
-    (decode_stray_entities, "changed", False),  # plain text only
-    (collapse_whitespace, None, True),
-    (plan_paragraphs, None, True),
-)
-
-
-_ENCODING = frozenset({remove_c0_controls, repair_mojibake, compose_nfc, remove_control_chars, remove_invisible_chars})
-_LAYOUT = frozenset({collapse_whitespace, plan_paragraphs})
-_MAX_ROUNDS = 3
-_NEED_UNPRINTABLE = frozenset(
-    {normalise_line_endings, remove_c0_controls, remove_control_chars, remove_invisible_chars}
-)
-
-
-def _normalise(received: str, html: bool, removed: list[Removed], changes: list[Changed]) -> tuple[str, SourceMap]:
+def _normalise(
+    received: str, html: bool, removed: list[Removed], changes: list[Changed], prefilter: bool = True
+) -> tuple[str, SourceMap]:
     if html:
         hr = html_to_text(received)
         text, smap = hr.text, hr.map
         for s, e in hr.noise:
-            removed.append(Removed("H002-html-noise", received[s:e], s, e))
+            removed.append(Removed(HTML_NOISE.id, received[s:e], s, e))
         for s, e, decoded in hr.entities:
-            changes.append(Changed("H001-html-to-text", s, e, received[s:e], decoded))
+            changes.append(Changed(HTML_TO_TEXT.id, s, e, received[s:e], decoded))
     else:
         text, smap = received, SourceMap.identity(len(received))
-    # one C-speed check rules out control, invisible and odd space characters and odd line ends at once
-    printable = text.replace("\n", "").isprintable()
     # The encoding repairs interact (removing a control character can join a mojibake
     # sequence; repairing mojibake can expose a control character): repeat them until they
     # change nothing, so that cleaning clean text changes nothing. A second round runs only
-    # when the first changed something, which is rare.
+    # when the first changed something, which is rare. What each rule needs is looked up
+    # once per round.
     for _ in range(_MAX_ROUNDS):
         changed = False
-        for fn, record, for_html in _NORMALISERS:
-            if html and not for_html:
+        pres = Presence(text, _NORMALISE_LITERALS, everything=not prefilter)
+        for rule, record, for_html in NORMALISE:
+            if (html and not for_html) or not pres.fires(rule.needs):
                 continue
-            if printable and fn in _NEED_UNPRINTABLE:
-                continue
-            edits = fn(text)
+            assert rule.fn is not None
+            edits: list[Edit] = rule.fn(text)
             if not edits:
                 continue
             # the layout steps can change what ftfy sees ("a  Â 0" is no mojibake, "a Â 0" is)
-            changed = changed or fn in _ENCODING or (fn in _LAYOUT and has_mojibake_hint(text))
-            rule_id: str = fn.rule_id  # type: ignore[attr-defined]
+            changed = changed or rule.id in _ENCODING or (rule.id in _LAYOUT and has_mojibake_hint(text))
             if record == "removed":
                 for ed in edits:
                     s, e = smap.span(ed.start, ed.end)
                     if e > s:
-                        removed.append(Removed(rule_id, received[s:e], s, e))
+                        removed.append(Removed(rule.id, received[s:e], s, e))
             elif record == "changed":
                 for ed in edits:
                     s, e = smap.span(ed.start, ed.end)
-                    changes.append(Changed(rule_id, s, e, received[s:e], ed.repl))
+                    changes.append(Changed(rule.id, s, e, received[s:e], ed.repl))
             text, smap = smap.apply(text, edits)
         if not changed:
             break
-        printable = text.replace("\n", "").isprintable()
     return text, smap
 
 
@@ -225,99 +268,35 @@ def _assemble(doc: Doc) -> tuple[str, list[Span]]:
     return "\n\n".join(parts), subheads
 
 
-# rules that look at running text: run once over all paragraphs joined, hits mapped back
-_TEXT_RULES = (
-    art.find_stray_auxiliaries,
-    art.find_honorifics,
-    art.find_quote_glyph_errors,
-    art.find_case_anomalies,
-    art.find_capitalised_verbs,
-    art.find_dropped_copulas,
-    art.find_punctuation_debris,
-    art.find_reduplicated_pairs,
-)
-
-
-def _find_artefacts(doc: Doc) -> list[tuple[int, art.Hit]]:
-    """All artefact hits as (paragraph index, hit relative to the paragraph's live text)."""
+def _find_artefacts(doc: Doc, pres: Presence) -> list[tuple[int, str, art.Hit]]:
+    """All artefact hits as (paragraph index, rule id, hit relative to the paragraph's live text)."""
     live = doc.live()
-    texts = [doc.ptext(i) for i in live]
-    article = "\n\n".join(texts)
-    starts: list[int] = []
-    pos = 0
-    for t in texts:
-        starts.append(pos)
-        pos += len(t) + 2
-    dominant = art.dominant_script(article)
-    subhead = {k for k, i in enumerate(live) if doc.paras[i].role == "subhead"}
-    out: list[tuple[int, art.Hit]] = []
-
-    def place(h: art.Hit) -> None:
-        k = bisect.bisect_right(starts, h.start) - 1
-        if k < 0 or k in subhead or h.end > starts[k] + len(texts[k]):
-            return
-        base = starts[k]
-        cut_s = max(h.cut_start, base) - base if h.cut_start is not None else None
-        cut_e = h.cut_end - base if h.cut_end is not None else None
-        out.append(
-            (
-                live[k],
-                art.Hit(
-                    h.rule, h.kind, h.start - base, h.end - base, h.confidence, h.suggestion, h.removable, cut_s, cut_e
-                ),
-            )
-        )
-
-    for rule_fn in _TEXT_RULES:
-        for h in rule_fn(article):
-            place(h)
-    for h in art.find_calques(article, article):
-        place(h)
-    for h in art.find_foreign_script(article, dominant):
-        place(h)
-    if dominant == "LATIN":
-        for h in art.find_unknown_words(article):
-            place(h)
-    # paragraph rules, each gated once on the whole article (one scan instead of one per paragraph)
-    subjectless = art.may_lack_subject(article)
-    quotes = "“" in article or "‘" in article
-    imperatives = art.may_hold_imperative(article)
-    for k, (i, text) in enumerate(zip(live, texts, strict=True)):
-        if text[:1] in "“‘\"'" and len(text) <= 200:
-            out.extend((i, h) for h in art.find_broken_crossheads(text))
-        if k in subhead:
-            continue
-        if subjectless:
-            out.extend((i, h) for h in art.find_subjectless_sentences(text))
-        if quotes:
-            following = texts[k + 1] if k + 1 < len(texts) and k + 1 not in subhead else ""
-            out.extend((i, h) for h in art.find_unclosed_quotes(text, following))
-            out.extend((i, h) for h in art.find_early_closed_quotes(text))
-        if imperatives:
-            out.extend((i, h) for h in art.find_reported_instructions(text, texts[k - 1] if k else ""))
-    out.extend(
-        (live[pi], h)
-        for pi, h in art.find_duplicate_sentences([t if k not in subhead else "" for k, t in enumerate(texts)])
-    )
+    subheads = frozenset(k for k, i in enumerate(live) if doc.paras[i].role == "subhead")
+    view = art.ArticleView.of([doc.ptext(i) for i in live], subheads)
+    out: list[tuple[int, str, art.Hit]] = []
+    for rule in ARTEFACTS:
+        if pres.fires(rule.needs):
+            assert rule.fn is not None
+            out.extend((live[k], rule.id, h) for k, h in rule.fn(view))
     return _dedupe(out)
 
 
-def _dedupe(hits: list[tuple[int, art.Hit]]) -> list[tuple[int, art.Hit]]:
+def _dedupe(hits: list[tuple[int, str, art.Hit]]) -> list[tuple[int, str, art.Hit]]:
     """One finding per stretch of text and kind: a removable hit wins over flags it overlaps.
 
     Hits are swept in text order, so only the last kept hit of each kind can overlap the next one.
     """
-    hits.sort(key=lambda x: (x[0], x[1].start, -x[1].confidence))
-    kept: list[tuple[int, art.Hit]] = []
+    hits.sort(key=lambda x: (x[0], x[2].start, -x[2].confidence))
+    kept: list[tuple[int, str, art.Hit]] = []
     last: dict[tuple[int, str], int] = {}  # (paragraph, kind) -> index in kept
-    for i, h in hits:
+    for i, rule, h in hits:
         k = last.get((i, h.kind))
-        if k is not None and h.start < kept[k][1].end:
-            if h.removable and not kept[k][1].removable:
-                kept[k] = (i, h)
+        if k is not None and h.start < kept[k][2].end:
+            if h.removable and not kept[k][2].removable:
+                kept[k] = (i, rule, h)
             continue
         last[(i, h.kind)] = len(kept)
-        kept.append((i, h))
+        kept.append((i, rule, h))
     return kept
 
 
@@ -327,6 +306,8 @@ def clean_body(
     headline: str | None = None,
     learned: LearnedLookup | None = None,
     artefacts: bool = True,
+    *,
+    prefilter: bool = True,
 ) -> CleanResult:
     """Clean one received body.
 
@@ -339,33 +320,32 @@ def clean_body(
     html = content_type == "text/html"
     removed: list[Removed] = []
     changes: list[Changed] = []
-    canonical, smap = _normalise(body, html, removed, changes)
+    canonical, smap = _normalise(body, html, removed, changes, prefilter)
     doc = Doc.from_text(canonical, paragraph_spans(canonical), normalise_headline(headline, html))
 
-    strip_known_boilerplate(doc)
-    strip_headline_echo(doc)
-    fingerprints = strip_learned(doc, learned)
-    strip_trailing_headlines(doc)
-    strip_caption_echoes(doc)
-    drop_duplicate_paragraphs(doc)
-    find_dateline(doc)
-    find_crossheads(doc)
+    # one multi-pattern pass decides which document and artefact rules run (``prefilter=False``
+    # runs every rule on every text: the tests compare the two)
+    pres = Presence(canonical, _LITERALS if prefilter else frozenset(), everything=not prefilter)
+    ctx = DocContext(learned=learned, presence=pres if prefilter else None)
+    for rule in DOCUMENT:
+        if pres.fires(rule.needs):
+            doc.run(rule, ctx)
 
     flags: list[Flag] = []
     if artefacts:
         cut_paras: set[int] = set()
-        for i, h in _find_artefacts(doc):
+        for i, rule_id, h in _find_artefacts(doc, pres):
             base = doc.paras[i].lo
             s, e = smap.span(base + h.start, base + h.end)
             remove = h.removable and h.confidence >= art.REMOVE_AT
             if remove:
                 cs = base + (h.cut_start if h.cut_start is not None else h.start)
                 ce = base + (h.cut_end if h.cut_end is not None else h.end)
-                doc.cut_inside(cs, ce, h.rule)
+                doc.cut_inside(cs, ce, rule_id)
                 cut_paras.add(i)
             flags.append(
                 Flag(
-                    h.rule,
+                    rule_id,
                     h.kind,
                     body[s:e],
                     s,
@@ -398,6 +378,6 @@ def clean_body(
         byline=doc.byline,
         credit=doc.credits,
         syndicated=doc.syndicated,
-        fingerprints=fingerprints,
+        fingerprints=ctx.fingerprints,
         word_count=word_count(clean),
     )

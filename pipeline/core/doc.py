@@ -8,10 +8,18 @@ offsets stable for every rule and makes the record of removals exact by construc
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from pipeline.core.sentences import has_words
+
+if TYPE_CHECKING:
+    from pipeline.core.rules import Presence, Rule
+
+#: Is this paragraph fingerprint learned boilerplate for the article's source?
+LearnedLookup = Callable[[str], bool]
 
 _TERMINAL_IN = re.compile(r"[.!?…][\"”’')\]]*(?:\s|$)")
 _HEADLINE_END_BAD = frozenset(".!?:;,")
@@ -43,6 +51,18 @@ class Cut:
     end: int
     rule: str
     record: bool = True  # False for whitespace-only companions of a recorded cut
+    score: float | None = None  # a scored rule's probability that the span is boilerplate
+    features: tuple[str, ...] = ()  # ... and the features that weighed most
+
+
+@dataclass
+class DocContext:
+    """What document rules may read besides the document, and what they hand back."""
+
+    learned: LearnedLookup | None = None  # the source's learned-boilerplate memory
+    presence: Presence | None = None  # literals and cue classes of the canonical text
+    language: str | None = None
+    fingerprints: list[str] = field(default_factory=list)  # out: candidate paragraph fingerprints
 
 
 @dataclass
@@ -58,10 +78,20 @@ class Doc:
     dateline: str | None = None
     byline: str | None = None
     captions: dict[int, int] = field(default_factory=dict)  # para index -> start of its credit
+    rule: str = ""  # the id of the rule the runner is running: stamped on every cut that names none
 
     @classmethod
     def from_text(cls, text: str, spans: list[tuple[int, int]], headline: str | None = None) -> Doc:
         return cls(text=text, paras=[Para(s, e, s, e) for s, e in spans], headline=headline)
+
+    def run(self, rule: Rule, ctx: DocContext | None = None) -> None:
+        """Run a document rule: every cut it makes without naming a rule is stamped with its id."""
+        assert rule.fn is not None
+        self.rule = rule.id
+        try:
+            rule.fn(self, ctx if ctx is not None else DocContext())
+        finally:
+            self.rule = ""
 
     def live(self) -> list[int]:
         """Indices of paragraphs not removed."""
@@ -71,19 +101,22 @@ class Doc:
         p = self.paras[i]
         return self.text[p.lo : p.hi]
 
-    def remove_para(self, i: int, rule: str) -> None:
+    def remove_para(self, i: int, rule: str | None = None) -> None:
+        """Remove paragraph ``i`` (``rule``: a data rule's id; by default the running rule's)."""
         p = self.paras[i]
         if p.removed_by is not None:
             return
+        rule = rule or self.rule
         p.removed_by = rule
         if p.hi > p.lo:
             self.cuts.append(Cut(p.lo, p.hi, rule))
 
-    def cut_start(self, i: int, end: int, rule: str) -> None:
+    def cut_start(self, i: int, end: int, rule: str | None = None) -> None:
         """Cut ``[lo, end)`` from paragraph ``i`` (a prefix)."""
         p = self.paras[i]
         if end <= p.lo:
             return
+        rule = rule or self.rule
         self.cuts.append(Cut(p.lo, end, rule))
         p.lo = end
         while p.lo < p.hi and self.text[p.lo].isspace():
@@ -91,11 +124,12 @@ class Doc:
         if p.lo >= p.hi:
             p.removed_by = rule
 
-    def cut_end(self, i: int, start: int, rule: str) -> None:
+    def cut_end(self, i: int, start: int, rule: str | None = None) -> None:
         """Cut ``[start, hi)`` from paragraph ``i`` (a suffix)."""
         p = self.paras[i]
         if start >= p.hi:
             return
+        rule = rule or self.rule
         self.cuts.append(Cut(start, p.hi, rule))
         p.hi = start
         while p.hi > p.lo and self.text[p.hi - 1].isspace():
@@ -103,10 +137,10 @@ class Doc:
         if p.hi <= p.lo:
             p.removed_by = rule
 
-    def cut_inside(self, start: int, end: int, rule: str, record: bool = True) -> None:
+    def cut_inside(self, start: int, end: int, rule: str | None = None, record: bool = True) -> None:
         """Cut a span inside a paragraph (its bounds stay)."""
         if end > start:
-            self.cuts.append(Cut(start, end, rule, record))
+            self.cuts.append(Cut(start, end, rule or self.rule, record))
 
     def add_credit(self, credit: str | None) -> None:
         if not credit:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any
 
-from pipeline.core.rules import rule
+from pipeline.core.rules import Rule
 from pipeline.core.textmap import SourceMap
 
 BLOCK_TAGS = frozenset(
@@ -232,7 +232,6 @@ def _unescape(ref: str) -> str:
     return _html.unescape(ref)
 
 
-@rule("H001-html-to-text", "normalise", "html", example="<p>One &amp; two</p><p>Three</p>")
 def html_to_text(source: str) -> HtmlResult:
     """Turn an HTML fragment into paragraphs; decode entities; drop script, style and caption noise.
 
@@ -258,7 +257,6 @@ def html_to_text(source: str) -> HtmlResult:
     )
 
 
-@rule("H002-html-noise", "normalise", "html", example="<script>track()</script>")
 def drop_html_noise(result: HtmlResult) -> list[tuple[int, int]]:
     """Text inside script, style, iframe, figcaption, aside and social-media embeds is not story text.
 
@@ -266,3 +264,7 @@ def drop_html_noise(result: HtmlResult) -> list[tuple[int, int]]:
     [(20, 29)]
     """
     return result.noise
+
+
+HTML_TO_TEXT = Rule("H001-html-to-text", "normalise", "html", html_to_text, example="<p>One &amp; two</p><p>Three</p>")
+HTML_NOISE = Rule("H002-html-noise", "normalise", "html", drop_html_noise, example="<script>track()</script>")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.core.rules import rule
+from pipeline.core.rules import Rule
 from pipeline.core.textmap import Edit
 
 _TERMINAL = frozenset('.!?:;"”’)]…')
@@ -44,7 +44,6 @@ def _soft_break(line: str, nxt: str, wrapped: bool, width: int) -> bool:
     return last_char not in _TERMINAL and len(line) >= 30 and first[:1].islower()
 
 
-@rule("N007-paragraphs", "layout", "whitespace", example="A wire line that was\nhard wrapped here.")
 def plan_paragraphs(text: str) -> list[Edit]:
     """Rejoin hard-wrapped lines; separate paragraphs by exactly one blank line.
 
@@ -84,24 +83,24 @@ def plan_paragraphs(text: str) -> list[Edit]:
     if current:
         blocks.append(current)
     if not blocks:
-        return [Edit(0, len(text), "", "N007-paragraphs")] if text else []
+        return [Edit(0, len(text), "")] if text else []
     # leading and trailing blank lines
     if blocks[0][0][0] > 0:
-        edits.append(Edit(0, blocks[0][0][0], "", "N007-paragraphs"))
+        edits.append(Edit(0, blocks[0][0][0], ""))
     if blocks[-1][-1][1] < len(text):
-        edits.append(Edit(blocks[-1][-1][1], len(text), "", "N007-paragraphs"))
+        edits.append(Edit(blocks[-1][-1][1], len(text), ""))
     prev_end = None
     for block in blocks:
         if prev_end is not None:
             gap = text[prev_end : block[0][0]]
             if gap != "\n\n":
-                edits.append(Edit(prev_end, block[0][0], "\n\n", "N007-paragraphs"))
+                edits.append(Edit(prev_end, block[0][0], "\n\n"))
         lines = [text[s:e] for s, e in block]
         wrapped, width = _looks_wrapped(lines)
         for i in range(len(block) - 1):
             end_i, start_next = block[i][1], block[i + 1][0]
             sep = " " if _soft_break(lines[i], lines[i + 1], wrapped, width) else "\n\n"
-            edits.append(Edit(end_i, start_next, sep, "N007-paragraphs"))
+            edits.append(Edit(end_i, start_next, sep))
         prev_end = block[-1][1]
     return edits
 
@@ -120,3 +119,8 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
         spans.append((pos, pos + len(para)))
         pos += len(para) + 2
     return spans
+
+
+PARAGRAPHS = Rule(
+    "N007-paragraphs", "layout", "whitespace", plan_paragraphs, example="A wire line that was\nhard wrapped here."
+)

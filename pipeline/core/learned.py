@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
 
-from pipeline.core.doc import Doc, is_story
-from pipeline.core.rules import rule
+from pipeline.core.doc import Doc, DocContext, LearnedLookup, is_story
+from pipeline.core.rules import Rule
 from pipeline.core.sentences import has_words
 
 MAX_CANDIDATE_WORDS = 60  # at the head or tail of an article
@@ -21,7 +20,7 @@ HEAD_TAIL = 4
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _WORD = re.compile(r"[^\W_]+")
 
-LearnedLookup = Callable[[str], bool]
+__all__ = ["LEARNED_REPEAT", "LearnedLookup", "candidates", "fingerprint", "strip_learned"]
 
 
 def fingerprint(text: str) -> str:
@@ -51,26 +50,31 @@ def candidates(doc: Doc) -> dict[int, str]:
     return out
 
 
-@rule("L001-learned-repeat", "learned", "learned", example="Get our weekly digest: sign up today")
-def strip_learned(doc: Doc, is_learned: LearnedLookup | None) -> list[str]:
-    """Remove paragraphs this source has repeated in K or more recent articles; return candidate fingerprints.
+def strip_learned(doc: Doc, ctx: DocContext) -> None:
+    """Remove paragraphs this source has repeated in K or more recent articles; hand back candidate fingerprints.
 
     A paragraph that is the article's only story text is never removed.
 
     >>> from pipeline.core.layout import paragraph_spans
     >>> t = "Officials said on Monday that the bridge would reopen to traffic next week.\\n\\nGet the Daily Wire app"
     >>> d = Doc.from_text(t, paragraph_spans(t))
-    >>> seen = {fingerprint("Get the Daily Wire app")}
-    >>> fps = strip_learned(d, seen.__contains__); [t[c.start:c.end] for c in d.cuts]
-    ['Get the Daily Wire app']
+    >>> ctx = DocContext(learned={fingerprint("Get the Daily Wire app")}.__contains__)
+    >>> d.run(LEARNED_REPEAT, ctx); [(t[c.start:c.end], c.rule) for c in d.cuts], len(ctx.fingerprints)
+    ([('Get the Daily Wire app', 'L001-learned-repeat')], 2)
     """
     cands = candidates(doc)
+    ctx.fingerprints.extend(cands.values())
+    is_learned = ctx.learned
     if is_learned is None or not cands:
-        return list(cands.values())
+        return
     hits = [i for i, fp in cands.items() if is_learned(fp)]
     if hits:
         remaining_story = [i for i in doc.live() if i not in hits and is_story(doc.ptext(i))]
         if remaining_story:
             for i in hits:
-                doc.remove_para(i, "L001-learned-repeat")
-    return list(cands.values())
+                doc.remove_para(i)
+
+
+LEARNED_REPEAT = Rule(
+    "L001-learned-repeat", "learned", "learned", strip_learned, example="Get our weekly digest: sign up today"
+)

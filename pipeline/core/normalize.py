@@ -16,7 +16,7 @@ from html.entities import html5
 
 import ftfy
 
-from pipeline.core.rules import rule
+from pipeline.core.rules import Needs, Rule
 from pipeline.core.textmap import Edit
 
 
@@ -39,7 +39,6 @@ _LINE_END = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 _LINE_END_GATE = re.compile(r"[\r\u2028\u2029\x0b\x0c\x85]")
 
 
-@rule("N000-line-endings", "layout", "whitespace", example="a\r\nb")
 def normalise_line_endings(text: str) -> list[Edit]:
     """Turn CR LF, CR, form feeds and Unicode line/paragraph separators into LF.
 
@@ -48,21 +47,20 @@ def normalise_line_endings(text: str) -> list[Edit]:
     """
     if not _LINE_END_GATE.search(text):
         return []
-    return [Edit(m.start(), m.end(), "\n", "N000-line-endings") for m in _LINE_END.finditer(text)]
+    return [Edit(m.start(), m.end(), "\n") for m in _LINE_END.finditer(text)]
 
 
 # C0 controls except TAB and LF, DEL, C1 controls, noncharacters, lone surrogates.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]+")
 
 
-@rule("N003-control-chars", "normalise", "encoding", example="wire\x00copy")
 def remove_control_chars(text: str) -> list[Edit]:
     """Remove control characters, noncharacters and lone surrogates (NUL, ESC, C1...).
 
     >>> apply_edits("wire\\x00 copy\\x1b", remove_control_chars("wire\\x00 copy\\x1b"))
     'wire copy'
     """
-    return [Edit(m.start(), m.end(), "", "N003-control-chars") for m in _CONTROL.finditer(text)]
+    return [Edit(m.start(), m.end(), "") for m in _CONTROL.finditer(text)]
 
 
 _C0 = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]+")
@@ -76,7 +74,7 @@ def remove_c0_controls(text: str) -> list[Edit]:
     >>> apply_edits("Trump\\x00â€™s", remove_c0_controls("Trump\\x00â€™s"))
     'Trumpâ€™s'
     """
-    return [Edit(m.start(), m.end(), "", "N003-control-chars") for m in _C0.finditer(text)]
+    return [Edit(m.start(), m.end(), "") for m in _C0.finditer(text)]
 
 
 # Always invisible formatting: zero-width space, word joiner, BOM, soft hyphen, bidi
@@ -91,7 +89,6 @@ def _is_plain(ch: str) -> bool:
     return ch == "" or ch.isspace() or ch.isascii()
 
 
-@rule("N004-invisible-chars", "normalise", "encoding", example="Kyiv\u200b said")
 def remove_invisible_chars(text: str) -> list[Edit]:
     """Remove zero-width, soft-hyphen and bidi control characters (joiners only beside Latin text).
 
@@ -102,12 +99,12 @@ def remove_invisible_chars(text: str) -> list[Edit]:
     """
     if not _INVISIBLE_GATE.search(text):
         return []
-    edits = [Edit(m.start(), m.end(), "", "N004-invisible-chars") for m in _INVISIBLE.finditer(text)]
+    edits = [Edit(m.start(), m.end(), "") for m in _INVISIBLE.finditer(text)]
     for m in _JOINERS.finditer(text):
         before = text[m.start() - 1] if m.start() else ""
         after = text[m.end()] if m.end() < len(text) else ""
         if _is_plain(before) and _is_plain(after):
-            edits.append(Edit(m.start(), m.end(), "", "N004-invisible-chars"))
+            edits.append(Edit(m.start(), m.end(), ""))
     return sorted(edits, key=lambda e: e.start)
 
 
@@ -145,17 +142,17 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 )
 
 
-def _diff_edits(text: str, offset: int, before: str, after: str, rule_id: str) -> list[Edit]:
+def _diff_edits(text: str, offset: int, before: str, after: str) -> list[Edit]:
     """Minimal edits turning ``before`` (at ``offset`` in ``text``) into ``after``."""
     sm = difflib.SequenceMatcher(None, before, after, autojunk=False)
     edits = []
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
         if tag != "equal":
-            edits.append(Edit(offset + i1, offset + i2, after[j1:j2], rule_id))
+            edits.append(Edit(offset + i1, offset + i2, after[j1:j2]))
     return edits
 
 
-def _per_line(text: str, fix: object, rule_id: str, hint: re.Pattern[str] | None) -> list[Edit]:
+def _per_line(text: str, fix: object, hint: re.Pattern[str] | None) -> list[Edit]:
     """Apply ``fix`` to each line without its edge spaces and tabs (which later steps trim anyway).
 
     The fixer sees the same text whether or not the line still has them: ftfy reads "Â 0" at the
@@ -171,14 +168,13 @@ def _per_line(text: str, fix: object, rule_id: str, hint: re.Pattern[str] | None
             fixed = fix(line)  # type: ignore[operator]
             if fixed != line:
                 if len(line) > 2000:
-                    edits.append(Edit(start, start + len(line), fixed, rule_id))
+                    edits.append(Edit(start, start + len(line), fixed))
                 else:
-                    edits.extend(_diff_edits(text, start, line, fixed, rule_id))
+                    edits.extend(_diff_edits(text, start, line, fixed))
         pos += len(raw) + 1
     return edits
 
 
-@rule("N002-mojibake", "normalise", "encoding", example="Trumpâ€™s election")
 def repair_mojibake(text: str) -> list[Edit]:
     """Repair mojibake (UTF-8 decoded as Windows-1252 or Latin-1) with ftfy.
 
@@ -189,10 +185,9 @@ def repair_mojibake(text: str) -> list[Edit]:
     """
     if text.isascii() or not _MOJIBAKE_HINT.search(text):
         return []
-    return _per_line(text, lambda s: ftfy.fix_text(s, _FTFY_CONFIG), "N002-mojibake", _MOJIBAKE_HINT)
+    return _per_line(text, lambda s: ftfy.fix_text(s, _FTFY_CONFIG), _MOJIBAKE_HINT)
 
 
-@rule("N001-nfc", "normalise", "encoding", example="Zelens\u030cky")
 def compose_nfc(text: str) -> list[Edit]:
     """Compose characters to Unicode NFC (e + combining acute becomes é).
 
@@ -201,13 +196,12 @@ def compose_nfc(text: str) -> list[Edit]:
     """
     if text.isascii() or unicodedata.is_normalized("NFC", text):
         return []
-    return _per_line(text, lambda s: unicodedata.normalize("NFC", s), "N001-nfc", None)
+    return _per_line(text, lambda s: unicodedata.normalize("NFC", s), None)
 
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
-@rule("N006-stray-entities", "normalise", "encoding", example="Tom &amp; Jerry")
 def decode_stray_entities(text: str) -> list[Edit]:
     """Decode HTML entities left in plain-text feed copy (&amp;, &#8217;, &rsquo;).
 
@@ -225,7 +219,7 @@ def decode_stray_entities(text: str) -> list[Edit]:
             continue
         decoded = _html.unescape(token)
         if decoded != token and decoded.isprintable():
-            edits.append(Edit(m.start(), m.end(), decoded, "N006-stray-entities"))
+            edits.append(Edit(m.start(), m.end(), decoded))
     return edits
 
 
@@ -235,7 +229,6 @@ _EDGE_SPACE = re.compile(r"(?m)^[^\S\n]+|[^\S\n]+$")
 _ODD_SPACE = re.compile(r"[^\S\n ]")  # tabs, no-break and other Unicode spaces
 
 
-@rule("N005-whitespace", "layout", "whitespace", example="two  spaces\t here")
 def collapse_whitespace(text: str) -> list[Edit]:
     """Collapse runs of spaces, tabs and no-break spaces to one space; trim line ends.
 
@@ -267,10 +260,65 @@ def collapse_whitespace(text: str) -> list[Edit]:
         at_line_start = s == 0 or text[s - 1] == "\n"
         at_line_end = e == n or text[e] == "\n"
         if at_line_start or at_line_end:
-            edits.append(Edit(s, e, "", "N005-whitespace"))
+            edits.append(Edit(s, e, ""))
         elif e - s > 1 or text[s] != " ":
-            edits.append(Edit(s, e, " ", "N005-whitespace"))
+            edits.append(Edit(s, e, " "))
     return edits
 
 
-remove_c0_controls.rule_id = "N003-control-chars"  # type: ignore[attr-defined]  # a pass of N003
+# ------------------------------------------------------------------ the rules
+_CONTROL_DOC = "Remove control characters, noncharacters and lone surrogates (NUL, ESC, C1...)."
+LINE_ENDINGS = Rule(
+    "N000-line-endings",
+    "layout",
+    "whitespace",
+    normalise_line_endings,
+    example="a\r\nb",
+    needs=Needs(classes=("unprintable",)),
+)
+C0_CONTROLS = Rule(  # the C0 pass of N003, before mojibake repair
+    "N003-control-chars",
+    "normalise",
+    "encoding",
+    remove_c0_controls,
+    example="wire\x00copy",
+    needs=Needs(classes=("unprintable",)),
+    description=_CONTROL_DOC,
+)
+MOJIBAKE = Rule(
+    "N002-mojibake",
+    "normalise",
+    "encoding",
+    repair_mojibake,
+    example="Trumpâ€™s election",
+    needs=Needs(classes=("non_ascii",)),
+)
+NFC = Rule(
+    "N001-nfc", "normalise", "encoding", compose_nfc, example="Zelens\u030cky", needs=Needs(classes=("non_ascii",))
+)
+CONTROL_CHARS = Rule(
+    "N003-control-chars",
+    "normalise",
+    "encoding",
+    remove_control_chars,
+    example="wire\x00copy",
+    needs=Needs(classes=("unprintable",)),
+    description=_CONTROL_DOC,
+)
+INVISIBLE_CHARS = Rule(
+    "N004-invisible-chars",
+    "normalise",
+    "encoding",
+    remove_invisible_chars,
+    example="Kyiv\u200b said",
+    needs=Needs(classes=("unprintable",)),
+)
+STRAY_ENTITIES = Rule(
+    "N006-stray-entities",
+    "normalise",
+    "encoding",
+    decode_stray_entities,
+    example="Tom &amp; Jerry",
+    needs=Needs(literals=("&",)),
+)
+WHITESPACE = Rule("N005-whitespace", "layout", "whitespace", collapse_whitespace, example="two  spaces\t here")

@@ -1,83 +1,163 @@
-"""The rule catalogue: every rule has a stable id, a kind, a family and a one-line description.
+"""Rules are values: a stable id, a kind, a family, the function that finds, and what it needs.
 
 Rule ids are part of the output contract (they appear in ``removed`` and ``artefacts``),
-so an id is never reused for a different behaviour. Kinds:
+so an id is never reused for a different behaviour, and it is written once: in the
+:class:`Rule` value. Rule functions find; they never name themselves. The runner
+(:mod:`pipeline.core.clean`) calls them in the order its stage tables give, stamps the
+rule's id on every edit, cut and hit, and records the trail — ftfy's model of fixers and
+their explanations. Kinds:
 
 - ``normalise``: rewrites text (NFC, mojibake, HTML, invisible characters); recorded in
   ``changes`` (rewrites) or ``removed`` (deletions).
 - ``layout``: whitespace and line structure only; not recorded per occurrence.
 - ``structure``: recognises datelines, bylines and crossheads (may remove bylines).
-- ``boilerplate``: removes syndication boilerplate (data rules in ``data/boilerplate.toml``).
+- ``boilerplate``: removes syndication boilerplate (data rules in ``data/boilerplate.toml``,
+  structural rules and the learned scorer).
 - ``learned``: removes paragraphs that repeat across a source's recent articles.
 - ``artefact``: flags machine-translation artefacts; removes only high-confidence ones.
+
+Every rule declares what must occur in the text for it to fire (:class:`Needs`: lower-case
+literals, or named cue classes). One multi-pattern pass over the article
+(:class:`Presence`) finds all literals of all rules at once, so a rule whose needs are
+absent is never called. A rule's needs are a *necessary* condition, never a guess: the
+tests run every rule with and without the prefilter and compare.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 
-F = TypeVar("F", bound=Callable[..., Any])
+import ahocorasick
 
 KINDS = ("normalise", "layout", "structure", "boilerplate", "learned", "artefact")
+WHERE = ("head", "tail", "anywhere")
+
+
+# ------------------------------------------------------------------ cue classes
+def _unprintable(text: str) -> bool:
+    return not text.replace("\n", "").isprintable()
+
+
+def _non_ascii(text: str) -> bool:
+    return not text.isascii()
+
+
+def _curly_quote(text: str) -> bool:
+    return "“" in text or "‘" in text or "”" in text or "’" in text
+
+
+def _any_quote(text: str) -> bool:
+    return _curly_quote(text) or '"' in text or "'" in text
+
+
+#: Named cue classes: a cheap predicate of the whole text each. Computed at most once per text.
+CLASSES: Mapping[str, Callable[[str], bool]] = {
+    "unprintable": _unprintable,  # control, invisible, odd-space or odd line-end characters
+    "non_ascii": _non_ascii,
+    "curly_quote": _curly_quote,
+    "quote": _any_quote,
+    "dash": lambda t: "–" in t or "—" in t,
+    "cr": lambda t: "\r" in t,
+}
 
 
 @dataclass(frozen=True, slots=True)
-class RuleInfo:
-    """One entry of the catalogue."""
+class Needs:
+    """What must occur in a text for a rule to fire: any of ``literals`` (lower-case
+    substrings) or any of ``classes`` (names in :data:`CLASSES`). Empty: always runs."""
+
+    literals: tuple[str, ...] = ()
+    classes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for c in self.classes:
+            if c not in CLASSES:
+                raise ValueError(f"unknown cue class {c!r}")
+        for lit in self.literals:
+            if lit != lit.lower() or not lit:
+                raise ValueError(f"literal {lit!r} must be non-empty lower case")
+
+    @property
+    def always(self) -> bool:
+        return not self.literals and not self.classes
+
+
+ALWAYS = Needs()
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One rule: its identity (id, kind, family, description, example, where) and behaviour.
+
+    ``fn`` is the function the runner calls; its signature is the stage's (see
+    :mod:`pipeline.core.clean`). Data rules (``data/boilerplate.toml``) have no function of
+    their own: the engine rule that applies them lists them as its ``members``.
+    """
 
     id: str
     kind: str
     family: str
-    description: str
+    fn: Callable[..., Any] | None = field(default=None, compare=False, repr=False)
     example: str = ""
     where: str = "anywhere"
-    function: str = ""
+    needs: Needs = ALWAYS
+    description: str = ""
+    source: str = ""
+    members: Callable[[], tuple[Rule, ...]] | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"{self.id}: unknown rule kind {self.kind!r}")
+        if self.where not in WHERE:
+            raise ValueError(f"{self.id}: unknown where {self.where!r}")
+        if not self.description:
+            doc = (getattr(self.fn, "__doc__", None) or "").strip().splitlines()
+            object.__setattr__(self, "description", doc[0] if doc else self.id)
+        if not self.source and self.fn is not None:
+            object.__setattr__(self, "source", f"{self.fn.__module__}.{self.fn.__qualname__}")
+
+    def info(self) -> dict[str, str]:
+        """The catalogue entry (what ``wirewash rules --json`` prints)."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "family": self.family,
+            "where": self.where,
+            "description": self.description,
+            "example": self.example,
+            "function": self.source,
+        }
 
 
-CATALOGUE: dict[str, RuleInfo] = {}
+def catalogue(stages: Iterable[Iterable[Rule]]) -> list[Rule]:
+    """Every rule of the given stages and their members, once each, sorted by id.
 
+    A rule may run in more than one pass (the C0 pass of N003 runs before mojibake repair):
+    the same id must then describe the same rule.
 
-def register(info: RuleInfo) -> RuleInfo:
-    """Add a rule to the catalogue; ids are unique."""
-    if info.kind not in KINDS:
-        raise ValueError(f"unknown rule kind {info.kind!r}")
-    existing = CATALOGUE.get(info.id)
-    if existing is not None and existing != info:
-        raise ValueError(f"duplicate rule id {info.id}")
-    CATALOGUE[info.id] = info
-    return info
+    >>> a = Rule("X001-a", "layout", "whitespace", description="One.")
+    >>> [r.id for r in catalogue([[a, Rule("X000-b", "layout", "whitespace", description="Two.")], [a]])]
+    ['X000-b', 'X001-a']
+    """
+    seen: dict[str, Rule] = {}
 
+    def add(r: Rule) -> None:
+        old = seen.get(r.id)
+        if old is None:
+            seen[r.id] = r
+        elif (old.kind, old.family, old.description) != (r.kind, r.family, r.description):
+            raise ValueError(f"rule id {r.id} names two different rules")
 
-def rule(rule_id: str, kind: str, family: str, example: str = "", where: str = "anywhere") -> Callable[[F], F]:
-    """Decorator: register a rule function under ``rule_id`` (its docstring's first line describes it)."""
-
-    def deco(fn: F) -> F:
-        doc = (fn.__doc__ or "").strip().splitlines()
-        register(
-            RuleInfo(
-                id=rule_id,
-                kind=kind,
-                family=family,
-                description=doc[0] if doc else fn.__name__,
-                example=example,
-                where=where,
-                function=f"{fn.__module__}.{fn.__qualname__}",
-            )
-        )
-        fn.rule_id = rule_id  # type: ignore[attr-defined]
-        return fn
-
-    return deco
-
-
-def catalogue() -> list[RuleInfo]:
-    """All rules, sorted by id (imports the modules that define them)."""
-    from pipeline.core import artefacts, boilerplate, html, layout, learned, normalize, structure  # noqa: F401
-
-    boilerplate.known_rules()
-    return sorted(CATALOGUE.values(), key=lambda r: r.id)
+    for stage in stages:
+        for r in stage:
+            add(r)
+            if r.members is not None:
+                for m in r.members():
+                    add(m)
+    return sorted(seen.values(), key=lambda r: r.id)
 
 
 # line breaks and separators shown as symbols, so the table stays one row per rule in any editor
@@ -92,13 +172,86 @@ _VISIBLE = str.maketrans(
 )
 
 
-def catalogue_markdown(kind: str | None = None) -> str:
+def catalogue_markdown(rules: Iterable[Rule], kind: str | None = None) -> str:
     """The rule catalogue as a Markdown table (as in the README)."""
     rows = ["| id | kind | family | where | description | example |", "|---|---|---|---|---|---|"]
-    for r in catalogue():
+    for r in rules:
         if kind is not None and r.kind != kind:
             continue
         ex = r.example.replace("|", "\\|").replace("\r\n", "⏎").translate(_VISIBLE)[:70]
         desc = r.description.replace("|", "\\|")
         rows.append(f"| `{r.id}` | {r.kind} | {r.family} | {r.where} | {desc} | `{ex}` |")
     return "\n".join(rows)
+
+
+# ------------------------------------------------------------------ the prefilter
+@cache
+def literal_automaton(literals: frozenset[str]) -> Any:
+    """One Aho-Corasick automaton over a set of lower-case literals (built once per set)."""
+    auto = ahocorasick.Automaton()
+    for lit in literals:
+        auto.add_word(lit, lit)
+    auto.make_automaton()
+    return auto
+
+
+def all_literals(rules: Iterable[Rule]) -> frozenset[str]:
+    """The literals of every rule (and member rule) given."""
+    out: set[str] = set()
+    for r in rules:
+        out.update(r.needs.literals)
+        if r.members is not None:
+            for m in r.members():
+                out.update(m.needs.literals)
+    return frozenset(out)
+
+
+class Presence:
+    """Which literals and cue classes occur in one text: one automaton pass, classes on demand.
+
+    ``positions`` maps each literal found to the end offsets (exclusive) of its occurrences in
+    the lower-case text, so that a rule that works paragraph by paragraph can ask which
+    literals fall inside one paragraph without scanning it again.
+
+    >>> p = Presence("Follow us on X. ADVERTISEMENT", frozenset({"follow us", "advertisement", "subscribe"}))
+    >>> sorted(p.positions), p.has_class("non_ascii")
+    (['advertisement', 'follow us'], False)
+    >>> p.fires(Needs(literals=("subscribe",))), p.fires(Needs(literals=("subscribe", "follow us"))), p.fires(ALWAYS)
+    (False, True, True)
+    """
+
+    __slots__ = ("_classes", "everything", "low", "positions", "text")
+
+    def __init__(self, text: str, literals: frozenset[str], low: str | None = None, everything: bool = False) -> None:
+        self.text = text
+        self.everything = everything  # every rule fires (the prefilter switched off, for tests)
+        self.low = text.lower() if low is None else low
+        self._classes: dict[str, bool] = {}
+        positions: dict[str, list[int]] = {}
+        if literals:
+            for end, lit in literal_automaton(literals).iter(self.low):
+                positions.setdefault(lit, []).append(end + 1)
+        self.positions = positions
+
+    def has_class(self, name: str) -> bool:
+        v = self._classes.get(name)
+        if v is None:
+            v = self._classes[name] = CLASSES[name](self.text)
+        return v
+
+    def fires(self, needs: Needs) -> bool:
+        """Could a rule with these needs fire on this text?"""
+        if needs.always or self.everything:
+            return True
+        return any(lit in self.positions for lit in needs.literals) or any(self.has_class(c) for c in needs.classes)
+
+    def literals_within(self, lo: int, hi: int) -> set[str]:
+        """The literals with an occurrence wholly inside ``[lo, hi)`` of the (lower-case) text."""
+        from bisect import bisect_left
+
+        out = set()
+        for lit, ends in self.positions.items():
+            k = bisect_left(ends, lo + len(lit))
+            if k < len(ends) and ends[k] <= hi:
+                out.add(lit)
+        return out

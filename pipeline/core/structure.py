@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from pipeline.core.doc import Doc, is_story, split_credits
-from pipeline.core.rules import rule
+from pipeline.core.doc import Doc, DocContext, is_story, split_credits
+from pipeline.core.rules import Rule
 from pipeline.core.sentences import has_words
 
 _MONTH = (
@@ -26,8 +26,7 @@ DATELINE = re.compile(
 _ALLCAPS_PLACE = re.compile(r"[A-Z]{2,}")
 
 
-@rule("S001-dateline", "structure", "dateline", example="MOSCOW (Reuters) - Russia said...")
-def find_dateline(doc: Doc) -> None:
+def find_dateline(doc: Doc, ctx: DocContext | None = None) -> None:
     """Recognise the dateline at the start of the first story paragraph (it stays in the body).
 
     >>> from pipeline.core.layout import paragraph_spans
@@ -68,8 +67,7 @@ def find_dateline(doc: Doc) -> None:
 _CROSSHEAD_END_BAD = frozenset(".!?,;:")
 
 
-@rule("S003-crosshead", "structure", "crosshead", example="‘Positive signs’")
-def find_crossheads(doc: Doc) -> None:
+def find_crossheads(doc: Doc, ctx: DocContext | None = None) -> None:
     """Mark short title-like lines between story paragraphs as subheads (kept, never glued).
 
     >>> from pipeline.core.layout import paragraph_spans
@@ -94,3 +92,9 @@ def find_crossheads(doc: Doc) -> None:
             continue
         if is_story(doc.ptext(live[k + 1])) or is_story(doc.ptext(live[k - 1])):
             doc.paras[i].role = "subhead"
+
+
+DATELINE_RULE = Rule(
+    "S001-dateline", "structure", "dateline", find_dateline, example="MOSCOW (Reuters) - Russia said..."
+)
+CROSSHEAD = Rule("S003-crosshead", "structure", "crosshead", find_crossheads, example="‘Positive signs’")
