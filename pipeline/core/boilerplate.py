@@ -26,7 +26,7 @@ HEAD_PARAS = 3
 TAIL_PARAS = 3
 END_WINDOW = 400  # sign-offs are looked for in the last characters of a paragraph
 MAX_PARA_CHARS = 3000  # paragraph rules never look at longer paragraphs
-ZONE_PASSES = 1  # whole-paragraph passes, zones recomputed between them
+ZONE_PASSES = 4  # whole-paragraph passes; zones are recomputed between them, so a run of chrome cannot hide a tail-only line
 _BULLET = re.compile(r"^\s*(?:[-•*·▪►]|\d{1,2}[.)])\s?")
 # where a sign-off may start: paragraph start, or after a sentence end / closing bracket
 _SIGNOFF_START = re.compile(r"[.!?…”\"’')\]]\s?(?=\S)")
