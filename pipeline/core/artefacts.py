@@ -1194,14 +1194,18 @@ def _duplicates(view: ArticleView) -> list[tuple[int, Hit]]:
     return find_duplicate_sentences([t if k not in view.subheads else "" for k, t in enumerate(view.paragraphs)])
 
 
-def _lower_words(pattern: str) -> tuple[str, ...]:
-    """The words of the first ``(?:A|B|C)`` alternation of a pattern, lower-cased, each with the space after it."""
+def _words(pattern: str) -> tuple[str, ...]:
+    """The words of the first ``(?:A|B|C)`` alternation of a pattern, as written, each with the space after it.
+
+    >>> _words(r"(?:Said|Told that) [a-z]")
+    ('Said ', 'Told that ')
+    """
     m = re.search(r"\((?:\?:|\?P<\w+>)([^()]*)\)", pattern)
     assert m is not None, pattern
-    return tuple(sorted({w.lower() + " " for w in m.group(1).split("|")}))
+    return tuple(sorted({w + " " for w in m.group(1).split("|")}))
 
 
-_AUX_WORDS = ("is", "are", "was", "were", "has", "have", "had", "been", "used to")
+_AUX_WORDS = ("Is", "Are", "Was", "Were", "Has", "Have", "Had", "Been", "Used to")
 _QUOTE_OPENERS = ("“", "‘")
 
 STRAY_AUXILIARY = Rule(
@@ -1210,7 +1214,7 @@ STRAY_AUXILIARY = Rule(
     "stray_fragment",
     _on_text(find_stray_auxiliaries),
     example="…leadership style. Used to do.",
-    needs=Needs(literals=_AUX_WORDS),
+    needs=Needs(cased=_AUX_WORDS),
 )
 SUBJECTLESS = Rule(
     "A002-subjectless-sentence",
@@ -1218,7 +1222,7 @@ SUBJECTLESS = Rule(
     "stray_fragment",
     _subjectless,
     example="Used to oppose the plan.",
-    needs=Needs(literals=_lower_words(_SUBJECTLESS_GATE.pattern)),
+    needs=Needs(cased=_words(_SUBJECTLESS_GATE.pattern)),
     description=(find_subjectless_sentences.__doc__ or "").strip().splitlines()[0],
 )
 CALQUES = Rule(
@@ -1236,7 +1240,7 @@ HONORIFICS = Rule(
     "untranslated",
     _on_text(find_honorifics),
     example="Narendra Modi ji",
-    needs=Needs(literals=(" ji",)),
+    needs=Needs(cased=(" ji",)),
 )
 FOREIGN_SCRIPT = Rule(
     "A005-foreign-script",
@@ -1270,7 +1274,7 @@ CASE_ANOMALIES = Rule(
     "bad_case",
     _on_text(find_case_anomalies),
     example="weapons shipment For Ukraine",
-    needs=Needs(literals=_lower_words(_FUNCTION_CAPS.pattern)),
+    needs=Needs(cased=_words(_FUNCTION_CAPS.pattern)),
 )
 DUPLICATE_SENTENCES = Rule(
     "A009-duplicate-sentence",
@@ -1286,7 +1290,7 @@ PUNCTUATION_DEBRIS = Rule(
     "other",
     _on_text(find_punctuation_debris),
     example="airspace.. north -western",
-    needs=Needs(literals=(".", " -", "said")),
+    needs=Needs(literals=("..", " -", "said"), classes=("glued_stop",)),
 )
 REDUPLICATED_PAIRS = Rule(
     "A011-reduplicated-pair",
@@ -1311,7 +1315,7 @@ REPORTED_INSTRUCTIONS = Rule(
     "stray_fragment",
     _reported_instructions,
     example="He directed the officials. Ensure quick action.",
-    needs=Needs(literals=_lower_words(_IMPERATIVE.pattern)),
+    needs=Needs(cased=_words(_IMPERATIVE.pattern)),
     description=(find_reported_instructions.__doc__ or "").strip().splitlines()[0],
 )
 UNKNOWN_WORDS = Rule(
@@ -1328,7 +1332,7 @@ CAPITALISED_VERBS = Rule(
     "bad_case",
     _on_text(find_capitalised_verbs),
     example="become the Rama Killed Ravana",
-    needs=Needs(literals=tuple(sorted(_TITLED_VERBS))),
+    needs=Needs(cased=tuple(sorted(w.capitalize() for w in _TITLED_VERBS))),
 )
 DROPPED_COPULAS = Rule(
     "A016-dropped-copula",

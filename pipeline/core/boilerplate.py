@@ -26,7 +26,9 @@ HEAD_PARAS = 3
 TAIL_PARAS = 3
 END_WINDOW = 400  # sign-offs are looked for in the last characters of a paragraph
 MAX_PARA_CHARS = 3000  # paragraph rules never look at longer paragraphs
-ZONE_PASSES = 4  # whole-paragraph passes; zones are recomputed between them, so a run of chrome cannot hide a tail-only line
+ZONE_PASSES = (
+    4  # whole-paragraph passes; zones are recomputed between them, so a run of chrome cannot hide a tail-only line
+)
 _BULLET = re.compile(r"^\s*(?:[-•*·▪►]|\d{1,2}[.)])\s?")
 # where a sign-off may start: paragraph start, or after a sentence end / closing bracket
 _SIGNOFF_START = re.compile(r"[.!?…”\"’')\]]\s?(?=\S)")
@@ -279,8 +281,13 @@ def _candidates(
     doc: Doc, pres: Presence | None, lo: int, hi: int, scope: str, head: bool, tail: bool
 ) -> list[DataRule]:
     """:func:`candidate_rules` for ``doc.text[lo:hi]``, from the prefilter's keyword positions when it ran."""
-    hits = None if pres is None else _hits_of(pres.literals_within(lo, hi))
-    return candidate_rules(doc.text[lo:hi], scope, head, tail, hits)
+    if pres is None:
+        return candidate_rules(doc.text[lo:hi], scope, head, tail)
+    key = (lo, hi)
+    hits = doc.memo.get(key)
+    if hits is None:
+        hits = doc.memo[key] = _hits_of(pres.literals_within(lo, hi))
+    return candidate_rules(doc.text[lo:hi], scope, head, tail, hits) if hits else []
 
 
 def strip_known_boilerplate(doc: Doc, ctx: DocContext | None = None) -> None:
@@ -297,13 +304,15 @@ def strip_known_boilerplate(doc: Doc, ctx: DocContext | None = None) -> None:
     ([('ADVERTISEMENT', 'B050-advertisement-slot'), ('-- PTI', 'B010-pti-signoff')], ['PTI'])
     """
     pres = _prefiltered(doc, ctx)
-    # 1. whole-paragraph rules, until a pass removes nothing
+    # 1. whole-paragraph rules; after a pass that removed something, the paragraphs whose zone
+    # (or last-ness) changed are tried again
+    head, tail = zones(doc)
+    live = doc.live()
+    last = live[-1] if live else -1
+    todo = live
     for _ in range(ZONE_PASSES):
-        head, tail = zones(doc)
-        live = doc.live()
-        last = live[-1] if live else -1
         removed = False
-        for i in live:
+        for i in todo:
             p = doc.paras[i]
             if p.removed or p.hi - p.lo > MAX_PARA_CHARS:
                 continue
@@ -323,9 +332,17 @@ def strip_known_boilerplate(doc: Doc, ctx: DocContext | None = None) -> None:
                 _apply_then(doc, i, r)
         if not removed:
             break
-    head, tail = zones(doc)
-    live = doc.live()
-    last = live[-1] if live else -1
+        new_head, new_tail = zones(doc)
+        live = doc.live()
+        new_last = live[-1] if live else -1
+        todo = [
+            i
+            for i in live
+            if (i in new_head) != (i in head) or (i in new_tail) != (i in tail) or (i == new_last) != (i == last)
+        ]
+        head, tail, last = new_head, new_tail, new_last
+        if not todo:
+            break
     # 2. prefixes at the head (captions glued to datelines), spans
     for i in live:
         if i in head:

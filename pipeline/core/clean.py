@@ -43,7 +43,7 @@ from pipeline.core.normalize import (
     WHITESPACE,
     has_mojibake_hint,
 )
-from pipeline.core.rules import Presence, Rule, all_literals, catalogue
+from pipeline.core.rules import NO_LITERALS, Presence, Rule, all_literals, catalogue
 from pipeline.core.sentences import word_count
 from pipeline.core.structure import CROSSHEAD, DATELINE_RULE
 from pipeline.core.textmap import Edit, SourceMap
@@ -325,7 +325,7 @@ def clean_body(
 
     # one multi-pattern pass decides which document and artefact rules run (``prefilter=False``
     # runs every rule on every text: the tests compare the two)
-    pres = Presence(canonical, _LITERALS if prefilter else frozenset(), everything=not prefilter)
+    pres = Presence(canonical, _LITERALS if prefilter else NO_LITERALS, everything=not prefilter)
     ctx = DocContext(learned=learned, presence=pres if prefilter else None)
     for rule in DOCUMENT:
         if pres.fires(rule.needs):

@@ -79,6 +79,7 @@ class Doc:
     byline: str | None = None
     captions: dict[int, int] = field(default_factory=dict)  # para index -> start of its credit
     rule: str = ""  # the id of the rule the runner is running: stamped on every cut that names none
+    memo: dict[tuple[int, int], tuple[int, ...]] = field(default_factory=dict)  # span -> data rules to try
 
     @classmethod
     def from_text(cls, text: str, spans: list[tuple[int, int]], headline: str | None = None) -> Doc:

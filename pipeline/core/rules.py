@@ -25,6 +25,8 @@ tests run every rule with and without the prefilter and compare.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -49,6 +51,9 @@ def _curly_quote(text: str) -> bool:
     return "“" in text or "‘" in text or "”" in text or "’" in text
 
 
+_GLUED_STOP = re.compile(r"\.[A-Z][a-z]{2}")
+
+
 def _any_quote(text: str) -> bool:
     return _curly_quote(text) or '"' in text or "'" in text
 
@@ -60,6 +65,7 @@ CLASSES: Mapping[str, Callable[[str], bool]] = {
     "curly_quote": _curly_quote,
     "quote": _any_quote,
     "dash": lambda t: "–" in t or "—" in t,
+    "glued_stop": lambda t: _GLUED_STOP.search(t) is not None,  # "roads.The": a full stop with no space after
     "cr": lambda t: "\r" in t,
 }
 
@@ -67,22 +73,28 @@ CLASSES: Mapping[str, Callable[[str], bool]] = {
 @dataclass(frozen=True, slots=True)
 class Needs:
     """What must occur in a text for a rule to fire: any of ``literals`` (lower-case
-    substrings) or any of ``classes`` (names in :data:`CLASSES`). Empty: always runs."""
+    substrings, matched in the lower-cased text), any of ``cased`` (substrings matched as
+    written: "Was ", "Killed") or any of ``classes`` (names in :data:`CLASSES`). Empty: always runs."""
 
     literals: tuple[str, ...] = ()
     classes: tuple[str, ...] = ()
+    cased: tuple[str, ...] = ()
+    strings: frozenset[str] = field(init=False, repr=False, compare=False)  # literals and cased, as one set
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "strings", frozenset(self.literals) | frozenset(self.cased))
         for c in self.classes:
             if c not in CLASSES:
                 raise ValueError(f"unknown cue class {c!r}")
         for lit in self.literals:
             if lit != lit.lower() or not lit:
                 raise ValueError(f"literal {lit!r} must be non-empty lower case")
+        if any(not lit for lit in self.cased):
+            raise ValueError("a cased literal must not be empty")
 
     @property
     def always(self) -> bool:
-        return not self.literals and not self.classes
+        return not self.literals and not self.classes and not self.cased
 
 
 ALWAYS = Needs()
@@ -186,52 +198,85 @@ def catalogue_markdown(rules: Iterable[Rule], kind: str | None = None) -> str:
 
 # ------------------------------------------------------------------ the prefilter
 @cache
-def literal_automaton(literals: frozenset[str]) -> Any:
-    """One Aho-Corasick automaton over a set of lower-case literals (built once per set)."""
+def literal_automaton(literals: frozenset[str], positional: frozenset[str] = frozenset()) -> Any:
+    """One Aho-Corasick automaton over a set of literals; each value says (length, kept by position?)."""
     auto = ahocorasick.Automaton()
-    for lit in literals:
-        auto.add_word(lit, lit)
+    for lit in literals | positional:
+        auto.add_word(lit, (len(lit), lit in positional))
     auto.make_automaton()
     return auto
 
 
-def all_literals(rules: Iterable[Rule]) -> frozenset[str]:
-    """The literals of every rule (and member rule) given."""
-    out: set[str] = set()
+@dataclass(frozen=True, slots=True)
+class Literals:
+    """The literals a prefilter pass looks for: lower-case ones and cased ones, and those of
+    them whose positions are kept (the rest are only known to be present or absent)."""
+
+    lower: frozenset[str] = frozenset()
+    cased: frozenset[str] = frozenset()
+    positional: frozenset[str] = frozenset()
+
+
+NO_LITERALS = Literals()
+
+
+def all_literals(rules: Iterable[Rule]) -> Literals:
+    """The literals of every rule given; those of member rules (applied paragraph by paragraph
+    by their engine) are positional."""
+    lower: set[str] = set()
+    cased: set[str] = set()
+    positional: set[str] = set()
     for r in rules:
-        out.update(r.needs.literals)
-        if r.members is not None:
-            for m in r.members():
-                out.update(m.needs.literals)
-    return frozenset(out)
+        lower.update(r.needs.literals)
+        cased.update(r.needs.cased)
+        for m in r.members() if r.members is not None else ():
+            positional.update(m.needs.literals)
+    return Literals(frozenset(lower - positional), frozenset(cased), frozenset(positional))
 
 
 class Presence:
-    """Which literals and cue classes occur in one text: one automaton pass, classes on demand.
+    """Which literals and cue classes occur in one text: one automaton pass (two with cased
+    literals), classes on demand.
 
-    ``positions`` maps each literal found to the end offsets (exclusive) of its occurrences in
-    the lower-case text, so that a rule that works paragraph by paragraph can ask which
-    literals fall inside one paragraph without scanning it again.
+    Every occurrence of a positional literal is kept (start, end, literal), sorted by start, so
+    that a rule that works paragraph by paragraph can ask which of them fall inside one
+    paragraph without scanning it again (:meth:`literals_within`).
 
-    >>> p = Presence("Follow us on X. ADVERTISEMENT", frozenset({"follow us", "advertisement", "subscribe"}))
-    >>> sorted(p.positions), p.has_class("non_ascii")
+    >>> p = Presence("Follow us on X. ADVERTISEMENT", Literals(positional=frozenset({"follow us", "advertisement", "subscribe"})))
+    >>> sorted(p.found), p.has_class("non_ascii")
     (['advertisement', 'follow us'], False)
     >>> p.fires(Needs(literals=("subscribe",))), p.fires(Needs(literals=("subscribe", "follow us"))), p.fires(ALWAYS)
     (False, True, True)
     """
 
-    __slots__ = ("_classes", "everything", "low", "positions", "text")
+    __slots__ = ("_classes", "_ends", "_lits", "_starts", "everything", "found", "low", "text")
 
-    def __init__(self, text: str, literals: frozenset[str], low: str | None = None, everything: bool = False) -> None:
+    def __init__(
+        self, text: str, literals: Literals = NO_LITERALS, low: str | None = None, everything: bool = False
+    ) -> None:
         self.text = text
-        self.everything = everything  # every rule fires (the prefilter switched off, for tests)
         self.low = text.lower() if low is None else low
+        self.everything = everything  # every rule fires (the prefilter switched off, for tests)
         self._classes: dict[str, bool] = {}
-        positions: dict[str, list[int]] = {}
-        if literals:
-            for end, lit in literal_automaton(literals).iter(self.low):
-                positions.setdefault(lit, []).append(end + 1)
-        self.positions = positions
+        starts: list[int] = []
+        ends: list[int] = []
+        lits: list[str] = []
+        found: set[str] = set()
+        if literals.lower or literals.positional:
+            # one pass over the lower-case text; positions are kept only where a rule asks for them
+            low = self.low
+            for end, (n, keep) in literal_automaton(literals.lower, literals.positional).iter(low):
+                if keep:
+                    starts.append(end + 1 - n)
+                    ends.append(end + 1)
+                    lits.append(low[end + 1 - n : end + 1])
+                else:
+                    found.add(low[end + 1 - n : end + 1])
+        if literals.cased:  # and one over the text as written, for literals whose case matters
+            found.update({text[end + 1 - n : end + 1] for end, (n, _) in literal_automaton(literals.cased).iter(text)})
+        self._starts, self._ends, self._lits = starts, ends, lits
+        found.update(lits)
+        self.found = frozenset(found)
 
     def has_class(self, name: str) -> bool:
         v = self._classes.get(name)
@@ -243,15 +288,19 @@ class Presence:
         """Could a rule with these needs fire on this text?"""
         if needs.always or self.everything:
             return True
-        return any(lit in self.positions for lit in needs.literals) or any(self.has_class(c) for c in needs.classes)
+        return not self.found.isdisjoint(needs.strings) or any(self.has_class(c) for c in needs.classes)
 
     def literals_within(self, lo: int, hi: int) -> set[str]:
-        """The literals with an occurrence wholly inside ``[lo, hi)`` of the (lower-case) text."""
-        from bisect import bisect_left
+        """The literals with an occurrence wholly inside ``[lo, hi)`` of the text.
 
+        >>> Presence("ab. Follow us. cd", Literals(positional=frozenset({"follow us", "cd"}))).literals_within(0, 14)
+        {'follow us'}
+        """
         out = set()
-        for lit, ends in self.positions.items():
-            k = bisect_left(ends, lo + len(lit))
-            if k < len(ends) and ends[k] <= hi:
-                out.add(lit)
+        starts, ends, lits = self._starts, self._ends, self._lits
+        for k in range(bisect_left(starts, lo), len(starts)):
+            if starts[k] >= hi:
+                break
+            if ends[k] <= hi:
+                out.add(lits[k])
         return out

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.core.clean import ARTEFACTS, DOCUMENT, NORMALISE, clean_body, rules
-from pipeline.core.rules import CLASSES, Needs, Presence
+from pipeline.core.rules import CLASSES, Literals, Needs, Presence
 from tests.synth import story
 
 CASES = Path(__file__).parent.parent / "cases"
@@ -33,8 +33,12 @@ def _bodies() -> list[tuple[str, str]]:
                 out.append((case["body"], case.get("content_type", "text/plain")))
         for where in ("head", "tail", "inline"):  # lines.json: boilerplate lines to place around a story
             for line in data.get(where, []):
-                story_paras = ["Officials said on Monday the bridge would open next week, the minister told reporters."] * 2
-                out.append(("\n\n".join([line, *story_paras] if where == "head" else [*story_paras, line]), "text/plain"))
+                story_paras = [
+                    "Officials said on Monday the bridge would open next week, the minister told reporters."
+                ] * 2
+                out.append(
+                    ("\n\n".join([line, *story_paras] if where == "head" else [*story_paras, line]), "text/plain")
+                )
     out += [(story(i, 1200 + 300 * (i % 5), seed=3)["body"], "text/plain") for i in range(40)]
     return out
 
@@ -86,15 +90,22 @@ def test_every_rule_is_in_the_catalogue_once_and_declares_valid_needs() -> None:
 
 def test_presence_finds_literals_by_position_and_fires_on_any_need() -> None:
     text = "Story text. Follow us on X.\n\nADVERTISEMENT"
-    p = Presence(text, frozenset({"follow us", "advertisement", "subscribe"}))
-    assert p.positions == {"follow us": [21], "advertisement": [42]}
-    assert p.literals_within(0, 27) == {"follow us"}
-    assert p.literals_within(0, 20) == set()
+    p = Presence(
+        text,
+        Literals(
+            frozenset({"story"}), frozenset({"Story", "X"}), frozenset({"follow us", "advertisement", "subscribe"})
+        ),
+    )
+    assert p.found == {"follow us", "advertisement", "Story", "X", "story"}
+    assert p.literals_within(0, 27) == {"follow us"}  # positions are kept for positional literals only
+    assert p.literals_within(6, 20) == set()  # "follow us" ends at 21
     assert p.literals_within(29, 42) == {"advertisement"}
     assert p.fires(Needs(literals=("subscribe",))) is False
     assert p.fires(Needs(literals=("subscribe",), classes=("non_ascii",))) is False
     assert p.fires(Needs(classes=("quote",))) is False
-    assert Presence("“Yes”", frozenset()).fires(Needs(classes=("quote",))) is True
+    assert Presence("“Yes”").fires(Needs(classes=("quote",))) is True
+    assert p.fires(Needs(cased=("Story",))) is True
+    assert p.fires(Needs(cased=("STORY",))) is False
     with pytest.raises(ValueError, match="lower case"):
         Needs(literals=("Follow",))
     with pytest.raises(ValueError, match="unknown cue class"):
