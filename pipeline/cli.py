@@ -436,13 +436,33 @@ def schemas_register(url: str, schema_dir: str) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--quiet", "-q", is_flag=True, help="Totals and one line per file only.")
-def eval_cmd(paths: tuple[str, ...], as_json: bool, quiet: bool) -> None:
+@click.option(
+    "--cross-family",
+    is_flag=True,
+    help="Score each family with a boilerplate scorer trained without it (needs the train extra).",
+)
+def eval_cmd(paths: tuple[str, ...], as_json: bool, quiet: bool, cross_family: bool) -> None:
     """Score cleaning, artefacts, events and quotes against gold-annotated articles."""
     from pipeline.evaluation import evaluate_file, format_text, gold_files, report_dict, summarise
 
     files = gold_files(paths)
     if not files:
         raise click.ClickException("no gold files found")
+    if cross_family:
+        _need_numpy()
+        from pipeline.evaluation import cross_family as run_cross_family
+        from pipeline.evaluation import format_cross_family
+
+        cf = run_cross_family(files, log=lambda m: click.echo(m, err=True))
+        if as_json:
+            out = {"families": cf.families, "mean": cf.mean, "pooled": summarise(cf.reports)}
+            sys.stdout.buffer.write(orjson.dumps(out, option=orjson.OPT_INDENT_2) + b"\n")
+        else:
+            if not quiet:
+                click.echo(format_text(cf.reports, summarise(cf.reports), verbose=True))
+                click.echo("")
+            click.echo(format_cross_family(cf))
+        return
     reports = [evaluate_file(f) for f in files]
     summary = summarise(reports)
     if as_json:
@@ -452,6 +472,39 @@ def eval_cmd(paths: tuple[str, ...], as_json: bool, quiet: bool) -> None:
         sys.stdout.write("\n")
     else:
         click.echo(format_text(reports, summary, verbose=not quiet))
+
+
+def _need_numpy() -> None:
+    try:
+        import numpy  # noqa: F401
+    except ImportError:
+        raise click.ClickException("training needs numpy: pip install 'wirewash[train]'") from None
+
+
+@main.command()
+@click.option(
+    "--corpus", "corpus", multiple=True, type=click.Path(exists=True), help="Gold files or directories to train on too."
+)
+@click.option("--exclude-family", "exclude", multiple=True, help="Leave this corpus family out (repeatable).")
+@click.option(
+    "--out", type=click.Path(), help="Where to write the weights (default: the package's data/chrome_model.json)."
+)
+def train(corpus: tuple[str, ...], exclude: tuple[str, ...], out: str | None) -> None:
+    """Train the boilerplate scorer on the repository's own cases (and, optionally, a gold corpus)."""
+    _need_numpy()
+    from pathlib import Path
+
+    from pipeline import chrome_train as ct
+
+    pages = ct.generated_pages()
+    if corpus:
+        pages += ct.corpus_pages(list(ct.iter_gold(corpus)), frozenset(exclude))
+    model = ct.train(pages, log=lambda m: click.echo(m, err=True))
+    path = Path(out) if out else ct.MODEL_PATH
+    ct.save(model, path)
+    click.echo(
+        f"wrote {path}: {model.meta['features']} features, thresholds edge {model.edge} inner {model.inner} span {model.span}"
+    )
 
 
 # ------------------------------------------------------------------------------ rules

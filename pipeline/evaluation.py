@@ -19,6 +19,7 @@ from typing import Any
 
 import orjson
 
+from pipeline.core.chrome import Model
 from pipeline.core.clean import CleanResult, clean_body
 from pipeline.core.events import ExtractedEvent, extract_events
 
@@ -271,9 +272,10 @@ def _published(gold: dict[str, Any]) -> datetime | None:
     return datetime(d.year, d.month, d.day, 12, 0)
 
 
-def evaluate_file(path: Path) -> FileReport:
+def evaluate_file(path: Path, chrome: Model | None = None) -> FileReport:
+    """Clean, extract and score one gold file (``chrome``: the boilerplate scorer's weights; None: the shipped ones)."""
     gold = orjson.loads(path.read_bytes())
-    result = clean_body(gold["raw_body"], "text/plain", gold.get("headline"))
+    result = clean_body(gold["raw_body"], "text/plain", gold.get("headline"), chrome=chrome)
     events = extract_events(
         result.body,
         _published(gold),
@@ -457,5 +459,63 @@ def format_text(reports: list[FileReport], summary: dict[str, Any], verbose: boo
     lines.append(
         f"quotes P {q['precision']:.4f} R {q['recall']:.4f} F1 {q['f1']:.4f} "
         f"speaker accuracy {q['speaker_accuracy']:.4f}"
+    )
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ cross-family
+@dataclass
+class CrossFamily:
+    """Each family scored by a scorer trained without it."""
+
+    reports: list[FileReport]
+    families: dict[str, dict[str, Any]]  # family -> summary of its files
+    mean: dict[str, float]  # macro mean over families
+
+
+def cross_family(files: list[Path], log: Any = None) -> CrossFamily:
+    """Train the boilerplate scorer once per family of ``files`` (the repository's own pages plus
+    every other family) and score that family with it. Needs the ``train`` extra (numpy)."""
+    from pipeline import chrome_train as ct
+
+    say = log or (lambda *_: None)
+    own = [ct.page_units(p) for p in ct.generated_pages()]
+    corpus = [(f, ct.corpus_pages([f])) for f in files]
+    units = {f: ct.page_units(pages[0]) for f, pages in corpus if pages}
+    family = {f: pages[0].family for f, pages in corpus if pages}
+    reports: list[FileReport] = []
+    per: dict[str, dict[str, Any]] = {}
+    for fam in sorted(set(family.values())):
+        model = ct.train_units(own + [pu for f, pu in units.items() if family[f] != fam])
+        mine = [evaluate_file(f, chrome=model) for f in files if family.get(f) == fam]
+        reports += mine
+        per[fam] = summarise(mine)
+        say(f"{fam}: {len(mine)} files, boilerplate recall {per[fam]['boilerplate']['recall']:.3f}")
+    keys = {
+        "boilerplate_recall": lambda s: s["boilerplate"]["recall"],
+        "token_f1": lambda s: s["body_tokens"]["f1"],
+        "token_precision": lambda s: s["body_tokens"]["precision"],
+    }
+    mean = {k: round(sum(get(s) for s in per.values()) / len(per), 4) for k, get in keys.items()} if per else {}
+    mean["story_paragraphs_lost"] = sum(s["story_paragraphs_lost"] for s in per.values())
+    return CrossFamily(reports, per, mean)
+
+
+def format_cross_family(cf: CrossFamily) -> str:
+    lines = [f"{'family':<28} {'files':>5} {'bp recall':>10} {'tok P':>7} {'tok F1':>7} {'lost':>5}"]
+    for fam, s in cf.families.items():
+        lines.append(
+            f"{fam:<28} {s['files']:>5} {s['boilerplate']['recall']:>10.3f} {s['body_tokens']['precision']:>7.3f}"
+            f" {s['body_tokens']['f1']:>7.3f} {s['story_paragraphs_lost']:>5}"
+        )
+    m = cf.mean
+    lines.append(
+        f"{'mean over families':<28} {len(cf.reports):>5} {m['boilerplate_recall']:>10.3f} {m['token_precision']:>7.3f}"
+        f" {m['token_f1']:>7.3f} {m['story_paragraphs_lost']:>5}"
+    )
+    pooled = summarise(cf.reports)
+    lines.append(
+        f"{'pooled':<28} {pooled['files']:>5} {pooled['boilerplate']['recall']:>10.3f}"
+        f" {pooled['body_tokens']['precision']:>7.3f} {pooled['body_tokens']['f1']:>7.3f} {pooled['story_paragraphs_lost']:>5}"
     )
     return "\n".join(lines)

@@ -417,6 +417,8 @@ def strip_trailing_headlines(doc: Doc, ctx: DocContext | None = None) -> None:
     run: list[int] = []
     for i in reversed(live):
         t = doc.ptext(i)
+        if _DATA_LINE.match(t):
+            break  # "Current share price: 412.50 pence, down 1.2%": a figures line of the story, no headline
         if is_headline_like(t, min_words=4, max_words=30) and not _quoted(t) and not is_story(t):
             run.append(i)
         else:
@@ -430,6 +432,9 @@ def strip_trailing_headlines(doc: Doc, ctx: DocContext | None = None) -> None:
         return
     for i in run:
         doc.remove_para(i)
+
+
+_DATA_LINE = re.compile(r"[^:\n]{2,60}:[^:\n]{0,20}\d")
 
 
 def _quoted(text: str) -> bool:

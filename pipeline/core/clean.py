@@ -28,6 +28,7 @@ from pipeline.core.boilerplate import (
     RELATED_HEADLINES,
     strip_exposed_boilerplate,
 )
+from pipeline.core.chrome import SCORED_BOILERPLATE, Model
 from pipeline.core.doc import Doc, DocContext, LearnedLookup
 from pipeline.core.html import HTML_NOISE, HTML_TO_TEXT, html_to_text
 from pipeline.core.layout import PARAGRAPHS, paragraph_spans
@@ -74,6 +75,7 @@ DOCUMENT: tuple[Rule, ...] = (
     RELATED_HEADLINES,
     CAPTION_ECHO,
     DUPLICATE_PARAGRAPH,
+    SCORED_BOILERPLATE,
     DATELINE_RULE,
     CROSSHEAD,
 )
@@ -121,6 +123,8 @@ class Removed:
     text: str
     start: int
     end: int
+    score: float | None = None  # a scored rule's probability that the passage is boilerplate
+    features: tuple[str, ...] = ()  # ... and the features that weighed most
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,6 +304,46 @@ def _dedupe(hits: list[tuple[int, str, art.Hit]]) -> list[tuple[int, str, art.Hi
     return kept
 
 
+@dataclass
+class Prepared:
+    """A body after normalisation and the document rules up to a given one (what the scorer is trained on)."""
+
+    doc: Doc
+    smap: SourceMap
+    ctx: DocContext
+    presence: Presence
+    removed: list[Removed]
+    changes: list[Changed]
+
+
+def prepare(
+    body: str,
+    content_type: str = "text/plain",
+    headline: str | None = None,
+    learned: LearnedLookup | None = None,
+    *,
+    until: Rule | None = None,
+    chrome: Model | None = None,
+    prefilter: bool = True,
+) -> Prepared:
+    """Normalise ``body`` and run the document rules in order, stopping before ``until`` (None: all)."""
+    html = content_type == "text/html"
+    removed: list[Removed] = []
+    changes: list[Changed] = []
+    canonical, smap = _normalise(body, html, removed, changes, prefilter)
+    doc = Doc.from_text(canonical, paragraph_spans(canonical), normalise_headline(headline, html))
+    # one multi-pattern pass decides which document and artefact rules run (``prefilter=False``
+    # runs every rule on every text: the tests compare the two)
+    pres = Presence(canonical, _LITERALS if prefilter else NO_LITERALS, everything=not prefilter)
+    ctx = DocContext(learned=learned, presence=pres if prefilter else None, chrome=chrome)
+    for rule in DOCUMENT:
+        if rule is until:
+            break
+        if pres.fires(rule.needs):
+            doc.run(rule, ctx)
+    return Prepared(doc, smap, ctx, pres, removed, changes)
+
+
 def clean_body(
     body: str,
     content_type: str = "text/plain",
@@ -308,8 +352,9 @@ def clean_body(
     artefacts: bool = True,
     *,
     prefilter: bool = True,
+    chrome: Model | None = None,
 ) -> CleanResult:
-    """Clean one received body.
+    """Clean one received body (``chrome``: the boilerplate scorer's weights; None: the shipped ones).
 
     >>> r = clean_body("Kyiv said 145 drones hit overnight, the air force reported on Sunday. Was done.\\n"
     ...                "(Except for the headline, this story has not been edited by NDTV staff and is "
@@ -317,19 +362,9 @@ def clean_body(
     >>> r.body, r.syndicated, [x.rule for x in r.removed], [(a.text, a.action) for a in r.artefacts]
     ('Kyiv said 145 drones hit overnight, the air force reported on Sunday.', True, ['A001-stray-auxiliary', 'B001-ndtv-syndicated'], [('Was done.', 'removed')])
     """
-    html = content_type == "text/html"
-    removed: list[Removed] = []
-    changes: list[Changed] = []
-    canonical, smap = _normalise(body, html, removed, changes, prefilter)
-    doc = Doc.from_text(canonical, paragraph_spans(canonical), normalise_headline(headline, html))
-
-    # one multi-pattern pass decides which document and artefact rules run (``prefilter=False``
-    # runs every rule on every text: the tests compare the two)
-    pres = Presence(canonical, _LITERALS if prefilter else NO_LITERALS, everything=not prefilter)
-    ctx = DocContext(learned=learned, presence=pres if prefilter else None)
-    for rule in DOCUMENT:
-        if pres.fires(rule.needs):
-            doc.run(rule, ctx)
+    prep = prepare(body, content_type, headline, learned, chrome=chrome, prefilter=prefilter)
+    doc, smap, ctx, pres = prep.doc, prep.smap, prep.ctx, prep.presence
+    removed, changes = prep.removed, prep.changes
 
     flags: list[Flag] = []
     if artefacts:
@@ -364,7 +399,7 @@ def clean_body(
             continue
         s, e = smap.span(c.start, c.end)
         if e > s:
-            removed.append(Removed(c.rule, body[s:e], s, e))
+            removed.append(Removed(c.rule, body[s:e], s, e, c.score, c.features))
     removed.sort(key=lambda r: (r.start, r.end))
     flags.sort(key=lambda f: (f.start, f.end))
     return CleanResult(

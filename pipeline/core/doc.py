@@ -62,6 +62,7 @@ class DocContext:
     learned: LearnedLookup | None = None  # the source's learned-boilerplate memory
     presence: Presence | None = None  # literals and cue classes of the canonical text
     language: str | None = None
+    chrome: object = None  # the boilerplate scorer's model (pipeline.core.chrome.Model); None: the shipped one
     fingerprints: list[str] = field(default_factory=list)  # out: candidate paragraph fingerprints
 
 
@@ -102,36 +103,43 @@ class Doc:
         p = self.paras[i]
         return self.text[p.lo : p.hi]
 
-    def remove_para(self, i: int, rule: str | None = None) -> None:
-        """Remove paragraph ``i`` (``rule``: a data rule's id; by default the running rule's)."""
+    def remove_para(
+        self, i: int, rule: str | None = None, score: float | None = None, features: tuple[str, ...] = ()
+    ) -> None:
+        """Remove paragraph ``i`` (``rule``: a data rule's id; by default the running rule's;
+        ``score`` and ``features``: a scored rule's probability and the features that weighed most)."""
         p = self.paras[i]
         if p.removed_by is not None:
             return
         rule = rule or self.rule
         p.removed_by = rule
         if p.hi > p.lo:
-            self.cuts.append(Cut(p.lo, p.hi, rule))
+            self.cuts.append(Cut(p.lo, p.hi, rule, True, score, features))
 
-    def cut_start(self, i: int, end: int, rule: str | None = None) -> None:
+    def cut_start(
+        self, i: int, end: int, rule: str | None = None, score: float | None = None, features: tuple[str, ...] = ()
+    ) -> None:
         """Cut ``[lo, end)`` from paragraph ``i`` (a prefix)."""
         p = self.paras[i]
         if end <= p.lo:
             return
         rule = rule or self.rule
-        self.cuts.append(Cut(p.lo, end, rule))
+        self.cuts.append(Cut(p.lo, end, rule, True, score, features))
         p.lo = end
         while p.lo < p.hi and self.text[p.lo].isspace():
             p.lo += 1
         if p.lo >= p.hi:
             p.removed_by = rule
 
-    def cut_end(self, i: int, start: int, rule: str | None = None) -> None:
+    def cut_end(
+        self, i: int, start: int, rule: str | None = None, score: float | None = None, features: tuple[str, ...] = ()
+    ) -> None:
         """Cut ``[start, hi)`` from paragraph ``i`` (a suffix)."""
         p = self.paras[i]
         if start >= p.hi:
             return
         rule = rule or self.rule
-        self.cuts.append(Cut(start, p.hi, rule))
+        self.cuts.append(Cut(start, p.hi, rule, True, score, features))
         p.hi = start
         while p.hi > p.lo and self.text[p.hi - 1].isspace():
             p.hi -= 1

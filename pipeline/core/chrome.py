@@ -1,0 +1,789 @@
+"""Boilerplate no rule names: a learned scorer over general features of paragraphs and edge spans.
+
+The known-family rules (``data/boilerplate.toml``) remove what they recognise. What is left is
+judged here, from evidence that is not tied to one outlet:
+
+- cue classes (``data/chrome_cues.toml``, many languages): credits, copyright and
+  no-redistribution notices, syndication notes, promos, paywalls, related-coverage labels,
+  captions, ads, comments, share widgets, timestamps, donation appeals, disclaimers, end markers,
+  navigation, page widgets, contact lines, translation notices; and reporting verbs (story);
+- shape: length, how the text ends and opens, capitals, digits, dates and times, URLs, e-mails,
+  handles, phone numbers, brackets, second person, an imperative opening, the share of the
+  commonest function words of running prose, a dateline;
+- position: from the head and the tail, before the first or after the last story-like paragraph,
+  whether the text repeats elsewhere in the article or echoes the headline;
+- neighbours: a second stage adds the first stage's scores of the units around (chrome comes in
+  runs: a line that looks innocent alone is judged with the run it sits in).
+
+Units are the live paragraphs and, inside paragraphs that stay, a leading or trailing sentence
+span (a credit glued to the last story sentence, a caption glued to the first). Two logistic
+models (weights in ``data/chrome_model.json``, trained by ``wirewash train`` on the repository's
+own cases and generated pages) give each unit a probability. Runs at the head and the tail are
+removed above the edge threshold; a paragraph between story paragraphs, or a span, only above
+higher thresholds chosen for precision. Every removal records its rule id, its score and the
+features that weighed most.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+import unicodedata
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import ahocorasick
+import orjson
+
+from pipeline.core.doc import Doc, DocContext
+from pipeline.core.rules import Rule
+from pipeline.core.sentences import sentence_spans
+from pipeline.core.structure import DATELINE
+
+PARA_RULE = "B200-scored-paragraph"
+SPAN_RULE = "B201-scored-span"
+MAX_UNITS = 400  # paragraphs scored per article (past this, a page is not an article)
+MAX_UNIT_CHARS = 2000  # longer paragraphs are story text: scored, never removed
+MAX_SPAN_CHARS = 300  # a glued span longer than this is not chrome
+TOP_FEATURES = 3
+
+
+# ------------------------------------------------------------------ cues
+@dataclass(frozen=True)
+class Cues:
+    """The cue phrases, one automaton over all of them; start-only phrases and word sets."""
+
+    automaton: Any
+    words: Mapping[str, frozenset[str]]
+
+
+_LETTERISH = re.compile(r"[^\W\d_]")
+
+
+def _spaced(ch: str) -> bool:
+    """Is ``ch`` a letter of a script written with spaces between words (a word boundary applies)?"""
+    if not ch or not ch.isalpha():
+        return False
+    o = ord(ch)
+    return not (0x3040 <= o <= 0x30FF or 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xAC00 <= o <= 0xD7AF)
+
+
+@cache
+def cues() -> Cues:
+    """Load ``data/chrome_cues.toml`` (once per process)."""
+    raw = tomllib.loads(resources.files("pipeline.data").joinpath("chrome_cues.toml").read_text(encoding="utf-8"))
+    table: dict[str, list[str]] = {}
+    for cls, phrases in raw["classes"].items():
+        for ph in phrases:
+            table.setdefault(ph, []).append(cls)
+    for cls, phrases in raw["start"].items():
+        for ph in phrases:
+            table.setdefault(ph, []).append(f"{cls}@open")
+    auto = ahocorasick.Automaton()
+    for ph, classes in table.items():
+        # (length, classes, needs a boundary before, needs a boundary after)
+        auto.add_word(ph, (len(ph), tuple(sorted(set(classes))), _spaced(ph[0]), _spaced(ph[-1])))
+    auto.make_automaton()
+    words = {k: frozenset(v) for k, v in raw["words"].items()}
+    return Cues(auto, words)
+
+
+def cue_occurrences(low: str) -> tuple[list[int], list[int], list[tuple[str, ...]]]:
+    """(starts, ends, classes) of every cue phrase in the lower-case text, whole words only, by start."""
+    starts: list[int] = []
+    ends: list[int] = []
+    classes: list[tuple[str, ...]] = []
+    n = len(low)
+    for end, (length, cls, before, after) in cues().automaton.iter(low):
+        s, e = end + 1 - length, end + 1
+        if before and s > 0 and low[s - 1].isalpha():
+            continue
+        if after and e < n and low[e].isalpha():
+            continue
+        starts.append(s)
+        ends.append(e)
+        classes.append(cls)
+    order = sorted(range(len(starts)), key=starts.__getitem__)
+    return [starts[k] for k in order], [ends[k] for k in order], [classes[k] for k in order]
+
+
+# ------------------------------------------------------------------ shape
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_TERMINAL = frozenset(".!?。！？")
+_CLOSERS = "”’\"')]）」』»"
+_OPENERS = "“‘\"'([（「『«"
+_BULLETS = frozenset("-–—•*·▪►▶●○■□◆◇>»›|#~=_+")
+_URL = re.compile(
+    r"https?://|www\.|\b[\w-]+\.(?:com|org|net|in|pk|co|uk|de|nl|fr|es|it|jp|kr|cn|ru|id|gov|edu|info|news|tv)\b"
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+_HANDLE = re.compile(r"(?<![\w.])@\w{2,}")
+_PHONE = re.compile(r"\+?\d[\d ()-]{7,}\d")
+_HASHTAG = re.compile(r"(?<!\w)#[^\W\d_]\w+")
+_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\d{1,2}시|\d{1,2}時")
+_MONTHS = (
+    "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
+    "september|october|november|december|januar|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|mars|"
+    "avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|"
+    "septiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|"
+    "janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|januari|februari|maart|mei|augustus|"
+    "januari|februari|juni|juli|agustus|desember|oktober|mart|января|февраля|марта|апреля|мая|июня|июля|августа|"
+    "сентября|октября|ноября|декабря"
+)
+_DATE = re.compile(
+    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\.? (?:{_MONTHS})\b|(?:{_MONTHS})\.? \d{{1,2}}\b|\d{{4}}[-/.] ?\d{{1,2}}[-/.] ?\d{{1,2}}"
+    rf"|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\d{{4}}年|\d{{1,2}}月\d{{1,2}}日)",
+    re.IGNORECASE,
+)
+_DATE_WORDS = re.compile(
+    rf"(?:{_MONTHS}|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"sunday|am|pm|a\.m|p\.m|ist|gmt|utc|kst|jst|edt|est|pst|cet|cest|bst|pkt|updated|update|published|posted|"
+    r"last|on|at|hrs|h|min|mins|read|ago|hours|hour|minutes|年|月|日|시|분|時|分)",
+    re.IGNORECASE,
+)
+_SAID_NEAR_QUOTE = re.compile(r"[“\"«„「][^”\"»“」]{12,}[”\"»」]")
+
+
+def _words_of(text: str) -> tuple[list[str], int]:
+    """Word tokens and a word count in which text without spaces counts one word per two characters."""
+    toks = _TOKEN.findall(text)
+    cjk = len(_CJK.findall(text))
+    if not cjk:
+        return toks, len(toks)
+    spaced = [t for t in toks if not _CJK.search(t)]
+    return toks, len(spaced) + (cjk + 1) // 2
+
+
+def _bucket(n: int, edges: Sequence[int], name: str) -> str:
+    for e in edges:
+        if n <= e:
+            return f"{name}:<={e}"
+    return f"{name}:>{edges[-1]}"
+
+
+def _script(text: str) -> str:
+    for ch in text:
+        if ch.isalpha():
+            if ch.isascii():
+                return "LATIN"
+            name = unicodedata.name(ch, "")
+            return name.split(" ", 1)[0] if name else "OTHER"
+    return "NONE"
+
+
+def _ends_terminal(text: str) -> bool:
+    t = text.rstrip(_CLOSERS + " ")
+    return bool(t) and t[-1] in _TERMINAL and not t.endswith("...")
+
+
+def shape_features(text: str, f: dict[str, float], ctx_script: str) -> tuple[int, float]:
+    """Add the shape features of ``text`` to ``f``; return (word count, function-word share)."""
+    toks, nw = _words_of(text)
+    f[_bucket(nw, (1, 2, 4, 8, 15, 30), "w")] = 1.0
+    stripped = text.strip()
+    first = stripped[:1]
+    last = stripped.rstrip(_CLOSERS)[-1:] if stripped.rstrip(_CLOSERS) else ""
+    if stripped.endswith("...") or stripped.endswith("…"):
+        f["end:ellipsis"] = 1.0
+    elif _ends_terminal(stripped):
+        f["end:stop"] = 1.0
+    elif last == ":":
+        f["end:colon"] = 1.0
+    elif stripped.endswith(")"):
+        f["end:paren"] = 1.0
+    elif last.isalnum():
+        f["end:word"] = 1.0
+    else:
+        f["end:symbol"] = 1.0
+    if first in _OPENERS and first != "(":
+        f["open:quote"] = 1.0
+    elif first == "(" or first == "[":
+        f["open:paren"] = 1.0
+    elif first in _BULLETS:
+        f["open:symbol"] = 1.0
+    elif first.isdigit():
+        f["open:digit"] = 1.0
+    elif first.islower():
+        f["open:lower"] = 1.0
+    letters = [t for t in toks if t[:1].isalpha()]
+    if len(letters) >= 2 and all(t.isupper() for t in letters if t.isascii() and t.isalpha()):
+        if any(t.isascii() for t in letters):
+            f["caps:all"] = 1.0
+    latin = [t for t in letters if t.isascii()]
+    if len(latin) >= 3 and sum(1 for t in latin if t[0].isupper()) >= 0.75 * len(latin):
+        f["caps:title"] = 1.0
+    cased = [t for t in letters[1:] if t[:1].isupper() or t[:1].islower()]
+    if len(cased) >= 2 and sum(1 for t in cased if t[:1].islower()) >= 0.6 * len(cased):
+        f["lower:most"] = 1.0
+    n = len(stripped) or 1
+    digits = sum(c.isdigit() for c in stripped)
+    alpha = sum(c.isalpha() for c in stripped)
+    if digits / n >= 0.3:
+        f["digits:30%"] = 1.0
+    if alpha / n < 0.5:
+        f["alpha:<50%"] = 1.0
+    if alpha == 0:
+        f["alpha:none"] = 1.0
+    stops = sum(1 for c in stripped if c in ".!?。！？")
+    if stops >= 2:
+        f["sents:2+"] = 1.0
+    if _URL.search(text):
+        f["url"] = 1.0
+    if _EMAIL.search(text):
+        f["email"] = 1.0
+    elif _HANDLE.search(text):
+        f["handle"] = 1.0
+    if _PHONE.search(text):
+        f["phone"] = 1.0
+    if _HASHTAG.search(text):
+        f["hashtag"] = 1.0
+    if "{{" in text or "[/" in text or "]" in text and "[" in text:
+        f["brackets"] = 1.0
+    if stripped.startswith("(") and stripped.endswith(")"):
+        f["paren:whole"] = 1.0
+    if "|" in text:
+        f["pipe"] = 1.0
+    has_date = _DATE.search(text) is not None
+    has_time = _TIME.search(text) is not None
+    if has_date:
+        f["date"] = 1.0
+    if has_time:
+        f["time"] = 1.0
+    if (has_date or has_time) and nw <= 14:
+        rest = [t for t in toks if not t.isdigit() and not _DATE_WORDS.fullmatch(t)]
+        if len(rest) <= 2:
+            f["date:only"] = 1.0
+    script = _script(stripped)
+    if script not in ("NONE", ctx_script):
+        f["script:other"] = 1.0
+    low = [t.lower() for t in toks]
+    words = cues().words
+    fw = sum(1 for t in low if t in words["fw"]) / len(low) if low else 0.0
+    if not _CJK.search(stripped) and script in ("LATIN", "CYRILLIC", "DEVANAGARI", "ARABIC", "GREEK"):
+        if nw >= 4:
+            f["fw:<10%" if fw < 0.1 else "fw:<20%" if fw < 0.2 else "fw:>=20%"] = 1.0
+    if any(t in words["you"] for t in low):
+        f["you"] = 1.0
+    if _SAID_NEAR_QUOTE.search(text):
+        f["quote:speech"] = 1.0
+    return nw, fw
+
+
+_FW_SCRIPTS = frozenset(("LATIN", "CYRILLIC", "DEVANAGARI", "ARABIC", "GREEK"))
+
+
+def storyish(text: str, nw: int, fw: float) -> bool:
+    """Running prose: eight words or more ending in a full stop, with function words where the
+    script has them (CJK: twenty characters or more ending in a full stop).
+
+    >>> storyish("Police arrested two men on Monday after a long chase.", 10, 0.3)
+    True
+    >>> storyish("Follow us on Google News", 5, 0.2), storyish("県警は詐欺事件として捜査している。", 9, 0.0)
+    (False, False)
+    """
+    if not _ends_terminal(text):
+        return False
+    if _CJK.search(text):
+        return len(text) >= 20
+    return nw >= 8 and (fw >= 0.1 or _script(text) not in _FW_SCRIPTS)
+
+
+# ------------------------------------------------------------------ units
+@dataclass(slots=True)
+class Unit:
+    """A paragraph, or a leading or trailing span of one, with its features and scores."""
+
+    para: int
+    lo: int
+    hi: int
+    kind: str  # "para" | "lead" | "trail"
+    fixed: bool = False  # removed by an earlier rule: context, not a candidate
+    feats: dict[str, float] = field(default_factory=dict)
+    nw: int = 0
+    story: bool = False
+    p1: float = 0.0
+    p2: float = 0.0
+
+
+@dataclass(frozen=True)
+class Model:
+    """Two logistic models over named features, and the thresholds chosen for precision."""
+
+    stage1: Mapping[str, float]
+    stage2: Mapping[str, float]
+    edge: float  # a run of units at the head or the tail
+    inner: float  # a paragraph between story paragraphs
+    span: float  # a span glued inside a paragraph that stays
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Model:
+        t = d["thresholds"]
+        return cls(d["stage1"], d["stage2"], float(t["edge"]), float(t["inner"]), float(t["span"]), d.get("meta", {}))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "meta": dict(self.meta),
+            "thresholds": {"edge": self.edge, "inner": self.inner, "span": self.span},
+            "stage1": dict(sorted(self.stage1.items())),
+            "stage2": dict(sorted(self.stage2.items())),
+        }
+
+
+@cache
+def shipped_model() -> Model:
+    """The weights shipped in ``data/chrome_model.json``."""
+    raw = resources.files("pipeline.data").joinpath("chrome_model.json").read_bytes()
+    return Model.from_dict(orjson.loads(raw))
+
+
+def _logit(weights: Mapping[str, float], feats: Mapping[str, float]) -> float:
+    z = weights.get("bias", 0.0)
+    for k, v in feats.items():
+        w = weights.get(k)
+        if w is not None:
+            z += w * v
+    return z
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def top_features(weights: Mapping[str, float], feats: Mapping[str, float], n: int = TOP_FEATURES) -> tuple[str, ...]:
+    """The features that pushed a unit towards boilerplate most (weight × value, positive only).
+
+    >>> top_features({"a": 2.0, "b": -1.0, "c": 0.5}, {"a": 1.0, "b": 1.0, "c": 1.0})
+    ('a', 'c')
+    """
+    scored = sorted(((w * feats[k], k) for k, w in weights.items() if k in feats and w * feats[k] > 0), reverse=True)
+    return tuple(k for _, k in scored[:n])
+
+
+@dataclass
+class Article:
+    """What the scorer knows about the whole document."""
+
+    text: str
+    low: str
+    script: str
+    headline: frozenset[str]
+    occ: tuple[list[int], list[int], list[tuple[str, ...]]]
+    repeats: Counter[str]
+
+
+_NORM = re.compile(r"[\W_]+")
+
+
+def _key(text: str) -> str:
+    return _NORM.sub(" ", text.casefold()).strip()
+
+
+def cue_features(art: Article, lo: int, hi: int, f: dict[str, float]) -> None:
+    """Add the cue classes occurring in ``[lo, hi)`` (and those the text opens with) to ``f``."""
+    starts, ends, classes = art.occ
+    # where the text really opens: after spaces, quotes, brackets and bullets
+    open_at = lo
+    while open_at < hi and (
+        art.text[open_at].isspace() or art.text[open_at] in _OPENERS or art.text[open_at] in _BULLETS
+    ):
+        open_at += 1
+    for k in range(bisect_left(starts, lo), len(starts)):
+        s = starts[k]
+        if s >= hi:
+            break
+        if ends[k] > hi:
+            continue
+        at_open = s <= open_at
+        for c in classes[k]:
+            if c.endswith("@open"):
+                if at_open:
+                    f[f"cue:{c}"] = 1.0
+            else:
+                f[f"cue:{c}"] = 1.0
+                if at_open:
+                    f[f"cue:{c}@open"] = 1.0
+
+
+def unit_features(art: Article, u: Unit) -> None:
+    """Fill ``u.feats`` (own evidence: no neighbours), ``u.nw`` and ``u.story``."""
+    text = art.text[u.lo : u.hi]
+    f: dict[str, float] = {"bias": 1.0, f"kind:{u.kind}": 1.0}
+    nw, fw = shape_features(text, f, art.script)
+    cue_features(art, u.lo, u.hi, f)
+    if DATELINE.match(text) is not None:
+        m = DATELINE.match(text)
+        if m is not None and m.group("sep") and (m.group("agency") or m.group("date") or m.group("place").isupper()):
+            f["dateline"] = 1.0
+    key = _key(text)
+    if key and art.repeats[key] > 1:
+        f["repeat"] = 1.0
+    if art.headline and key:
+        toks = set(key.split())
+        if toks and len(toks & art.headline) >= 0.8 * max(len(toks), len(art.headline)):
+            f["headline:echo"] = 1.0
+    u.feats, u.nw = f, nw
+    u.story = storyish(text, nw, fw)
+
+
+def _position(units: list[Unit], live: list[int]) -> None:
+    """Position features of the live paragraph units: ends, and where the story begins and ends."""
+    n = len(live)
+    story = [k for k in live if units[k].story]
+    first = story[0] if story else None
+    last = story[-1] if story else None
+    for rank, k in enumerate(live):
+        f = units[k].feats
+        if rank == 0:
+            f["pos:first"] = 1.0
+        if rank == n - 1:
+            f["pos:last"] = 1.0
+        if rank < 3:
+            f["pos:head3"] = 1.0
+        if n - rank <= 3:
+            f["pos:tail3"] = 1.0
+        if first is None:
+            f["zone:nostory"] = 1.0
+        elif k < first:
+            f["zone:head"] = 1.0
+        elif last is not None and k > last:
+            f["zone:tail"] = 1.0
+        else:
+            f["zone:body"] = 1.0
+
+
+def _stage2(units: list[Unit], order: list[int]) -> None:
+    """Neighbour features from the first stage's scores (rule removals count as certain chrome)."""
+
+    def chrome(k: int) -> float:
+        u = units[k]
+        return 1.0 if u.fixed else u.p1
+
+    m = len(order)
+    # runs: is every unit from here to the end (or from the start to here) chrome-ish?
+    to_end = [False] * m
+    run = True
+    for r in range(m - 1, -1, -1):
+        to_end[r] = run
+        run = run and chrome(order[r]) >= 0.5
+    from_start = [False] * m
+    run = True
+    for r in range(m):
+        from_start[r] = run
+        run = run and chrome(order[r]) >= 0.5
+    # where the story is by the first stage's judgement: the first and last units it thinks story
+    prose = [r for r, k in enumerate(order) if not units[k].fixed and units[k].p1 < 0.3]
+    first_r, last_r = (prose[0], prose[-1]) if prose else (m, -1)
+    marker = False  # a closing line (credit, copyright, end marker...) with a high score seen before
+    for r, k in enumerate(order):
+        u = units[k]
+        if not u.fixed:
+            f = u.feats
+            prev = chrome(order[r - 1]) if r > 0 else None
+            nxt = chrome(order[r + 1]) if r + 1 < m else None
+            f["s2:p1"] = (u.p1 - 0.5) * 2
+            if prev is None:
+                f["s2:prev_none"] = 1.0
+            elif prev >= 0.7:
+                f["s2:prev_hi"] = 1.0
+            elif prev < 0.2:
+                f["s2:prev_lo"] = 1.0
+            if nxt is None:
+                f["s2:next_none"] = 1.0
+            elif nxt >= 0.7:
+                f["s2:next_hi"] = 1.0
+            elif nxt < 0.2:
+                f["s2:next_lo"] = 1.0
+            if to_end[r]:
+                f["s2:run_to_end"] = 1.0
+            if from_start[r]:
+                f["s2:run_from_start"] = 1.0
+            if marker:
+                f["s2:after_marker"] = 1.0
+            if r < first_r:
+                f["s2:before_prose"] = 1.0
+            elif r > last_r:
+                f["s2:after_prose"] = 1.0
+        if chrome(k) >= 0.8 and (
+            u.fixed
+            or any(
+                c in u.feats
+                for c in ("cue:copyright", "cue:noredistrib", "cue:credit", "cue:end_marker", "cue:syndication")
+            )
+        ):
+            marker = True
+        elif u.story and not u.fixed and u.p1 < 0.3:
+            marker = False
+
+
+def _spans_of(text: str, base: int) -> list[tuple[int, int]]:
+    """Sentence-like spans of a paragraph (absolute offsets), with glued brackets and dash credits split off."""
+    spans: list[tuple[int, int]] = []
+    for s, e in sentence_spans(text):
+        # CJK sentence ends have no space after them
+        cut = s
+        for m in re.finditer(r"[。！？]", text[s:e]):
+            end = s + m.end()
+            if end < e:
+                spans.append((cut, end))
+                cut = end
+        spans.append((cut, e))
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        seg = text[s:e]
+        # "... on Monday. (Reuters)" / "(Photo: X) KARACHI: ...": brackets glued to a sentence
+        m = re.match(r"\([^()]{1,80}\)\s", seg)
+        if m and m.end() < len(seg):
+            out.append((s, s + m.end() - 1))
+            s, seg = s + m.end(), seg[m.end() :]
+        m = re.search(r"\s\([^()]{1,80}\)$", seg)
+        if m and m.start() > 0:
+            out.append((s, s + m.start()))
+            out.append((s + m.start() + 1, e))
+            continue
+        m = re.search(r"\s(?:--|—|–|-)\s?[^\s.!?][^.!?]{0,40}$", seg)
+        if m and m.start() > 10 and _ends_terminal(seg[: m.start()]):
+            out.append((s, s + m.start()))
+            out.append((s + m.start() + 1, e))
+            continue
+        out.append((s, e))
+    return [(base + s, base + e) for s, e in out if e > s]
+
+
+def build_units(doc: Doc, art: Article) -> list[Unit]:
+    """One unit per paragraph (removed ones as context), own features filled."""
+    units: list[Unit] = []
+    for i, p in enumerate(doc.paras[:MAX_UNITS]):
+        if p.removed:
+            lo, hi = p.start, p.end
+            u = Unit(i, lo, hi, "para", fixed=True)
+        else:
+            u = Unit(i, p.lo, p.hi, "para")
+        unit_features(art, u)
+        units.append(u)
+    return units
+
+
+def article_of(doc: Doc) -> Article:
+    text = doc.text
+    low = text.lower()
+    if len(low) != len(text):  # lower-casing changed lengths (rare letters): offsets would drift
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    repeats: Counter[str] = Counter()
+    for p in doc.paras:
+        key = _key(text[p.lo : p.hi])
+        if key:
+            repeats[key] += 1
+    headline = frozenset(_key(doc.headline).split()) if doc.headline else frozenset()
+    from pipeline.core.artefacts import dominant_script
+
+    return Article(text, low, dominant_script(text), headline, cue_occurrences(low), repeats)
+
+
+# ------------------------------------------------------------------ scoring and decoding
+Scorer = Callable[[Mapping[str, float]], float]
+
+
+def score(model: Model, doc: Doc) -> tuple[list[Unit], Article]:
+    """Units of ``doc`` with both stages' probabilities (no decision made)."""
+    art = article_of(doc)
+    units = build_units(doc, art)
+    live = [k for k, u in enumerate(units) if not u.fixed]
+    _position(units, live)
+    for u in units:
+        u.p1 = _sigmoid(_logit(model.stage1, u.feats))
+    order = list(range(len(units)))
+    _stage2(units, order)
+    for u in units:
+        u.p2 = 1.0 if u.fixed else _sigmoid(_logit(model.stage2, u.feats))
+    return units, art
+
+
+def span_stage2(s: Unit, p1: float, before: float | None, after: float | None) -> None:
+    """The neighbour features of a span: the unit outside it (``before`` a leading span, ``after``
+    a trailing one; None at the article's edge) and the rest of its paragraph, which is story."""
+    s.p1 = p1
+    f = s.feats
+    f["s2:p1"] = (p1 - 0.5) * 2
+    outer = before if s.kind == "lead" else after
+    side = "prev" if s.kind == "lead" else "next"
+    if outer is None:
+        f[f"s2:{side}_none"] = 1.0
+    elif outer >= 0.7:
+        f[f"s2:{side}_hi"] = 1.0
+    elif outer < 0.2:
+        f[f"s2:{side}_lo"] = 1.0
+    f["s2:next_lo" if s.kind == "lead" else "s2:prev_lo"] = 1.0
+
+
+def span_units(art: Article, units: list[Unit], k: int, model: Model) -> list[Unit]:
+    """Scored leading and trailing spans of the paragraph unit ``units[k]`` (which stays)."""
+    u = units[k]
+    spans = _spans_of(art.text[u.lo : u.hi], u.lo)
+    if len(spans) < 2:
+        return []
+    live = [j for j, x in enumerate(units) if not x.fixed]
+    rank = live.index(k)
+
+    def chrome_of(j: int) -> float:
+        return 1.0 if units[j].fixed else units[j].p1
+
+    after = chrome_of(live[rank + 1]) if rank + 1 < len(live) else None
+    before = chrome_of(live[rank - 1]) if rank > 0 else None
+    out: list[Unit] = []
+    for kind, (lo, hi) in (("lead", spans[0]), ("trail", spans[-1])):
+        if hi - lo > MAX_SPAN_CHARS:
+            continue
+        s = Unit(u.para, lo, hi, kind)
+        unit_features(art, s)
+        for name in ("pos:first", "pos:last", "zone:head", "zone:tail", "zone:body"):
+            if name in u.feats:
+                s.feats[name] = 1.0
+        span_stage2(s, _sigmoid(_logit(model.stage1, s.feats)), before, after)
+        s.p2 = _sigmoid(_logit(model.stage2, s.feats))
+        out.append(s)
+    return out
+
+
+#: Evidence of chrome a unit must carry to go from between story paragraphs (a short line with
+#: none of it is a crosshead).
+_EVIDENCE = frozenset(
+    (
+        "url",
+        "email",
+        "handle",
+        "phone",
+        "hashtag",
+        "brackets",
+        "alpha:none",
+        "date:only",
+        "repeat",
+        "headline:echo",
+        "pipe",
+    )
+)
+MAX_SENTENCES = 6  # a paragraph of more sentences is never removed whole
+
+
+def _has_evidence(f: Mapping[str, float]) -> bool:
+    return any(k.startswith("cue:") and not k.startswith("cue:say") for k in f) or not _EVIDENCE.isdisjoint(f)
+
+
+def decide(units: list[Unit], model: Model, art: Article | None = None) -> set[int]:
+    """Which paragraph units go: runs at the head and tail above ``edge``, others above ``inner``.
+
+    A story-like paragraph goes only when it sits in such a run; a paragraph between story
+    paragraphs needs chrome evidence besides its score; a paragraph of several sentences goes only
+    when each sentence alone looks like chrome (with ``art``; otherwise its glued spans are judged
+    on their own); at least one story-like paragraph always stays, and so does any paragraph longer
+    than :data:`MAX_UNIT_CHARS` or opening with a dateline.
+    """
+    live = [k for k, u in enumerate(units) if not u.fixed]
+    if not live:
+        return set()
+
+    def sentences_chrome(u: Unit) -> bool:
+        if art is None:
+            return True
+        spans = _spans_of(art.text[u.lo : u.hi], u.lo)
+        if len(spans) < 2:
+            return True
+        if len(spans) > MAX_SENTENCES:
+            return False
+        for lo, hi in spans:
+            s = Unit(u.para, lo, hi, "lead" if lo == u.lo else "trail")
+            unit_features(art, s)
+            if _sigmoid(_logit(model.stage1, s.feats)) < 0.5:
+                return False
+        return True
+
+    def can_go(u: Unit) -> bool:
+        return u.hi - u.lo <= MAX_UNIT_CHARS and "dateline" not in u.feats and sentences_chrome(u)
+
+    out: set[int] = set()
+    for k in reversed(live):  # the tail run
+        u = units[k]
+        if u.p2 >= model.edge and can_go(u):
+            out.add(k)
+        else:
+            break
+    for k in live:  # the head run
+        u = units[k]
+        if k in out:
+            break
+        if u.p2 >= model.edge and can_go(u):
+            out.add(k)
+        else:
+            break
+    for k in live:
+        u = units[k]
+        if k not in out and u.p2 >= model.inner and not u.story and _has_evidence(u.feats) and can_go(u):
+            out.add(k)
+    if out and all(k in out for k in live if units[k].story):
+        keep = [k for k in live if units[k].story] or live
+        best = min(keep, key=lambda k: units[k].p2)
+        out.discard(best)
+    return out
+
+
+def strip_scored_boilerplate(doc: Doc, ctx: DocContext) -> None:
+    """Remove paragraphs and glued edge spans the learned scorer judges boilerplate (score and top features recorded).
+
+    >>> from pipeline.core.layout import paragraph_spans
+    >>> t = ("KARACHI: Police arrested two men on Monday after a chase through the old city, officials said.\\n\\n"
+    ...      "The men were later produced before a magistrate who remanded them in custody for a week.\\n\\n"
+    ...      "Published in The Daily Ledger, March 3rd, 2024\\n\\nOpinion\\n\\nEditorial")
+    >>> d = Doc.from_text(t, paragraph_spans(t))
+    >>> d.run(SCORED_BOILERPLATE)
+    >>> [(t[c.start:c.end], c.rule) for c in d.cuts]
+    [('Published in The Daily Ledger, March 3rd, 2024', 'B200-scored-paragraph'), ('Opinion', 'B200-scored-paragraph'), ('Editorial', 'B200-scored-paragraph')]
+    """
+    model = ctx.chrome if isinstance(ctx.chrome, Model) else shipped_model()
+    if not doc.live():
+        return
+    units, art = score(model, doc)
+    gone = decide(units, model, art)
+    for k in sorted(gone):
+        u = units[k]
+        doc.remove_para(u.para, PARA_RULE, round(u.p2, 4), top_features(model.stage2, u.feats))
+    # glued spans at the edges of the paragraphs that stay: the first and last story paragraphs
+    live = [k for k, u in enumerate(units) if not u.fixed and k not in gone]
+    edges = sorted({live[0], live[-1]} if live else set())
+    for k in edges:
+        for s in span_units(art, units, k, model):
+            if s.p2 >= model.span:
+                i = units[k].para
+                why = (SPAN_RULE, round(s.p2, 4), top_features(model.stage2, s.feats))
+                if s.kind == "trail":
+                    doc.cut_end(i, s.lo, *why)
+                elif s.hi < doc.paras[i].hi:
+                    doc.cut_start(i, s.hi, *why)
+
+
+SCORED_SPAN = Rule(
+    SPAN_RULE,
+    "boilerplate",
+    "scored",
+    example="... on Monday. (Reporting by Jane Doe; Editing by John Roe)",
+    description="A credit, caption or sign-off glued inside the first or last story paragraph, judged by the learned scorer.",
+    source="pipeline.core.chrome.strip_scored_boilerplate",
+)
+SCORED_BOILERPLATE = Rule(
+    PARA_RULE,
+    "boilerplate",
+    "scored",
+    strip_scored_boilerplate,
+    example="Published in The Daily Ledger, March 3rd, 2024",
+    description="A paragraph the learned scorer judges boilerplate: a run at the head or tail, or chrome between story paragraphs.",
+    members=lambda: (SCORED_SPAN,),
+)
