@@ -74,8 +74,8 @@ _GOVERNED = {
     ),
     "intended": frozenset(
         "plans planned planning plan wants wanted want aims aimed aim seeks sought seek intends intended intend "
-        "hopes hoped hope expected expects likely unlikely ready preparing prepared going set due able trying "
-        "tried try attempted attempting attempt threatened threatens threatening warned wishes wished".split()
+        "hopes hoped hope expected expects likely unlikely ready preparing prepared going set due able "
+        "threatened threatens threatening warned wishes wished".split()
     ),
     "negated": frozenset("refused refuses declined declines failed fails unable denied denies".split()),
 }
@@ -153,30 +153,73 @@ def _np_right(ws: list[Word], i: int, limit: int) -> tuple[int, int] | None:
     return ws[i].start, ws[j - 1].end
 
 
+def _np_word(ws: list[Word], k: int) -> bool:
+    """Can word ``k`` sit inside a noun phrase (read backwards from a verb)?"""
+    w = ws[k].low
+    if not w[0].isalnum():
+        return w in ("'s", "’s", "-")
+    if w in PREPOSITIONS or w in CONJUNCTIONS or w in SUBORDINATORS or w in RELATIVES or w in SPEECH:
+        return False
+    if w in BE or w in HAVE or w in DO or w in FUTURE or w in POSSIBLE or _neg(w):
+        return False
+    if w.endswith("ed") and k > 0 and ws[k - 1].low not in DETERMINERS and not ws[k - 1].low[0].isdigit():
+        return ws[k - 1].low in ADVERBS  # "lodged", "said": a verb ends the phrase ("well-armed" aside)
+    return True
+
+
+def _appositive_head(ws: list[Word], first: int, comma: int) -> tuple[int, int] | None:
+    """The phrase before an appositive's comma ("Vladimir Zavadsky" in "Vladimir Zavadsky, the commander")."""
+    e = comma - 1
+    a = e
+    while a >= first and _np_word(ws, a):
+        a -= 1
+    if a == e:
+        return None
+    if a >= first and ws[a].low in PREPOSITIONS:
+        return None
+    return ws[a + 1].start, ws[e].end
+
+
 def _subject_left(ws: list[Word], first: int, verb: int) -> tuple[int, int] | None:
-    """The subject noun phrase of a verb group starting at word ``verb``, in words ``first``..verb-1:
-    the first phrase of the clause that no preposition governs, after any fronted adverbial."""
-    k = first
-    # a fronted adverbial closed by a comma ("On Sunday, ...", "During the raids, ...")
-    for j in range(first, verb):
-        if ws[j].low == ",":
-            lead = ws[first].low
-            if lead in PREPOSITIONS or lead in SUBORDINATORS or lead.endswith("ly") or lead in ADVERBS:
-                k = j + 1
-            break
-    while k < verb and (ws[k].low in CONJUNCTIONS or ws[k].low in ADVERBS or ws[k].low in SUBORDINATORS):
-        k += 1
-    if k >= verb:
-        return None
-    if ws[k].low in PREPOSITIONS:
-        return None
-    end = k
-    while end < verb:
-        w = ws[end].low
-        if end > k and (w in PREPOSITIONS or w == "," or w in RELATIVES or w in SPEECH or w == "("):
-            break
-        end += 1
-    return ws[k].start, ws[end - 1].end
+    """The subject noun phrase of a verb group starting at word ``verb``, read backwards from it
+    within words ``first``..verb-1: prepositional phrases ("in Mumbai", "on Monday") are stepped
+    over, an "of" phrase belongs to the head before it ("the unit of the ATS")."""
+    j = verb - 1
+    while j >= first and (ws[j].low in ADVERBS or (ws[j].low.endswith("ly") and len(ws[j].low) > 4)):
+        j -= 1
+    if j > first and ws[j].low == ",":
+        j -= 1  # "Zavadsky, the deputy commander of the corps, was killed": the appositive closes
+    while j >= first:
+        if not _np_word(ws, j):
+            return None
+        a = j
+        while a - 1 >= first and _np_word(ws, a - 1):
+            a -= 1
+        prev = ws[a - 1].low if a - 1 >= first else ""
+        if prev == "of" and a - 2 >= first and _np_word(ws, a - 2):
+            b = a - 2
+            while b - 1 >= first and _np_word(ws, b - 1):
+                b -= 1
+            prev2 = ws[b - 1].low if b - 1 >= first else ""
+            if prev2 == "," and ws[b].low in DETERMINERS:
+                return _appositive_head(ws, first, b - 1) or (ws[b].start, ws[j].end)
+            if prev2 not in PREPOSITIONS:
+                return ws[b].start, ws[j].end
+            j = b - 2
+            continue
+        if prev == "," and ws[a].low in DETERMINERS:
+            return _appositive_head(ws, first, a - 1) or (ws[a].start, ws[j].end)
+        if prev in ("and", "&") and ws[a].low not in PRONOUNS and a - 2 >= first and _np_word(ws, a - 2):
+            b = a - 2
+            while b - 1 >= first and _np_word(ws, b - 1):
+                b -= 1
+            if b == first or not ws[b - 1].low[0].isalnum() or ws[b - 1].low in SUBORDINATORS:
+                return ws[b].start, ws[j].end  # "India and Japan signed": both conjuncts open the clause
+        if prev in PREPOSITIONS and prev != "of":
+            j = a - 2  # a prepositional phrase: the subject stands before it
+            continue
+        return ws[a].start, ws[j].end
+    return None
 
 
 def analyse(

@@ -442,6 +442,7 @@ def extract_events(
                 confidence=0.85 if q.speaker_how in ("after", "before") else 0.6,
                 actor=ent,
                 quote=q.text,
+                rule=f"quote-{q.speaker_how or 'continued'}",
             )
         )
     events.sort(key=lambda e: (e.start, 0 if e.type != "STATEMENT" else 1))
