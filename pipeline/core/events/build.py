@@ -14,7 +14,16 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import chain
 
-from pipeline.core.events.clause import PREPOSITIONS, Clause, Word, analyse, words
+from pipeline.core.events.clause import (
+    IRREGULAR_PARTICIPLES,
+    IRREGULAR_PAST,
+    PREPOSITIONS,
+    Clause,
+    Word,
+    analyse,
+    subject_before,
+    words,
+)
 from pipeline.core.events.dates import DateMention, find_dates
 from pipeline.core.events.gazetteer import gazetteer
 from pipeline.core.events.mentions import (
@@ -399,6 +408,11 @@ _NOUN_OK = frozenset(
 )
 
 
+def _past_form(word: str) -> bool:
+    w = word.lower()
+    return w.endswith("ed") or w in IRREGULAR_PAST or w in IRREGULAR_PARTICIPLES
+
+
 def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
     return any(a <= pos < b for a, b in spans)
 
@@ -439,7 +453,7 @@ def events_for_sentence(
             if trig.id not in _NOUN_OK and (
                 _DETERMINER_BEFORE.found_before(s.text, s.low, t_start, 30)
                 or (
-                    (text.startswith(" of", t_end) or not m.group().split(" ")[0].endswith("ed"))
+                    (text.startswith(" of", t_end) or not _past_form(m.group().split(" ")[0]))
                     and _DETERMINER_ADJ_BEFORE.found_before(s.text, s.low, t_start, 40)
                 )
             ):
@@ -760,13 +774,13 @@ def stage_participants(d: Draft, antecedents: Antecedents | None) -> None:
     d.actor = _entity_for(actor_m, s, "actor") if actor_m else None
     d.recipient = _entity_for(recip_m, s, "recipient") if recip_m else None
     if d.actor is None and not trig.reverse and not trig.noun:
-        # no named party acts: an agentive common noun phrase may ("a shopkeeper … stabbing")
-        span = (
-            c.agent
-            if passive
-            else (c.subject if not (lo > 0 and c.subject and c.subject[0] < lo and not c.nonfinite) else None)
-        )
-        d.actor = _phrase_entity(text, span, agentive=True) if span and d.etype in _PHYSICAL else None
+        # no named party acts: an agentive common noun phrase may ("a shopkeeper … stabbing",
+        # "the lawyer filed a plea"); "X said he would…": the reporting clause's subject
+        span = c.agent if passive else c.subject
+        reported = lo > 0 and _SPEECH_BOUNDARY.search(text[max(0, lo - 12) : lo])
+        if not passive and reported and _PRONOUN_START.match(text[lo:t_start]):
+            span = subject_before(s.words, text.rfind(" ", 0, lo - 1))
+        d.actor = _phrase_entity(text, span, agentive=True)
     if d.recipient is None and (d.etype == "ASSAULT" or (d.etype == "COERCE" and d.mode == "arrest")):
         # no named party undergoes it: the phrase that does ("a fuel depot was struck")
         if trig.reverse:
@@ -781,6 +795,9 @@ def stage_participants(d: Draft, antecedents: Antecedents | None) -> None:
 
 
 _PHYSICAL = frozenset(("ASSAULT", "COERCE"))
+_NEEDS_ACTOR = frozenset(
+    ("AGREE", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT", "THREATEN")
+)
 _CASUALTY = re.compile(r"(?i)(?:killed|injured|wounded|dead|died|hurt)\b")
 
 
@@ -868,7 +885,7 @@ def stage_checks(d: Draft) -> bool:
         if modality == "future" and d.etype in ("CONSULT", "SUPPORT", "COOPERATE", "AID"):
             d.etype, d.mode = "AGREE", None
         elif modality == "future" and d.etype == "RETREAT":
-            d.etype = "CONCEDE"
+            d.etype, d.mode = "CONCEDE", None
         elif d.etype in ("AGREE",) and modality == "future":
             pass
         else:
@@ -889,6 +906,8 @@ def stage_checks(d: Draft) -> bool:
         named = d.recip_m is not None and d.recip_m.kind in ("person", "org", "country", "capital", "place", "unknown")
         if not named and _CASUALTY.match(d.m.group()) and (d.recip_m is not None or _human(d.recipient.name)):
             return False  # "two people were injured": the toll of an attack told elsewhere, not an attack
+    if d.actor is None and d.etype in _NEEDS_ACTOR and not (d.etype == "ACCUSE" and d.mode == "investigate"):
+        return False  # a promise, request, refusal, accusation or gift with nobody making it is no event
     return not (d.actor is None and d.recipient is None)
 
 

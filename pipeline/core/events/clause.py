@@ -62,6 +62,12 @@ IRREGULAR_PARTICIPLES = frozenset(
     sworn torn understood withdrawn written bound broken chosen cut hurt let quit shut spread upheld overrun
     overthrown undertaken arisen""".split()
 )
+# simple past forms that do not end in -ed (a verb, never a noun after "the ... ")
+IRREGULAR_PAST = frozenset(
+    """heard met held sent took gave began fought struck shot hit led left sought told made threw withdrew drew
+    broke froze swore wrote ran came went fled won lost kept paid put set said found brought bought caught
+    taught stood spoke rode flew beat bit hid slid""".split()
+)
 SPEECH = frozenset("said says say told tells stated claimed reported announced added according".split())
 # a governing word before "to" + verb: the act is asked for, promised, intended or refused, not done
 _GOVERNED = {
@@ -220,6 +226,11 @@ def _subject_left(ws: list[Word], first: int, verb: int) -> tuple[int, int] | No
             continue
         return ws[a].start, ws[j].end
     return None
+
+
+def subject_before(ws: list[Word], pos: int) -> tuple[int, int] | None:
+    """The subject phrase of the verb that starts at or after sentence offset ``pos``."""
+    return _subject_left(ws, 0, _index(ws, pos))
 
 
 def analyse(

@@ -67,8 +67,8 @@ def _triggers_by_sentence(low: str | None, sentences: list[Sentence]) -> list[li
     """:func:`candidate_triggers` of every sentence from one pass over the lower-cased body (None: use
     the per-sentence way).
 
-    >>> body = "Russia fired 145 drones. Talks went on."
-    >>> ss = [Sentence(0, 24, body[:24], 0, None, None), Sentence(25, 39, body[25:], 0, None, None)]
+    >>> body = "Russia fired 145 drones. Rain fell on."
+    >>> ss = [Sentence(0, 24, body[:24], 0, None, None), Sentence(25, 38, body[25:], 0, None, None)]
     >>> [[t.id for t in ts] for ts in _triggers_by_sentence(body.lower(), ss)]
     [['assault-launch-fire'], []]
     """

@@ -699,6 +699,9 @@ def _group_matches(sentence: str, g: Gazetteer) -> Iterator[re.Match[str]]:
 _ARTICLE_START = re.compile(r"^(?:the|a|an) ", re.IGNORECASE)
 
 
+_VERB_NEXT = re.compile(r" (?:[A-Z]|(?:the|a|an|him|her|them|his|its|their|it|of|that)\b)")
+
+
 def _group_mentions(sentence: str, offset: int, g: Gazetteer, out: list[Mention]) -> None:
     """Group nouns: "security forces", "Pelhar police", "unidentified assailants".
 
@@ -714,6 +717,8 @@ def _group_mentions(sentence: str, offset: int, g: Gazetteer, out: list[Mention]
         if any(o.start - offset <= head_s < o.end - offset for o in out):
             # the head is inside a named mention already ("Kerala Police"): keep the named one
             continue
+        if m.group("head").endswith("ed") and m.group("mods") and _VERB_NEXT.match(sentence, e):
+            continue  # "The BJP accused Congress of…": a verb after a name, not "the accused"
         text = sentence[s:e].strip()
         mods = m.group("mods")
         if mods and mods.split()[0] in SENTENCE_STARTERS:
