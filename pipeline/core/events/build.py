@@ -15,6 +15,7 @@ from datetime import date
 from itertools import chain
 
 from pipeline.core.events.clause import (
+    CONJUNCTIONS,
     IRREGULAR_PARTICIPLES,
     IRREGULAR_PAST,
     PREPOSITIONS,
@@ -781,7 +782,7 @@ def stage_participants(d: Draft, antecedents: Antecedents | None) -> None:
         if not passive and reported and _PRONOUN_START.match(text[lo:t_start]):
             span = subject_before(s.words, text.rfind(" ", 0, lo - 1))
         d.actor = _phrase_entity(text, span, agentive=True)
-    if d.recipient is None and (d.etype == "ASSAULT" or (d.etype == "COERCE" and d.mode == "arrest")):
+    if d.recipient is None and not trig.noun and (d.etype == "ASSAULT" or (d.etype == "COERCE" and d.mode == "arrest")):
         # no named party undergoes it: the phrase that does ("a fuel depot was struck")
         if trig.reverse:
             span = _after_prep(text, s.words, t_end, ("over", "above", "near", "on", "at"))
@@ -821,7 +822,15 @@ _NOT_A_PARTY = frozenset(
 _AGENT_SUFFIXES = ("er", "ers", "or", "ors", "ist", "ists", "ant", "ants", "man", "men", "ian", "ians", "ee", "ees")
 _AGENT_NOUNS = frozenset(
     """man woman boy girl youth husband wife mother father son daughter brother sister uncle aunt neighbour neighbor
-    neighbours neighbors mob crowd gang group relatives family men women youths boys girls""".split()
+    neighbours neighbors mob crowd gang group groups relatives family men women youths boys girls"""
+    # bodies that act as one, and the offices that speak for them
+    """ jury bureau commission committee council court tribunal bench ministry agency agencies union unions party
+    parties government authority authorities board panel regulator alliance coalition delegation club company
+    firm network states nations countries country junta regime rebels guards army navy police department
+    president minister governor mayor chief premier king queen leader official officials spokesman spokeswoman
+    spokesperson judge prosecutor prosecutors commissioner secretary envoy ambassador chancellor general
+    legislature parliament assembly senate cabinet presidency administration organisation organization
+    federation association programme""".split()
 )
 
 
@@ -857,6 +866,8 @@ def _phrase_entity(text: str, span: tuple[int, int] | None, agentive: bool) -> E
     ws_ = name.lower().split()
     if not ws_ or len(ws_) > 5:
         return None
+    if ws_[0] in CONJUNCTIONS or ws_[0].endswith(("ed", "ing")) or ws_[0] in IRREGULAR_PAST:
+        return None  # a verb phrase ("carried out", "and referring"), not a party
     head = ws_[-1]
     if head in _NOT_A_PARTY or head in _WEAPON_WORDS or not head[0].isalpha() or head in _TIME_WORDS:
         return None
@@ -895,7 +906,7 @@ def stage_checks(d: Draft) -> bool:
         target_text = d.recip_m.text if d.recip_m else s.text[d.t_end : d.t_end + 60]
         if _POLITICAL.search(target_text):
             d.etype, d.mode = "ACCUSE", "disapprove"
-        elif trig.id == "assault-attack-verb" and d.recip_m is None:
+        elif trig.id == "assault-attack-verb" and d.recipient is None:
             # "attacked" without weapons or a political target: keep only when the target is concrete
             return False
     if d.etype == "ASSAULT" and d.actor is None:
