@@ -699,7 +699,7 @@ def stage_participants(d: Draft, antecedents: Antecedents | None) -> None:
     if passive:
         recip_m = subject[-1] if subject else (left[-1] if left else None)
         agents = _span_mentions(s, c.agent)
-        agent = [r for r in agents if not _weapon_name(r, text, r.end - s.start)]
+        agent = [r for r in agents if not _weapon_name(r, text, r.end - s.start)][-1:]  # the phrase's head
         if not agent and c.agent is None:
             agent = [r for r in right if _BY_AGENT.match(text[t_end : r.start - s.start] + " ")]
         actor_m = agent[0] if agent else None

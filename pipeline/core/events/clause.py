@@ -65,7 +65,7 @@ IRREGULAR_PARTICIPLES = frozenset(
 # simple past forms that do not end in -ed (a verb, never a noun after "the ... ")
 IRREGULAR_PAST = frozenset(
     """heard met held sent took gave began fought struck shot hit led left sought told made threw withdrew drew
-    broke froze swore wrote ran came went fled won lost kept paid put set said found brought bought caught
+    broke froze swore wrote ran came went fled fell won lost kept paid put set said found brought bought caught
     taught stood spoke rode flew beat bit hid slid""".split()
 )
 SPEECH = frozenset("said says say told tells stated claimed reported announced added according".split())
@@ -153,6 +153,8 @@ def _np_right(ws: list[Word], i: int, limit: int) -> tuple[int, int] | None:
             return None
         if j > i and (w in FUTURE or w in POSSIBLE or w in DO or (w in ADVERBS and w not in _DET_ADVERBS)):
             break
+        if j > i and w in IRREGULAR_PAST:
+            break  # "the drones launched by Russia fell": the main verb closes the phrase
         j += 1
     if j == i:
         return None
@@ -339,6 +341,8 @@ def analyse(
                 start -= 1
             if j >= 0 and start <= j:
                 subject = (ws[start].start, ws[j].end)
+    if subject is not None and ws[_index(ws, subject[0])].low in ("no", "none", "nobody", "neither"):
+        negated = True  # "no one was arrested", "none of the drones hit"
     # the object (active) or the agent (passive)
     j = tail
     while j < n and ws[j].low in PARTICLES:

@@ -554,6 +554,20 @@ def find_mentions(sentence: str, offset: int, ctx: ArticleContext) -> list[Menti
     # drop named mentions swallowed by a group mention starting earlier ("Kerala Police's anti-terrorist squad")
     final: list[Mention] = []
     for men in out:
+        prev = final[-1] if final else None
+        if (
+            prev is not None
+            and prev.kind == men.kind == "group"
+            and men.start == prev.end + 1
+            and not prev.possessive
+            and not men.name.endswith("ed")  # "the opposition accused…": a verb
+        ):
+            # "government forces", "police forces": one group named by two group nouns
+            text = sentence[prev.start - offset : men.end - offset]
+            final[-1] = Mention(
+                prev.start, men.end, text, "group", f"{prev.name} {men.name}", prev.country or men.country
+            )
+            continue
         if final and men.start < final[-1].end:
             if (men.end - men.start) > (final[-1].end - final[-1].start):
                 final[-1] = men
