@@ -14,6 +14,7 @@ import json
 from collections import Counter
 from datetime import date
 from pathlib import Path
+
 from pipeline.core.clean import clean_body
 from pipeline.core.events import extract_events
 from pipeline.models.event import PLOVER_TYPES
@@ -67,7 +68,7 @@ def test_every_category_has_stories_of_its_own() -> None:
 
 def test_each_story_yields_its_own_category() -> None:
     hit, other, misses = measure()
-    assert dict(hit) == FOUND, [m[:2] + (m[2][:90],) for m in misses]
+    assert dict(hit) == FOUND, [(*m[:2], m[2][:90]) for m in misses]
     assert sum(hit.values()) >= 0.9 * len(DATA["stories"])
     # other categories are rare: a story tells one event, and its neutral sentences tell none
     assert sum(other.values()) <= 8, other
