@@ -990,7 +990,7 @@ def stage_confidence(d: Draft, recipient: Entity | None) -> float:
     return round(max(0.05, min(conf, 0.99)), 2)
 
 
-def _institution(m: Mention) -> bool:
+def is_institution(m: Mention) -> bool:
     """A group mention that is one body ("the army", "state police"), which English calls "it"."""
     return m.kind == "group" and m.name.split()[-1].lower() in _INSTITUTION_HEADS
 
@@ -1014,7 +1014,7 @@ class Antecedents:
                 near_start = men.start - s.start < 40
                 if kind == "org" and men.kind == "org" and near_start:
                     return men
-                if kind == "org" and institution is None and near_start and _institution(men):
+                if kind == "org" and institution is None and near_start and is_institution(men):
                     institution = men
                 if kind == "other" and men.kind in ("org", "country", "capital", "group") and near_start:
                     return men

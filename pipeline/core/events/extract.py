@@ -17,6 +17,7 @@ from pipeline.core.events.build import (
     Trigger,
     detail,
     events_for_sentence,
+    is_institution,
     is_participant,
 )
 from pipeline.core.events.gazetteer import gazetteer
@@ -238,6 +239,25 @@ class _PersonsBefore:
                     return men.entity("actor")
         return None
 
+    def last_body_before(self, pos: int) -> Entity | None:
+        """The last organisation or institution named before ``pos`` ("it said")."""
+        for s in reversed(self.sentences):
+            if s.start >= pos:
+                continue
+            for men in reversed(s.mentions):
+                if men.start < pos and (men.kind == "org" or is_institution(men)):
+                    return men.entity("actor")
+        return None
+
+
+def _is_person(ent: Entity, ctx: ArticleContext) -> bool:
+    """A speaker that is a person (the article names them as one), not a body."""
+    name = ent.name
+    if name in ctx.full_names or name in ctx.titles.values():
+        return True
+    toks = name.split()
+    return bool(toks) and toks[-1] in ctx.persons and ctx.persons[toks[-1]] == name
+
 
 _FROM = re.compile(
     r"(?i)^(?:an?|the) (?:statement|report|press release|post|notice) (?:from|by|of) (?:the )?(?P<who>.+)$"
@@ -287,12 +307,20 @@ def _speaker_entity(
         who = fm.group("who").strip()
         return Entity(who, who, None)
     if is_pronoun(np):
+        # the nearest named speaker the pronoun can stand for: "he"/"she" a person, "it" a body
         low = np.strip().lower()
-        if last_speaker and last_speaker[0] < q.open_at:
+        personal = low in ("he", "she", "him", "her", "i")
+        if (
+            last_speaker
+            and last_speaker[0] < q.open_at
+            and (low in ("we", "they", "them") or _is_person(last_speaker[1], ctx) == personal)
+        ):
             return last_speaker[1]
-        if low in ("he", "she"):
+        if personal:
             return persons_before.last_before(q.open_at)
-        return None
+        if low == "it":
+            return persons_before.last_body_before(q.open_at)
+        return last_speaker[1] if last_speaker and last_speaker[0] < q.open_at else None
     dm = _DEFINITE.match(np.strip())
     if dm:
         noun = dm.group("noun").lower()
@@ -405,16 +433,33 @@ def extract_events(
         qs = next((x for x in sentences if x.start <= q.open_at < x.end + 1), None)
         sent_start = qs.start if qs else paras[q.para][0]
         attribute(body, q, paras[q.para][1], sent_start)
+    for k, q in enumerate(quotes):
+        qs = next((x for x in sentences if x.start <= q.open_at < x.end + 1), None)
         if _is_name_like(q.text) or _is_mentioned(body, q.open_at, q.text):
             continue
         ent = _speaker_entity(q, qs, ctx, persons_before, last_speaker, nps_before)
+        starts_para = q.open_at == paras[q.para][0] or q.continued
+        if ent is None and q.speaker_np is None and starts_para:
+            # an open quote whose speaker is named where it closes, in a following paragraph
+            # ("“… \n\n“… ,” the minister said.")
+            nxt = quotes[k + 1] if k + 1 < len(quotes) else None
+            if (
+                nxt is not None
+                and not q.closed
+                and nxt.para - q.para <= 2
+                and (nxt.continued or nxt.open_at == paras[nxt.para][0])
+                and nxt.speaker_how in ("after", "according")
+            ):
+                nq = next((x for x in sentences if x.start <= nxt.open_at < x.end + 1), None)
+                ent = _speaker_entity(nxt, nq, ctx, persons_before, last_speaker, nps_before)
         if ent is None and q.speaker_np is None and last_speaker is None:
             # a bare quote after a label ("Quote: ...") or at the top: the last person named so far
             ent = persons_before.last_before(q.open_at)
-        if ent is None and last_speaker is not None and q.para - last_para <= 1:
-            # a continuation paragraph of the previous speaker's quote
-            starts_para = q.open_at == paras[q.para][0]
-            if starts_para or q.speaker_how in (None, "subject"):
+        if ent is None and last_speaker is not None:
+            # a continuation paragraph of the previous speaker's quote (a paragraph that is all
+            # quote, up to two paragraphs on, goes on with the last speaker, as wire copy does)
+            near = q.para - last_para <= 1 or (starts_para and q.speaker_np is None and q.para - last_para <= 2)
+            if near and (starts_para or q.speaker_how in (None, "subject")):
                 ent = last_speaker[1]
         if ent is None:
             continue
