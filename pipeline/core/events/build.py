@@ -409,6 +409,9 @@ _NOUN_OK = frozenset(
 )
 
 
+_REACH = 160  # no trigger pattern matches more than this many characters before its keyword
+
+
 def _past_form(word: str) -> bool:
     w = word.lower()
     return w.endswith("ed") or w in IRREGULAR_PAST or w in IRREGULAR_PARTICIPLES
@@ -424,13 +427,15 @@ def events_for_sentence(
     dateline_place: Entity | None,
     quoted: list[tuple[int, int]],
     antecedents: Antecedents | None,
-    candidates: list[Trigger],
+    candidates: list[tuple[Trigger, int]],
 ) -> list[ExtractedEvent]:
+    """The events of one sentence from its candidate triggers (each with where its first keyword
+    starts: a match contains a keyword, so the search starts a little before it)."""
     text, low = s.text, s.low
     told: bool | None = None  # does the sentence tell a current act? decided when a trigger occurs
     best: dict[tuple[str, str | None], ExtractedEvent] = {}
-    for trig in candidates:
-        found = trig.pattern.finditer(text)
+    for trig, kw_at in candidates:
+        found = trig.pattern.finditer(text, kw_at - _REACH if kw_at > _REACH else 0)
         first = next(found, None)
         if first is None:
             continue

@@ -64,32 +64,35 @@ def candidate_triggers(text: str) -> list[Trigger]:
     return [all_[i] for i in sorted(found)]
 
 
-def _triggers_by_sentence(low: str | None, sentences: list[Sentence]) -> list[list[Trigger]] | None:
-    """:func:`candidate_triggers` of every sentence from one pass over the lower-cased body (None: use
-    the per-sentence way).
+def _triggers_by_sentence(low: str | None, sentences: list[Sentence]) -> list[list[tuple[Trigger, int]]] | None:
+    """:func:`candidate_triggers` of every sentence from one pass over the lower-cased body, each with
+    where its first keyword starts in the sentence (None: use the per-sentence way).
 
     >>> body = "Russia fired 145 drones. Rain fell on."
     >>> ss = [Sentence(0, 24, body[:24], 0, None, None), Sentence(25, 38, body[25:], 0, None, None)]
-    >>> [[t.id for t in ts] for ts in _triggers_by_sentence(body.lower(), ss)]
-    [['assault-launch-fire'], []]
+    >>> [[(t.id, at) for t, at in ts] for ts in _triggers_by_sentence(body.lower(), ss)]
+    [[('assault-launch-fire', 6)], []]
     """
     if low is None:
         return None
     hits = [(end, end - length + 1, ids) for end, (length, ids) in _trigger_automaton().iter(low)]
     all_ = triggers()
-    out: list[list[Trigger]] = []
+    out: list[list[tuple[Trigger, int]]] = []
     k = 0
     n = len(hits)
     for s in sentences:
         while k < n and hits[k][0] < s.start:
             k += 1
-        found: set[int] = set()
+        found: dict[int, int] = {}
         j = k
         while j < n and hits[j][0] < s.end:
-            if hits[j][1] >= s.start:
-                found |= hits[j][2]
+            start = hits[j][1]
+            if start >= s.start:
+                for i in hits[j][2]:  # hits come in end order: keep each trigger's earliest start
+                    if i not in found or start - s.start < found[i]:
+                        found[i] = start - s.start
             j += 1
-        out.append([all_[i] for i in sorted(found)] if found else [])
+        out.append([(all_[i], found[i]) for i in sorted(found)] if found else [])
     return out
 
 
@@ -416,7 +419,7 @@ def extract_events(
     quoted = [(q.open_at, q.close_at + 1) for q in quotes]
     per_sentence = _triggers_by_sentence(low, sentences)
     for i, s in enumerate(sentences):
-        cands = per_sentence[i] if per_sentence is not None else candidate_triggers(s.text)
+        cands = per_sentence[i] if per_sentence is not None else [(t, 0) for t in candidate_triggers(s.text)]
         if not cands:
             continue
         for ev in events_for_sentence(s, pub, dateline_place, quoted, Antecedents(sentences, i, ctx), cands):
