@@ -1,4 +1,4 @@
-"""One-category wire stories (tests/cases/stories.json): how often each story's own PLOVER category
+"""One-category wire stories (tests/stories/stories.json): how often each story's own PLOVER category
 is extracted, through the same path as ``wirewash eval`` (clean, then extract).
 
 The stories were written for this project after the trigger lexicon was written from the PLOVER
@@ -19,7 +19,7 @@ from pipeline.core.clean import clean_body
 from pipeline.core.events import extract_events
 from pipeline.models.event import PLOVER_TYPES
 
-DATA = json.loads((Path(__file__).parent.parent / "cases" / "stories.json").read_text(encoding="utf-8"))
+DATA = json.loads((Path(__file__).parent.parent / "stories" / "stories.json").read_text(encoding="utf-8"))
 PUBLISHED = date.fromisoformat(DATA["published"])
 
 # stories whose own category is extracted, per category (13 stories each)
