@@ -25,6 +25,8 @@ from setuptools.command.build_ext import build_ext
 COMPILED = [
     "pipeline/core/scan.py",
     "pipeline/core/sentences.py",
+    "pipeline/core/events/build.py",
+    "pipeline/core/events/clause.py",
     "pipeline/core/events/dates.py",
     "pipeline/core/events/extract.py",
     "pipeline/core/events/gazetteer.py",

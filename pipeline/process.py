@@ -97,6 +97,7 @@ def event_dict(article_id: str, ev: ExtractedEvent) -> dict[str, Any]:
         "start": ev.start,
         "end": ev.end,
         "trigger": ev.trigger,
+        "rule": ev.rule,
         "confidence": ev.confidence,
     }
 

@@ -102,4 +102,9 @@ class Event(BaseModel):
     start: int = Field(..., ge=0, description="Offset of the sentence in the clean body.")
     end: int = Field(..., ge=0)
     trigger: str = Field(..., description="The word or phrase that signalled the event.")
+    rule: str | None = Field(
+        None,
+        description="Id of the rule that produced it: a trigger of the event lexicon (e.g. assault-launch-fire), "
+        "or quote-<how> for a quote (quote-after, quote-before, quote-according, quote-subject, quote-continued).",
+    )
     confidence: float = Field(..., ge=0.0, le=1.0)

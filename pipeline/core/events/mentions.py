@@ -554,6 +554,20 @@ def find_mentions(sentence: str, offset: int, ctx: ArticleContext) -> list[Menti
     # drop named mentions swallowed by a group mention starting earlier ("Kerala Police's anti-terrorist squad")
     final: list[Mention] = []
     for men in out:
+        prev = final[-1] if final else None
+        if (
+            prev is not None
+            and prev.kind == men.kind == "group"
+            and men.start == prev.end + 1
+            and not prev.possessive
+            and not men.name.endswith("ed")  # "the opposition accused…": a verb
+        ):
+            # "government forces", "police forces": one group named by two group nouns
+            text = sentence[prev.start - offset : men.end - offset]
+            final[-1] = Mention(
+                prev.start, men.end, text, "group", f"{prev.name} {men.name}", prev.country or men.country
+            )
+            continue
         if final and men.start < final[-1].end:
             if (men.end - men.start) > (final[-1].end - final[-1].start):
                 final[-1] = men
@@ -699,6 +713,9 @@ def _group_matches(sentence: str, g: Gazetteer) -> Iterator[re.Match[str]]:
 _ARTICLE_START = re.compile(r"^(?:the|a|an) ", re.IGNORECASE)
 
 
+_VERB_NEXT = re.compile(r" (?:[A-Z]|(?:the|a|an|him|her|them|his|its|their|it|of|that)\b)")
+
+
 def _group_mentions(sentence: str, offset: int, g: Gazetteer, out: list[Mention]) -> None:
     """Group nouns: "security forces", "Pelhar police", "unidentified assailants".
 
@@ -714,6 +731,8 @@ def _group_mentions(sentence: str, offset: int, g: Gazetteer, out: list[Mention]
         if any(o.start - offset <= head_s < o.end - offset for o in out):
             # the head is inside a named mention already ("Kerala Police"): keep the named one
             continue
+        if m.group("head").endswith("ed") and m.group("mods") and _VERB_NEXT.match(sentence, e):
+            continue  # "The BJP accused Congress of…": a verb after a name, not "the accused"
         text = sentence[s:e].strip()
         mods = m.group("mods")
         if mods and mods.split()[0] in SENTENCE_STARTERS:

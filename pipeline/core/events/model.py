@@ -35,6 +35,7 @@ class ExtractedEvent:
     quantity: tuple[int | float, str] | None = None
     casualties: dict[str, int] = field(default_factory=dict)
     quote: str | None = None
+    rule: str | None = None  # the trigger rule (data/triggers.toml) or quote attribution that produced it
 
     @property
     def actor_name(self) -> str | None:

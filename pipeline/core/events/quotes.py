@@ -16,11 +16,14 @@ SPEECH_VERBS = (
     r"said|says|added|adds|told|tells|stated|states|asked|asks|wrote|writes|tweeted|posted|remarked|noted|"
     r"explained|insisted|warned|declared|claimed|announced|replied|recalled|continued|argued|observed|"
     r"maintained|alleged|urged|quipped|admitted|acknowledged|emphasised|emphasized|stressed|pointed out|"
-    r"went on to say|reiterated|assured|lamented|complained|questioned|"
+    r"went on to say|reiterated|assured|lamented|complained|questioned|commented|responded|retorted|opined|"
+    r"asserted|countered|clarified|cautioned|underlined|underscored|mentioned|"
     r"(?:has been|had been|was|were|is) quoted(?: [^,.;“”\"]{1,40})? as saying"
 )
+# the full stop of an initial or an honorific ("R. K. Dutta", "Mr. Trump") does not end a speaker phrase
+_ABBREV_DOT = r"(?<=\b[A-Z])\.|(?<=\bMr)\.|(?<=\bMrs)\.|(?<=\bMs)\.|(?<=\bDr)\.|(?<=\bGen)\.|(?<=\bSen)\.|(?<=\bRep)\.|(?<=\bGov)\.|(?<=\bProf)\.|(?<=\bLt)\.|(?<=\bCol)\.|(?<=\bSt)\."
 _AFTER_SUBJ_VERB = re.compile(
-    rf"^\s*[,.]?\s*(?P<np>(?:[^.!?“”\"‘]|(?<=\b[A-Z])\.){{1,120}}?)\s(?:(?:has|had|also|then|later|further|again|previously)\s)?(?P<verb>{SPEECH_VERBS})\b"
+    rf"^\s*[,.]?\s*(?P<np>(?:[^.!?“”\"‘]|{_ABBREV_DOT}){{1,120}}?)\s(?:(?:has|had|also|then|later|further|again|previously)\s)?(?P<verb>{SPEECH_VERBS})\b"
 )
 _AFTER_VERB_SUBJ = re.compile(rf"^\s*[,.]?\s*(?:{SPEECH_VERBS})\s(?P<np>[^,.;!?“”\"]{{2,90}})")
 # "X said:", "X told reporters on Sunday that": a speech verb ending the text before the quote
@@ -31,7 +34,7 @@ _BEFORE_VERB = (
     r"referred to|spoke of|with a caption suggesting|citing|describing|calling)"
     r"(?:\s(?:on|in|to|at|during)\s[^“\"‘]{0,60}?)?\s*(?:,|:|–|-|that|it saw)?\s*$"
 )
-_BEFORE = re.compile(rf"(?P<np>[^.!?“”\"]{{1,140}}?){_BEFORE_VERB}")
+_BEFORE = re.compile(rf"(?P<np>(?:[^.!?“”\"]|{_ABBREV_DOT}){{1,140}}?){_BEFORE_VERB}")
 # the verb and its tail alone: a quick test that spares the phrase search (which tries every
 # start and every length of the phrase) when no speech verb ends the text
 _BEFORE_TAIL = re.compile(_BEFORE_VERB)
@@ -98,6 +101,7 @@ class Quote:
     speaker_np: str | None = None
     speaker_how: str | None = None
     speaker_at: int = -1  # where speaker_np starts in the body
+    continued: bool = False  # the paragraph continues a quote opened in an earlier one
 
 
 def _pairs(text: str, base: int, para: int) -> list[Quote]:
@@ -145,8 +149,14 @@ def _pairs(text: str, base: int, para: int) -> list[Quote]:
         if last == 0 or text[:last].rstrip().endswith((":", ",", "said")):
             add(last, len(text), False)
     # single quotes (curly or straight) used as quotation marks, not apostrophes (which sit between letters)
-    for o, c in _single_pairs(text):
+    pairs = _single_pairs(text)
+    for o, c in pairs:
         add(o, c, True)
+    if not quotes and "‘" in text:
+        # "Modi further said, ‘In 2014, …" and no closing mark in the paragraph: a multi-paragraph quote
+        o = text.find("‘")
+        if text[:o].rstrip().endswith((":", ",", "said", "–", "-")) and not any(a <= o <= b for a, b in pairs):
+            add(o, len(text), False)
     return quotes
 
 
@@ -158,12 +168,34 @@ def find_quotes(body: str, paragraphs: list[tuple[int, int]], skip: set[int] | N
     [('The signs are positive,', True), ('No concessions.', True)]
     """
     out: list[Quote] = []
+    carried = False  # the previous paragraph left a quote open
     for pi, (s, e) in enumerate(paragraphs):
         if skip and pi in skip:
+            carried = False
             continue
-        out.extend(_pairs(body[s:e], s, pi))
+        text = body[s:e]
+        found = _pairs(text, s, pi)
+        if carried and text[:1] not in "“\"‘'" and (not found or found[0].open_at > s):
+            # "…half were drones.\n\nThere are also results … I thank everyone.”": the paragraph goes on
+            # with the open quote and closes it, with no opening mark of its own
+            close = _first_close(text)
+            if close > 1 and not any(q.open_at - s < close for q in found):
+                inner = text[:close].rstrip()
+                found.insert(0, Quote(s, s + len(inner), inner, s, s + close, True, pi, continued=True))
+        out.extend(found)
+        carried = bool(found) and not found[-1].closed
     out.sort(key=lambda q: q.start)
     return out
+
+
+def _first_close(text: str) -> int:
+    """Offset of the first closing double quotation mark in a paragraph with no opening one before it."""
+    for i, ch in enumerate(text):
+        if ch == "“":
+            return -1
+        if ch == "”" or (ch == '"' and i > 0 and not text[i - 1].isspace()):
+            return i
+    return -1
 
 
 _APPOSITIVE = re.compile(
