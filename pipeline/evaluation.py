@@ -524,7 +524,7 @@ def cross_family(files: list[Path], log: Any = None) -> CrossFamily:
     reports: list[FileReport] = []
     per: dict[str, dict[str, Any]] = {}
     for fam in sorted(set(family.values())):
-        model = ct.train_units(own + [pu for f, pu in units.items() if family[f] != fam])
+        model = ct.train_units(own + [pu for f, pu in units.items() if family[f] != fam], log=say)
         mine = [evaluate_file(f, chrome=model) for f in files if family.get(f) == fam]
         reports += mine
         per[fam] = summarise(mine)

@@ -41,6 +41,7 @@ from typing import Any
 import ahocorasick
 import orjson
 
+from pipeline.core.artefacts import dominant_script
 from pipeline.core.doc import Doc, DocContext
 from pipeline.core.rules import Rule
 from pipeline.core.sentences import sentence_spans
@@ -123,10 +124,10 @@ _BULLETS = frozenset("-–—•*·▪►▶●○■□◆◇>»›|#~=_+")
 _URL = re.compile(
     r"https?://|www\.|\b[\w-]+\.(?:com|org|net|in|pk|co|uk|de|nl|fr|es|it|jp|kr|cn|ru|id|gov|edu|info|news|tv)\b"
 )
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+_EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}\.[\w.]{2,63}")
 _HANDLE = re.compile(r"(?<![\w.])@\w{2,}")
-_PHONE = re.compile(r"\+?\d[\d ()-]{7,}\d")
-_HASHTAG = re.compile(r"(?<!\w)#[^\W\d_]\w+")
+_PHONE = re.compile(r"\+?\d[\d ()-]{7,18}\d")
+_HASHTAG = re.compile(r"(?<!\w)#[^\W\d_]\w{1,60}")
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\d{1,2}시|\d{1,2}時")
 _MONTHS = (
     "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
@@ -148,7 +149,11 @@ _DATE_WORDS = re.compile(
     r"last|on|at|hrs|h|min|mins|read|ago|hours|hour|minutes|年|月|日|시|분|時|分)",
     re.IGNORECASE,
 )
-_SAID_NEAR_QUOTE = re.compile(r"[“\"«„「][^”\"»“」]{12,}[”\"»」]")
+_CLOSING_GROUP = re.compile(r"\s\(([^()]{2,40})\)$")
+_SAID_NEAR_QUOTE = re.compile(r"[“\"«„「][^”\"»“」]{12,400}[”\"»」]")
+
+
+_FW_SCRIPTS = frozenset(("LATIN", "CYRILLIC", "DEVANAGARI", "GREEK"))  # Arabic glues its function words on
 
 
 def _words_of(text: str) -> tuple[list[str], int]:
@@ -236,7 +241,7 @@ def shape_features(text: str, f: dict[str, float], ctx_script: str) -> tuple[int
         f["sents:2+"] = 1.0
     if _URL.search(text):
         f["url"] = 1.0
-    if _EMAIL.search(text):
+    if "@" in text and _EMAIL.search(text):
         f["email"] = 1.0
     elif _HANDLE.search(text):
         f["handle"] = 1.0
@@ -248,6 +253,11 @@ def shape_features(text: str, f: dict[str, float], ctx_script: str) -> tuple[int
         f["brackets"] = 1.0
     if stripped.startswith("(") and stripped.endswith(")"):
         f["paren:whole"] = 1.0
+    elif stripped.endswith(")"):
+        # "... on Friday. (Newsis)", "... central Seoul (Herald DB)": a credit in brackets closing the text
+        m = _CLOSING_GROUP.search(stripped)
+        if m and all(w[:1].isupper() or not w[:1].isalpha() for w in m.group(1).split()):
+            f["end:credit_group"] = 1.0
     if "|" in text:
         f["pipe"] = 1.0
     has_date = _DATE.search(text) is not None
@@ -260,13 +270,13 @@ def shape_features(text: str, f: dict[str, float], ctx_script: str) -> tuple[int
         rest = [t for t in toks if not t.isdigit() and not _DATE_WORDS.fullmatch(t)]
         if len(rest) <= 2:
             f["date:only"] = 1.0
-    script = _script(stripped)
-    if script not in ("NONE", ctx_script):
+    script = _script(stripped) if stripped.isascii() else dominant_script(stripped)
+    if script not in ("NONE", ctx_script) and any(c.isalpha() for c in stripped):
         f["script:other"] = 1.0
     low = [t.lower() for t in toks]
     words = cues().words
     fw = sum(1 for t in low if t in words["fw"]) / len(low) if low else 0.0
-    if not _CJK.search(stripped) and script in ("LATIN", "CYRILLIC", "DEVANAGARI", "ARABIC", "GREEK"):
+    if not _CJK.search(stripped) and script in _FW_SCRIPTS:
         if nw >= 4:
             f["fw:<10%" if fw < 0.1 else "fw:<20%" if fw < 0.2 else "fw:>=20%"] = 1.0
     if any(t in words["you"] for t in low):
@@ -274,9 +284,6 @@ def shape_features(text: str, f: dict[str, float], ctx_script: str) -> tuple[int
     if _SAID_NEAR_QUOTE.search(text):
         f["quote:speech"] = 1.0
     return nw, fw
-
-
-_FW_SCRIPTS = frozenset(("LATIN", "CYRILLIC", "DEVANAGARI", "ARABIC", "GREEK"))
 
 
 def storyish(text: str, nw: int, fw: float) -> bool:
@@ -292,7 +299,7 @@ def storyish(text: str, nw: int, fw: float) -> bool:
         return False
     if _CJK.search(text):
         return len(text) >= 20
-    return nw >= 8 and (fw >= 0.1 or _script(text) not in _FW_SCRIPTS)
+    return nw >= 8 and (fw >= 0.1 or dominant_script(text) not in _FW_SCRIPTS)
 
 
 # ------------------------------------------------------------------ units
@@ -318,20 +325,29 @@ class Model:
 
     stage1: Mapping[str, float]
     stage2: Mapping[str, float]
-    edge: float  # a run of units at the head or the tail
+    edge: float  # a run of units at the head or the tail holds one unit scoring this much...
     inner: float  # a paragraph between story paragraphs
     span: float  # a span glued inside a paragraph that stays
     meta: Mapping[str, Any] = field(default_factory=dict)
+    run: float = 0.5  # ... and every unit of the run scores at least this much
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Model:
         t = d["thresholds"]
-        return cls(d["stage1"], d["stage2"], float(t["edge"]), float(t["inner"]), float(t["span"]), d.get("meta", {}))
+        return cls(
+            d["stage1"],
+            d["stage2"],
+            float(t["edge"]),
+            float(t["inner"]),
+            float(t["span"]),
+            d.get("meta", {}),
+            float(t.get("run", t["edge"])),
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "meta": dict(self.meta),
-            "thresholds": {"edge": self.edge, "inner": self.inner, "span": self.span},
+            "thresholds": {"edge": self.edge, "run": self.run, "inner": self.inner, "span": self.span},
             "stage1": dict(sorted(self.stage1.items())),
             "stage2": dict(sorted(self.stage2.items())),
         }
@@ -415,8 +431,32 @@ def cue_features(art: Article, lo: int, hi: int, f: dict[str, float]) -> None:
                     f[f"cue:{c}@open"] = 1.0
 
 
+#: Evidence of chrome a unit must carry to go from between story paragraphs (a short line with
+#: none of it is a crosshead).
+_EVIDENCE = frozenset(
+    (
+        "url",
+        "email",
+        "handle",
+        "phone",
+        "hashtag",
+        "brackets",
+        "alpha:none",
+        "date:only",
+        "repeat",
+        "headline:echo",
+        "pipe",
+    )
+)
 def unit_features(art: Article, u: Unit) -> None:
-    """Fill ``u.feats`` (own evidence: no neighbours), ``u.nw`` and ``u.story``."""
+    """Fill ``u.feats`` (own evidence: no neighbours), ``u.nw`` and ``u.story``.
+
+    A unit longer than :data:`MAX_UNIT_CHARS` is story text by length alone: it is never removed,
+    and its features are not computed (a hostile body can be one paragraph of a megabyte).
+    """
+    if u.hi - u.lo > MAX_UNIT_CHARS:
+        u.feats, u.nw, u.story = {"bias": 1.0, "long": 1.0}, MAX_UNIT_CHARS // 6, True
+        return
     text = art.text[u.lo : u.hi]
     f: dict[str, float] = {"bias": 1.0, f"kind:{u.kind}": 1.0}
     nw, fw = shape_features(text, f, art.script)
@@ -428,6 +468,15 @@ def unit_features(art: Article, u: Unit) -> None:
     key = _key(text)
     if key and art.repeats[key] > 1:
         f["repeat"] = 1.0
+    if not _has_evidence(f):
+        # nothing a chrome line carries: alone, and with the shapes chrome shares with story lines
+        f["nocue"] = 1.0
+        if nw <= 8:
+            f["nocue&short"] = 1.0
+        if "end:stop" in f:
+            f["nocue&stop"] = 1.0
+        if "lower:most" in f:
+            f["nocue&lower"] = 1.0
     if art.headline and key:
         toks = set(key.split())
         if toks and len(toks & art.headline) >= 0.8 * max(len(toks), len(art.headline)):
@@ -470,16 +519,16 @@ def _stage2(units: list[Unit], order: list[int]) -> None:
         return 1.0 if u.fixed else u.p1
 
     m = len(order)
-    # runs: is every unit from here to the end (or from the start to here) chrome-ish?
+    # runs: is every unit after this one (or before it) chrome-ish? (not at the article's edge)
     to_end = [False] * m
     run = True
     for r in range(m - 1, -1, -1):
-        to_end[r] = run
+        to_end[r] = run and r < m - 1
         run = run and chrome(order[r]) >= 0.5
     from_start = [False] * m
     run = True
     for r in range(m):
-        from_start[r] = run
+        from_start[r] = run and r > 0
         run = run and chrome(order[r]) >= 0.5
     # where the story is by the first stage's judgement: the first and last units it thinks story
     prose = [r for r, k in enumerate(order) if not units[k].fixed and units[k].p1 < 0.3]
@@ -526,24 +575,31 @@ def _stage2(units: list[Unit], order: list[int]) -> None:
             marker = False
 
 
+# a sentence end the English splitter does not take: before a letter of another script, or
+# before a lower-case word after a full word ("... in the city. from Sunrise Times via ...")
+_MORE_STOPS = re.compile(r"(?<=[^\W\d_]{3}[.!?؟।])\s+(?=[^\W\d_])|(?<=[.!?؟।])\s+(?=[^\x00-\x7f\W\d_])|(?<=[。！？])")
+
+
 def _spans_of(text: str, base: int) -> list[tuple[int, int]]:
-    """Sentence-like spans of a paragraph (absolute offsets), with glued brackets and dash credits split off."""
+    """Sentence-like spans of a paragraph (absolute offsets), with glued brackets and dash credits split off.
+
+    >>> t = "Police arrested two men. (Reporting by Jane Doe) (Photo: AP) KARACHI: Fire broke out. 화재가 났다."
+    >>> [t[s:e] for s, e in _spans_of(t, 0)]
+    ['Police arrested two men.', '(Reporting by Jane Doe)', '(Photo: AP)', 'KARACHI: Fire broke out.', '화재가 났다.']
+    """
     spans: list[tuple[int, int]] = []
     for s, e in sentence_spans(text):
-        # CJK sentence ends have no space after them
         cut = s
-        for m in re.finditer(r"[。！？]", text[s:e]):
-            end = s + m.end()
-            if end < e:
-                spans.append((cut, end))
-                cut = end
+        for m in _MORE_STOPS.finditer(text, s, e):
+            if m.start() > cut:
+                spans.append((cut, m.start()))
+            cut = m.end()
         spans.append((cut, e))
     out: list[tuple[int, int]] = []
     for s, e in spans:
         seg = text[s:e]
-        # "... on Monday. (Reuters)" / "(Photo: X) KARACHI: ...": brackets glued to a sentence
-        m = re.match(r"\([^()]{1,80}\)\s", seg)
-        if m and m.end() < len(seg):
+        # "(Photo: X) KARACHI: ..." / "... on Monday. (Reuters)": brackets glued to a sentence
+        while (m := re.match(r"\([^()]{1,80}\)\s", seg)) and m.end() < len(seg):
             out.append((s, s + m.end() - 1))
             s, seg = s + m.end(), seg[m.end() :]
         m = re.search(r"\s\([^()]{1,80}\)$", seg)
@@ -585,8 +641,6 @@ def article_of(doc: Doc) -> Article:
         if key:
             repeats[key] += 1
     headline = frozenset(_key(doc.headline).split()) if doc.headline else frozenset()
-    from pipeline.core.artefacts import dominant_script
-
     return Article(text, low, dominant_script(text), headline, cue_occurrences(low), repeats)
 
 
@@ -629,7 +683,12 @@ def span_stage2(s: Unit, p1: float, before: float | None, after: float | None) -
 def span_units(art: Article, units: list[Unit], k: int, model: Model) -> list[Unit]:
     """Scored leading and trailing spans of the paragraph unit ``units[k]`` (which stays)."""
     u = units[k]
-    spans = _spans_of(art.text[u.lo : u.hi], u.lo)
+    if u.hi - u.lo > 2 * MAX_SPAN_CHARS + 200:  # a long paragraph: only its ends can hold a glued span
+        head = _spans_of(art.text[u.lo : u.lo + MAX_SPAN_CHARS + 100], u.lo)[:1]
+        tail = _spans_of(art.text[u.hi - MAX_SPAN_CHARS - 100 : u.hi], u.hi - MAX_SPAN_CHARS - 100)[-1:]
+        spans = head + tail
+    else:
+        spans = _spans_of(art.text[u.lo : u.hi], u.lo)
     if len(spans) < 2:
         return []
     live = [j for j, x in enumerate(units) if not x.fixed]
@@ -655,23 +714,6 @@ def span_units(art: Article, units: list[Unit], k: int, model: Model) -> list[Un
     return out
 
 
-#: Evidence of chrome a unit must carry to go from between story paragraphs (a short line with
-#: none of it is a crosshead).
-_EVIDENCE = frozenset(
-    (
-        "url",
-        "email",
-        "handle",
-        "phone",
-        "hashtag",
-        "brackets",
-        "alpha:none",
-        "date:only",
-        "repeat",
-        "headline:echo",
-        "pipe",
-    )
-)
 MAX_SENTENCES = 6  # a paragraph of more sentences is never removed whole
 
 
@@ -680,7 +722,8 @@ def _has_evidence(f: Mapping[str, float]) -> bool:
 
 
 def decide(units: list[Unit], model: Model, art: Article | None = None) -> set[int]:
-    """Which paragraph units go: runs at the head and tail above ``edge``, others above ``inner``.
+    """Which paragraph units go: runs at the head and tail (every unit above ``run``, reaching as far
+    as the innermost unit above ``edge``), others above ``inner``.
 
     A story-like paragraph goes only when it sits in such a run; a paragraph between story
     paragraphs needs chrome evidence besides its score; a paragraph of several sentences goes only
@@ -711,20 +754,17 @@ def decide(units: list[Unit], model: Model, art: Article | None = None) -> set[i
         return u.hi - u.lo <= MAX_UNIT_CHARS and "dateline" not in u.feats and sentences_chrome(u)
 
     out: set[int] = set()
-    for k in reversed(live):  # the tail run
-        u = units[k]
-        if u.p2 >= model.edge and can_go(u):
-            out.add(k)
-        else:
-            break
-    for k in live:  # the head run
-        u = units[k]
-        if k in out:
-            break
-        if u.p2 >= model.edge and can_go(u):
-            out.add(k)
-        else:
-            break
+    # the runs at the tail and the head: every unit scores at least ``run`` and one at least ``edge``
+    for order in (list(reversed(live)), live):
+        run: list[int] = []
+        for k in order:
+            u = units[k]
+            if k in out or u.p2 < model.run or not can_go(u):
+                break
+            run.append(k)
+        while run and units[run[-1]].p2 < model.edge:  # the run ends with its last strong unit
+            run.pop()
+        out.update(run)
     for k in live:
         u = units[k]
         if k not in out and u.p2 >= model.inner and not u.story and _has_evidence(u.feats) and can_go(u):
@@ -761,7 +801,7 @@ def strip_scored_boilerplate(doc: Doc, ctx: DocContext) -> None:
     edges = sorted({live[0], live[-1]} if live else set())
     for k in edges:
         for s in span_units(art, units, k, model):
-            if s.p2 >= model.span:
+            if s.p2 >= model.span and _has_evidence(s.feats):
                 i = units[k].para
                 why = (SPAN_RULE, round(s.p2, 4), top_features(model.stage2, s.feats))
                 if s.kind == "trail":
