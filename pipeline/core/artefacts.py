@@ -20,6 +20,7 @@ from importlib import resources
 from itertools import islice
 from typing import Any
 
+from pipeline.core import wordclass as wc
 from pipeline.core.rules import Needs, Rule
 from pipeline.core.sentences import has_words, sentence_spans
 
@@ -42,75 +43,189 @@ class Hit:
     cut_end: int | None = None
 
 
-# ------------------------------------------------------------------ stray auxiliaries
+# ------------------------------------------------------------------ stray verb fragments
 
-_AUX = r"(?:Is|Are|Was|Were|Has|Have|Had|Been|Has been|Have been|Had been|Is being|Was being|Used to)"
-_PARTICIPLE = (
-    r"(?:done|gone|happened|been|made|given|taken|seen|come|become|kept|held|left|"
-    r"[a-z]{2,}ing|[a-z]{2,}ed|do|be|go|happen|come|say|live|work|stay|get)"
-)
-# the scan starts with the auxiliary itself (a literal: fast); what precedes it is checked in Python
+# A sentence start: a full stop or exclamation (a closing quote may follow it, spaced or not),
+# blanks, then a capital; or a paragraph start. Fragments are judged from there in Python.
+_SENTENCE_START = re.compile(r"[.!?](?:[ \t]*[”\"’'])?[ \t]+(?=[A-Z])|\n(?=[A-Z])")
+# up to four lower-case words after the capitalised one, then a full stop (or the comma of
+# "…process. Is,”"), then a paragraph end, a new sentence or a closing quote
 _FRAGMENT = re.compile(
-    rf"(?P<frag>{_AUX}(?: {_PARTICIPLE})?)(?P<punct>[.,])(?=[ \t]*(?:\n|$)|[ \t]+[“\"‘A-Z]|[ \t]*[”\"’'])"
+    r"(?P<frag>[A-Z][a-z]*(?: [a-z]+){0,3})(?P<punct>[.,])(?=[ \t]*(?:\n|$)|[ \t]+[“\"‘A-Z(]|[ \t]*[”\"’'])"
 )
-_AFTER_SENTENCE = frozenset(".!?")
+_BE = frozenset("is are was were am be been being".split())
+_HAVE = frozenset("has have had having".split())
+_DO = frozenset("do does did".split())
+_MODALS = frozenset("will would shall should can could may might must".split())
 _CLOSERS = frozenset("”\"’'")
 _PRONOUN_AFTER = re.compile(r"\s(?:he|she|it|they|we|I|you|there|this|that)\b")
 
 
-def find_stray_auxiliaries(text: str) -> list[Hit]:
-    """Find subject-less auxiliary fragments left by machine translation ("Was done.", "Is.”").
+def verb_group(words: list[str]) -> str | None:
+    """The class of a subject-less verb group, or None when ``words`` (lower case) are not one.
 
-    >>> t = "He wants a deal. Used to do. “We saw positive signs. Is.” Is it true? It is."
-    >>> [(t[h.start:h.end], h.removable) for h in find_stray_auxiliaries(t)]
-    [('Used to do.', True), ('Is.', True)]
-    >>> t = "“I thank everyone, fair process. Is,” he said."
-    >>> [(t[h.start:h.end], t[h.cut_start:h.cut_end]) for h in find_stray_auxiliaries(t)]
-    [('. Is', '. Is')]
+    ``"aux"``: it opens with a form of *be* or *have*, or "used to" ("was done", "had been
+    arrested", "used to do"); ``"modal"``: with a modal or *do* ("will go", "did"); ``"verb"``:
+    with a main verb's past or ``-ing`` form ("happened", "gone missing" is no group).
+    Every word after the first must continue the group: an auxiliary, "not" and the like, a
+    verb form the auxiliary before it governs, or a closing particle ("called off").
+
+    >>> [verb_group(w.split()) for w in ("was done", "will have been taken", "used to do", "did", "happened")]
+    ['aux', 'modal', 'aux', 'modal', 'verb']
+    >>> [verb_group(w.split()) for w in ("was it", "will smith", "gone missing", "may", "used to", "said that")]
+    [None, None, None, None, None, None]
     """
-    hits: list[Hit] = []
-    for m in islice(_FRAGMENT.finditer(text), MAX_HITS * 4):
-        if len(hits) >= MAX_HITS:
+    first = words[0]
+    if first == "used":
+        if len(words) < 3 or words[1] != "to":
+            return None
+        cls, expect, rest = "aux", "base", words[2:]
+    elif first in _BE or first in _HAVE:
+        cls, expect, rest = "aux", ("part" if first in _BE else "perf"), words[1:]
+    elif first in _MODALS or first in _DO:
+        if first == "may" and (len(words) == 1 or words[1] not in ("be", "have", "not")):
+            return None  # the month
+        cls, expect, rest = "modal", "base", words[1:]
+    elif wc.is_verb_form(first):
+        cls, expect, rest = "verb", "end", words[1:]
+    else:
+        return None
+    for k, w in enumerate(rest):
+        last = k == len(rest) - 1
+        if w in wc.GROUP_ADVERBS:
+            continue
+        if expect == "end":
+            if not (last and w in wc.PARTICLES):
+                return None
+        elif expect == "base":
+            if w == "be" or w == "been" or w == "being":
+                expect = "part"
+            elif w == "have":
+                expect = "perf"
+            elif w == "to" and not last:
+                expect = "base"
+            elif wc.is_base_verb(w):
+                expect = "end"
+            else:
+                return None
+        elif expect == "part":  # after a form of be: a participle, an -ing form, or "being"
+            if w == "being":
+                expect = "part"
+            elif wc.is_verb_form(w):
+                expect = "end"
+            else:
+                return None
+        elif expect == "perf":  # after a form of have: a past participle, "been", or "to"
+            if w == "been":
+                expect = "part"
+            elif w == "to" and not last:
+                expect = "base"
+            elif wc.is_past_form(w):
+                expect = "end"
+            else:
+                return None
+    if rest and rest[-1] in ("to", "not") and first != "used":
+        return cls if rest[-1] == "not" else None
+    return cls
+
+
+def _previous_sentence_words(text: str, end: int) -> int:
+    """How many words the sentence ending at ``end`` has (counted up to the sentence or paragraph before it)."""
+    lo = max(0, end - 300)
+    chunk = text[lo:end]
+    cut = max(chunk.rfind(". "), chunk.rfind("? "), chunk.rfind("! "), chunk.rfind("\n"))
+    return len(chunk[cut + 1 :].split())
+
+
+@lru_cache(maxsize=8)
+def _verb_fragments(text: str) -> tuple[tuple[str, Hit], ...]:
+    """Every subject-less verb-group sentence after a complete one: (group class, hit). Shared by A001 and A018."""
+    out: list[tuple[str, Hit]] = []
+    for sm in islice(_SENTENCE_START.finditer(text), MAX_SENTENCES * 4):
+        if len(out) >= MAX_HITS:
             break
+        m = _FRAGMENT.match(text, sm.end())
+        if m is None:
+            continue
         frag, punct = m.group("frag"), m.group("punct")
+        words = frag.lower().split(" ")
+        if len(words) > 4:
+            continue
+        cls = verb_group(words)
+        if cls is None:
+            continue
         s, e = m.start("frag"), m.end("punct")
-        # what precedes: spaces, then a sentence end (optionally closed by a quote), or the paragraph start
+        # what precedes: a sentence end (optionally closed by a quote), or a paragraph end
         lead = s
         while lead > 0 and text[lead - 1] in " \t":
             lead -= 1
-        prev = text[lead - 1] if lead > 0 else "\n"
-        if prev in _CLOSERS and lead > 1:
-            back = lead - 2
-            while back > 0 and text[back] in " \t":  # "done. ’ Is.": a quote spaced from its full stop
-                back -= 1
-            prev = text[back] if text[back] in _AFTER_SENTENCE else "x"
-        if prev != "\n" and prev not in _AFTER_SENTENCE:
+        if lead == 0:
+            continue  # the text's first words: no sentence before them
+        at_para = text[lead - 1] == "\n"
+        stop = lead - 1
+        if at_para:
+            stop = lead - 1
+            while stop > 0 and text[stop] in "\n \t":
+                stop -= 1
+        quoted_before = text[stop] in _CLOSERS
+        if quoted_before:
+            stop -= 1
+            while stop > 0 and text[stop] in " \t":
+                stop -= 1  # "done. ’ Is.": a quote spaced from its full stop
+        if stop < 0 or text[stop] not in ".!?":
             continue
-        if prev != "\n" and lead == s:
-            continue  # glued to the previous sentence: not a separate fragment
+        if text[stop] == "?" and cls != "aux":
+            continue  # an elliptic answer to a question ("Will they? Might.")
+        if _previous_sentence_words(text, stop) < 3:
+            continue  # no complete sentence before it
+        closes_quote = text[e : e + 1] in _CLOSERS or text[e : e + 2].strip() in _CLOSERS and text[e : e + 1] == " "
         if punct == ",":
             # "…process. Is,”": drop ". Is" so that the quote closes on the comma
-            before = lead - 1
-            if before < 0 or text[before] != "." or text[e : e + 1] not in "”\"’'":
+            if cls != "aux" or at_para or text[stop] != "." or text[e : e + 1] not in _CLOSERS:
                 continue
-            hits.append(
-                Hit(
-                    "stray_fragment",
-                    before,
-                    m.end("frag"),
-                    0.95,
-                    "",
-                    True,
-                    before,
-                    m.end("frag"),
-                )
-            )
+            out.append((cls, Hit("stray_fragment", stop, m.end("frag"), 0.95, "", True, stop, m.end("frag"))))
             continue
-        confidence = 0.97 if " " not in frag or frag.split(" ")[0] in ("Used", "Was", "Were", "Had", "Has") else 0.9
-        cut_s = lead if lead > 0 and text[lead - 1] != "\n" else s
-        hits.append(Hit("stray_fragment", s, e, confidence, "", True, cut_s, e))
-    return hits
+        cut_s = s if at_para else lead
+        if cls == "aux":
+            conf = 0.97 if len(words) == 1 or words[0] in ("used", "was", "were", "had", "has") else 0.95
+            out.append((cls, Hit("stray_fragment", s, e, conf, "", True, cut_s, e)))
+        elif cls == "modal":
+            # "Will be done." is as certain as "Was done."; "Did." or "Can do." stays a flag
+            sure = len(words) > 1 and any(w in ("be", "been", "have") for w in words[1:]) and not closes_quote
+            out.append((cls, Hit("stray_fragment", s, e, 0.95 if sure else 0.8, "", True, cut_s, e)))
+        elif not closes_quote and not _inside_quote(text, s) and not (at_para and words[0].endswith("ing")):
+            out.append((cls, Hit("stray_fragment", s, e, 0.7, "delete, or give the sentence a subject")))
+    return tuple(out)
 
+
+def find_stray_auxiliaries(text: str) -> list[Hit]:
+    """Find subject-less auxiliary fragments left by machine translation ("Was done.", "Is.”", "Will have gone.").
+
+    Any verb group with no subject — a form of *be* or *have*, a modal or *do*, or "used to",
+    and whatever verb forms it governs, 1–4 words — standing as a sentence after a complete one.
+
+    >>> t = "He wants a deal. Used to do. “We saw positive signs. Is.” Is it true? It is, they said. Will be reviewed."
+    >>> [(t[h.start:h.end], h.removable, h.confidence) for h in find_stray_auxiliaries(t)]
+    [('Used to do.', True, 0.97), ('Is.', True, 0.97), ('Will be reviewed.', True, 0.95)]
+    >>> t = "“I thank everyone, fair process. Is,” he said."
+    >>> [(t[h.start:h.end], t[h.cut_start:h.cut_end]) for h in find_stray_auxiliaries(t)]
+    [('. Is', '. Is')]
+    >>> find_stray_auxiliaries("Was it worth it? The minister said it was. Did they win? Did.")
+    []
+    """
+    return [h for cls, h in _verb_fragments(text) if cls != "verb"]
+
+
+def find_stray_verbs(text: str) -> list[Hit]:
+    """Flag a sentence that is a bare main verb, with no subject, after a complete sentence ("Happened.").
+
+    >>> t = "The bridge collapsed on Monday night. Happened. Rescue teams reached the site."
+    >>> [(t[h.start:h.end], h.removable) for h in find_stray_verbs(t)]
+    [('Happened.', False)]
+    >>> find_stray_verbs("“We fought hard. Finished,” he said. Asked about it, he smiled. Confirmed.”")
+    []
+    """
+    return [h for cls, h in _verb_fragments(text) if cls == "verb"]
 
 _SUBJECTLESS = re.compile(
     r"(?:Said that|Told that|Used to [a-z]+"
@@ -1095,9 +1210,9 @@ class ArticleView:
     def of(cls, paragraphs: list[str], subheads: frozenset[int] = frozenset()) -> ArticleView:
         """A view of these paragraphs (``subheads``: the indices of crossheads).
 
-        >>> v = ArticleView.of(["One. Was done.", "Two."])
+        >>> v = ArticleView.of(["It was one. Was done.", "Two."])
         >>> v.text, v.starts, [(k, v.paragraphs[k][h.start:h.end]) for k, h in STRAY_AUXILIARY.fn(v)]
-        ('One. Was done.\\n\\nTwo.', (0, 16), [(0, 'Was done.')])
+        ('It was one. Was done.\\n\\nTwo.', (0, 23), [(0, 'Was done.')])
         """
         starts: list[int] = []
         pos = 0
@@ -1166,9 +1281,11 @@ def _broken_crossheads(view: ArticleView) -> list[tuple[int, Hit]]:
 
 
 def _subjectless(view: ArticleView) -> list[tuple[int, Hit]]:
-    if not may_lack_subject(view.text):
-        return []
-    return [(k, h) for k, t in view.body_paragraphs() for h in find_subjectless_sentences(t)]
+    # a sentence that opens with a verb phrase (A002's lexicon), or that is a bare verb ("Happened.")
+    out = view.place(find_stray_verbs(view.text))
+    if may_lack_subject(view.text):
+        out += [(k, h) for k, t in view.body_paragraphs() for h in find_subjectless_sentences(t)]
+    return out
 
 
 def _following(view: ArticleView, k: int) -> str:
@@ -1201,7 +1318,7 @@ def _lower_words(pattern: str) -> tuple[str, ...]:
     return tuple(sorted({w.lower() + " " for w in m.group(1).split("|")}))
 
 
-_AUX_WORDS = ("is", "are", "was", "were", "has", "have", "had", "been", "used to")
+_AUX_WORDS = tuple(sorted(_BE | _HAVE | _DO | _MODALS | {"used to"}))
 _QUOTE_OPENERS = ("“", "‘")
 
 STRAY_AUXILIARY = Rule(
@@ -1218,7 +1335,7 @@ SUBJECTLESS = Rule(
     "stray_fragment",
     _subjectless,
     example="Used to oppose the plan.",
-    needs=Needs(literals=_lower_words(_SUBJECTLESS_GATE.pattern)),
+    needs=Needs(literals=tuple(sorted({*_lower_words(_SUBJECTLESS_GATE.pattern), "ed", "ing", *wc.IRREGULAR_PAST}))),
     description=(find_subjectless_sentences.__doc__ or "").strip().splitlines()[0],
 )
 CALQUES = Rule(
