@@ -919,20 +919,204 @@ def find_capitalised_verbs(text: str) -> list[Hit]:
     return hits
 
 
-# ----------------------------------------------------------------- unclosed quotes
+# ------------------------------------------------------------------ quote pairing
 
-_OPENER = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))([“‘])(?=[^\W\d_])")
-# a “ glued to the end of a word closes a quote with the wrong glyph (A007 flags that glyph itself)
-_CAN_CLOSE = {"“": re.compile(r"[”\"]|(?<=[^\s“])“(?![^\W_])"), "‘": re.compile(r"(?<=\S)[’'](?![^\W_])")}
+# a quote mark; a doubled single mark (‘‘ ’’) is one double mark (a style of some outlets)
+_MARK = re.compile(r"‘‘|’’|[“”\"‘’']")
+_LEFT_OF_OPENER = frozenset("([{—–-/“‘\"'")
+_RIGHT_OF_CLOSER = frozenset(".,;:!?)]}—–-…”’\"'")
+_SENTENCE_STOP = frozenset(".!?,")
+
+
+def _mark_role(text: str, i: int, j: int) -> str:
+    """Where a mark stands: ``open`` (before a word), ``close`` (after one), ``inner`` (between
+    two letters: an apostrophe) or ``both`` (neither or either: decided by the pairing state)."""
+    prev = text[i - 1] if i else ""
+    nxt = text[j] if j < len(text) else ""
+    left = (prev == "" or prev.isspace() or prev in _LEFT_OF_OPENER) and nxt != "" and not nxt.isspace()
+    right = prev != "" and not prev.isspace() and (nxt == "" or nxt.isspace() or nxt in _RIGHT_OF_CLOSER)
+    if prev.isalnum() and nxt.isalnum():
+        return "inner"
+    if left and not right:
+        return "open"
+    if right and not left:
+        return "close"
+    return "both"
+
+
+@dataclass(slots=True)
+class _Open:
+    at: int  # offset of the opening mark
+    glyph: str
+
+
+def _sentence_at(text: str, pos: int) -> tuple[int, int]:
+    for s, e in sentence_spans(text, limit=MAX_SENTENCES):
+        if s <= pos < e:
+            return s, e
+    return pos, len(text.rstrip())
+
+
+def _word_and_mark(text: str, i: int, j: int) -> tuple[int, int]:
+    """The span of a misplaced mark with the word it touches (what an editor looks at)."""
+    s = i
+    while s > 0 and not text[s - 1].isspace() and i - s < 40:
+        s -= 1
+    e = j
+    while e < len(text) and text[e] in ".,;:!?" and e - j < 3:
+        e += 1
+    if s == i:  # a mark before a word: take the word after it
+        while e < len(text) and not text[e].isspace() and e - j < 40:
+            e += 1
+    return s, e
+
+
+def _starts_quoted(text: str) -> bool:
+    t = text.lstrip()
+    return t[:1] in ("“", '"', "‘", "'") or t.startswith("’’")
+
+
+def _closes_first(text: str) -> bool:
+    """Does this paragraph close a quotation before it opens one (a quotation run on without its mark)?"""
+    for m in islice(_MARK.finditer(text), 50):
+        g = m.group()
+        if g in ("”", "’’", '"') and _mark_role(text, m.start(), m.end()) == "close":
+            return True
+        if g in ("“", "‘‘") or (g == '"' and _mark_role(text, m.start(), m.end()) == "open"):
+            return False
+    return False
+
+
+@lru_cache(maxsize=8)
+def quote_pairing(paragraphs: tuple[str, ...], skip: frozenset[int] = frozenset()) -> tuple[tuple[str, int, Hit], ...]:
+    """Follow the pairing state of quote marks through the paragraphs; report what breaks it.
+
+    Each finding is (``"unclosed"`` or ``"glyph"``, paragraph index, hit). Curly and straight
+    marks are read by where they stand (before a word they open, after one they close); a
+    mark between letters is an apostrophe, and so is a right single mark nothing opened
+    ("farmers’ union"). The state runs across a paragraph and into the next: a quotation
+    left open must be continued by the next paragraph opening with a mark (the wire
+    convention). What breaks the state:
+
+    - ``unclosed``: a quotation opened again before it was closed (flagged on the sentence
+      that reopens it), or left open at a paragraph end and not continued;
+    - ``glyph``: an opening glyph that closes (``drones“.``), a closing glyph that opens
+      (``”the``, only when the article uses opening glyphs elsewhere: some outlets use
+      ``”`` both ways), a closing mark nothing opened, a single quote closed by a double one
+      or the reverse.
+
+    >>> ps = ("He said, “The attack was repelled.’ Officials agreed.", "“We will rebuild. “It takes time,” she said.")
+    >>> [(kind, k, ps[k][h.start:h.end]) for kind, k, h in quote_pairing(ps)]
+    [('glyph', 0, 'repelled.’'), ('unclosed', 1, '“It takes time,” she said.')]
+    >>> quote_pairing(("“We are ready. The talks go on.", "“But not for ever,” he said. The farmers’ ‘long march’ ended."))
+    ()
+    """
+    out: list[tuple[str, int, Hit]] = []
+    curly_openers = any("“" in p for p in paragraphs)
+    double: _Open | None = None
+    single: _Open | None = None
+    carried = False  # the paragraph before left a quotation open and this one continues it
+    for k, text in enumerate(paragraphs):
+        if k in skip:
+            double = single = None
+            carried = False
+            continue
+        if len(out) >= MAX_HITS:
+            break
+        for m in islice(_MARK.finditer(text), MAX_HITS * 4):
+            g, i, j = m.group(), m.start(), m.end()
+            if i and text[i - 1].isdigit() and g in ("”", '"', "’", "'"):
+                continue  # inches, feet, minutes
+            role = _mark_role(text, i, j)
+            if g in ("“", "”", '"', "‘‘", "’’"):
+                opening = g in ("“", "‘‘")
+                if g == '"' or (g == "”" and not curly_openers):
+                    # a straight mark, or the house style that writes ” both ways: the state decides
+                    opening = role == "open" or (role != "close" and double is None)
+                elif role == "close" and opening and double is not None:
+                    s, e = _word_and_mark(text, i, j)
+                    out.append(("glyph", k, Hit("broken_quote", s, e, 0.85, "”")))
+                    double = None
+                    continue
+                elif role == "close" and opening:
+                    continue  # “ after a word with nothing open: A007's debris shapes
+                elif role == "open" and not opening:
+                    s, e = _word_and_mark(text, i, j)
+                    out.append(("glyph", k, Hit("broken_quote", s, e, 0.8, "“")))
+                    opening = True
+                if opening:
+                    carried = False
+                    if double is not None and double.at < i:
+                        s, e = _sentence_at(text, i)
+                        out.append(("unclosed", k, Hit("broken_quote", s, e, 0.7, "close the quotation before")))
+                    double = _Open(i, g)
+                elif double is not None:
+                    double = None
+                elif single is not None and role == "close" and text[i - 1 : i] in _SENTENCE_STOP:
+                    s, e = _word_and_mark(text, i, j)
+                    out.append(("glyph", k, Hit("broken_quote", s, e, 0.8, "’")))
+                    single = None
+                elif carried:
+                    carried = False  # closes the quotation the paragraph before left open
+                elif role == "close" and g != '"':
+                    s, e = _word_and_mark(text, i, j)
+                    out.append(("glyph", k, Hit("broken_quote", s, e, 0.7, "nothing opened this quotation")))
+            else:  # single marks
+                if role == "inner" or (j < len(text) and text[j].isdigit()):
+                    continue  # an apostrophe: don’t, ’90s
+                if g == "‘" or (g == "'" and role == "open"):
+                    if role == "close":
+                        continue
+                    if single is not None and role == "open" and has_words(text[single.at : i], 4):
+                        s, e = _sentence_at(text, i)  # ‘… ‘…: the first quotation never closed
+                        out.append(("unclosed", k, Hit("broken_quote", s, e, 0.7, "close the quotation before")))
+                    single = _Open(i, g)
+                elif role != "open":
+                    if single is not None:
+                        single = None
+                    elif (
+                        double is not None
+                        and role == "close"
+                        and text[i - 1 : i] in _SENTENCE_STOP
+                        and (j == len(text) or text[j].isspace())
+                    ):
+                        # “… repelled.’ : a double quotation closed by a single mark
+                        s, e = _word_and_mark(text, i, j)
+                        out.append(("glyph", k, Hit("broken_quote", s, e, 0.8, "”")))
+                        double = None
+        # the paragraph ends: what is still open must be continued by the next paragraph
+        nxt = paragraphs[k + 1] if k + 1 < len(paragraphs) and k + 1 not in skip else ""
+        continued = _starts_quoted(nxt) or _closes_first(nxt)
+        carried = continued and (double is not None or single is not None)
+        for open_ in (double, single):
+            if open_ is None or continued:
+                continue
+            s, e = _sentence_at(text, open_.at)
+            if open_ is single and not has_words(text[open_.at : e], 4):
+                continue  # a short scare-quoted word is no quotation
+            if not out or out[-1][1] != k or out[-1][2].start != s:
+                suggestion = f"close the quotation with {_close_of(open_.glyph)}"
+                out.append(("unclosed", k, Hit("broken_quote", s, e, 0.7, suggestion)))
+        double = single = None
+    return tuple(out)
+
+
+def _close_of(glyph: str) -> str:
+    return {"“": "”", "‘": "’", '"': '"', "'": "'", "‘‘": "’’", "”": "”"}.get(glyph, "”")
+
+
+
+# ----------------------------------------------------------------- unclosed quotes
 
 
 def find_unclosed_quotes(text: str, next_text: str = "") -> list[Hit]:
     """Flag a quotation opened in a paragraph, never closed, and not continued by the next paragraph.
 
     A quote that runs on into the next paragraph is left open and that paragraph opens with
-    a quote mark again (the wire convention), so only a quote nothing can close is flagged.
+    a quote mark again (the wire convention), so only a quote nothing can close is flagged;
+    a quotation opened again before it was closed is flagged where it reopens.
 
-    >>> t = "He said, ‘I said earlier also that such tasks are difficult. But I came to serve.”"
+    >>> t = "He said, ‘I said earlier also that such tasks are difficult. But I came to serve."
     >>> [t[h.start:h.end] for h in find_unclosed_quotes(t, "The crowd cheered.")]
     ['He said, ‘I said earlier also that such tasks are difficult.']
     >>> find_unclosed_quotes("“We will rebuild,” she said. “It will take years.", "“But we will do it.”")
@@ -940,30 +1124,8 @@ def find_unclosed_quotes(text: str, next_text: str = "") -> list[Hit]:
     >>> find_unclosed_quotes("The farmers’ ‘long march’ ended on Sunday.")
     []
     """
-    if "“" not in text and "‘" not in text:
-        return []
-    nxt = next_text.lstrip()[:1]
-    if nxt and nxt in "“‘\"'":
-        return []  # a quotation continued in the next paragraph
-    # every opener nothing after it can close: it opens after the last possible closer of its kind
-    last_close = {q: max((c.start() for c in pattern.finditer(text)), default=-1) for q, pattern in _CAN_CLOSE.items()}
-    open_at = [m for m in islice(_OPENER.finditer(text), MAX_HITS) if last_close[m.group(1)] < m.end()]
-    if not open_at:
-        return []
-    hits: list[Hit] = []
-    spans = iter(sentence_spans(text, limit=MAX_SENTENCES))
-    span = next(spans, None)
-    for m in open_at:
-        while span is not None and span[1] <= m.start():
-            span = next(spans, None)
-        if span is None:
-            break
-        s, e = span
-        if (hits and hits[-1].start == s) or not has_words(text[m.start() : e], 4):
-            continue  # one flag per sentence; a short scare-quoted word is no quotation
-        close = "’" if m.group(1) == "‘" else "”"
-        hits.append(Hit("broken_quote", s, e, 0.7, f"close the quotation with {close}"))
-    return hits
+    ps = (text, next_text) if next_text else (text,)
+    return [h for kind, k, h in quote_pairing(ps) if kind == "unclosed" and k == 0]
 
 
 # an appeal or an instruction quoted after a speech verb, then the speaker's promise left outside
@@ -1288,12 +1450,15 @@ def _subjectless(view: ArticleView) -> list[tuple[int, Hit]]:
     return out
 
 
-def _following(view: ArticleView, k: int) -> str:
-    return view.paragraphs[k + 1] if k + 1 < len(view.paragraphs) and k + 1 not in view.subheads else ""
-
-
 def _unclosed_quotes(view: ArticleView) -> list[tuple[int, Hit]]:
-    return [(k, h) for k, t in view.body_paragraphs() for h in find_unclosed_quotes(t, _following(view, k))]
+    return [(k, h) for kind, k, h in quote_pairing(view.paragraphs, view.subheads) if kind == "unclosed"]
+
+
+def _quote_glyphs(view: ArticleView) -> list[tuple[int, Hit]]:
+    out = view.place(find_quote_glyph_errors(view.text))
+    if any(q in view.text for q in "“”\"‘’'"):
+        out += [(k, h) for kind, k, h in quote_pairing(view.paragraphs, view.subheads) if kind == "glyph"]
+    return out
 
 
 def _early_closed_quotes(view: ArticleView) -> list[tuple[int, Hit]]:
@@ -1377,9 +1542,10 @@ QUOTE_GLYPHS = Rule(
     "A007-misplaced-quote-glyph",
     "artefact",
     "broken_quote",
-    _on_text(find_quote_glyph_errors),
+    _quote_glyphs,
     example="into the ICU. ”",
-    needs=Needs(literals=("“", "”", '"')),
+    needs=Needs(classes=("quote",)),
+    description=(find_quote_glyph_errors.__doc__ or "").strip().splitlines()[0],
 )
 CASE_ANOMALIES = Rule(
     "A008-capitalised-function-word",
@@ -1419,7 +1585,7 @@ UNCLOSED_QUOTES = Rule(
     "broken_quote",
     _unclosed_quotes,
     example="He said, ‘I said earlier also that it is hard.",
-    needs=Needs(literals=_QUOTE_OPENERS),
+    needs=Needs(classes=("quote",)),
     description=(find_unclosed_quotes.__doc__ or "").strip().splitlines()[0],
 )
 REPORTED_INSTRUCTIONS = Rule(
