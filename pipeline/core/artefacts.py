@@ -560,10 +560,12 @@ _SCRIPTS = (
 
 @cache
 def _script_of(ch: str) -> str:
+    """The script of a letter; Han, kana and Hangul are one writing system ("CJK": Japanese
+    writes kana with kanji, Korean news writes Hanja with Hangul)."""
     name = unicodedata.name(ch, "")
     for s in _SCRIPTS:
         if name.startswith(s):
-            return s
+            return "CJK" if s in ("HANGUL", "HIRAGANA", "KATAKANA") else s
     return "OTHER"
 
 
@@ -914,6 +916,144 @@ def find_capitalised_verbs(text: str) -> list[Hit]:
         if _inside_quote(text, s):
             continue  # a quoted title
         hits.append(Hit("bad_case", s, e, 0.7, word.lower()))
+        if len(hits) >= MAX_HITS:
+            break
+    return hits
+
+
+# --------------------------------------------------- mid-sentence capitals, from the article
+
+# a capitalised word after a word (or a comma) and one space: not a sentence's first word
+_MID_CAPITAL = re.compile(r"(?<=[A-Za-z,] )[A-Z][a-z]{1,14}\b(?![’'-])")
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+_TITLE_MINOR = frozenset("a an the of and or in on at to for with by from as".split())
+_QUANTIFIERS = frozenset("more most many much few several both all no any some another other such each every".split())
+_WORD = re.compile(r"[A-Za-z’'-]+")
+
+
+def _word_class(low: str) -> str | None:
+    if low in _CALENDAR or len(low) < 2:
+        return None
+    if low in wc.FINITE_AUX or low in wc.NONFINITE_AUX:
+        return "aux"
+    if low in wc.FUNCTION_WORDS:
+        return "function"
+    if wc.is_past_form(low):
+        return "verb"
+    return None
+
+
+def _continues_title(text: str, e: int) -> bool:
+    """After ``e``: minor words then a capitalised word ("Gone with the Wind", "Treaty On the Non-…")?"""
+    for w in _WORD.findall(text, e, e + 40)[:3]:
+        if w[:1].isupper():
+            return True
+        if w not in _TITLE_MINOR:
+            return False
+    return False
+
+
+def _ends_title(text: str, s: int) -> bool:
+    """Before ``s``: a capitalised word, then minor words ("Prosperity for All", "Bank of America")?"""
+    words = _WORD.findall(text, max(0, s - 40), s)[-3:]
+    k = len(words)
+    while k and words[k - 1] in _TITLE_MINOR:
+        k -= 1
+    return 0 < k < len(words) and words[k - 1][:1].isupper()
+
+
+def _title_case_around(text: str, s: int, e: int) -> bool:
+    """Most words near the span are capitalised: a headline, a caption line or a name list."""
+    words = _WORD.findall(text, max(0, s - 60), min(len(text), e + 60))
+    longer = [w for w in words if len(w) > 3]
+    return len(longer) >= 4 and sum(w[:1].isupper() for w in longer) >= 0.6 * len(longer)
+
+
+def _used_as_name(text: str, word: str, at: int) -> bool:
+    """Does the article write ``word`` capitalised mid-sentence elsewhere, or before another name?"""
+    i = text.find(word)
+    while i != -1:
+        e = i + len(word)
+        whole = (i == 0 or not text[i - 1].isalpha()) and (e == len(text) or not text[e].isalpha())
+        if whole and i != at:
+            before = text[i - 2 : i - 1] if i >= 2 else ""
+            if before.isalpha() or before == ",":
+                return True  # capitalised mid-sentence elsewhere
+            if _MID_CAPITAL.match(text, e + 1) and text[e : e + 1] == " ":
+                return True  # opens a name run elsewhere ("Will Hutton said")
+        i = text.find(word, e)
+    return False
+
+
+def _lower_elsewhere(text: str, low: str) -> bool:
+    i = text.find(low)
+    while i != -1:
+        e = i + len(low)
+        if (i == 0 or not text[i - 1].isalpha()) and (e == len(text) or not text[e].isalpha()):
+            return True
+        i = text.find(low, e)
+    return False
+
+
+def _governs_verb(low: str, nxt: str) -> bool:
+    """An auxiliary followed by what it governs ("Will visit", "Were launched", "Has not")."""
+    if nxt in wc.GROUP_ADVERBS or nxt in ("been", "being", "be", "have", "to"):
+        return True
+    if low in wc.FINITE_AUX and low not in ("is", "are", "was", "were", "am", "has", "have", "had"):
+        return wc.is_base_verb(nxt)
+    return wc.is_verb_form(nxt)
+
+
+def find_mid_sentence_capitals(text: str) -> list[Hit]:
+    """Flag a capital inside a sentence on a word the article otherwise writes lower case.
+
+    Judged from the article, not a list of shapes: the word is a function word, an
+    auxiliary or a verb's past form (word classes, see :mod:`pipeline.core.wordclass`); the
+    article uses it lower case elsewhere and never capitalised mid-sentence or before a name
+    (a name's own capital); and it does not stand in a Title Case run (a name such as "Bank
+    of America" or "Gone with the Wind", a headline, a caption). An auxiliary must govern the
+    verb after it ("Modi Will visit"), so a surname such as "May" is left alone.
+
+    >>> t = "The police Arrested three men and a boy, the police said And added that they were arrested near the market."
+    >>> [(t[h.start:h.end], h.suggestion) for h in find_mid_sentence_capitals(t)]
+    [('Arrested', 'arrested'), ('And', 'and')]
+    >>> find_mid_sentence_capitals("Theresa May said she would go, a line May quoted in May. It may rain. The film Gone with the Wind was gone.")
+    []
+    """
+    hits: list[Hit] = []
+    for m in islice(_MID_CAPITAL.finditer(text), MAX_HITS * 8):
+        word = m.group()
+        low = word.lower()
+        cls = _word_class(low)
+        if cls is None:
+            continue
+        s, e = m.span()
+        prev_word = text[max(0, s - 30) : s - 1].rsplit(" ", 1)[-1]
+        prev_cap = prev_word[:1].isupper() and text[s - 2] != ","
+        nm = _WORD.match(text, e + 1) if text[e : e + 1] == " " else None
+        nxt = nm.group() if nm else ""
+        next_cap = nxt[:1].isupper()
+        if prev_cap and next_cap:
+            continue  # inside a Title Case run
+        if cls == "verb" and (prev_cap or next_cap):
+            continue  # "Manchester United", "the United Nations" (A015 judges "Rama Killed Ravana")
+        if cls == "aux" and not _governs_verb(low, nxt):
+            continue
+        if cls == "function":
+            if next_cap and low in _TITLE_MINOR | {"the"}:
+                continue  # a name that opens with a function word ("The Hindu", "Of Mice and Men")
+            if prev_cap and low in _QUANTIFIERS and nxt not in ("than", "of"):
+                continue  # a surname ("Thomas More wrote")
+        if (not next_cap and _continues_title(text, e)) or _ends_title(text, s):
+            continue
+        if _title_case_around(text, s, e) or (_inside_quote(text, s) and (prev_cap or next_cap)):
+            continue
+        if not _lower_elsewhere(text, low) or _used_as_name(text, word, s):
+            continue
+        hits.append(Hit("bad_case", s, e, 0.7, low))
         if len(hits) >= MAX_HITS:
             break
     return hits
@@ -1420,12 +1560,43 @@ def _on_text(fn: Callable[[str], list[Hit]]) -> ArtefactFn:
     return run
 
 
+def _mid_capitals(view: ArticleView) -> tuple[Hit, ...]:
+    return _mid_capitals_of(view.text)
+
+
+@lru_cache(maxsize=8)
+def _mid_capitals_of(text: str) -> tuple[Hit, ...]:
+    return tuple(find_mid_sentence_capitals(text))
+
+
+def _case_anomalies(view: ArticleView) -> list[tuple[int, Hit]]:
+    """A capitalised function word: the listed shapes, and any closed-class word the article writes lower case."""
+    general = [h for h in _mid_capitals(view) if h.suggestion not in _VERB_GROUP_WORDS]
+    return view.place(find_case_anomalies(view.text) + general)
+
+
+def _capitalised_verbs(view: ArticleView) -> list[tuple[int, Hit]]:
+    """A capitalised verb: between two names, or any auxiliary or past form the article writes lower case."""
+    general = [h for h in _mid_capitals(view) if h.suggestion in _VERB_GROUP_WORDS or wc.is_past_form(h.suggestion or "")]
+    return view.place(find_capitalised_verbs(view.text) + general)
+
+
+_VERB_GROUP_WORDS = wc.FINITE_AUX | wc.NONFINITE_AUX
+
+
 def _calques(view: ArticleView) -> list[tuple[int, Hit]]:
     return view.place(find_calques(view.text, view.text))
 
 
 def _foreign_script(view: ArticleView) -> list[tuple[int, Hit]]:
-    return view.place(find_foreign_script(view.text, view.dominant))
+    # a paragraph wholly in another script is a passage (portal chrome, an original text), not
+    # words translation left behind: only words inside copy of the article's own script count
+    hits = view.place(find_foreign_script(view.text, view.dominant))
+    own: dict[int, bool] = {}
+    for k, _ in hits:
+        if k not in own:
+            own[k] = dominant_script(view.paragraphs[k]) == view.dominant
+    return [(k, h) for k, h in hits if own[k]]
 
 
 def _unknown_words(view: ArticleView) -> list[tuple[int, Hit]]:
@@ -1551,9 +1722,10 @@ CASE_ANOMALIES = Rule(
     "A008-capitalised-function-word",
     "artefact",
     "bad_case",
-    _on_text(find_case_anomalies),
+    _case_anomalies,
     example="weapons shipment For Ukraine",
-    needs=Needs(literals=_lower_words(_FUNCTION_CAPS.pattern)),
+    needs=Needs(literals=tuple(sorted(w + " " for w in wc.FUNCTION_WORDS))),
+    description=(find_case_anomalies.__doc__ or "").strip().splitlines()[0],
 )
 DUPLICATE_SENTENCES = Rule(
     "A009-duplicate-sentence",
@@ -1609,9 +1781,10 @@ CAPITALISED_VERBS = Rule(
     "A015-capitalised-verb",
     "artefact",
     "bad_case",
-    _on_text(find_capitalised_verbs),
+    _capitalised_verbs,
     example="become the Rama Killed Ravana",
-    needs=Needs(literals=tuple(sorted(_TITLED_VERBS))),
+    needs=Needs(literals=tuple(sorted(_TITLED_VERBS | {"ed", *wc.IRREGULAR_PAST}))),
+    description=(find_capitalised_verbs.__doc__ or "").strip().splitlines()[0],
 )
 DROPPED_COPULAS = Rule(
     "A016-dropped-copula",
