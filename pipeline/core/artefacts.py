@@ -21,7 +21,7 @@ from itertools import islice
 from typing import Any
 
 from pipeline.core import wordclass as wc
-from pipeline.core.rules import Needs, Rule
+from pipeline.core.rules import ALWAYS, Needs, Rule
 from pipeline.core.sentences import has_words, sentence_spans
 
 REMOVE_AT = 0.9  # findings at or above this confidence whose rule allows it are removed
@@ -45,14 +45,37 @@ class Hit:
 
 # ------------------------------------------------------------------ stray verb fragments
 
-# A sentence start: a full stop or exclamation (a closing quote may follow it, spaced or not),
-# blanks, then a capital; or a paragraph start. Fragments are judged from there in Python.
-_SENTENCE_START = re.compile(r"[.!?](?:[ \t]*[”\"’'])?[ \t]+(?=[A-Z])|\n(?=[A-Z])")
-# up to four lower-case words after the capitalised one, then a full stop (or the comma of
-# "…process. Is,”"), then a paragraph end, a new sentence or a closing quote
-_FRAGMENT = re.compile(
-    r"(?P<frag>[A-Z][a-z]*(?: [a-z]+){0,3})(?P<punct>[.,])(?=[ \t]*(?:\n|$)|[ \t]+[“\"‘A-Z(]|[ \t]*[”\"’'])"
+# A sentence of one to four words, the first capitalised, after a sentence end (a closing quote
+# may follow the stop, spaced or not) or a paragraph start, ending in a full stop (or the comma
+# of "…process. Is,”") before a paragraph end, a new sentence or a closing quote. The stop is
+# left to a lookahead so that fragments in a row ("Was. Had gone.") are all seen. Each scan
+# opens with a literal (the engine then skips ahead at C speed); the rarer openings run only
+# when their literal occurs.
+_FRAGMENT_BODY = (
+    r"(?P<frag>[A-Z][a-z]*+(?: [a-z]++){0,3}+)"  # possessive: a longer sentence fails at once
+    r"(?=(?P<punct>[.,])(?:[ \t]*(?:\n|$)|[ \t]+[“\"‘A-Z(]|[ \t]*[”\"’']))"
 )
+_FRAGMENT_AFTER_STOP = re.compile(r"\.(?:[ \t]*[”\"’'])?[ \t]+" + _FRAGMENT_BODY)
+_FRAGMENT_AFTER_MARK = re.compile(r"[!?](?:[ \t]*[”\"’'])?[ \t]+" + _FRAGMENT_BODY)
+_FRAGMENT_AT = re.compile(_FRAGMENT_BODY)
+
+
+def _fragment_candidates(text: str) -> list[re.Match[str]]:
+    found = list(islice(_FRAGMENT_AFTER_STOP.finditer(text), MAX_SENTENCES))
+    if "! " in text or "? " in text or "!" in text[-1:] or "?" in text[-1:]:
+        found += islice(_FRAGMENT_AFTER_MARK.finditer(text), MAX_SENTENCES)
+    i = text.find("\n")
+    while i != -1 and len(found) < 2 * MAX_SENTENCES:
+        if text[i + 1 : i + 2].isupper():
+            m = _FRAGMENT_AT.match(text, i + 1)
+            if m is not None:
+                found.append(m)
+        i = text.find("\n", i + 1)
+    if len(found) > 1:
+        found.sort(key=lambda m: m.start("frag"))
+    return found
+
+
 _BE = frozenset("is are was were am be been being".split())
 _HAVE = frozenset("has have had having".split())
 _DO = frozenset("do does did".split())
@@ -98,7 +121,7 @@ def verb_group(words: list[str]) -> str | None:
             if not (last and w in wc.PARTICLES):
                 return None
         elif expect == "base":
-            if w == "be" or w == "been" or w == "being":
+            if w in ("be", "been", "being"):
                 expect = "part"
             elif w == "have":
                 expect = "perf"
@@ -141,19 +164,14 @@ def _previous_sentence_words(text: str, end: int) -> int:
 def _verb_fragments(text: str) -> tuple[tuple[str, Hit], ...]:
     """Every subject-less verb-group sentence after a complete one: (group class, hit). Shared by A001 and A018."""
     out: list[tuple[str, Hit]] = []
-    for sm in islice(_SENTENCE_START.finditer(text), MAX_SENTENCES * 4):
+    for m in _fragment_candidates(text):
         if len(out) >= MAX_HITS:
             break
-        m = _FRAGMENT.match(text, sm.end())
-        if m is None:
-            continue
         frag, punct = m.group("frag"), m.group("punct")
-        words = frag.lower().split(" ")
-        if len(words) > 4:
-            continue
-        cls = verb_group(words)
+        cls = verb_group(frag.lower().split(" "))
         if cls is None:
             continue
+        words = frag.lower().split(" ")
         s, e = m.start("frag"), m.end("punct")
         # what precedes: a sentence end (optionally closed by a quote), or a paragraph end
         lead = s
@@ -178,7 +196,7 @@ def _verb_fragments(text: str) -> tuple[tuple[str, Hit], ...]:
             continue  # an elliptic answer to a question ("Will they? Might.")
         if _previous_sentence_words(text, stop) < 3:
             continue  # no complete sentence before it
-        closes_quote = text[e : e + 1] in _CLOSERS or text[e : e + 2].strip() in _CLOSERS and text[e : e + 1] == " "
+        closes_quote = text[e : e + 3].lstrip(" \t")[:1] in _CLOSERS  # "…signs. Is.”" (a spaced mark too)
         if punct == ",":
             # "…process. Is,”": drop ". Is" so that the quote closes on the comma
             if cls != "aux" or at_para or text[stop] != "." or text[e : e + 1] not in _CLOSERS:
@@ -226,6 +244,7 @@ def find_stray_verbs(text: str) -> list[Hit]:
     []
     """
     return [h for cls, h in _verb_fragments(text) if cls == "verb"]
+
 
 _SUBJECTLESS = re.compile(
     r"(?:Said that|Told that|Used to [a-z]+"
@@ -835,6 +854,7 @@ def find_quote_glyph_errors(text: str) -> list[Hit]:
 # ------------------------------------------------------------------------- case
 
 _FUNCTION_CAPS = re.compile(r"(?P<w>And|Or|But|For|Of|To|With|From|More|The|In|On|At|By|As) (?P<next>[A-Za-z]+)")
+_FUNCTION_CAP_WORDS = frozenset(re.search(r"<w>([^)]*)", _FUNCTION_CAPS.pattern).group(1).split("|"))  # type: ignore[union-attr]
 _DAYS = frozenset(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
 _NAME_STARTERS = frozenset(("The", "Of", "In", "At", "By", "As"))
 
@@ -925,6 +945,21 @@ def find_capitalised_verbs(text: str) -> list[Hit]:
 
 # a capitalised word after a word (or a comma) and one space: not a sentence's first word
 _MID_CAPITAL = re.compile(r"(?<=[A-Za-z,] )[A-Z][a-z]{1,14}\b(?![’'-])")
+_SPACED_CAPITAL = re.compile(r" ([A-Z][a-z]{1,14}+)\b(?![’'-])")  # a literal first: a fast scan
+
+
+@lru_cache(maxsize=8)
+def mid_capitals(text: str) -> tuple[tuple[str, int], ...]:
+    """Every capitalised word after a word (or a comma) and one space: (word, offset)."""
+    out = []
+    for m in _SPACED_CAPITAL.finditer(text):
+        s = m.start(1)
+        before = text[s - 2]
+        if before.isalpha() or before == ",":
+            out.append((m.group(1), s))
+    return tuple(out)
+
+
 _CALENDAR = frozenset(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split()
@@ -934,6 +969,7 @@ _QUANTIFIERS = frozenset("more most many much few several both all no any some a
 _WORD = re.compile(r"[A-Za-z’'-]+")
 
 
+@lru_cache(maxsize=1 << 15)
 def _word_class(low: str) -> str | None:
     if low in _CALENDAR or len(low) < 2:
         return None
@@ -1024,13 +1060,12 @@ def find_mid_sentence_capitals(text: str) -> list[Hit]:
     []
     """
     hits: list[Hit] = []
-    for m in islice(_MID_CAPITAL.finditer(text), MAX_HITS * 8):
-        word = m.group()
-        low = word.lower()
-        cls = _word_class(low)
+    for word, s in mid_capitals(text)[: MAX_HITS * 8]:
+        cls = _word_class(word.lower())
         if cls is None:
             continue
-        s, e = m.span()
+        low = word.lower()
+        e = s + len(word)
         prev_word = text[max(0, s - 30) : s - 1].rsplit(" ", 1)[-1]
         prev_cap = prev_word[:1].isupper() and text[s - 2] != ","
         nm = _WORD.match(text, e + 1) if text[e : e + 1] == " " else None
@@ -1127,6 +1162,26 @@ def _closes_first(text: str) -> bool:
     return False
 
 
+# a well-formed curly quotation: opened before a word, closed after one, nothing in between
+_GOOD_PAIR = re.compile(r"(?:^|(?<=[\s(\[—–-]))“[^“”\"‘\n]*[^\s“”\"‘]”(?=[\s.,;:!?)\]—–-]|$)")
+_INNER_APOSTROPHE = re.compile(r"(?<=[A-Za-z])’(?=[A-Za-z])")
+
+
+def _well_paired(text: str) -> bool:
+    """A paragraph whose every quote mark is in a well-formed curly pair or an apostrophe inside a word
+    (the common case, decided without following the state mark by mark)."""
+    if "‘" in text or '"' in text or "'" in text:
+        return False
+    if "’" in text:
+        text = _INNER_APOSTROPHE.sub("", text)
+        if "’" in text:
+            return False
+    if "“" in text or "”" in text:
+        rest = _GOOD_PAIR.sub("", text)
+        return "“" not in rest and "”" not in rest
+    return True
+
+
 @lru_cache(maxsize=8)
 def quote_pairing(paragraphs: tuple[str, ...], skip: frozenset[int] = frozenset()) -> tuple[tuple[str, int, Hit], ...]:
     """Follow the pairing state of quote marks through the paragraphs; report what breaks it.
@@ -1163,6 +1218,8 @@ def quote_pairing(paragraphs: tuple[str, ...], skip: frozenset[int] = frozenset(
             continue
         if len(out) >= MAX_HITS:
             break
+        if double is None and single is None and not carried and _well_paired(text):
+            continue
         for m in islice(_MARK.finditer(text), MAX_HITS * 4):
             g, i, j = m.group(), m.start(), m.end()
             if i and text[i - 1].isdigit() and g in ("”", '"', "’", "'"):
@@ -1225,9 +1282,11 @@ def quote_pairing(paragraphs: tuple[str, ...], skip: frozenset[int] = frozenset(
                         out.append(("glyph", k, Hit("broken_quote", s, e, 0.8, "”")))
                         double = None
         # the paragraph ends: what is still open must be continued by the next paragraph
+        if double is None and single is None:
+            carried = False
+            continue
         nxt = paragraphs[k + 1] if k + 1 < len(paragraphs) and k + 1 not in skip else ""
-        continued = _starts_quoted(nxt) or _closes_first(nxt)
-        carried = continued and (double is not None or single is not None)
+        continued = carried = _starts_quoted(nxt) or _closes_first(nxt)
         for open_ in (double, single):
             if open_ is None or continued:
                 continue
@@ -1243,7 +1302,6 @@ def quote_pairing(paragraphs: tuple[str, ...], skip: frozenset[int] = frozenset(
 
 def _close_of(glyph: str) -> str:
     return {"“": "”", "‘": "’", '"': '"', "'": "'", "‘‘": "’’", "”": "”"}.get(glyph, "”")
-
 
 
 # ----------------------------------------------------------------- unclosed quotes
@@ -1572,13 +1630,19 @@ def _mid_capitals_of(text: str) -> tuple[Hit, ...]:
 def _case_anomalies(view: ArticleView) -> list[tuple[int, Hit]]:
     """A capitalised function word: the listed shapes, and any closed-class word the article writes lower case."""
     general = [h for h in _mid_capitals(view) if h.suggestion not in _VERB_GROUP_WORDS]
-    return view.place(find_case_anomalies(view.text) + general)
+    if any(w in _FUNCTION_CAP_WORDS for w, _ in mid_capitals(view.text)):  # its every match is one
+        general += find_case_anomalies(view.text)
+    return view.place(general)
 
 
 def _capitalised_verbs(view: ArticleView) -> list[tuple[int, Hit]]:
     """A capitalised verb: between two names, or any auxiliary or past form the article writes lower case."""
-    general = [h for h in _mid_capitals(view) if h.suggestion in _VERB_GROUP_WORDS or wc.is_past_form(h.suggestion or "")]
-    return view.place(find_capitalised_verbs(view.text) + general)
+    general = [
+        h for h in _mid_capitals(view) if h.suggestion in _VERB_GROUP_WORDS or wc.is_past_form(h.suggestion or "")
+    ]
+    if any(w.lower() in _TITLED_VERBS for w, _ in mid_capitals(view.text)):  # its every match is one
+        general += find_capitalised_verbs(view.text)
+    return view.place(general)
 
 
 _VERB_GROUP_WORDS = wc.FINITE_AUX | wc.NONFINITE_AUX
@@ -1654,7 +1718,6 @@ def _lower_words(pattern: str) -> tuple[str, ...]:
     return tuple(sorted({w.lower() + " " for w in m.group(1).split("|")}))
 
 
-_AUX_WORDS = tuple(sorted(_BE | _HAVE | _DO | _MODALS | {"used to"}))
 _QUOTE_OPENERS = ("“", "‘")
 
 STRAY_AUXILIARY = Rule(
@@ -1663,7 +1726,9 @@ STRAY_AUXILIARY = Rule(
     "stray_fragment",
     _on_text(find_stray_auxiliaries),
     example="…leadership style. Used to do.",
-    needs=Needs(literals=_AUX_WORDS),
+    # any sentence may be a verb group's stray: no literal narrows it that is not in nearly every
+    # article, and literals that frequent would cost the shared prefilter more than the rule costs
+    needs=ALWAYS,
 )
 SUBJECTLESS = Rule(
     "A002-subjectless-sentence",
@@ -1671,7 +1736,7 @@ SUBJECTLESS = Rule(
     "stray_fragment",
     _subjectless,
     example="Used to oppose the plan.",
-    needs=Needs(literals=tuple(sorted({*_lower_words(_SUBJECTLESS_GATE.pattern), "ed", "ing", *wc.IRREGULAR_PAST}))),
+    needs=ALWAYS,  # a bare verb of any kind (see A001)
     description=(find_subjectless_sentences.__doc__ or "").strip().splitlines()[0],
 )
 CALQUES = Rule(
@@ -1724,7 +1789,7 @@ CASE_ANOMALIES = Rule(
     "bad_case",
     _case_anomalies,
     example="weapons shipment For Ukraine",
-    needs=Needs(literals=tuple(sorted(w + " " for w in wc.FUNCTION_WORDS))),
+    needs=ALWAYS,  # any function word (see A001)
     description=(find_case_anomalies.__doc__ or "").strip().splitlines()[0],
 )
 DUPLICATE_SENTENCES = Rule(
@@ -1783,7 +1848,7 @@ CAPITALISED_VERBS = Rule(
     "bad_case",
     _capitalised_verbs,
     example="become the Rama Killed Ravana",
-    needs=Needs(literals=tuple(sorted(_TITLED_VERBS | {"ed", *wc.IRREGULAR_PAST}))),
+    needs=ALWAYS,  # any verb (see A001)
     description=(find_capitalised_verbs.__doc__ or "").strip().splitlines()[0],
 )
 DROPPED_COPULAS = Rule(

@@ -72,7 +72,7 @@ IRREGULAR_PAST = frozenset(_IRREGULAR.split())
 _NOT_PAST = frozenset(
     """hundred sacred naked wicked kindred rugged ragged crooked jagged beloved learned aged blessed
     dogged wretched bed red shed need speed seed feed greed breed creed weed deed indeed steed bred fled
-    wed led""".split()
+    wed led reed heed""".split()
 )
 
 
@@ -93,19 +93,21 @@ def _known() -> frozenset[str]:
 def is_past_form(word: str) -> bool:
     """Is ``word`` (lower case) the past tense or past participle of an English verb?
 
-    >>> words = "killed hoped stopped tried gone done taken inaugurated hundred red sacred table".split()
+    >>> words = "killed hoped stopped tried died gone done taken inaugurated hundred red sacred seed table".split()
     >>> [w for w in words if is_past_form(w)]
-    ['killed', 'hoped', 'stopped', 'tried', 'gone', 'done', 'taken', 'inaugurated']
+    ['killed', 'hoped', 'stopped', 'tried', 'died', 'gone', 'done', 'taken', 'inaugurated']
     """
     if word in IRREGULAR_PAST:
         return True
-    if len(word) < 5 or not word.endswith("ed") or word in _NOT_PAST:
+    if len(word) < 4 or not word.endswith("ed") or word in _NOT_PAST:
         return False
     known = _known()
     if word not in known:
         return False
     common = _common()
     stem = word[:-2]
+    if len(word) == 4:  # died, tied, used, owed
+        return stem + "e" in common
     if stem in common or (stem + "e" in known and len(stem) >= 4):  # walked, hoped, inaugurated
         return True
     if stem[-1] == stem[-2] and stem[:-1] in common:  # stopped
