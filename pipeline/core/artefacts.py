@@ -1004,7 +1004,7 @@ def _ends_title(text: str, s: int) -> bool:
 def _title_case_around(text: str, s: int, e: int) -> bool:
     """Most words near the span are capitalised: a headline, a caption line or a name list."""
     words = _WORD.findall(text, max(0, s - 60), min(len(text), e + 60))
-    longer = [w for w in words if len(w) > 3]
+    longer = [w for w in words if len(w) > 3 and w.lower() not in _CALENDAR]
     return len(longer) >= 4 and sum(w[:1].isupper() for w in longer) >= 0.6 * len(longer)
 
 
@@ -1066,32 +1066,60 @@ def find_mid_sentence_capitals(text: str) -> list[Hit]:
             continue
         low = word.lower()
         e = s + len(word)
-        prev_word = text[max(0, s - 30) : s - 1].rsplit(" ", 1)[-1]
-        prev_cap = prev_word[:1].isupper() and text[s - 2] != ","
-        nm = _WORD.match(text, e + 1) if text[e : e + 1] == " " else None
-        nxt = nm.group() if nm else ""
-        next_cap = nxt[:1].isupper()
-        if prev_cap and next_cap:
-            continue  # inside a Title Case run
-        if cls == "verb" and (prev_cap or next_cap):
-            continue  # "Manchester United", "the United Nations" (A015 judges "Rama Killed Ravana")
+        prev_cap, nxt = _neighbours(text, s, e)
+        next_cap = nxt[:1].isupper() or nxt[:1].isdigit()
+        if next_cap:
+            continue  # a name or title may open with any word ("No Way Out", "We Will Rock You")
+        if cls == "verb" and prev_cap:
+            continue  # "Manchester United beat" (A015 judges "Rama Killed Ravana")
         if cls == "aux" and not _governs_verb(low, nxt):
             continue
-        if cls == "function":
-            if next_cap and low in _TITLE_MINOR | {"the"}:
-                continue  # a name that opens with a function word ("The Hindu", "Of Mice and Men")
-            if prev_cap and low in _QUANTIFIERS and nxt not in ("than", "of"):
-                continue  # a surname ("Thomas More wrote")
-        if (not next_cap and _continues_title(text, e)) or _ends_title(text, s):
-            continue
-        if _title_case_around(text, s, e) or (_inside_quote(text, s) and (prev_cap or next_cap)):
-            continue
-        if not _lower_elsewhere(text, low) or _used_as_name(text, word, s):
+        if cls == "function" and prev_cap and low in _QUANTIFIERS and nxt not in ("than", "of"):
+            continue  # a surname ("Thomas More wrote")
+        if not _lower_elsewhere(text, low) or not case_in_context(text, s, e):
             continue
         hits.append(Hit("bad_case", s, e, 0.7, low))
         if len(hits) >= MAX_HITS:
             break
     return hits
+
+
+def _neighbours(text: str, s: int, e: int) -> tuple[bool, str]:
+    """Is the word before ``s`` capitalised (a comma between breaks the run), and the word after ``e``."""
+    prev_word = text[max(0, s - 30) : s - 1].rsplit(" ", 1)[-1]
+    prev_cap = prev_word[:1].isupper() and text[s - 2] != ","
+    nm = _WORD.match(text, e + 1) if text[e : e + 1] == " " else None
+    return prev_cap, nm.group() if nm else ""
+
+
+def case_in_context(text: str, s: int, e: int) -> bool:
+    """Is the capitalised word ``text[s:e]`` out of place in its context (every bad-case finding
+    passes this)? Not when it stands in a Title Case run or a heading, ends a name ("Carry On",
+    "Prosperity for All"), or the article capitalises it mid-sentence elsewhere (a name's capital).
+
+    >>> t = "She starred in the Carry On films. Rowlands made nine Carry On films, and went on."
+    >>> case_in_context(t, t.index("On"), t.index("On") + 2)
+    False
+    >>> t = "Narendra Modi On Thursday met them, and on Friday left."
+    >>> case_in_context(t, t.index("On"), t.index("On") + 2)
+    True
+    """
+    word = text[s:e]
+    prev_word = text[max(0, s - 30) : s - 1].rsplit(" ", 1)[-1]
+    prev_cap, nxt = _neighbours(text, s, e)
+    if prev_cap and nxt[:1].isupper() and nxt.lower() not in _CALENDAR:
+        return False  # inside a Title Case run ("Modi On Thursday" is none)
+    if nxt[:1].isdigit() and word in ("The", "No", "A", "An"):
+        return False  # a name with a number ("The 10th District Court", "No 10")
+    if prev_word.isupper() and len(prev_word) > 1:
+        return False  # after a heading in capitals ("HOW IT STARTED The first…")
+    if prev_cap and word.lower() in wc.PARTICLES and nxt.lower() not in _CALENDAR:
+        return False  # a phrasal title ("Carry On", "Get On")
+    if (not nxt[:1].isupper() and _continues_title(text, e)) or _ends_title(text, s):
+        return False
+    if _title_case_around(text, s, e) or (_inside_quote(text, s) and (prev_cap or nxt[:1].isupper())):
+        return False
+    return not _used_as_name(text, word, s)
 
 
 # ------------------------------------------------------------------ quote pairing
@@ -1146,6 +1174,18 @@ def _word_and_mark(text: str, i: int, j: int) -> tuple[int, int]:
     return s, e
 
 
+def _after_stop(text: str, i: int) -> bool:
+    """Does the mark at ``i`` open a sentence (a full stop, then blanks, before it)?"""
+    j = i
+    while j > 0 and text[j - 1] in " \t":
+        j -= 1
+    if j == i:
+        return False
+    while j > 0 and text[j - 1] in "”’\"'":  # "… interesting.’ “My …"
+        j -= 1
+    return j > 0 and text[j - 1] in ".!?…"
+
+
 def _starts_quoted(text: str) -> bool:
     t = text.lstrip()
     return t[:1] in ("“", '"', "‘", "'") or t.startswith("’’")
@@ -1189,7 +1229,7 @@ def quote_pairing(paragraphs: tuple[str, ...], skip: frozenset[int] = frozenset(
     Each finding is (``"unclosed"`` or ``"glyph"``, paragraph index, hit). Curly and straight
     marks are read by where they stand (before a word they open, after one they close); a
     mark between letters is an apostrophe, and so is a right single mark nothing opened
-    ("farmers’ union"). The state runs across a paragraph and into the next: a quotation
+    ("farmers’ union") and every straight single mark (too often an apostrophe to pair). The state runs across a paragraph and into the next: a quotation
     left open must be continued by the next paragraph opening with a mark (the wire
     convention). What breaks the state:
 
@@ -1200,9 +1240,9 @@ def quote_pairing(paragraphs: tuple[str, ...], skip: frozenset[int] = frozenset(
       ``”`` both ways), a closing mark nothing opened, a single quote closed by a double one
       or the reverse.
 
-    >>> ps = ("He said, “The attack was repelled.’ Officials agreed.", "“We will rebuild. “It takes time,” she said.")
+    >>> ps = ("He said, “The attack was repelled.’ Officials agreed.", "“We will rebuild, she said, “it takes time.”")
     >>> [(kind, k, ps[k][h.start:h.end]) for kind, k, h in quote_pairing(ps)]
-    [('glyph', 0, 'repelled.’'), ('unclosed', 1, '“It takes time,” she said.')]
+    [('glyph', 0, 'repelled.’'), ('unclosed', 1, '“We will rebuild, she said, “it takes time.”')]
     >>> quote_pairing(("“We are ready. The talks go on.", "“But not for ever,” he said. The farmers’ ‘long march’ ended."))
     ()
     """
@@ -1222,8 +1262,8 @@ def quote_pairing(paragraphs: tuple[str, ...], skip: frozenset[int] = frozenset(
             continue
         for m in islice(_MARK.finditer(text), MAX_HITS * 4):
             g, i, j = m.group(), m.start(), m.end()
-            if i and text[i - 1].isdigit() and g in ("”", '"', "’", "'"):
-                continue  # inches, feet, minutes
+            if i and text[i - 1].isdigit() and g in ("’", "'"):
+                continue  # feet, minutes, the 1990s’
             role = _mark_role(text, i, j)
             if g in ("“", "”", '"', "‘‘", "’’"):
                 opening = g in ("“", "‘‘")
@@ -1243,13 +1283,16 @@ def quote_pairing(paragraphs: tuple[str, ...], skip: frozenset[int] = frozenset(
                     opening = True
                 if opening:
                     carried = False
-                    if double is not None and double.at < i:
+                    if double is not None and double.at < i and not _after_stop(text, i):
+                        # reopened inside a sentence ("… he said, “…"): the first quotation never
+                        # closed. Reopened after a full stop is the next paragraph of the same
+                        # quotation with its paragraph break lost, not translation debris
                         s, e = _sentence_at(text, i)
                         out.append(("unclosed", k, Hit("broken_quote", s, e, 0.7, "close the quotation before")))
                     double = _Open(i, g)
                 elif double is not None:
                     double = None
-                elif single is not None and role == "close" and text[i - 1 : i] in _SENTENCE_STOP:
+                elif single is not None and g == "”" and role == "close" and text[i - 1 : i] in _SENTENCE_STOP:
                     s, e = _word_and_mark(text, i, j)
                     out.append(("glyph", k, Hit("broken_quote", s, e, 0.8, "’")))
                     single = None
@@ -1258,13 +1301,22 @@ def quote_pairing(paragraphs: tuple[str, ...], skip: frozenset[int] = frozenset(
                 elif role == "close" and g != '"':
                     s, e = _word_and_mark(text, i, j)
                     out.append(("glyph", k, Hit("broken_quote", s, e, 0.7, "nothing opened this quotation")))
-            else:  # single marks
-                if role == "inner" or (j < len(text) and text[j].isdigit()):
-                    continue  # an apostrophe: don’t, ’90s
-                if g == "‘" or (g == "'" and role == "open"):
+            elif g in ("‘", "’"):  # curly single marks (straight ones are read as apostrophes)
+                if (
+                    role == "inner"
+                    or text[j : j + 1].isdigit()
+                    or (text[j : j + 1] == "s" and not text[j + 1 : j + 2].isalpha())
+                ):
+                    continue  # an apostrophe: don’t, ’90s, a name’s glued ’s
+                if g == "‘":
                     if role == "close":
                         continue
-                    if single is not None and role == "open" and has_words(text[single.at : i], 4):
+                    if (
+                        single is not None
+                        and role == "open"
+                        and has_words(text[single.at : i], 4)
+                        and not _after_stop(text, i)
+                    ):
                         s, e = _sentence_at(text, i)  # ‘… ‘…: the first quotation never closed
                         out.append(("unclosed", k, Hit("broken_quote", s, e, 0.7, "close the quotation before")))
                     single = _Open(i, g)
@@ -1273,6 +1325,7 @@ def quote_pairing(paragraphs: tuple[str, ...], skip: frozenset[int] = frozenset(
                         single = None
                     elif (
                         double is not None
+                        and double.glyph == "“"
                         and role == "close"
                         and text[i - 1 : i] in _SENTENCE_STOP
                         and (j == len(text) or text[j].isspace())
@@ -1631,7 +1684,8 @@ def _case_anomalies(view: ArticleView) -> list[tuple[int, Hit]]:
     """A capitalised function word: the listed shapes, and any closed-class word the article writes lower case."""
     general = [h for h in _mid_capitals(view) if h.suggestion not in _VERB_GROUP_WORDS]
     if any(w in _FUNCTION_CAP_WORDS for w, _ in mid_capitals(view.text)):  # its every match is one
-        general += find_case_anomalies(view.text)
+        # the listed shapes pass the same reading of their context as the general rule
+        general += [h for h in find_case_anomalies(view.text) if case_in_context(view.text, h.start, h.end)]
     return view.place(general)
 
 
