@@ -967,6 +967,7 @@ _CALENDAR = frozenset(
 _TITLE_MINOR = frozenset("a an the of and or in on at to for with by from as".split())
 _QUANTIFIERS = frozenset("more most many much few several both all no any some another other such each every".split())
 _WORD = re.compile(r"[A-Za-z’'-]+")
+_TOKEN = re.compile(r"[\w’'-]+")
 
 
 @lru_cache(maxsize=1 << 15)
@@ -1088,8 +1089,20 @@ def _neighbours(text: str, s: int, e: int) -> tuple[bool, str]:
     """Is the word before ``s`` capitalised (a comma between breaks the run), and the word after ``e``."""
     prev_word = text[max(0, s - 30) : s - 1].rsplit(" ", 1)[-1]
     prev_cap = prev_word[:1].isupper() and text[s - 2] != ","
-    nm = _WORD.match(text, e + 1) if text[e : e + 1] == " " else None
+    nm = _TOKEN.match(text, e + 1) if text[e : e + 1] == " " else None
     return prev_cap, nm.group() if nm else ""
+
+
+def _capitalised_run(text: str, e: int) -> int:
+    """How many capitalised words follow ``e`` in a row (up to 3)."""
+    n = 0
+    for w in text[e : e + 60].split(" ")[1:4]:
+        if not w[:1].isupper():
+            break
+        n += 1
+        if not w[-1:].isalnum():
+            break
+    return n
 
 
 def case_in_context(text: str, s: int, e: int) -> bool:
@@ -1111,6 +1124,8 @@ def case_in_context(text: str, s: int, e: int) -> bool:
         return False  # inside a Title Case run ("Modi On Thursday" is none)
     if nxt[:1].isdigit() and word in ("The", "No", "A", "An"):
         return False  # a name with a number ("The 10th District Court", "No 10")
+    if nxt[:1].isupper() and nxt.lower() not in _CALENDAR and _capitalised_run(text, e) >= 2:
+        return False  # a title that opens with it ("More Than A Woman", "For Your Eyes Only")
     if prev_word.isupper() and len(prev_word) > 1:
         return False  # after a heading in capitals ("HOW IT STARTED The first…")
     if prev_cap and word.lower() in wc.PARTICLES and nxt.lower() not in _CALENDAR:
@@ -1682,7 +1697,7 @@ def _mid_capitals_of(text: str) -> tuple[Hit, ...]:
 
 def _case_anomalies(view: ArticleView) -> list[tuple[int, Hit]]:
     """A capitalised function word: the listed shapes, and any closed-class word the article writes lower case."""
-    general = [h for h in _mid_capitals(view) if h.suggestion not in _VERB_GROUP_WORDS]
+    general = [h for h in _mid_capitals(view) if _word_class(h.suggestion or "") == "function"]
     if any(w in _FUNCTION_CAP_WORDS for w, _ in mid_capitals(view.text)):  # its every match is one
         # the listed shapes pass the same reading of their context as the general rule
         general += [h for h in find_case_anomalies(view.text) if case_in_context(view.text, h.start, h.end)]
@@ -1691,15 +1706,10 @@ def _case_anomalies(view: ArticleView) -> list[tuple[int, Hit]]:
 
 def _capitalised_verbs(view: ArticleView) -> list[tuple[int, Hit]]:
     """A capitalised verb: between two names, or any auxiliary or past form the article writes lower case."""
-    general = [
-        h for h in _mid_capitals(view) if h.suggestion in _VERB_GROUP_WORDS or wc.is_past_form(h.suggestion or "")
-    ]
+    general = [h for h in _mid_capitals(view) if _word_class(h.suggestion or "") in ("aux", "verb")]
     if any(w.lower() in _TITLED_VERBS for w, _ in mid_capitals(view.text)):  # its every match is one
         general += find_capitalised_verbs(view.text)
     return view.place(general)
-
-
-_VERB_GROUP_WORDS = wc.FINITE_AUX | wc.NONFINITE_AUX
 
 
 def _calques(view: ArticleView) -> list[tuple[int, Hit]]:
