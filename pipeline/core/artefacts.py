@@ -194,7 +194,8 @@ def _verb_fragments(text: str) -> tuple[tuple[str, Hit], ...]:
             continue
         if text[stop] == "?" and cls != "aux":
             continue  # an elliptic answer to a question ("Will they? Might.")
-        if _previous_sentence_words(text, stop) < 3:
+        after_fragment = bool(out) and out[-1][1].end == stop + 1  # "… night. Was. Had been done."
+        if not after_fragment and _previous_sentence_words(text, stop) < 3:
             continue  # no complete sentence before it
         closes_quote = text[e : e + 3].lstrip(" \t")[:1] in _CLOSERS  # "…signs. Is.”" (a spaced mark too)
         if punct == ",":
@@ -1094,15 +1095,17 @@ def _neighbours(text: str, s: int, e: int) -> tuple[bool, str]:
 
 
 def _capitalised_run(text: str, e: int) -> int:
-    """How many capitalised words follow ``e`` in a row (up to 3)."""
-    n = 0
+    """How many capitalised words follow ``e`` in a row (up to 3; a title ends on no "And")."""
+    run: list[str] = []
     for w in text[e : e + 60].split(" ")[1:4]:
         if not w[:1].isupper():
             break
-        n += 1
+        run.append(w)
         if not w[-1:].isalnum():
             break
-    return n
+    while run and run[-1] in ("And", "Or", "But"):
+        run.pop()
+    return len(run)
 
 
 def case_in_context(text: str, s: int, e: int) -> bool:
