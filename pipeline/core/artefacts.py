@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from itertools import islice
+from itertools import islice, pairwise
 from typing import Any
 
 from pipeline.core import wordclass as wc
@@ -274,6 +274,37 @@ def may_lack_subject(article: str) -> bool:
     return _SUBJECTLESS_GATE.search(article) is not None
 
 
+_PAST_THAT = re.compile(r"(?:^|[.!?] )[A-Z][a-z]+ that ")
+_NOT_SUBJECTLESS = frozenset(("given", "provided", "granted", "supposing", "seeing", "assuming", "considering"))
+
+
+def _opens_with_verb_group(sent: str) -> bool:
+    """Does the sentence open with a verb group and no subject ("Was shot dead …", "Will visit …",
+    "Claimed that …")? Judged by word class, for any verb.
+
+    >>> [_opens_with_verb_group(s) for s in ("Was shot dead by gunmen.", "Will visit the camp.", "Claimed that it was.")]
+    [True, True, True]
+    >>> [_opens_with_verb_group(s) for s in ("Were rates to fall, sales rise.", "Given that it rained.", "May 5 was hot.")]
+    [False, False, False]
+    """
+    words = sent.split(" ", 4)
+    first = words[0]
+    if len(words) < 3 or not (first[:1].isupper() and first[1:].islower()):
+        return False
+    low = first.lower()
+    rest = [w.strip(",;:").lower() for w in words[1:4]]
+    while len(rest) > 1 and rest[0] in wc.GROUP_ADVERBS:
+        rest.pop(0)
+    nxt = rest[0]
+    if low in ("is", "are", "was", "were"):
+        return nxt == "being" or wc.is_verb_form(nxt)
+    if low in ("has", "have", "had"):
+        return nxt == "been" or wc.is_past_form(nxt)
+    if low in _MODALS and low != "may":
+        return nxt in ("be", "have") or wc.is_base_verb(nxt)
+    return nxt == "that" and low not in _NOT_SUBJECTLESS and wc.is_past_form(low)
+
+
 def find_subjectless_sentences(text: str) -> list[Hit]:
     """Flag sentences that open with a bare verb phrase because translation dropped the subject.
 
@@ -287,14 +318,27 @@ def find_subjectless_sentences(text: str) -> list[Hit]:
     ['Said that those who doubted him now agree.', 'On information reached under the leadership of the SHO.']
     """
     hits: list[Hit] = []
-    if not _SUBJECTLESS_GATE.search(text):
+    if not _SUBJECTLESS_GATE.search(text) and not _PAST_THAT.search(text):
         return hits
     for s, e in sentence_spans(text, limit=MAX_SENTENCES):
         if len(hits) >= MAX_HITS:
             break
         sent = text[s:e]
         m = _SUBJECTLESS.match(sent)
-        if m is None or _QUESTIONISH.search(sent) or not has_words(sent, 3):
+        if m is None:
+            # the same shape for any verb, after another sentence of the paragraph (a paragraph
+            # that opens with "Will cut taxes" may be a list item)
+            if (
+                s > 0
+                and _opens_with_verb_group(sent)
+                and has_words(sent, 3)
+                and not _QUESTIONISH.search(sent)
+                and sent[-1:] not in _CLOSERS  # speech, whose quotation opened paragraphs before
+                and not _inside_quote(text, s)
+            ):
+                hits.append(Hit("stray_fragment", s, e, 0.75, "add the missing subject", False))
+            continue
+        if _QUESTIONISH.search(sent) or not has_words(sent, 3):
             continue
         if _inside_quote(text, s):
             continue
@@ -1508,6 +1552,39 @@ def find_duplicate_sentences(paragraphs: list[str]) -> list[tuple[int, Hit]]:
     return hits
 
 
+def find_near_duplicate_sentences(paragraphs: list[str]) -> list[tuple[int, Hit]]:
+    """Flag a sentence that repeats the one before it with words added ("Two drones hit the
+    Kremlin. According to the report, two drones hit the Kremlin."): one sentence translated twice.
+
+    Only neighbours (in text order, across a paragraph break too) that share their first or last
+    words are compared; every word of the shorter must be in the longer. Flagged, never removed.
+
+    >>> ps = ["Two drones were aimed at the Kremlin overnight. According to the report, two drones were aimed at the Kremlin overnight."]
+    >>> [(i, ps[i][h.start:h.end]) for i, h in find_near_duplicate_sentences(ps)]
+    [(0, 'According to the report, two drones were aimed at the Kremlin overnight.')]
+    >>> find_near_duplicate_sentences(["Shares of Apple rose 2 percent on Friday. Shares of Google rose 2 percent on Friday."])
+    []
+    """
+    flat = [(pi, c) for pi, t in enumerate(paragraphs) for c in _ROUGH_SENTENCE.split(t.casefold()) if len(c) > 40]
+    hits: list[tuple[int, Hit]] = []
+    for (_, c1), (p2, c2) in pairwise(flat):
+        a, b = c1.rstrip(".!?”\"’' "), c2.rstrip(".!?”\"’' ")
+        if a == b or (a[-24:] != b[-24:] and a[:24] != b[:24]):
+            continue
+        wa, wb = set(_NORM.split(a)) - {""}, set(_NORM.split(b)) - {""}
+        short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+        if len(short) < 8 or not short <= long_:
+            continue
+        text = paragraphs[p2]
+        for s, e in sentence_spans(text, limit=MAX_SENTENCES):
+            if text[s:e].casefold().startswith(b[:30]):
+                hits.append((p2, Hit("duplicate_sentence", s, e, 0.7, "repeats the sentence before it")))
+                break
+        if len(hits) >= MAX_HITS:
+            break
+    return hits
+
+
 # ---------------------------------------------------------------- punctuation debris
 
 # each kind of debris has its own cheap gate (a substring) before its pattern runs
@@ -1775,7 +1852,8 @@ def _reported_instructions(view: ArticleView) -> list[tuple[int, Hit]]:
 
 
 def _duplicates(view: ArticleView) -> list[tuple[int, Hit]]:
-    return find_duplicate_sentences([t if k not in view.subheads else "" for k, t in enumerate(view.paragraphs)])
+    paragraphs = [t if k not in view.subheads else "" for k, t in enumerate(view.paragraphs)]
+    return find_duplicate_sentences(paragraphs) + find_near_duplicate_sentences(paragraphs)
 
 
 def _lower_words(pattern: str) -> tuple[str, ...]:

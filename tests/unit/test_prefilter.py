@@ -33,8 +33,12 @@ def _bodies() -> list[tuple[str, str]]:
                 out.append((case["body"], case.get("content_type", "text/plain")))
         for where in ("head", "tail", "inline"):  # lines.json: boilerplate lines to place around a story
             for line in data.get(where, []):
-                story_paras = ["Officials said on Monday the bridge would open next week, the minister told reporters."] * 2
-                out.append(("\n\n".join([line, *story_paras] if where == "head" else [*story_paras, line]), "text/plain"))
+                story_paras = [
+                    "Officials said on Monday the bridge would open next week, the minister told reporters."
+                ] * 2
+                out.append(
+                    ("\n\n".join([line, *story_paras] if where == "head" else [*story_paras, line]), "text/plain")
+                )
     out += [(story(i, 1200 + 300 * (i % 5), seed=3)["body"], "text/plain") for i in range(40)]
     return out
 
