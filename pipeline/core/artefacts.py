@@ -302,6 +302,8 @@ def _opens_with_verb_group(sent: str) -> bool:
         return nxt == "been" or wc.is_past_form(nxt)
     if low in _MODALS and low != "may":
         return nxt in ("be", "have") or wc.is_base_verb(nxt)
+    if low == "used":
+        return nxt == "to" and len(rest) > 1 and wc.is_base_verb(rest[1])
     return nxt == "that" and low not in _NOT_SUBJECTLESS and wc.is_past_form(low)
 
 
@@ -326,10 +328,10 @@ def find_subjectless_sentences(text: str) -> list[Hit]:
         sent = text[s:e]
         m = _SUBJECTLESS.match(sent)
         if m is None:
-            # the same shape for any verb, after another sentence of the paragraph (a paragraph
-            # that opens with "Will cut taxes" may be a list item)
+            # the same shape for any verb (a paragraph that opens with "Will cut taxes" may be a
+            # list item: a modal counts only after another sentence of the paragraph)
             if (
-                s > 0
+                (s > 0 or sent.split(" ", 1)[0].lower() not in _MODALS)  # a modal opens list items
                 and _opens_with_verb_group(sent)
                 and has_words(sent, 3)
                 and not _QUESTIONISH.search(sent)
@@ -1327,6 +1329,10 @@ def quote_pairing(paragraphs: tuple[str, ...], skip: frozenset[int] = frozenset(
             if i and text[i - 1].isdigit() and g in ("’", "'"):
                 continue  # feet, minutes, the 1990s’
             role = _mark_role(text, i, j)
+            if role == "both" and text[i - 1 : i].isspace() and (j == len(text) or text[j].isspace()) and i:
+                # a mark that touches no word ("the ICU. ” He said"): it belongs to the word before
+                s, e = _word_and_mark(text, i - 1, j)
+                out.append(("glyph", k, Hit("broken_quote", s, e, 0.8, g)))
             if g in ("“", "”", '"', "‘‘", "’’"):
                 opening = g in ("“", "‘‘")
                 if g == '"' or (g == "”" and not curly_openers):
@@ -1338,7 +1344,10 @@ def quote_pairing(paragraphs: tuple[str, ...], skip: frozenset[int] = frozenset(
                     double = None
                     continue
                 elif role == "close" and opening:
-                    continue  # “ after a word with nothing open: A007's debris shapes
+                    # “ after a word with nothing open: debris of a quotation already closed ("”.“.")
+                    s, e = _word_and_mark(text, i, j)
+                    out.append(("glyph", k, Hit("broken_quote", s, e, 0.8, "")))
+                    continue
                 elif role == "open" and not opening:
                     s, e = _word_and_mark(text, i, j)
                     out.append(("glyph", k, Hit("broken_quote", s, e, 0.8, "“")))
