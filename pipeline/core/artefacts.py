@@ -274,7 +274,21 @@ def may_lack_subject(article: str) -> bool:
     return _SUBJECTLESS_GATE.search(article) is not None
 
 
-_PAST_THAT = re.compile(r"(?:^|[.!?] )[A-Z][a-z]+ that ")
+_VERB_OPENERS = frozenset({"is", "are", "was", "were", "has", "have", "had", "used"} | _MODALS)
+_CAPITALISED_BEFORE = re.compile(r"(?:^|[.!?] )[A-Z][a-z]+$")
+
+
+def _opens_with_word_that(text: str) -> bool:
+    """Does a sentence open with one capitalised word and "that" ("Claimed that …")? (A gate: a
+    literal search, then a look at the word before each "that".)"""
+    i = text.find(" that ")
+    while i != -1:
+        if _CAPITALISED_BEFORE.search(text, max(0, i - 24), i):
+            return True
+        i = text.find(" that ", i + 6)
+    return False
+
+
 _NOT_SUBJECTLESS = frozenset(("given", "provided", "granted", "supposing", "seeing", "assuming", "considering"))
 
 
@@ -287,11 +301,16 @@ def _opens_with_verb_group(sent: str) -> bool:
     >>> [_opens_with_verb_group(s) for s in ("Were rates to fall, sales rise.", "Given that it rained.", "May 5 was hot.")]
     [False, False, False]
     """
-    words = sent.split(" ", 4)
-    first = words[0]
-    if len(words) < 3 or not (first[:1].isupper() and first[1:].islower()):
+    sp = sent.find(" ")
+    first = sent[:sp]
+    if sp < 2 or not (first[0].isupper() and first[1:].islower()):
         return False
     low = first.lower()
+    if low not in _VERB_OPENERS and not wc.is_past_form(low):
+        return False
+    words = sent.split(" ", 4)
+    if len(words) < 3:
+        return False
     rest = [w.strip(",;:").lower() for w in words[1:4]]
     while len(rest) > 1 and rest[0] in wc.GROUP_ADVERBS:
         rest.pop(0)
@@ -320,7 +339,7 @@ def find_subjectless_sentences(text: str) -> list[Hit]:
     ['Said that those who doubted him now agree.', 'On information reached under the leadership of the SHO.']
     """
     hits: list[Hit] = []
-    if not _SUBJECTLESS_GATE.search(text) and not _PAST_THAT.search(text):
+    if not _SUBJECTLESS_GATE.search(text) and not _opens_with_word_that(text):
         return hits
     for s, e in sentence_spans(text, limit=MAX_SENTENCES):
         if len(hits) >= MAX_HITS:
@@ -1267,23 +1286,30 @@ def _closes_first(text: str) -> bool:
 
 
 # a well-formed curly quotation: opened before a word, closed after one, nothing in between
-_GOOD_PAIR = re.compile(r"(?:^|(?<=[\s(\[—–-]))“[^“”\"‘\n]*[^\s“”\"‘]”(?=[\s.,;:!?)\]—–-]|$)")
-_INNER_APOSTROPHE = re.compile(r"(?<=[A-Za-z])’(?=[A-Za-z])")
+_GOOD_PAIR = re.compile(r"“(?<![^\s(\[—–-]“)[^“”\"‘\n]*[^\s“”\"‘]”(?=[\s.,;:!?)\]—–-]|$)")
+# each opens with its literal mark (the engine then skips ahead at C speed); what stands before
+# the mark is looked at after it
+_INNER_APOSTROPHE = re.compile(r"’(?<=[A-Za-z]’)(?=[A-Za-z])")
+_GOOD_STRAIGHT = re.compile(r"\"(?<![^\s(\[—–-]\")[^\"“”\n]*[^\s\"]\"(?=[\s.,;:!?)\]—–-]|$)")
+_DETACHED = re.compile(r"[“”\"‘’'](?<!\S[“”\"‘’'])(?:\s|$)")  # a mark that touches no word
 
 
 def _well_paired(text: str) -> bool:
-    """A paragraph whose every quote mark is in a well-formed curly pair or an apostrophe inside a word
-    (the common case, decided without following the state mark by mark)."""
-    if "‘" in text or '"' in text or "'" in text:
+    """A paragraph whose every quote mark is in a well-formed pair (curly, or straight) or an
+    apostrophe (the common case, decided without following the state mark by mark)."""
+    if "‘" in text or "’’" in text or _DETACHED.search(text):
         return False
     if "’" in text:
         text = _INNER_APOSTROPHE.sub("", text)
         if "’" in text:
             return False
     if "“" in text or "”" in text:
-        rest = _GOOD_PAIR.sub("", text)
-        return "“" not in rest and "”" not in rest
-    return True
+        text = _GOOD_PAIR.sub("", text)
+        if "“" in text or "”" in text:
+            return False
+    if '"' in text:
+        return '"' not in _GOOD_STRAIGHT.sub("", text)
+    return True  # straight single marks are apostrophes to the state
 
 
 @lru_cache(maxsize=8)
@@ -1501,7 +1527,7 @@ _NORM = re.compile(r"[\W_]+")
 _ROUGH_SENTENCE = re.compile(r"[.!?]\s+|\n\n")
 
 
-def find_duplicate_sentences(paragraphs: list[str]) -> list[tuple[int, Hit]]:
+def find_duplicate_sentences(paragraphs: list[str], rough: list[list[str]] | None = None) -> list[tuple[int, Hit]]:
     """Find a sentence repeated verbatim; remove it when it repeats the sentence just before.
 
     >>> ps = ["Kyiv denied it. Two drones were aimed at the Kremlin. Two drones were aimed at the Kremlin."]
@@ -1517,7 +1543,9 @@ def find_duplicate_sentences(paragraphs: list[str]) -> list[tuple[int, Hit]]:
     hits: list[tuple[int, Hit]] = []
     # A duplicate sentence repeats a long chunk between sentence stops: find the chunks that
     # occur twice (one C-speed split); only paragraphs holding one are split into sentences.
-    chunks = [[c.rstrip(".!?”\"’' ") for c in _ROUGH_SENTENCE.split(t.casefold()) if len(c) > 30] for t in paragraphs]
+    if rough is None:
+        rough = [_ROUGH_SENTENCE.split(t.casefold()) for t in paragraphs]
+    chunks = [[c.rstrip(".!?”\"’' ") for c in cs if len(c) > 30] for cs in rough]
     counts = Counter(c for cs in chunks for c in cs)
     repeated = {c for c, n in counts.items() if n > 1}
     if not repeated:
@@ -1561,7 +1589,7 @@ def find_duplicate_sentences(paragraphs: list[str]) -> list[tuple[int, Hit]]:
     return hits
 
 
-def find_near_duplicate_sentences(paragraphs: list[str]) -> list[tuple[int, Hit]]:
+def find_near_duplicate_sentences(paragraphs: list[str], rough: list[list[str]] | None = None) -> list[tuple[int, Hit]]:
     """Flag a sentence that repeats the one before it with words added ("Two drones hit the
     Kremlin. According to the report, two drones hit the Kremlin."): one sentence translated twice.
 
@@ -1574,7 +1602,9 @@ def find_near_duplicate_sentences(paragraphs: list[str]) -> list[tuple[int, Hit]
     >>> find_near_duplicate_sentences(["Shares of Apple rose 2 percent on Friday. Shares of Google rose 2 percent on Friday."])
     []
     """
-    flat = [(pi, c) for pi, t in enumerate(paragraphs) for c in _ROUGH_SENTENCE.split(t.casefold()) if len(c) > 40]
+    if rough is None:
+        rough = [_ROUGH_SENTENCE.split(t.casefold()) for t in paragraphs]
+    flat = [(pi, c) for pi, cs in enumerate(rough) for c in cs if len(c) > 40]
     hits: list[tuple[int, Hit]] = []
     for (_, c1), (p2, c2) in pairwise(flat):
         a, b = c1.rstrip(".!?”\"’' "), c2.rstrip(".!?”\"’' ")
@@ -1862,7 +1892,8 @@ def _reported_instructions(view: ArticleView) -> list[tuple[int, Hit]]:
 
 def _duplicates(view: ArticleView) -> list[tuple[int, Hit]]:
     paragraphs = [t if k not in view.subheads else "" for k, t in enumerate(view.paragraphs)]
-    return find_duplicate_sentences(paragraphs) + find_near_duplicate_sentences(paragraphs)
+    rough = [_ROUGH_SENTENCE.split(t.casefold()) for t in paragraphs]  # one split for both
+    return find_duplicate_sentences(paragraphs, rough) + find_near_duplicate_sentences(paragraphs, rough)
 
 
 def _lower_words(pattern: str) -> tuple[str, ...]:

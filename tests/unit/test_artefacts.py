@@ -172,3 +172,25 @@ def test_a_word_the_article_capitalises_mid_sentence_elsewhere_is_a_name() -> No
 )
 def test_capitals_in_names_titles_and_headings_are_left(text: str) -> None:
     assert art.find_mid_sentence_capitals(text) == []
+
+
+def _case_bodies() -> list[str]:
+    out = []
+    for path in sorted((Path(__file__).parent.parent / "cases").glob("*.json")):
+        out += [c["body"] for c in json.loads(path.read_text(encoding="utf-8")).get("cases", []) if "body" in c]
+    return out
+
+
+def test_the_well_paired_shortcut_changes_no_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Paragraphs whose marks are plainly paired skip the mark-by-mark state: the findings are the same."""
+    extra = [
+        'He said "we will go" and "they will stay". "It is done," she said. The "plan" ends.',
+        "A mark ” alone, a ‘single’ and a 'straight' one, “nested ‘quotes’ here,” and “open.",
+        "\"Left open.\n\n\"Continued,\" he said. The 5\" screen and the “plan” ' alone.",
+    ]
+    bodies = _case_bodies() + extra
+    fast = [art.quote_pairing.__wrapped__(tuple(b.split("\n\n"))) for b in bodies]
+    monkeypatch.setattr(art, "_well_paired", lambda text: False)
+    slow = [art.quote_pairing.__wrapped__(tuple(b.split("\n\n"))) for b in bodies]
+    assert fast == slow
+    assert sum(map(len, slow)) >= 10  # the bodies do hold findings to compare
