@@ -327,7 +327,7 @@ def _opens_with_verb_group(sent: str) -> bool:
 
 
 def find_subjectless_sentences(text: str) -> list[Hit]:
-    """Flag sentences that open with a bare verb phrase because translation dropped the subject.
+    """Flag sentences that open with a verb group and no subject, for any verb: translation dropped the subject.
 
     >>> t = "The villagers gathered. Could not get any information about them. Is it true?"
     >>> [t[h.start:h.end] for h in find_subjectless_sentences(t)]
@@ -928,6 +928,9 @@ _NAME_STARTERS = frozenset(("The", "Of", "In", "At", "By", "As"))
 def find_case_anomalies(text: str) -> list[Hit]:
     """Flag a capitalised function word inside a sentence (leftover link text or title case from translation).
 
+    The listed shapes below; :func:`find_mid_sentence_capitals` finds any closed-class word the
+    article writes lower case, and both pass :func:`case_in_context`.
+
     >>> t = "paused some weapons shipment For Ukraine And directly criticised him. Narendra Modi On Thursday met them."
     >>> [t[h.start:h.end] for h in find_case_anomalies(t)]
     ['For', 'And', 'On']
@@ -968,7 +971,7 @@ _CAP_TOKEN = re.compile(r"[A-Z][\w’'.-]*")
 
 
 def find_capitalised_verbs(text: str) -> list[Hit]:
-    """Flag a past-tense verb in title case between two names: translation title-cased a phrase ("Rama Killed Ravana").
+    """Flag a capitalised verb mid-sentence: between two names ("Rama Killed Ravana"), or any the article writes lower case.
 
     >>> t = "The fact that Lord Rama killed Ravana becomes the Rama Killed Ravana in English."
     >>> [(t[h.start:h.end], h.suggestion) for h in find_capitalised_verbs(t)]
@@ -1269,6 +1272,13 @@ def _after_stop(text: str, i: int) -> bool:
     return j > 0 and text[j - 1] in ".!?…"
 
 
+def _glyph_fix(text: str, i: int, j: int, glyph: str, confidence: float) -> Hit:
+    """A wrong mark ``text[i:j]`` flagged with the word it touches; the suggestion is that span
+    with the right mark (or none)."""
+    s, e = _word_and_mark(text, i, j)
+    return Hit("broken_quote", s, e, confidence, text[s:i] + glyph + text[j:e])
+
+
 def _starts_quoted(text: str) -> bool:
     t = text.lstrip()
     return t[:1] in ("“", '"', "‘", "'") or t.startswith("’’")
@@ -1356,27 +1366,27 @@ def quote_pairing(paragraphs: tuple[str, ...], skip: frozenset[int] = frozenset(
                 continue  # feet, minutes, the 1990s’
             role = _mark_role(text, i, j)
             if role == "both" and text[i - 1 : i].isspace() and (j == len(text) or text[j].isspace()) and i:
-                # a mark that touches no word ("the ICU. ” He said"): it belongs to the word before
-                s, e = _word_and_mark(text, i - 1, j)
-                out.append(("glyph", k, Hit("broken_quote", s, e, 0.8, g)))
+                # a mark that touches no word ("the ICU. ” He said"): a closing mark belongs to the
+                # word before it, an opening one to the word after it (the flag is the space to drop)
+                if g in ("“", "‘", "‘‘") or (g == '"' and double is None):
+                    out.append(("glyph", k, Hit("broken_quote", i, j + 1, 0.8, g)))
+                else:
+                    out.append(("glyph", k, Hit("broken_quote", i - 1, j, 0.8, g)))
             if g in ("“", "”", '"', "‘‘", "’’"):
                 opening = g in ("“", "‘‘")
                 if g == '"' or (g == "”" and not curly_openers):
                     # a straight mark, or the house style that writes ” both ways: the state decides
                     opening = role == "open" or (role != "close" and double is None)
                 elif role == "close" and opening and double is not None:
-                    s, e = _word_and_mark(text, i, j)
-                    out.append(("glyph", k, Hit("broken_quote", s, e, 0.85, "”")))
+                    out.append(("glyph", k, _glyph_fix(text, i, j, "”", 0.85)))
                     double = None
                     continue
                 elif role == "close" and opening:
                     # “ after a word with nothing open: debris of a quotation already closed ("”.“.")
-                    s, e = _word_and_mark(text, i, j)
-                    out.append(("glyph", k, Hit("broken_quote", s, e, 0.8, "")))
+                    out.append(("glyph", k, _glyph_fix(text, i, j, "", 0.8)))
                     continue
                 elif role == "open" and not opening:
-                    s, e = _word_and_mark(text, i, j)
-                    out.append(("glyph", k, Hit("broken_quote", s, e, 0.8, "“")))
+                    out.append(("glyph", k, _glyph_fix(text, i, j, "“", 0.8)))
                     opening = True
                 if opening:
                     carried = False
@@ -1390,8 +1400,7 @@ def quote_pairing(paragraphs: tuple[str, ...], skip: frozenset[int] = frozenset(
                 elif double is not None:
                     double = None
                 elif single is not None and g == "”" and role == "close" and text[i - 1 : i] in _SENTENCE_STOP:
-                    s, e = _word_and_mark(text, i, j)
-                    out.append(("glyph", k, Hit("broken_quote", s, e, 0.8, "’")))
+                    out.append(("glyph", k, _glyph_fix(text, i, j, "’", 0.8)))
                     single = None
                 elif carried:
                     carried = False  # closes the quotation the paragraph before left open
@@ -1428,8 +1437,7 @@ def quote_pairing(paragraphs: tuple[str, ...], skip: frozenset[int] = frozenset(
                         and (j == len(text) or text[j].isspace())
                     ):
                         # “… repelled.’ : a double quotation closed by a single mark
-                        s, e = _word_and_mark(text, i, j)
-                        out.append(("glyph", k, Hit("broken_quote", s, e, 0.8, "”")))
+                        out.append(("glyph", k, _glyph_fix(text, i, j, "”", 0.8)))
                         double = None
         # the paragraph ends: what is still open must be continued by the next paragraph
         if double is None and single is None:
@@ -1458,7 +1466,7 @@ def _close_of(glyph: str) -> str:
 
 
 def find_unclosed_quotes(text: str, next_text: str = "") -> list[Hit]:
-    """Flag a quotation opened in a paragraph, never closed, and not continued by the next paragraph.
+    """Flag a quotation never closed (nor continued by the next paragraph), or reopened before it closed.
 
     A quote that runs on into the next paragraph is left open and that paragraph opens with
     a quote mark again (the wire convention), so only a quote nothing can close is flagged;
@@ -1528,7 +1536,7 @@ _ROUGH_SENTENCE = re.compile(r"[.!?]\s+|\n\n")
 
 
 def find_duplicate_sentences(paragraphs: list[str], rough: list[list[str]] | None = None) -> list[tuple[int, Hit]]:
-    """Find a sentence repeated verbatim; remove it when it repeats the sentence just before.
+    """Find a sentence repeated verbatim; remove it when it repeats the sentence just before (near repeats are flagged).
 
     >>> ps = ["Kyiv denied it. Two drones were aimed at the Kremlin. Two drones were aimed at the Kremlin."]
     >>> [(i, ps[i][h.start:h.end], h.removable) for i, h in find_duplicate_sentences(ps)]
@@ -1966,7 +1974,8 @@ QUOTE_GLYPHS = Rule(
     _quote_glyphs,
     example="into the ICU. ”",
     needs=Needs(classes=("quote",)),
-    description=(find_quote_glyph_errors.__doc__ or "").strip().splitlines()[0],
+    description="Flag quote marks that break the pairing state or stand where none can: a “ that closes, a ” that "
+    'opens, ‘…” pairs, ". ”", ”.“ debris.',
 )
 CASE_ANOMALIES = Rule(
     "A008-capitalised-function-word",

@@ -194,3 +194,19 @@ def test_the_well_paired_shortcut_changes_no_finding(monkeypatch: pytest.MonkeyP
     slow = [art.quote_pairing.__wrapped__(tuple(b.split("\n\n"))) for b in bodies]
     assert fast == slow
     assert sum(map(len, slow)) >= 10  # the bodies do hold findings to compare
+
+
+def test_a_glyph_finding_suggests_its_span_with_the_right_mark() -> None:
+    """Put each suggestion in place of its span and the marks pair up."""
+    text = "They said “it was repelled.’ Then “it failed“ and ”the rest” left. The army said “we withdrew. ” It rained."
+    hits = [h for kind, _, h in art.quote_pairing((text,)) if kind == "glyph"]
+    assert [(text[h.start : h.end], h.suggestion) for h in hits] == [
+        ("repelled.’", "repelled.”"),
+        ("failed“", "failed”"),
+        ("”the", "“the"),
+        (" ”", "”"),
+    ]
+    fixed = text
+    for h in sorted(hits, key=lambda h: -h.start):
+        fixed = fixed[: h.start] + (h.suggestion or "") + fixed[h.end :]
+    assert art.quote_pairing((fixed,)) == ()
