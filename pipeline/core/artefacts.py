@@ -1034,6 +1034,7 @@ _CALENDAR = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday".split()
 )
 _TITLE_MINOR = frozenset("a an the of and or in on at to for with by from as".split())
+_LINKING = (wc.PREPOSITIONS | frozenset("and but or nor because although though whereas while".split())) - _TITLE_MINOR
 _QUANTIFIERS = frozenset("more most many much few several both all no any some another other such each every".split())
 _WORD = re.compile(r"[A-Za-z’'-]+")
 _TOKEN = re.compile(r"[\w’'-]+")
@@ -1138,8 +1139,13 @@ def find_mid_sentence_capitals(text: str) -> list[Hit]:
         e = s + len(word)
         prev_cap, nxt = _neighbours(text, s, e)
         next_cap = nxt[:1].isupper() or nxt[:1].isdigit()
-        if next_cap:
-            continue  # a name or title may open with any word ("No Way Out", "We Will Rock You")
+        one_name = (
+            nxt[:1].isupper() and nxt != "I" and not nxt.startswith(("I'", "I’")) and _capitalised_run(text, e) == 1
+        )
+        if next_cap and not (low in _LINKING and not prev_cap and one_name):
+            # a name or title may open with any word ("No Way Out", "We Will Rock You"); a
+            # preposition or conjunction before one name ("shipment For Ukraine") opens none
+            continue
         if cls == "verb" and prev_cap:
             continue  # "Manchester United beat" (A015 judges "Rama Killed Ravana")
         if cls == "aux" and not _governs_verb(low, nxt):
@@ -1156,7 +1162,7 @@ def find_mid_sentence_capitals(text: str) -> list[Hit]:
 
 def _neighbours(text: str, s: int, e: int) -> tuple[bool, str]:
     """Is the word before ``s`` capitalised (a comma between breaks the run), and the word after ``e``."""
-    prev_word = text[max(0, s - 30) : s - 1].rsplit(" ", 1)[-1]
+    prev_word = text[max(0, s - 30) : s - 1].rsplit(" ", 1)[-1].lstrip("([{“‘\"'")
     prev_cap = prev_word[:1].isupper() and text[s - 2] != ","
     nm = _TOKEN.match(text, e + 1) if text[e : e + 1] == " " else None
     return prev_cap, nm.group() if nm else ""
