@@ -186,7 +186,7 @@ def test_the_well_paired_shortcut_changes_no_finding(monkeypatch: pytest.MonkeyP
     extra = [
         'He said "we will go" and "they will stay". "It is done," she said. The "plan" ends.',
         "A mark ” alone, a ‘single’ and a 'straight' one, “nested ‘quotes’ here,” and “open.",
-        "\"Left open.\n\n\"Continued,\" he said. The 5\" screen and the “plan” ' alone.",
+        '"Left open.\n\n"Continued," he said. The 5" screen and the “plan” \' alone.',
     ]
     bodies = _case_bodies() + extra
     fast = [art.quote_pairing.__wrapped__(tuple(b.split("\n\n"))) for b in bodies]
