@@ -1182,6 +1182,12 @@ def _capitalised_run(text: str, e: int) -> int:
     return len(run)
 
 
+def _after_heading(text: str, s: int) -> bool:
+    """Do two words in capitals, the last with no punctuation, stand right before ``s``?"""
+    words = text[max(0, s - 40) : s].split()
+    return len(words) >= 2 and all(w.isupper() and w.isalpha() and len(w) > 1 for w in words[-2:])
+
+
 def case_in_context(text: str, s: int, e: int) -> bool:
     """Is the capitalised word ``text[s:e]`` out of place in its context (every bad-case finding
     passes this)? Not when it stands in a Title Case run or a heading, ends a name ("Carry On",
@@ -1195,7 +1201,6 @@ def case_in_context(text: str, s: int, e: int) -> bool:
     True
     """
     word = text[s:e]
-    prev_word = text[max(0, s - 30) : s - 1].rsplit(" ", 1)[-1]
     prev_cap, nxt = _neighbours(text, s, e)
     if prev_cap and nxt[:1].isupper() and nxt.lower() not in _CALENDAR:
         return False  # inside a Title Case run ("Modi On Thursday" is none)
@@ -1203,8 +1208,8 @@ def case_in_context(text: str, s: int, e: int) -> bool:
         return False  # a name with a number ("The 10th District Court", "No 10")
     if nxt[:1].isupper() and nxt.lower() not in _CALENDAR and _capitalised_run(text, e) >= 2:
         return False  # a title that opens with it ("More Than A Woman", "For Your Eyes Only")
-    if prev_word.isupper() and len(prev_word) > 1:
-        return False  # after a heading in capitals ("HOW IT STARTED The first…")
+    if _after_heading(text, s):
+        return False  # after a heading in capitals ("HOW IT STARTED The first…"; not "NDTV, The")
     if prev_cap and word.lower() in wc.PARTICLES and nxt.lower() not in _CALENDAR:
         return False  # a phrasal title ("Carry On", "Get On")
     if (not nxt[:1].isupper() and _continues_title(text, e)) or _ends_title(text, s):

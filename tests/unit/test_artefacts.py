@@ -210,3 +210,9 @@ def test_a_glyph_finding_suggests_its_span_with_the_right_mark() -> None:
     for h in sorted(hits, key=lambda h: -h.start):
         fixed = fixed[: h.start] + (h.suggestion or "") + fixed[h.end :]
     assert art.quote_pairing((fixed,)) == ()
+
+
+def test_an_acronym_before_a_capital_is_no_heading() -> None:
+    """Two words in capitals before the word make a heading; one acronym does not."""
+    t = "The BJP And its allies walked out of the House, and the Congress followed."
+    assert [t[h.start : h.end] for h in art.find_mid_sentence_capitals(t)] == ["And"]
