@@ -17,10 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from itertools import islice
+from itertools import islice, pairwise
 from typing import Any
 
-from pipeline.core.rules import Needs, Rule
+from pipeline.core import wordclass as wc
+from pipeline.core.rules import ALWAYS, Needs, Rule
 from pipeline.core.sentences import has_words, sentence_spans
 
 REMOVE_AT = 0.9  # findings at or above this confidence whose rule allows it are removed
@@ -42,74 +43,208 @@ class Hit:
     cut_end: int | None = None
 
 
-# ------------------------------------------------------------------ stray auxiliaries
+# ------------------------------------------------------------------ stray verb fragments
 
-_AUX = r"(?:Is|Are|Was|Were|Has|Have|Had|Been|Has been|Have been|Had been|Is being|Was being|Used to)"
-_PARTICIPLE = (
-    r"(?:done|gone|happened|been|made|given|taken|seen|come|become|kept|held|left|"
-    r"[a-z]{2,}ing|[a-z]{2,}ed|do|be|go|happen|come|say|live|work|stay|get)"
+# A sentence of one to four words, the first capitalised, after a sentence end (a closing quote
+# may follow the stop, spaced or not) or a paragraph start, ending in a full stop (or the comma
+# of "…process. Is,”") before a paragraph end, a new sentence or a closing quote. The stop is
+# left to a lookahead so that fragments in a row ("Was. Had gone.") are all seen. Each scan
+# opens with a literal (the engine then skips ahead at C speed); the rarer openings run only
+# when their literal occurs.
+_FRAGMENT_BODY = (
+    r"(?P<frag>[A-Z][a-z]*+(?: [a-z]++){0,3}+)"  # possessive: a longer sentence fails at once
+    r"(?=(?P<punct>[.,])(?:[ \t]*(?:\n|$)|[ \t]+[“\"‘A-Z(]|[ \t]*[”\"’']))"
 )
-# the scan starts with the auxiliary itself (a literal: fast); what precedes it is checked in Python
-_FRAGMENT = re.compile(
-    rf"(?P<frag>{_AUX}(?: {_PARTICIPLE})?)(?P<punct>[.,])(?=[ \t]*(?:\n|$)|[ \t]+[“\"‘A-Z]|[ \t]*[”\"’'])"
-)
-_AFTER_SENTENCE = frozenset(".!?")
+_FRAGMENT_AFTER_STOP = re.compile(r"\.(?:[ \t]*[”\"’'])?[ \t]+" + _FRAGMENT_BODY)
+_FRAGMENT_AFTER_MARK = re.compile(r"[!?](?:[ \t]*[”\"’'])?[ \t]+" + _FRAGMENT_BODY)
+_FRAGMENT_AT = re.compile(_FRAGMENT_BODY)
+
+
+def _fragment_candidates(text: str) -> list[re.Match[str]]:
+    found = list(islice(_FRAGMENT_AFTER_STOP.finditer(text), MAX_SENTENCES))
+    if "! " in text or "? " in text or "!" in text[-1:] or "?" in text[-1:]:
+        found += islice(_FRAGMENT_AFTER_MARK.finditer(text), MAX_SENTENCES)
+    i = text.find("\n")
+    while i != -1 and len(found) < 2 * MAX_SENTENCES:
+        if text[i + 1 : i + 2].isupper():
+            m = _FRAGMENT_AT.match(text, i + 1)
+            if m is not None:
+                found.append(m)
+        i = text.find("\n", i + 1)
+    if len(found) > 1:
+        found.sort(key=lambda m: m.start("frag"))
+    return found
+
+
+_BE = frozenset("is are was were am be been being".split())
+_HAVE = frozenset("has have had having".split())
+_DO = frozenset("do does did".split())
+_MODALS = frozenset("will would shall should can could may might must".split())
 _CLOSERS = frozenset("”\"’'")
 _PRONOUN_AFTER = re.compile(r"\s(?:he|she|it|they|we|I|you|there|this|that)\b")
 
 
-def find_stray_auxiliaries(text: str) -> list[Hit]:
-    """Find subject-less auxiliary fragments left by machine translation ("Was done.", "Is.”").
+def verb_group(words: list[str]) -> str | None:
+    """The class of a subject-less verb group, or None when ``words`` (lower case) are not one.
 
-    >>> t = "He wants a deal. Used to do. “We saw positive signs. Is.” Is it true? It is."
-    >>> [(t[h.start:h.end], h.removable) for h in find_stray_auxiliaries(t)]
-    [('Used to do.', True), ('Is.', True)]
-    >>> t = "“I thank everyone, fair process. Is,” he said."
-    >>> [(t[h.start:h.end], t[h.cut_start:h.cut_end]) for h in find_stray_auxiliaries(t)]
-    [('. Is', '. Is')]
+    ``"aux"``: it opens with a form of *be* or *have*, or "used to" ("was done", "had been
+    arrested", "used to do"); ``"modal"``: with a modal or *do* ("will go", "did"); ``"verb"``:
+    with a main verb's past or ``-ing`` form ("happened", "gone missing" is no group).
+    Every word after the first must continue the group: an auxiliary, "not" and the like, a
+    verb form the auxiliary before it governs, or a closing particle ("called off").
+
+    >>> [verb_group(w.split()) for w in ("was done", "will have been taken", "used to do", "did", "happened")]
+    ['aux', 'modal', 'aux', 'modal', 'verb']
+    >>> [verb_group(w.split()) for w in ("was it", "will smith", "gone missing", "may", "used to", "said that")]
+    [None, None, None, None, None, None]
     """
-    hits: list[Hit] = []
-    for m in islice(_FRAGMENT.finditer(text), MAX_HITS * 4):
-        if len(hits) >= MAX_HITS:
+    first = words[0]
+    if first == "used":
+        if len(words) < 3 or words[1] != "to":
+            return None
+        cls, expect, rest = "aux", "base", words[2:]
+    elif first in _BE or first in _HAVE:
+        cls, expect, rest = "aux", ("part" if first in _BE else "perf"), words[1:]
+    elif first in _MODALS or first in _DO:
+        if first == "may" and (len(words) == 1 or words[1] not in ("be", "have", "not")):
+            return None  # the month
+        cls, expect, rest = "modal", "base", words[1:]
+    elif wc.is_verb_form(first):
+        cls, expect, rest = "verb", "end", words[1:]
+    else:
+        return None
+    for k, w in enumerate(rest):
+        last = k == len(rest) - 1
+        if w in wc.GROUP_ADVERBS:
+            continue
+        if expect == "end":
+            if not (last and w in wc.PARTICLES):
+                return None
+        elif expect == "base":
+            if w in ("be", "been", "being"):
+                expect = "part"
+            elif w == "have":
+                expect = "perf"
+            elif w == "to" and not last:
+                expect = "base"
+            elif wc.is_base_verb(w):
+                expect = "end"
+            else:
+                return None
+        elif expect == "part":  # after a form of be: a participle, an -ing form, or "being"
+            if w == "being":
+                expect = "part"
+            elif wc.is_verb_form(w):
+                expect = "end"
+            else:
+                return None
+        elif expect == "perf":  # after a form of have: a past participle, "been", or "to"
+            if w == "been":
+                expect = "part"
+            elif w == "to" and not last:
+                expect = "base"
+            elif wc.is_past_form(w):
+                expect = "end"
+            else:
+                return None
+    if rest and rest[-1] in ("to", "not") and first != "used":
+        return cls if rest[-1] == "not" else None
+    return cls
+
+
+def _previous_sentence_words(text: str, end: int) -> int:
+    """How many words the sentence ending at ``end`` has (counted up to the sentence or paragraph before it)."""
+    lo = max(0, end - 300)
+    chunk = text[lo:end]
+    cut = max(chunk.rfind(". "), chunk.rfind("? "), chunk.rfind("! "), chunk.rfind("\n"))
+    return len(chunk[cut + 1 :].split())
+
+
+@lru_cache(maxsize=8)
+def _verb_fragments(text: str) -> tuple[tuple[str, Hit], ...]:
+    """Every subject-less verb-group sentence after a complete one: (group class, hit). Shared by A001 and A018."""
+    out: list[tuple[str, Hit]] = []
+    for m in _fragment_candidates(text):
+        if len(out) >= MAX_HITS:
             break
         frag, punct = m.group("frag"), m.group("punct")
+        cls = verb_group(frag.lower().split(" "))
+        if cls is None:
+            continue
+        words = frag.lower().split(" ")
         s, e = m.start("frag"), m.end("punct")
-        # what precedes: spaces, then a sentence end (optionally closed by a quote), or the paragraph start
+        # what precedes: a sentence end (optionally closed by a quote), or a paragraph end
         lead = s
         while lead > 0 and text[lead - 1] in " \t":
             lead -= 1
-        prev = text[lead - 1] if lead > 0 else "\n"
-        if prev in _CLOSERS and lead > 1:
-            back = lead - 2
-            while back > 0 and text[back] in " \t":  # "done. ’ Is.": a quote spaced from its full stop
-                back -= 1
-            prev = text[back] if text[back] in _AFTER_SENTENCE else "x"
-        if prev != "\n" and prev not in _AFTER_SENTENCE:
+        if lead == 0:
+            continue  # the text's first words: no sentence before them
+        at_para = text[lead - 1] == "\n"
+        stop = lead - 1
+        if at_para:
+            stop = lead - 1
+            while stop > 0 and text[stop] in "\n \t":
+                stop -= 1
+        quoted_before = text[stop] in _CLOSERS
+        if quoted_before:
+            stop -= 1
+            while stop > 0 and text[stop] in " \t":
+                stop -= 1  # "done. ’ Is.": a quote spaced from its full stop
+        if stop < 0 or text[stop] not in ".!?":
             continue
-        if prev != "\n" and lead == s:
-            continue  # glued to the previous sentence: not a separate fragment
+        if text[stop] == "?" and cls != "aux":
+            continue  # an elliptic answer to a question ("Will they? Might.")
+        after_fragment = bool(out) and out[-1][1].end == stop + 1  # "… night. Was. Had been done."
+        if not after_fragment and _previous_sentence_words(text, stop) < 3:
+            continue  # no complete sentence before it
+        closes_quote = text[e : e + 3].lstrip(" \t")[:1] in _CLOSERS  # "…signs. Is.”" (a spaced mark too)
         if punct == ",":
             # "…process. Is,”": drop ". Is" so that the quote closes on the comma
-            before = lead - 1
-            if before < 0 or text[before] != "." or text[e : e + 1] not in "”\"’'":
+            if cls != "aux" or at_para or text[stop] != "." or text[e : e + 1] not in _CLOSERS:
                 continue
-            hits.append(
-                Hit(
-                    "stray_fragment",
-                    before,
-                    m.end("frag"),
-                    0.95,
-                    "",
-                    True,
-                    before,
-                    m.end("frag"),
-                )
-            )
+            out.append((cls, Hit("stray_fragment", stop, m.end("frag"), 0.95, "", True, stop, m.end("frag"))))
             continue
-        confidence = 0.97 if " " not in frag or frag.split(" ")[0] in ("Used", "Was", "Were", "Had", "Has") else 0.9
-        cut_s = lead if lead > 0 and text[lead - 1] != "\n" else s
-        hits.append(Hit("stray_fragment", s, e, confidence, "", True, cut_s, e))
-    return hits
+        cut_s = s if at_para else lead
+        if cls == "aux":
+            conf = 0.97 if len(words) == 1 or words[0] in ("used", "was", "were", "had", "has") else 0.95
+            out.append((cls, Hit("stray_fragment", s, e, conf, "", True, cut_s, e)))
+        elif cls == "modal":
+            # "Will be done." is as certain as "Was done."; "Did." or "Can do." stays a flag
+            sure = len(words) > 1 and any(w in ("be", "been", "have") for w in words[1:]) and not closes_quote
+            out.append((cls, Hit("stray_fragment", s, e, 0.95 if sure else 0.8, "", True, cut_s, e)))
+        elif not closes_quote and not _inside_quote(text, s) and not (at_para and words[0].endswith("ing")):
+            out.append((cls, Hit("stray_fragment", s, e, 0.7, "delete, or give the sentence a subject")))
+    return tuple(out)
+
+
+def find_stray_auxiliaries(text: str) -> list[Hit]:
+    """Find subject-less auxiliary fragments left by machine translation ("Was done.", "Is.”", "Will have gone.").
+
+    Any verb group with no subject — a form of *be* or *have*, a modal or *do*, or "used to",
+    and whatever verb forms it governs, 1–4 words — standing as a sentence after a complete one.
+
+    >>> t = "He wants a deal. Used to do. “We saw positive signs. Is.” Is it true? It is, they said. Will be reviewed."
+    >>> [(t[h.start:h.end], h.removable, h.confidence) for h in find_stray_auxiliaries(t)]
+    [('Used to do.', True, 0.97), ('Is.', True, 0.97), ('Will be reviewed.', True, 0.95)]
+    >>> t = "“I thank everyone, fair process. Is,” he said."
+    >>> [(t[h.start:h.end], t[h.cut_start:h.cut_end]) for h in find_stray_auxiliaries(t)]
+    [('. Is', '. Is')]
+    >>> find_stray_auxiliaries("Was it worth it? The minister said it was. Did they win? Did.")
+    []
+    """
+    return [h for cls, h in _verb_fragments(text) if cls != "verb"]
+
+
+def find_stray_verbs(text: str) -> list[Hit]:
+    """Flag a sentence that is a bare main verb, with no subject, after a complete sentence ("Happened.").
+
+    >>> t = "The bridge collapsed on Monday night. Happened. Rescue teams reached the site."
+    >>> [(t[h.start:h.end], h.removable) for h in find_stray_verbs(t)]
+    [('Happened.', False)]
+    >>> find_stray_verbs("“We fought hard. Finished,” he said. Asked about it, he smiled. Confirmed.”")
+    []
+    """
+    return [h for cls, h in _verb_fragments(text) if cls == "verb"]
 
 
 _SUBJECTLESS = re.compile(
@@ -139,8 +274,60 @@ def may_lack_subject(article: str) -> bool:
     return _SUBJECTLESS_GATE.search(article) is not None
 
 
+_VERB_OPENERS = frozenset({"is", "are", "was", "were", "has", "have", "had", "used"} | _MODALS)
+_CAPITALISED_BEFORE = re.compile(r"(?:^|[.!?] )[A-Z][a-z]+$")
+
+
+def _opens_with_word_that(text: str) -> bool:
+    """Does a sentence open with one capitalised word and "that" ("Claimed that …")? (A gate: a
+    literal search, then a look at the word before each "that".)"""
+    i = text.find(" that ")
+    while i != -1:
+        if _CAPITALISED_BEFORE.search(text, max(0, i - 24), i):
+            return True
+        i = text.find(" that ", i + 6)
+    return False
+
+
+_NOT_SUBJECTLESS = frozenset(("given", "provided", "granted", "supposing", "seeing", "assuming", "considering"))
+
+
+def _opens_with_verb_group(sent: str) -> bool:
+    """Does the sentence open with a verb group and no subject ("Was shot dead …", "Will visit …",
+    "Claimed that …")? Judged by word class, for any verb.
+
+    >>> [_opens_with_verb_group(s) for s in ("Was shot dead by gunmen.", "Will visit the camp.", "Claimed that it was.")]
+    [True, True, True]
+    >>> [_opens_with_verb_group(s) for s in ("Were rates to fall, sales rise.", "Given that it rained.", "May 5 was hot.")]
+    [False, False, False]
+    """
+    sp = sent.find(" ")
+    first = sent[:sp]
+    if sp < 2 or not (first[0].isupper() and first[1:].islower()):
+        return False
+    low = first.lower()
+    if low not in _VERB_OPENERS and not wc.is_past_form(low):
+        return False
+    words = sent.split(" ", 4)
+    if len(words) < 3:
+        return False
+    rest = [w.strip(",;:").lower() for w in words[1:4]]
+    while len(rest) > 1 and rest[0] in wc.GROUP_ADVERBS:
+        rest.pop(0)
+    nxt = rest[0]
+    if low in ("is", "are", "was", "were"):
+        return nxt == "being" or wc.is_verb_form(nxt)
+    if low in ("has", "have", "had"):
+        return nxt == "been" or wc.is_past_form(nxt)
+    if low in _MODALS and low != "may":
+        return nxt in ("be", "have") or wc.is_base_verb(nxt)
+    if low == "used":
+        return nxt == "to" and len(rest) > 1 and wc.is_base_verb(rest[1])
+    return nxt == "that" and low not in _NOT_SUBJECTLESS and wc.is_past_form(low)
+
+
 def find_subjectless_sentences(text: str) -> list[Hit]:
-    """Flag sentences that open with a bare verb phrase because translation dropped the subject.
+    """Flag sentences that open with a verb group and no subject, for any verb: translation dropped the subject.
 
     >>> t = "The villagers gathered. Could not get any information about them. Is it true?"
     >>> [t[h.start:h.end] for h in find_subjectless_sentences(t)]
@@ -152,14 +339,27 @@ def find_subjectless_sentences(text: str) -> list[Hit]:
     ['Said that those who doubted him now agree.', 'On information reached under the leadership of the SHO.']
     """
     hits: list[Hit] = []
-    if not _SUBJECTLESS_GATE.search(text):
+    if not _SUBJECTLESS_GATE.search(text) and not _opens_with_word_that(text):
         return hits
     for s, e in sentence_spans(text, limit=MAX_SENTENCES):
         if len(hits) >= MAX_HITS:
             break
         sent = text[s:e]
         m = _SUBJECTLESS.match(sent)
-        if m is None or _QUESTIONISH.search(sent) or not has_words(sent, 3):
+        if m is None:
+            # the same shape for any verb (a paragraph that opens with "Will cut taxes" may be a
+            # list item: a modal counts only after another sentence of the paragraph)
+            if (
+                (s > 0 or sent.split(" ", 1)[0].lower() not in _MODALS)  # a modal opens list items
+                and _opens_with_verb_group(sent)
+                and has_words(sent, 3)
+                and not _QUESTIONISH.search(sent)
+                and sent[-1:] not in _CLOSERS  # speech, whose quotation opened paragraphs before
+                and not _inside_quote(text, s)
+            ):
+                hits.append(Hit("stray_fragment", s, e, 0.75, "add the missing subject", False))
+            continue
+        if _QUESTIONISH.search(sent) or not has_words(sent, 3):
             continue
         if _inside_quote(text, s):
             continue
@@ -445,10 +645,12 @@ _SCRIPTS = (
 
 @cache
 def _script_of(ch: str) -> str:
+    """The script of a letter; Han, kana and Hangul are one writing system ("CJK": Japanese
+    writes kana with kanji, Korean news writes Hanja with Hangul)."""
     name = unicodedata.name(ch, "")
     for s in _SCRIPTS:
         if name.startswith(s):
-            return s
+            return "CJK" if s in ("HANGUL", "HIRAGANA", "KATAKANA") else s
     return "OTHER"
 
 
@@ -718,12 +920,16 @@ def find_quote_glyph_errors(text: str) -> list[Hit]:
 # ------------------------------------------------------------------------- case
 
 _FUNCTION_CAPS = re.compile(r"(?P<w>And|Or|But|For|Of|To|With|From|More|The|In|On|At|By|As) (?P<next>[A-Za-z]+)")
+_FUNCTION_CAP_WORDS = frozenset(re.search(r"<w>([^)]*)", _FUNCTION_CAPS.pattern).group(1).split("|"))  # type: ignore[union-attr]
 _DAYS = frozenset(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
 _NAME_STARTERS = frozenset(("The", "Of", "In", "At", "By", "As"))
 
 
 def find_case_anomalies(text: str) -> list[Hit]:
     """Flag a capitalised function word inside a sentence (leftover link text or title case from translation).
+
+    The listed shapes below; :func:`find_mid_sentence_capitals` finds any closed-class word the
+    article writes lower case, and both pass :func:`case_in_context`.
 
     >>> t = "paused some weapons shipment For Ukraine And directly criticised him. Narendra Modi On Thursday met them."
     >>> [t[h.start:h.end] for h in find_case_anomalies(t)]
@@ -765,7 +971,7 @@ _CAP_TOKEN = re.compile(r"[A-Z][\w’'.-]*")
 
 
 def find_capitalised_verbs(text: str) -> list[Hit]:
-    """Flag a past-tense verb in title case between two names: translation title-cased a phrase ("Rama Killed Ravana").
+    """Flag a capitalised verb mid-sentence: between two names ("Rama Killed Ravana"), or any the article writes lower case.
 
     >>> t = "The fact that Lord Rama killed Ravana becomes the Rama Killed Ravana in English."
     >>> [(t[h.start:h.end], h.suggestion) for h in find_capitalised_verbs(t)]
@@ -804,20 +1010,480 @@ def find_capitalised_verbs(text: str) -> list[Hit]:
     return hits
 
 
-# ----------------------------------------------------------------- unclosed quotes
+# --------------------------------------------------- mid-sentence capitals, from the article
 
-_OPENER = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))([“‘])(?=[^\W\d_])")
-# a “ glued to the end of a word closes a quote with the wrong glyph (A007 flags that glyph itself)
-_CAN_CLOSE = {"“": re.compile(r"[”\"]|(?<=[^\s“])“(?![^\W_])"), "‘": re.compile(r"(?<=\S)[’'](?![^\W_])")}
+# a capitalised word after a word (or a comma) and one space: not a sentence's first word
+_MID_CAPITAL = re.compile(r"(?<=[A-Za-z,] )[A-Z][a-z]{1,14}\b(?![’'-])")
+_SPACED_CAPITAL = re.compile(r" ([A-Z][a-z]{1,14}+)\b(?![’'-])")  # a literal first: a fast scan
+
+
+@lru_cache(maxsize=8)
+def mid_capitals(text: str) -> tuple[tuple[str, int], ...]:
+    """Every capitalised word after a word (or a comma) and one space: (word, offset)."""
+    out = []
+    for m in _SPACED_CAPITAL.finditer(text):
+        s = m.start(1)
+        before = text[s - 2]
+        if before.isalpha() or before == ",":
+            out.append((m.group(1), s))
+    return tuple(out)
+
+
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+_TITLE_MINOR = frozenset("a an the of and or in on at to for with by from as".split())
+_LINKING = (wc.PREPOSITIONS | frozenset("and but or nor because although though whereas while".split())) - _TITLE_MINOR
+_QUANTIFIERS = frozenset("more most many much few several both all no any some another other such each every".split())
+_WORD = re.compile(r"[A-Za-z’'-]+")
+_TOKEN = re.compile(r"[\w’'-]+")
+
+
+@lru_cache(maxsize=1 << 15)
+def _word_class(low: str) -> str | None:
+    if low in _CALENDAR or len(low) < 2:
+        return None
+    if low in wc.FINITE_AUX or low in wc.NONFINITE_AUX:
+        return "aux"
+    if low in wc.FUNCTION_WORDS:
+        return "function"
+    if wc.is_past_form(low):
+        return "verb"
+    return None
+
+
+def _continues_title(text: str, e: int) -> bool:
+    """After ``e``: minor words then a capitalised word ("Gone with the Wind", "Treaty On the Non-…")?"""
+    for w in _WORD.findall(text, e, e + 40)[:3]:
+        if w[:1].isupper():
+            return True
+        if w not in _TITLE_MINOR:
+            return False
+    return False
+
+
+def _ends_title(text: str, s: int) -> bool:
+    """Before ``s``: a capitalised word, then minor words ("Prosperity for All", "Bank of America")?"""
+    words = _WORD.findall(text, max(0, s - 40), s)[-3:]
+    k = len(words)
+    while k and words[k - 1] in _TITLE_MINOR:
+        k -= 1
+    return 0 < k < len(words) and words[k - 1][:1].isupper()
+
+
+def _title_case_around(text: str, s: int, e: int) -> bool:
+    """Most words near the span are capitalised: a headline, a caption line or a name list."""
+    words = _WORD.findall(text, max(0, s - 60), min(len(text), e + 60))
+    longer = [w for w in words if len(w) > 3 and w.lower() not in _CALENDAR]
+    return len(longer) >= 4 and sum(w[:1].isupper() for w in longer) >= 0.6 * len(longer)
+
+
+def _used_as_name(text: str, word: str, at: int) -> bool:
+    """Does the article write ``word`` capitalised mid-sentence elsewhere, or before another name?"""
+    i = text.find(word)
+    while i != -1:
+        e = i + len(word)
+        whole = (i == 0 or not text[i - 1].isalpha()) and (e == len(text) or not text[e].isalpha())
+        if whole and i != at:
+            before = text[i - 2 : i - 1] if i >= 2 else ""
+            if before.isalpha() or before == ",":
+                return True  # capitalised mid-sentence elsewhere
+            if _MID_CAPITAL.match(text, e + 1) and text[e : e + 1] == " ":
+                return True  # opens a name run elsewhere ("Will Hutton said")
+        i = text.find(word, e)
+    return False
+
+
+def _lower_elsewhere(text: str, low: str) -> bool:
+    i = text.find(low)
+    while i != -1:
+        e = i + len(low)
+        if (i == 0 or not text[i - 1].isalpha()) and (e == len(text) or not text[e].isalpha()):
+            return True
+        i = text.find(low, e)
+    return False
+
+
+def _governs_verb(low: str, nxt: str) -> bool:
+    """An auxiliary followed by what it governs ("Will visit", "Were launched", "Has not")."""
+    if nxt in wc.GROUP_ADVERBS or nxt in ("been", "being", "be", "have", "to"):
+        return True
+    if low in wc.FINITE_AUX and low not in ("is", "are", "was", "were", "am", "has", "have", "had"):
+        return wc.is_base_verb(nxt)
+    return wc.is_verb_form(nxt)
+
+
+def find_mid_sentence_capitals(text: str) -> list[Hit]:
+    """Flag a capital inside a sentence on a word the article otherwise writes lower case.
+
+    Judged from the article, not a list of shapes: the word is a function word, an
+    auxiliary or a verb's past form (word classes, see :mod:`pipeline.core.wordclass`); the
+    article uses it lower case elsewhere and never capitalised mid-sentence or before a name
+    (a name's own capital); and it does not stand in a Title Case run (a name such as "Bank
+    of America" or "Gone with the Wind", a headline, a caption). An auxiliary must govern the
+    verb after it ("Modi Will visit"), so a surname such as "May" is left alone.
+
+    >>> t = "The police Arrested three men and a boy, the police said And added that they were arrested near the market."
+    >>> [(t[h.start:h.end], h.suggestion) for h in find_mid_sentence_capitals(t)]
+    [('Arrested', 'arrested'), ('And', 'and')]
+    >>> find_mid_sentence_capitals("Theresa May said she would go, a line May quoted in May. It may rain. The film Gone with the Wind was gone.")
+    []
+    """
+    hits: list[Hit] = []
+    for word, s in mid_capitals(text)[: MAX_HITS * 8]:
+        cls = _word_class(word.lower())
+        if cls is None:
+            continue
+        low = word.lower()
+        e = s + len(word)
+        prev_cap, nxt = _neighbours(text, s, e)
+        next_cap = nxt[:1].isupper() or nxt[:1].isdigit()
+        one_name = (
+            nxt[:1].isupper() and nxt != "I" and not nxt.startswith(("I'", "I’")) and _capitalised_run(text, e) == 1
+        )
+        if next_cap and not (low in _LINKING and not prev_cap and one_name):
+            # a name or title may open with any word ("No Way Out", "We Will Rock You"); a
+            # preposition or conjunction before one name ("shipment For Ukraine") opens none
+            continue
+        if cls == "verb" and prev_cap:
+            continue  # "Manchester United beat" (A015 judges "Rama Killed Ravana")
+        if cls == "aux" and not _governs_verb(low, nxt):
+            continue
+        if cls == "function" and prev_cap and low in _QUANTIFIERS and nxt not in ("than", "of"):
+            continue  # a surname ("Thomas More wrote")
+        if not _lower_elsewhere(text, low) or not case_in_context(text, s, e):
+            continue
+        hits.append(Hit("bad_case", s, e, 0.7, low))
+        if len(hits) >= MAX_HITS:
+            break
+    return hits
+
+
+def _neighbours(text: str, s: int, e: int) -> tuple[bool, str]:
+    """Is the word before ``s`` capitalised (a comma between breaks the run), and the word after ``e``."""
+    prev_word = text[max(0, s - 30) : s - 1].rsplit(" ", 1)[-1].lstrip("([{“‘\"'")
+    prev_cap = prev_word[:1].isupper() and text[s - 2] != ","
+    nm = _TOKEN.match(text, e + 1) if text[e : e + 1] == " " else None
+    return prev_cap, nm.group() if nm else ""
+
+
+def _capitalised_run(text: str, e: int) -> int:
+    """How many capitalised words follow ``e`` in a row (up to 3; a title ends on no "And")."""
+    run: list[str] = []
+    for w in text[e : e + 60].split(" ")[1:4]:
+        if not w[:1].isupper():
+            break
+        run.append(w)
+        if not w[-1:].isalnum():
+            break
+    while run and run[-1] in ("And", "Or", "But"):
+        run.pop()
+    return len(run)
+
+
+def _after_heading(text: str, s: int) -> bool:
+    """Do two words in capitals, the last with no punctuation, stand right before ``s``?"""
+    words = text[max(0, s - 40) : s].split()
+    return len(words) >= 2 and all(w.isupper() and w.isalpha() and len(w) > 1 for w in words[-2:])
+
+
+def case_in_context(text: str, s: int, e: int) -> bool:
+    """Is the capitalised word ``text[s:e]`` out of place in its context (every bad-case finding
+    passes this)? Not when it stands in a Title Case run or a heading, ends a name ("Carry On",
+    "Prosperity for All"), or the article capitalises it mid-sentence elsewhere (a name's capital).
+
+    >>> t = "She starred in the Carry On films. Rowlands made nine Carry On films, and went on."
+    >>> case_in_context(t, t.index("On"), t.index("On") + 2)
+    False
+    >>> t = "Narendra Modi On Thursday met them, and on Friday left."
+    >>> case_in_context(t, t.index("On"), t.index("On") + 2)
+    True
+    """
+    word = text[s:e]
+    prev_cap, nxt = _neighbours(text, s, e)
+    if prev_cap and nxt[:1].isupper() and nxt.lower() not in _CALENDAR:
+        return False  # inside a Title Case run ("Modi On Thursday" is none)
+    if nxt[:1].isdigit() and word in ("The", "No", "A", "An"):
+        return False  # a name with a number ("The 10th District Court", "No 10")
+    if nxt[:1].isupper() and nxt.lower() not in _CALENDAR and _capitalised_run(text, e) >= 2:
+        return False  # a title that opens with it ("More Than A Woman", "For Your Eyes Only")
+    if _after_heading(text, s):
+        return False  # after a heading in capitals ("HOW IT STARTED The first…"; not "NDTV, The")
+    if prev_cap and word.lower() in wc.PARTICLES and nxt.lower() not in _CALENDAR:
+        return False  # a phrasal title ("Carry On", "Get On")
+    if (not nxt[:1].isupper() and _continues_title(text, e)) or _ends_title(text, s):
+        return False
+    if _title_case_around(text, s, e) or (_inside_quote(text, s) and (prev_cap or nxt[:1].isupper())):
+        return False
+    return not _used_as_name(text, word, s)
+
+
+# ------------------------------------------------------------------ quote pairing
+
+# a quote mark; a doubled single mark (‘‘ ’’) is one double mark (a style of some outlets)
+_MARK = re.compile(r"‘‘|’’|[“”\"‘’']")
+_LEFT_OF_OPENER = frozenset("([{—–-/“‘\"'")
+_RIGHT_OF_CLOSER = frozenset(".,;:!?)]}—–-…”’\"'")
+_SENTENCE_STOP = frozenset(".!?,")
+
+
+def _mark_role(text: str, i: int, j: int) -> str:
+    """Where a mark stands: ``open`` (before a word), ``close`` (after one), ``inner`` (between
+    two letters: an apostrophe) or ``both`` (neither or either: decided by the pairing state)."""
+    prev = text[i - 1] if i else ""
+    nxt = text[j] if j < len(text) else ""
+    left = (prev == "" or prev.isspace() or prev in _LEFT_OF_OPENER) and nxt != "" and not nxt.isspace()
+    right = prev != "" and not prev.isspace() and (nxt == "" or nxt.isspace() or nxt in _RIGHT_OF_CLOSER)
+    if prev.isalnum() and nxt.isalnum():
+        return "inner"
+    if left and not right:
+        return "open"
+    if right and not left:
+        return "close"
+    return "both"
+
+
+@dataclass(slots=True)
+class _Open:
+    at: int  # offset of the opening mark
+    glyph: str
+
+
+def _sentence_at(text: str, pos: int) -> tuple[int, int]:
+    for s, e in sentence_spans(text, limit=MAX_SENTENCES):
+        if s <= pos < e:
+            return s, e
+    return pos, len(text.rstrip())
+
+
+def _word_and_mark(text: str, i: int, j: int) -> tuple[int, int]:
+    """The span of a misplaced mark with the word it touches (what an editor looks at)."""
+    s = i
+    while s > 0 and not text[s - 1].isspace() and i - s < 40:
+        s -= 1
+    e = j
+    while e < len(text) and text[e] in ".,;:!?" and e - j < 3:
+        e += 1
+    if s == i:  # a mark before a word: take the word after it
+        while e < len(text) and not text[e].isspace() and e - j < 40:
+            e += 1
+    return s, e
+
+
+def _after_stop(text: str, i: int) -> bool:
+    """Does the mark at ``i`` open a sentence (a full stop, then blanks, before it)?"""
+    j = i
+    while j > 0 and text[j - 1] in " \t":
+        j -= 1
+    if j == i:
+        return False
+    while j > 0 and text[j - 1] in "”’\"'":  # "… interesting.’ “My …"
+        j -= 1
+    return j > 0 and text[j - 1] in ".!?…"
+
+
+def _glyph_fix(text: str, i: int, j: int, glyph: str, confidence: float) -> Hit:
+    """A wrong mark ``text[i:j]`` flagged with the word it touches; the suggestion is that span
+    with the right mark (or none)."""
+    s, e = _word_and_mark(text, i, j)
+    return Hit("broken_quote", s, e, confidence, text[s:i] + glyph + text[j:e])
+
+
+def _starts_quoted(text: str) -> bool:
+    t = text.lstrip()
+    return t[:1] in ("“", '"', "‘", "'") or t.startswith("’’")
+
+
+def _closes_first(text: str) -> bool:
+    """Does this paragraph close a quotation before it opens one (a quotation run on without its mark)?"""
+    for m in islice(_MARK.finditer(text), 50):
+        g = m.group()
+        if g in ("”", "’’", '"') and _mark_role(text, m.start(), m.end()) == "close":
+            return True
+        if g in ("“", "‘‘") or (g == '"' and _mark_role(text, m.start(), m.end()) == "open"):
+            return False
+    return False
+
+
+# a well-formed curly quotation: opened before a word, closed after one, nothing in between
+_GOOD_PAIR = re.compile(r"“(?<![^\s(\[—–-]“)[^“”\"‘\n]*[^\s“”\"‘]”(?=[\s.,;:!?)\]—–-]|$)")
+# each opens with its literal mark (the engine then skips ahead at C speed); what stands before
+# the mark is looked at after it
+_INNER_APOSTROPHE = re.compile(r"’(?<=[A-Za-z]’)(?=[A-Za-z])")
+_GOOD_STRAIGHT = re.compile(r"\"(?<![^\s(\[—–-]\")[^\"“”\n]*[^\s\"]\"(?=[\s.,;:!?)\]—–-]|$)")
+_DETACHED = re.compile(r"[“”\"‘’'](?<!\S[“”\"‘’'])(?:\s|$)")  # a mark that touches no word
+
+
+def _well_paired(text: str) -> bool:
+    """A paragraph whose every quote mark is in a well-formed pair (curly, or straight) or an
+    apostrophe (the common case, decided without following the state mark by mark)."""
+    if "‘" in text or "’’" in text or _DETACHED.search(text):
+        return False
+    if "’" in text:
+        text = _INNER_APOSTROPHE.sub("", text)
+        if "’" in text:
+            return False
+    if "“" in text or "”" in text:
+        text = _GOOD_PAIR.sub("", text)
+        if "“" in text or "”" in text:
+            return False
+    if '"' in text:
+        return '"' not in _GOOD_STRAIGHT.sub("", text)
+    return True  # straight single marks are apostrophes to the state
+
+
+@lru_cache(maxsize=8)
+def quote_pairing(paragraphs: tuple[str, ...], skip: frozenset[int] = frozenset()) -> tuple[tuple[str, int, Hit], ...]:
+    """Follow the pairing state of quote marks through the paragraphs; report what breaks it.
+
+    Each finding is (``"unclosed"`` or ``"glyph"``, paragraph index, hit). Curly and straight
+    marks are read by where they stand (before a word they open, after one they close); a
+    mark between letters is an apostrophe, and so is a right single mark nothing opened
+    ("farmers’ union") and every straight single mark (too often an apostrophe to pair). The state runs across a paragraph and into the next: a quotation
+    left open must be continued by the next paragraph opening with a mark (the wire
+    convention). What breaks the state:
+
+    - ``unclosed``: a quotation opened again before it was closed (flagged on the sentence
+      that reopens it), or left open at a paragraph end and not continued;
+    - ``glyph``: an opening glyph that closes (``drones“.``), a closing glyph that opens
+      (``”the``, only when the article uses opening glyphs elsewhere: some outlets use
+      ``”`` both ways), a closing mark nothing opened, a single quote closed by a double one
+      or the reverse.
+
+    >>> ps = ("He said, “The attack was repelled.’ Officials agreed.", "“We will rebuild, she said, “it takes time.”")
+    >>> [(kind, k, ps[k][h.start:h.end]) for kind, k, h in quote_pairing(ps)]
+    [('glyph', 0, 'repelled.’'), ('unclosed', 1, '“We will rebuild, she said, “it takes time.”')]
+    >>> quote_pairing(("“We are ready. The talks go on.", "“But not for ever,” he said. The farmers’ ‘long march’ ended."))
+    ()
+    """
+    out: list[tuple[str, int, Hit]] = []
+    curly_openers = any("“" in p for p in paragraphs)
+    double: _Open | None = None
+    single: _Open | None = None
+    carried = False  # the paragraph before left a quotation open and this one continues it
+    for k, text in enumerate(paragraphs):
+        if k in skip:
+            double = single = None
+            carried = False
+            continue
+        if len(out) >= MAX_HITS:
+            break
+        if double is None and single is None and not carried and _well_paired(text):
+            continue
+        for m in islice(_MARK.finditer(text), MAX_HITS * 4):
+            g, i, j = m.group(), m.start(), m.end()
+            if i and text[i - 1].isdigit() and g in ("’", "'"):
+                continue  # feet, minutes, the 1990s’
+            role = _mark_role(text, i, j)
+            if role == "both" and text[i - 1 : i].isspace() and (j == len(text) or text[j].isspace()) and i:
+                # a mark that touches no word ("the ICU. ” He said"): a closing mark belongs to the
+                # word before it, an opening one to the word after it (the flag is the space to drop)
+                if g in ("“", "‘", "‘‘") or (g == '"' and double is None):
+                    out.append(("glyph", k, Hit("broken_quote", i, j + 1, 0.8, g)))
+                else:
+                    out.append(("glyph", k, Hit("broken_quote", i - 1, j, 0.8, g)))
+            if g in ("“", "”", '"', "‘‘", "’’"):
+                opening = g in ("“", "‘‘")
+                if g == '"' or (g == "”" and not curly_openers):
+                    # a straight mark, or the house style that writes ” both ways: the state decides
+                    opening = role == "open" or (role != "close" and double is None)
+                elif role == "close" and opening and double is not None:
+                    out.append(("glyph", k, _glyph_fix(text, i, j, "”", 0.85)))
+                    double = None
+                    continue
+                elif role == "close" and opening:
+                    # “ after a word with nothing open: debris of a quotation already closed ("”.“.")
+                    out.append(("glyph", k, _glyph_fix(text, i, j, "", 0.8)))
+                    continue
+                elif role == "open" and not opening:
+                    out.append(("glyph", k, _glyph_fix(text, i, j, "“", 0.8)))
+                    opening = True
+                if opening:
+                    carried = False
+                    if double is not None and double.at < i and not _after_stop(text, i):
+                        # reopened inside a sentence ("… he said, “…"): the first quotation never
+                        # closed. Reopened after a full stop is the next paragraph of the same
+                        # quotation with its paragraph break lost, not translation debris
+                        s, e = _sentence_at(text, i)
+                        out.append(("unclosed", k, Hit("broken_quote", s, e, 0.7, "close the quotation before")))
+                    double = _Open(i, g)
+                elif double is not None:
+                    double = None
+                elif single is not None and g == "”" and role == "close" and text[i - 1 : i] in _SENTENCE_STOP:
+                    out.append(("glyph", k, _glyph_fix(text, i, j, "’", 0.8)))
+                    single = None
+                elif carried:
+                    carried = False  # closes the quotation the paragraph before left open
+                elif role == "close" and g != '"':
+                    s, e = _word_and_mark(text, i, j)
+                    out.append(("glyph", k, Hit("broken_quote", s, e, 0.7, "nothing opened this quotation")))
+            elif g in ("‘", "’"):  # curly single marks (straight ones are read as apostrophes)
+                if (
+                    role == "inner"
+                    or text[j : j + 1].isdigit()
+                    or (text[j : j + 1] == "s" and not text[j + 1 : j + 2].isalpha())
+                ):
+                    continue  # an apostrophe: don’t, ’90s, a name’s glued ’s
+                if g == "‘":
+                    if role == "close":
+                        continue
+                    if (
+                        single is not None
+                        and role == "open"
+                        and has_words(text[single.at : i], 4)
+                        and not _after_stop(text, i)
+                    ):
+                        s, e = _sentence_at(text, i)  # ‘… ‘…: the first quotation never closed
+                        out.append(("unclosed", k, Hit("broken_quote", s, e, 0.7, "close the quotation before")))
+                    single = _Open(i, g)
+                elif role != "open":
+                    if single is not None:
+                        single = None
+                    elif (
+                        double is not None
+                        and double.glyph == "“"
+                        and role == "close"
+                        and text[i - 1 : i] in _SENTENCE_STOP
+                        and (j == len(text) or text[j].isspace())
+                    ):
+                        # “… repelled.’ : a double quotation closed by a single mark
+                        out.append(("glyph", k, _glyph_fix(text, i, j, "”", 0.8)))
+                        double = None
+        # the paragraph ends: what is still open must be continued by the next paragraph
+        if double is None and single is None:
+            carried = False
+            continue
+        nxt = paragraphs[k + 1] if k + 1 < len(paragraphs) and k + 1 not in skip else ""
+        continued = carried = _starts_quoted(nxt) or _closes_first(nxt)
+        for open_ in (double, single):
+            if open_ is None or continued:
+                continue
+            s, e = _sentence_at(text, open_.at)
+            if open_ is single and not has_words(text[open_.at : e], 4):
+                continue  # a short scare-quoted word is no quotation
+            if not out or out[-1][1] != k or out[-1][2].start != s:
+                suggestion = f"close the quotation with {_close_of(open_.glyph)}"
+                out.append(("unclosed", k, Hit("broken_quote", s, e, 0.7, suggestion)))
+        double = single = None
+    return tuple(out)
+
+
+def _close_of(glyph: str) -> str:
+    return {"“": "”", "‘": "’", '"': '"', "'": "'", "‘‘": "’’", "”": "”"}.get(glyph, "”")
+
+
+# ----------------------------------------------------------------- unclosed quotes
 
 
 def find_unclosed_quotes(text: str, next_text: str = "") -> list[Hit]:
-    """Flag a quotation opened in a paragraph, never closed, and not continued by the next paragraph.
+    """Flag a quotation never closed (nor continued by the next paragraph), or reopened before it closed.
 
     A quote that runs on into the next paragraph is left open and that paragraph opens with
-    a quote mark again (the wire convention), so only a quote nothing can close is flagged.
+    a quote mark again (the wire convention), so only a quote nothing can close is flagged;
+    a quotation opened again before it was closed is flagged where it reopens.
 
-    >>> t = "He said, ‘I said earlier also that such tasks are difficult. But I came to serve.”"
+    >>> t = "He said, ‘I said earlier also that such tasks are difficult. But I came to serve."
     >>> [t[h.start:h.end] for h in find_unclosed_quotes(t, "The crowd cheered.")]
     ['He said, ‘I said earlier also that such tasks are difficult.']
     >>> find_unclosed_quotes("“We will rebuild,” she said. “It will take years.", "“But we will do it.”")
@@ -825,30 +1491,8 @@ def find_unclosed_quotes(text: str, next_text: str = "") -> list[Hit]:
     >>> find_unclosed_quotes("The farmers’ ‘long march’ ended on Sunday.")
     []
     """
-    if "“" not in text and "‘" not in text:
-        return []
-    nxt = next_text.lstrip()[:1]
-    if nxt and nxt in "“‘\"'":
-        return []  # a quotation continued in the next paragraph
-    # every opener nothing after it can close: it opens after the last possible closer of its kind
-    last_close = {q: max((c.start() for c in pattern.finditer(text)), default=-1) for q, pattern in _CAN_CLOSE.items()}
-    open_at = [m for m in islice(_OPENER.finditer(text), MAX_HITS) if last_close[m.group(1)] < m.end()]
-    if not open_at:
-        return []
-    hits: list[Hit] = []
-    spans = iter(sentence_spans(text, limit=MAX_SENTENCES))
-    span = next(spans, None)
-    for m in open_at:
-        while span is not None and span[1] <= m.start():
-            span = next(spans, None)
-        if span is None:
-            break
-        s, e = span
-        if (hits and hits[-1].start == s) or not has_words(text[m.start() : e], 4):
-            continue  # one flag per sentence; a short scare-quoted word is no quotation
-        close = "’" if m.group(1) == "‘" else "”"
-        hits.append(Hit("broken_quote", s, e, 0.7, f"close the quotation with {close}"))
-    return hits
+    ps = (text, next_text) if next_text else (text,)
+    return [h for kind, k, h in quote_pairing(ps) if kind == "unclosed" and k == 0]
 
 
 # an appeal or an instruction quoted after a speech verb, then the speaker's promise left outside
@@ -902,8 +1546,8 @@ _NORM = re.compile(r"[\W_]+")
 _ROUGH_SENTENCE = re.compile(r"[.!?]\s+|\n\n")
 
 
-def find_duplicate_sentences(paragraphs: list[str]) -> list[tuple[int, Hit]]:
-    """Find a sentence repeated verbatim; remove it when it repeats the sentence just before.
+def find_duplicate_sentences(paragraphs: list[str], rough: list[list[str]] | None = None) -> list[tuple[int, Hit]]:
+    """Find a sentence repeated verbatim; remove it when it repeats the sentence just before (near repeats are flagged).
 
     >>> ps = ["Kyiv denied it. Two drones were aimed at the Kremlin. Two drones were aimed at the Kremlin."]
     >>> [(i, ps[i][h.start:h.end], h.removable) for i, h in find_duplicate_sentences(ps)]
@@ -918,7 +1562,9 @@ def find_duplicate_sentences(paragraphs: list[str]) -> list[tuple[int, Hit]]:
     hits: list[tuple[int, Hit]] = []
     # A duplicate sentence repeats a long chunk between sentence stops: find the chunks that
     # occur twice (one C-speed split); only paragraphs holding one are split into sentences.
-    chunks = [[c.rstrip(".!?”\"’' ") for c in _ROUGH_SENTENCE.split(t.casefold()) if len(c) > 30] for t in paragraphs]
+    if rough is None:
+        rough = [_ROUGH_SENTENCE.split(t.casefold()) for t in paragraphs]
+    chunks = [[c.rstrip(".!?”\"’' ") for c in cs if len(c) > 30] for cs in rough]
     counts = Counter(c for cs in chunks for c in cs)
     repeated = {c for c, n in counts.items() if n > 1}
     if not repeated:
@@ -959,6 +1605,41 @@ def find_duplicate_sentences(paragraphs: list[str]) -> list[tuple[int, Hit]]:
         elif text.strip():
             last_end = -1  # a paragraph in between that holds no duplicate
         base += len(text) + 2
+    return hits
+
+
+def find_near_duplicate_sentences(paragraphs: list[str], rough: list[list[str]] | None = None) -> list[tuple[int, Hit]]:
+    """Flag a sentence that repeats the one before it with words added ("Two drones hit the
+    Kremlin. According to the report, two drones hit the Kremlin."): one sentence translated twice.
+
+    Only neighbours (in text order, across a paragraph break too) that share their first or last
+    words are compared; every word of the shorter must be in the longer. Flagged, never removed.
+
+    >>> ps = ["Two drones were aimed at the Kremlin overnight. According to the report, two drones were aimed at the Kremlin overnight."]
+    >>> [(i, ps[i][h.start:h.end]) for i, h in find_near_duplicate_sentences(ps)]
+    [(0, 'According to the report, two drones were aimed at the Kremlin overnight.')]
+    >>> find_near_duplicate_sentences(["Shares of Apple rose 2 percent on Friday. Shares of Google rose 2 percent on Friday."])
+    []
+    """
+    if rough is None:
+        rough = [_ROUGH_SENTENCE.split(t.casefold()) for t in paragraphs]
+    flat = [(pi, c) for pi, cs in enumerate(rough) for c in cs if len(c) > 40]
+    hits: list[tuple[int, Hit]] = []
+    for (_, c1), (p2, c2) in pairwise(flat):
+        a, b = c1.rstrip(".!?”\"’' "), c2.rstrip(".!?”\"’' ")
+        if a == b or (a[-24:] != b[-24:] and a[:24] != b[:24]):
+            continue
+        wa, wb = set(_NORM.split(a)) - {""}, set(_NORM.split(b)) - {""}
+        short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+        if len(short) < 8 or not short <= long_:
+            continue
+        text = paragraphs[p2]
+        for s, e in sentence_spans(text, limit=MAX_SENTENCES):
+            if text[s:e].casefold().startswith(b[:30]):
+                hits.append((p2, Hit("duplicate_sentence", s, e, 0.7, "repeats the sentence before it")))
+                break
+        if len(hits) >= MAX_HITS:
+            break
     return hits
 
 
@@ -1095,9 +1776,9 @@ class ArticleView:
     def of(cls, paragraphs: list[str], subheads: frozenset[int] = frozenset()) -> ArticleView:
         """A view of these paragraphs (``subheads``: the indices of crossheads).
 
-        >>> v = ArticleView.of(["One. Was done.", "Two."])
+        >>> v = ArticleView.of(["It was one. Was done.", "Two."])
         >>> v.text, v.starts, [(k, v.paragraphs[k][h.start:h.end]) for k, h in STRAY_AUXILIARY.fn(v)]
-        ('One. Was done.\\n\\nTwo.', (0, 16), [(0, 'Was done.')])
+        ('It was one. Was done.\\n\\nTwo.', (0, 23), [(0, 'Was done.')])
         """
         starts: list[int] = []
         pos = 0
@@ -1143,12 +1824,45 @@ def _on_text(fn: Callable[[str], list[Hit]]) -> ArtefactFn:
     return run
 
 
+def _mid_capitals(view: ArticleView) -> tuple[Hit, ...]:
+    return _mid_capitals_of(view.text)
+
+
+@lru_cache(maxsize=8)
+def _mid_capitals_of(text: str) -> tuple[Hit, ...]:
+    return tuple(find_mid_sentence_capitals(text))
+
+
+def _case_anomalies(view: ArticleView) -> list[tuple[int, Hit]]:
+    """A capitalised function word: the listed shapes, and any closed-class word the article writes lower case."""
+    general = [h for h in _mid_capitals(view) if _word_class(h.suggestion or "") == "function"]
+    if any(w in _FUNCTION_CAP_WORDS for w, _ in mid_capitals(view.text)):  # its every match is one
+        # the listed shapes pass the same reading of their context as the general rule
+        general += [h for h in find_case_anomalies(view.text) if case_in_context(view.text, h.start, h.end)]
+    return view.place(general)
+
+
+def _capitalised_verbs(view: ArticleView) -> list[tuple[int, Hit]]:
+    """A capitalised verb: between two names, or any auxiliary or past form the article writes lower case."""
+    general = [h for h in _mid_capitals(view) if _word_class(h.suggestion or "") in ("aux", "verb")]
+    if any(w.lower() in _TITLED_VERBS for w, _ in mid_capitals(view.text)):  # its every match is one
+        general += find_capitalised_verbs(view.text)
+    return view.place(general)
+
+
 def _calques(view: ArticleView) -> list[tuple[int, Hit]]:
     return view.place(find_calques(view.text, view.text))
 
 
 def _foreign_script(view: ArticleView) -> list[tuple[int, Hit]]:
-    return view.place(find_foreign_script(view.text, view.dominant))
+    # a paragraph wholly in another script is a passage (portal chrome, an original text), not
+    # words translation left behind: only words inside copy of the article's own script count
+    hits = view.place(find_foreign_script(view.text, view.dominant))
+    own: dict[int, bool] = {}
+    for k, _ in hits:
+        if k not in own:
+            own[k] = dominant_script(view.paragraphs[k]) == view.dominant
+    return [(k, h) for k, h in hits if own[k]]
 
 
 def _unknown_words(view: ArticleView) -> list[tuple[int, Hit]]:
@@ -1166,17 +1880,22 @@ def _broken_crossheads(view: ArticleView) -> list[tuple[int, Hit]]:
 
 
 def _subjectless(view: ArticleView) -> list[tuple[int, Hit]]:
-    if not may_lack_subject(view.text):
-        return []
-    return [(k, h) for k, t in view.body_paragraphs() for h in find_subjectless_sentences(t)]
-
-
-def _following(view: ArticleView, k: int) -> str:
-    return view.paragraphs[k + 1] if k + 1 < len(view.paragraphs) and k + 1 not in view.subheads else ""
+    # a sentence that opens with a verb phrase (A002's lexicon), or that is a bare verb ("Happened.")
+    out = view.place(find_stray_verbs(view.text))
+    if may_lack_subject(view.text):
+        out += [(k, h) for k, t in view.body_paragraphs() for h in find_subjectless_sentences(t)]
+    return out
 
 
 def _unclosed_quotes(view: ArticleView) -> list[tuple[int, Hit]]:
-    return [(k, h) for k, t in view.body_paragraphs() for h in find_unclosed_quotes(t, _following(view, k))]
+    return [(k, h) for kind, k, h in quote_pairing(view.paragraphs, view.subheads) if kind == "unclosed"]
+
+
+def _quote_glyphs(view: ArticleView) -> list[tuple[int, Hit]]:
+    out = view.place(find_quote_glyph_errors(view.text))
+    if any(q in view.text for q in "“”\"‘’'"):
+        out += [(k, h) for kind, k, h in quote_pairing(view.paragraphs, view.subheads) if kind == "glyph"]
+    return out
 
 
 def _early_closed_quotes(view: ArticleView) -> list[tuple[int, Hit]]:
@@ -1191,7 +1910,9 @@ def _reported_instructions(view: ArticleView) -> list[tuple[int, Hit]]:
 
 
 def _duplicates(view: ArticleView) -> list[tuple[int, Hit]]:
-    return find_duplicate_sentences([t if k not in view.subheads else "" for k, t in enumerate(view.paragraphs)])
+    paragraphs = [t if k not in view.subheads else "" for k, t in enumerate(view.paragraphs)]
+    rough = [_ROUGH_SENTENCE.split(t.casefold()) for t in paragraphs]  # one split for both
+    return find_duplicate_sentences(paragraphs, rough) + find_near_duplicate_sentences(paragraphs, rough)
 
 
 def _words(pattern: str) -> tuple[str, ...]:
@@ -1205,7 +1926,6 @@ def _words(pattern: str) -> tuple[str, ...]:
     return tuple(sorted({w + " " for w in m.group(1).split("|")}))
 
 
-_AUX_WORDS = ("Is", "Are", "Was", "Were", "Has", "Have", "Had", "Been", "Used to")
 _QUOTE_OPENERS = ("“", "‘")
 
 STRAY_AUXILIARY = Rule(
@@ -1214,7 +1934,9 @@ STRAY_AUXILIARY = Rule(
     "stray_fragment",
     _on_text(find_stray_auxiliaries),
     example="…leadership style. Used to do.",
-    needs=Needs(cased=_AUX_WORDS),
+    # any sentence may be a verb group's stray: no literal narrows it that is not in nearly every
+    # article, and literals that frequent would cost the shared prefilter more than the rule costs
+    needs=ALWAYS,
 )
 SUBJECTLESS = Rule(
     "A002-subjectless-sentence",
@@ -1222,7 +1944,7 @@ SUBJECTLESS = Rule(
     "stray_fragment",
     _subjectless,
     example="Used to oppose the plan.",
-    needs=Needs(cased=_words(_SUBJECTLESS_GATE.pattern)),
+    needs=ALWAYS,  # a bare verb of any kind (see A001)
     description=(find_subjectless_sentences.__doc__ or "").strip().splitlines()[0],
 )
 CALQUES = Rule(
@@ -1264,17 +1986,20 @@ QUOTE_GLYPHS = Rule(
     "A007-misplaced-quote-glyph",
     "artefact",
     "broken_quote",
-    _on_text(find_quote_glyph_errors),
+    _quote_glyphs,
     example="into the ICU. ”",
-    needs=Needs(literals=("“", "”", '"')),
+    needs=Needs(classes=("quote",)),
+    description="Flag quote marks that break the pairing state or stand where none can: a “ that closes, a ” that "
+    'opens, ‘…” pairs, ". ”", ”.“ debris.',
 )
 CASE_ANOMALIES = Rule(
     "A008-capitalised-function-word",
     "artefact",
     "bad_case",
-    _on_text(find_case_anomalies),
+    _case_anomalies,
     example="weapons shipment For Ukraine",
-    needs=Needs(cased=_words(_FUNCTION_CAPS.pattern)),
+    needs=ALWAYS,  # any function word (see A001)
+    description=(find_case_anomalies.__doc__ or "").strip().splitlines()[0],
 )
 DUPLICATE_SENTENCES = Rule(
     "A009-duplicate-sentence",
@@ -1306,7 +2031,7 @@ UNCLOSED_QUOTES = Rule(
     "broken_quote",
     _unclosed_quotes,
     example="He said, ‘I said earlier also that it is hard.",
-    needs=Needs(literals=_QUOTE_OPENERS),
+    needs=Needs(classes=("quote",)),
     description=(find_unclosed_quotes.__doc__ or "").strip().splitlines()[0],
 )
 REPORTED_INSTRUCTIONS = Rule(
@@ -1330,9 +2055,10 @@ CAPITALISED_VERBS = Rule(
     "A015-capitalised-verb",
     "artefact",
     "bad_case",
-    _on_text(find_capitalised_verbs),
+    _capitalised_verbs,
     example="become the Rama Killed Ravana",
-    needs=Needs(cased=tuple(sorted(w.capitalize() for w in _TITLED_VERBS))),
+    needs=ALWAYS,  # any verb (see A001)
+    description=(find_capitalised_verbs.__doc__ or "").strip().splitlines()[0],
 )
 DROPPED_COPULAS = Rule(
     "A016-dropped-copula",
