@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
-EXTRAS ?= embedded,test,bench
+EXTRAS ?= embedded,test,bench,train
 
 .PHONY: help venv run test unit integration lint typecheck schemas check-schemas bench eval rules config-table readme up down clean lock
 

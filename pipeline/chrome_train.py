@@ -41,7 +41,7 @@ L2 = 1.0
 FOLDS = 4
 REAL_WEIGHT = 3  # rows of a published page are counted this many times
 MIN_REAL_PAGES = 20  # published pages needed to choose the thresholds on them alone
-EDGE_MIN, INNER_MIN, SPAN_MIN = 0.5, 0.85, 0.85
+EDGE_MIN, INNER_MIN, SPAN_MIN = 0.8, 0.85, 0.85
 STORY_LOSS_BUDGET = 0.005  # share of story paragraphs (six words or more) the thresholds may remove, out of fold
 SHORT_LOSS_BUDGET = 0.03  # ... and of shorter story lines (crossheads, one-line notes)
 
@@ -283,7 +283,7 @@ def page_units(page: Page) -> PageUnits:
     doc, smap = prep.doc, prep.smap
     art = chrome.article_of(doc)
     units = chrome.build_units(doc, art)
-    live = [k for k, u in enumerate(units) if not u.fixed]
+    live = list(range(len(units)))
     chrome._position(units, live)
 
     def label(lo: int, hi: int) -> int:
@@ -358,19 +358,13 @@ def _stage2_rows(pu: PageUnits, p1: dict[int, float]) -> None:
     """Set p1 on the page's units (given out-of-fold first-stage scores) and add the neighbour features."""
     for k, u in enumerate(pu.units):
         u.p1 = p1.get(k, 0.0)
-    chrome._stage2(pu.units, list(range(len(pu.units))))
+    chrome._stage2(pu.units)
 
 
 def _span_stage2(pu: PageUnits, k: int, s: Unit, w1: dict[str, float]) -> None:
     units = pu.units
-    live = [j for j, x in enumerate(units) if not x.fixed]
-    rank = live.index(k)
-
-    def outer(j: int) -> float:
-        return 1.0 if units[j].fixed else units[j].p1
-
-    after = outer(live[rank + 1]) if rank + 1 < len(live) else None
-    before = outer(live[rank - 1]) if rank > 0 else None
+    after = units[k + 1].p1 if k + 1 < len(units) else None
+    before = units[k - 1].p1 if k > 0 else None
     chrome.span_stage2(s, _p(w1, s.feats), before, after)
 
 
@@ -383,29 +377,29 @@ def train_units(pus: list[PageUnits], log: Any = None) -> Model:
     """:func:`train` on pages already turned into units (the cross-family evaluation reuses them)."""
     say = log or (lambda *_: None)
     for pu in pus:  # stage-2 features of an earlier fit go
-        for u in [*pu.units, *(s for _, s, _ in pu.spans)]:
-            for k in [k for k in u.feats if k.startswith("s2:")]:
-                del u.feats[k]
-    say(
-        f"pages {len(pus)}, paragraph units {sum(len(pu.units) for pu in pus)}, spans {sum(len(pu.spans) for pu in pus)}"
-    )
+        for u in [*pu.units, *(sp for _, sp, _ in pu.spans)]:
+            u.ctx = {}
+    n_units, n_spans = sum(len(pu.units) for pu in pus), sum(len(pu.spans) for pu in pus)
+    say(f"pages {len(pus)}, paragraph units {n_units}, spans {n_spans}")
     fold = [i % FOLDS for i in range(len(pus))]
     random.Random(SEED).shuffle(fold)
 
-    def rows1(sel: Iterable[int]) -> tuple[list[dict[str, float]], list[int]]:
+    def rows(sel: Iterable[int], stage: int) -> tuple[list[dict[str, float]], list[int]]:
         xs, ys = [], []
         for i in sel:
             pu = pus[i]
             times = REAL_WEIGHT if pu.real else 1  # a published page counts more than a generated one
             for _ in range(times):
-                for u, y in zip(pu.units, pu.labels, strict=True):
-                    if not u.fixed:
-                        xs.append(u.feats)
-                        ys.append(y)
-                for _, s, y in pu.spans:
-                    xs.append(s.feats)
+                for u, y in [*zip(pu.units, pu.labels, strict=True), *((sp, y) for _, sp, y in pu.spans)]:
+                    xs.append(u.feats if stage == 1 else u.ctx)
                     ys.append(y)
         return xs, ys
+
+    def rows1(sel: Iterable[int]) -> tuple[list[dict[str, float]], list[int]]:
+        return rows(sel, 1)
+
+    def rows2(sel: Iterable[int]) -> tuple[list[dict[str, float]], list[int]]:
+        return rows(sel, 2)
 
     # stage 1: out-of-fold scores for the neighbour features, then the full fit
     all_x, all_y = rows1(range(len(pus)))
@@ -418,22 +412,18 @@ def train_units(pus: list[PageUnits], log: Any = None) -> Model:
         w1_fold.append(w)
         for i in range(len(pus)):
             if fold[i] == f:
-                oof[i] = {k: _p(w, u.feats) for k, u in enumerate(pus[i].units) if not u.fixed}
+                oof[i] = {k: _p(w, u.feats) for k, u in enumerate(pus[i].units)}
     w1 = fit(design1.matrix(all_x), np.array(all_y, float), design1.names)
     # stage 2 rows (the first stage's out-of-fold scores of the neighbours)
     for i, pu in enumerate(pus):
         _stage2_rows(pu, oof[i])
-        for k, s, _ in pu.spans:
-            _span_stage2(pu, k, s, w1_fold[fold[i]])
-
-    def rows2(sel: Iterable[int]) -> tuple[list[dict[str, float]], list[int]]:
-        return rows1(sel)
+        for k, span, _ in pu.spans:
+            _span_stage2(pu, k, span, w1_fold[fold[i]])
 
     all_x2, all_y2 = rows2(range(len(pus)))
     design2 = Design(all_x2)
     w2 = fit(design2.matrix(all_x2), np.array(all_y2, float), design2.names)
     # out-of-fold second-stage scores, for the thresholds
-    oof2: list[tuple[list[float], list[float]]] = []
     for f in range(FOLDS):
         xs, ys = rows2(i for i in range(len(pus)) if fold[i] != f)
         w = fit(design2.matrix(xs), np.array(ys, float), design2.names)
@@ -441,15 +431,15 @@ def train_units(pus: list[PageUnits], log: Any = None) -> Model:
             if fold[i] == f:
                 pu = pus[i]
                 for u in pu.units:
-                    u.p2 = 1.0 if u.fixed else _p(w, u.feats)
-                for _, s, _ in pu.spans:
-                    s.p2 = _p(w, s.feats)
+                    u.p2 = _p(w, u.ctx)
+                for _, sp, _ in pu.spans:
+                    sp.p2 = _p(w, sp.ctx)
     # thresholds for precision on published pages when there are enough of them (generated pages
     # are built to be hard and would set them higher than real copy needs)
     real = [pu for pu in pus if pu.real]
-    edge, run, inner, span = choose_thresholds(real if len(real) >= MIN_REAL_PAGES else pus, say, w1)
+    edge, run, inner, span_t = choose_thresholds(real if len(real) >= MIN_REAL_PAGES else pus, say, w1)
     meta = {
-        "features": len(design2.names),
+        "features": len(design1.names) + len(design2.names),
         "pages": len(pus),
         "published_pages": len(real),
         "thresholds_from": "published pages" if len(real) >= MIN_REAL_PAGES else "generated pages",
@@ -458,7 +448,7 @@ def train_units(pus: list[PageUnits], log: Any = None) -> Model:
         "chrome_units": int(sum(all_y2)),
         "seed": SEED,
     }
-    return Model(w1, w2, edge, inner, span, meta, run)
+    return Model(w1, w2, edge, inner, span_t, meta, run)
 
 
 def choose_thresholds(pus: list[PageUnits], say: Any, w1: dict[str, float]) -> tuple[float, float, float, float]:
@@ -468,7 +458,7 @@ def choose_thresholds(pus: list[PageUnits], say: Any, w1: dict[str, float]) -> t
     def words(pu: PageUnits, u: Unit) -> int:
         return len(pu.art.text[u.lo : u.hi].split()) if pu.art is not None else 0
 
-    story = [(pu, k) for pu in pus for k, (u, y) in enumerate(zip(pu.units, pu.labels, strict=True)) if not u.fixed and not y]
+    story = [(pu, k) for pu in pus for k, (u, y) in enumerate(zip(pu.units, pu.labels, strict=True)) if not y]
     n_long = sum(1 for pu, k in story if words(pu, pu.units[k]) >= 6)
     n_short = len(story) - n_long
 

@@ -502,9 +502,8 @@ def train(corpus: tuple[str, ...], exclude: tuple[str, ...], out: str | None) ->
     model = ct.train(pages, log=lambda m: click.echo(m, err=True))
     path = Path(out) if out else ct.MODEL_PATH
     ct.save(model, path)
-    click.echo(
-        f"wrote {path}: {model.meta['features']} features, thresholds edge {model.edge} inner {model.inner} span {model.span}"
-    )
+    t = f"edge {model.edge} run {model.run} inner {model.inner} span {model.span}"
+    click.echo(f"wrote {path}: {model.meta['features']} features, thresholds {t}")
 
 
 # ------------------------------------------------------------------------------ rules

@@ -552,8 +552,9 @@ def format_cross_family(cf: CrossFamily) -> str:
         f" {m['token_f1']:>7.3f} {m['story_paragraphs_lost']:>5}"
     )
     pooled = summarise(cf.reports)
+    tok = pooled["body_tokens"]
     lines.append(
         f"{'pooled':<28} {pooled['files']:>5} {pooled['boilerplate']['recall']:>10.3f}"
-        f" {pooled['body_tokens']['precision']:>7.3f} {pooled['body_tokens']['f1']:>7.3f} {pooled['story_paragraphs_lost']:>5}"
+        f" {tok['precision']:>7.3f} {tok['f1']:>7.3f} {pooled['story_paragraphs_lost']:>5}"
     )
     return "\n".join(lines)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pipeline import SCHEMA_VERSION, __version__
-from pipeline.core.clean import CleanResult, clean_body
+from pipeline.core.clean import CleanResult, Removed, clean_body
 from pipeline.core.doc import LearnedLookup
 from pipeline.core.events import Entity, ExtractedEvent, extract_events
 from pipeline.models import FeedItem
@@ -31,6 +31,14 @@ class Processed:
     events: list[dict[str, Any]]
     fingerprints: list[str] = field(default_factory=list)
     result: CleanResult | None = None
+
+
+def _removal(r: Removed) -> dict[str, Any]:
+    out: dict[str, Any] = {"rule": r.rule, "text": r.text, "start": r.start, "end": r.end}
+    if r.score is not None:
+        out["score"] = r.score
+        out["features"] = list(r.features)
+    return out
 
 
 def content_hash(headline: str | None, body: str) -> str:
@@ -138,7 +146,7 @@ def process_item(
         "credit": result.credit,
         "syndicated": result.syndicated,
         "subheads": [{"text": s.text, "start": s.start, "end": s.end} for s in result.subheads],
-        "removed": [{"rule": r.rule, "text": r.text, "start": r.start, "end": r.end} for r in result.removed],
+        "removed": [_removal(r) for r in result.removed],
         "artefacts": [
             {
                 "rule": a.rule,

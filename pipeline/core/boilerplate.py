@@ -400,7 +400,7 @@ def _strip_signoffs(doc: Doc, pres: Presence | None, i: int, in_head: bool, is_l
 
 
 def strip_trailing_headlines(doc: Doc, ctx: DocContext | None = None) -> None:
-    """Remove a trailing run of unlabelled related-story headlines after the last story paragraph.
+    """Remove a trailing run of two or more unlabelled related-story headlines after the last story paragraph.
 
     >>> from pipeline.core.layout import paragraph_spans
     >>> text = ("Fire officials are inspecting the site to find the cause, and more details are awaited now.\\n\\n"
@@ -428,8 +428,8 @@ def strip_trailing_headlines(doc: Doc, ctx: DocContext | None = None) -> None:
     before = live[len(live) - len(run) - 1]
     if not is_story(doc.ptext(before)):
         return
-    if len(run) == 1 and not has_words(doc.ptext(run[0]), 8):
-        return
+    if len(run) < 2:
+        return  # one title-like last line is as often a story's closing line without its full stop
     for i in run:
         doc.remove_para(i)
 

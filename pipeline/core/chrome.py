@@ -35,6 +35,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 from importlib import resources
 from typing import Any
 
@@ -53,6 +54,7 @@ MAX_UNITS = 400  # paragraphs scored per article (past this, a page is not an ar
 MAX_UNIT_CHARS = 2000  # longer paragraphs are story text: scored, never removed
 MAX_SPAN_CHARS = 300  # a glued span longer than this is not chrome
 TOP_FEATURES = 3
+ROUNDS = 4  # scoring rounds per article, until a round removes nothing
 
 
 # ------------------------------------------------------------------ cues
@@ -149,6 +151,8 @@ _DATE_WORDS = re.compile(
     r"last|on|at|hrs|h|min|mins|read|ago|hours|hour|minutes|年|月|日|시|분|時|分)",
     re.IGNORECASE,
 )
+# a desk or slug code: one lower-case token of letters joined by dots or slashes ("hmd.tab.gb", "bur-sst/dhc")
+_CODE = re.compile(r"[a-z]{1,8}(?:[./-][a-z]{1,8}){1,5}")
 _CLOSING_GROUP = re.compile(r"\s\(([^()]{2,40})\)$")
 _SAID_NEAR_QUOTE = re.compile(r"[“\"«„「][^”\"»“」]{12,400}[”\"»」]")
 
@@ -209,7 +213,7 @@ def shape_features(text: str, f: dict[str, float], ctx_script: str) -> tuple[int
         f["end:symbol"] = 1.0
     if first in _OPENERS and first != "(":
         f["open:quote"] = 1.0
-    elif first == "(" or first == "[":
+    elif first in "([":
         f["open:paren"] = 1.0
     elif first in _BULLETS:
         f["open:symbol"] = 1.0
@@ -218,9 +222,12 @@ def shape_features(text: str, f: dict[str, float], ctx_script: str) -> tuple[int
     elif first.islower():
         f["open:lower"] = 1.0
     letters = [t for t in toks if t[:1].isalpha()]
-    if len(letters) >= 2 and all(t.isupper() for t in letters if t.isascii() and t.isalpha()):
-        if any(t.isascii() for t in letters):
-            f["caps:all"] = 1.0
+    if (
+        len(letters) >= 2
+        and any(t.isascii() for t in letters)
+        and all(t.isupper() for t in letters if t.isascii() and t.isalpha())
+    ):
+        f["caps:all"] = 1.0
     latin = [t for t in letters if t.isascii()]
     if len(latin) >= 3 and sum(1 for t in latin if t[0].isupper()) >= 0.75 * len(latin):
         f["caps:title"] = 1.0
@@ -249,7 +256,7 @@ def shape_features(text: str, f: dict[str, float], ctx_script: str) -> tuple[int
         f["phone"] = 1.0
     if _HASHTAG.search(text):
         f["hashtag"] = 1.0
-    if "{{" in text or "[/" in text or "]" in text and "[" in text:
+    if "{{" in text or "[/" in text or ("]" in text and "[" in text):
         f["brackets"] = 1.0
     if stripped.startswith("(") and stripped.endswith(")"):
         f["paren:whole"] = 1.0
@@ -260,6 +267,8 @@ def shape_features(text: str, f: dict[str, float], ctx_script: str) -> tuple[int
             f["end:credit_group"] = 1.0
     if "|" in text:
         f["pipe"] = 1.0
+    if _CODE.fullmatch(stripped):
+        f["code"] = 1.0
     has_date = _DATE.search(text) is not None
     has_time = _TIME.search(text) is not None
     if has_date:
@@ -276,9 +285,8 @@ def shape_features(text: str, f: dict[str, float], ctx_script: str) -> tuple[int
     low = [t.lower() for t in toks]
     words = cues().words
     fw = sum(1 for t in low if t in words["fw"]) / len(low) if low else 0.0
-    if not _CJK.search(stripped) and script in _FW_SCRIPTS:
-        if nw >= 4:
-            f["fw:<10%" if fw < 0.1 else "fw:<20%" if fw < 0.2 else "fw:>=20%"] = 1.0
+    if nw >= 4 and script in _FW_SCRIPTS and not _CJK.search(stripped):
+        f["fw:<10%" if fw < 0.1 else "fw:<20%" if fw < 0.2 else "fw:>=20%"] = 1.0
     if any(t in words["you"] for t in low):
         f["you"] = 1.0
     if _SAID_NEAR_QUOTE.search(text):
@@ -311,8 +319,8 @@ class Unit:
     lo: int
     hi: int
     kind: str  # "para" | "lead" | "trail"
-    fixed: bool = False  # removed by an earlier rule: context, not a candidate
-    feats: dict[str, float] = field(default_factory=dict)
+    feats: dict[str, float] = field(default_factory=dict)  # own evidence (first stage)
+    ctx: dict[str, float] = field(default_factory=dict)  # the first stage's score and the neighbours' (second)
     nw: int = 0
     story: bool = False
     p1: float = 0.0
@@ -361,7 +369,8 @@ def shipped_model() -> Model:
 
 
 def _logit(weights: Mapping[str, float], feats: Mapping[str, float]) -> float:
-    z = weights.get("bias", 0.0)
+    """The linear score: every feature's weight times its value (the intercept is the feature "bias")."""
+    z = 0.0
     for k, v in feats.items():
         w = weights.get(k)
         if w is not None:
@@ -384,6 +393,13 @@ def top_features(weights: Mapping[str, float], feats: Mapping[str, float], n: in
     """
     scored = sorted(((w * feats[k], k) for k, w in weights.items() if k in feats and w * feats[k] > 0), reverse=True)
     return tuple(k for _, k in scored[:n])
+
+
+def explain(model: Model, u: Unit) -> tuple[str, ...]:
+    """Why a unit went: the own features that weighed most, then the neighbour feature that did."""
+    own = top_features(model.stage1, u.feats, TOP_FEATURES - 1)
+    context = {k: v for k, v in u.ctx.items() if k not in ("bias", "s2:p1")}
+    return own + top_features(model.stage2, context, 1)
 
 
 @dataclass
@@ -431,8 +447,9 @@ def cue_features(art: Article, lo: int, hi: int, f: dict[str, float]) -> None:
                     f[f"cue:{c}@open"] = 1.0
 
 
-#: Evidence of chrome a unit must carry to go from between story paragraphs (a short line with
-#: none of it is a crosshead).
+#: Signs of chrome besides the cue classes. A unit goes only if it carries a cue or one of these:
+#: the scorer weighs evidence, it does not invent it (a short line with none is a crosshead, a
+#: closing line, a standfirst).
 _EVIDENCE = frozenset(
     (
         "url",
@@ -446,8 +463,13 @@ _EVIDENCE = frozenset(
         "repeat",
         "headline:echo",
         "pipe",
+        "end:ellipsis",
+        "end:credit_group",
+        "code",
     )
 )
+
+
 def unit_features(art: Article, u: Unit) -> None:
     """Fill ``u.feats`` (own evidence: no neighbours), ``u.nw`` and ``u.story``.
 
@@ -511,67 +533,56 @@ def _position(units: list[Unit], live: list[int]) -> None:
             f["zone:body"] = 1.0
 
 
-def _stage2(units: list[Unit], order: list[int]) -> None:
-    """Neighbour features from the first stage's scores (rule removals count as certain chrome)."""
+def _strength(p: float) -> float:
+    """The first stage's evidence as a feature of the second: its log-odds, scaled to about [-2, 2]."""
+    p = min(max(p, 0.0025), 0.9975)
+    return math.log(p / (1 - p)) / 3
 
-    def chrome(k: int) -> float:
-        u = units[k]
-        return 1.0 if u.fixed else u.p1
 
-    m = len(order)
+_CLOSING_CUES = ("cue:copyright", "cue:noredistrib", "cue:credit", "cue:end_marker", "cue:syndication")
+
+
+def _stage2(units: list[Unit]) -> None:
+    """Neighbour features from the first stage's scores ``p1`` (chrome comes in runs)."""
+    m = len(units)
+    p1 = [u.p1 for u in units]
     # runs: is every unit after this one (or before it) chrome-ish? (not at the article's edge)
     to_end = [False] * m
     run = True
     for r in range(m - 1, -1, -1):
         to_end[r] = run and r < m - 1
-        run = run and chrome(order[r]) >= 0.5
+        run = run and p1[r] >= 0.5
     from_start = [False] * m
     run = True
     for r in range(m):
         from_start[r] = run and r > 0
-        run = run and chrome(order[r]) >= 0.5
+        run = run and p1[r] >= 0.5
     # where the story is by the first stage's judgement: the first and last units it thinks story
-    prose = [r for r, k in enumerate(order) if not units[k].fixed and units[k].p1 < 0.3]
+    prose = [r for r in range(m) if p1[r] < 0.3]
     first_r, last_r = (prose[0], prose[-1]) if prose else (m, -1)
-    marker = False  # a closing line (credit, copyright, end marker...) with a high score seen before
-    for r, k in enumerate(order):
-        u = units[k]
-        if not u.fixed:
-            f = u.feats
-            prev = chrome(order[r - 1]) if r > 0 else None
-            nxt = chrome(order[r + 1]) if r + 1 < m else None
-            f["s2:p1"] = (u.p1 - 0.5) * 2
-            if prev is None:
-                f["s2:prev_none"] = 1.0
-            elif prev >= 0.7:
-                f["s2:prev_hi"] = 1.0
-            elif prev < 0.2:
-                f["s2:prev_lo"] = 1.0
-            if nxt is None:
-                f["s2:next_none"] = 1.0
-            elif nxt >= 0.7:
-                f["s2:next_hi"] = 1.0
-            elif nxt < 0.2:
-                f["s2:next_lo"] = 1.0
-            if to_end[r]:
-                f["s2:run_to_end"] = 1.0
-            if from_start[r]:
-                f["s2:run_from_start"] = 1.0
-            if marker:
-                f["s2:after_marker"] = 1.0
-            if r < first_r:
-                f["s2:before_prose"] = 1.0
-            elif r > last_r:
-                f["s2:after_prose"] = 1.0
-        if chrome(k) >= 0.8 and (
-            u.fixed
-            or any(
-                c in u.feats
-                for c in ("cue:copyright", "cue:noredistrib", "cue:credit", "cue:end_marker", "cue:syndication")
-            )
-        ):
+    marker = False  # a closing line (credit, copyright, end marker...) scored high before this unit
+    for r, u in enumerate(units):
+        f = u.ctx = {"bias": 1.0, "s2:p1": _strength(u.p1)}
+        for side, q in (("prev", p1[r - 1] if r > 0 else None), ("next", p1[r + 1] if r + 1 < m else None)):
+            if q is None:
+                f[f"s2:{side}_none"] = 1.0
+            elif q >= 0.7:
+                f[f"s2:{side}_hi"] = 1.0
+            elif q < 0.2:
+                f[f"s2:{side}_lo"] = 1.0
+        if to_end[r]:
+            f["s2:run_to_end"] = 1.0
+        if from_start[r]:
+            f["s2:run_from_start"] = 1.0
+        if marker:
+            f["s2:after_marker"] = 1.0
+        if r < first_r:
+            f["s2:before_prose"] = 1.0
+        elif r > last_r:
+            f["s2:after_prose"] = 1.0
+        if u.p1 >= 0.8 and any(c in u.feats for c in _CLOSING_CUES):
             marker = True
-        elif u.story and not u.fixed and u.p1 < 0.3:
+        elif u.story and u.p1 < 0.3:
             marker = False
 
 
@@ -590,43 +601,44 @@ def _spans_of(text: str, base: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for s, e in sentence_spans(text):
         cut = s
-        for m in _MORE_STOPS.finditer(text, s, e):
-            if m.start() > cut:
-                spans.append((cut, m.start()))
-            cut = m.end()
+        for stop in _MORE_STOPS.finditer(text, s, e):
+            if stop.start() > cut:
+                spans.append((cut, stop.start()))
+            cut = stop.end()
         spans.append((cut, e))
     out: list[tuple[int, int]] = []
     for s, e in spans:
         seg = text[s:e]
         # "(Photo: X) KARACHI: ..." / "... on Monday. (Reuters)": brackets glued to a sentence
-        while (m := re.match(r"\([^()]{1,80}\)\s", seg)) and m.end() < len(seg):
-            out.append((s, s + m.end() - 1))
-            s, seg = s + m.end(), seg[m.end() :]
-        m = re.search(r"\s\([^()]{1,80}\)$", seg)
-        if m and m.start() > 0:
-            out.append((s, s + m.start()))
-            out.append((s + m.start() + 1, e))
+        while (lead := re.match(r"\([^()]{1,80}\)\s", seg)) and lead.end() < len(seg):
+            out.append((s, s + lead.end() - 1))
+            s, seg = s + lead.end(), seg[lead.end() :]
+        tail = re.search(r"\s\([^()]{1,80}\)$", seg)
+        if tail and tail.start() > 0:
+            out.append((s, s + tail.start()))
+            out.append((s + tail.start() + 1, e))
             continue
-        m = re.search(r"\s(?:--|—|–|-)\s?[^\s.!?][^.!?]{0,40}$", seg)
-        if m and m.start() > 10 and _ends_terminal(seg[: m.start()]):
-            out.append((s, s + m.start()))
-            out.append((s + m.start() + 1, e))
+        dash = re.search(r"\s(?:--|—|–|-)\s?[^\s.!?][^.!?]{0,40}$", seg)
+        if dash and dash.start() > 10 and _ends_terminal(seg[: dash.start()]):
+            out.append((s, s + dash.start()))
+            out.append((s + dash.start() + 1, e))
             continue
         out.append((s, e))
     return [(base + s, base + e) for s, e in out if e > s]
 
 
 def build_units(doc: Doc, art: Article) -> list[Unit]:
-    """One unit per paragraph (removed ones as context), own features filled."""
+    """One unit per live paragraph, own features filled.
+
+    What earlier rules removed is not context: the scorer sees the article as its clean text
+    reads, so that cleaning that text again judges every paragraph the same way.
+    """
     units: list[Unit] = []
     for i, p in enumerate(doc.paras[:MAX_UNITS]):
-        if p.removed:
-            lo, hi = p.start, p.end
-            u = Unit(i, lo, hi, "para", fixed=True)
-        else:
+        if not p.removed and p.hi > p.lo:
             u = Unit(i, p.lo, p.hi, "para")
-        unit_features(art, u)
-        units.append(u)
+            unit_features(art, u)
+            units.append(u)
     return units
 
 
@@ -637,6 +649,8 @@ def article_of(doc: Doc) -> Article:
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     repeats: Counter[str] = Counter()
     for p in doc.paras:
+        if p.removed:
+            continue
         key = _key(text[p.lo : p.hi])
         if key:
             repeats[key] += 1
@@ -652,14 +666,13 @@ def score(model: Model, doc: Doc) -> tuple[list[Unit], Article]:
     """Units of ``doc`` with both stages' probabilities (no decision made)."""
     art = article_of(doc)
     units = build_units(doc, art)
-    live = [k for k, u in enumerate(units) if not u.fixed]
+    live = list(range(len(units)))
     _position(units, live)
     for u in units:
         u.p1 = _sigmoid(_logit(model.stage1, u.feats))
-    order = list(range(len(units)))
-    _stage2(units, order)
+    _stage2(units)
     for u in units:
-        u.p2 = 1.0 if u.fixed else _sigmoid(_logit(model.stage2, u.feats))
+        u.p2 = _sigmoid(_logit(model.stage2, u.ctx))
     return units, art
 
 
@@ -667,8 +680,7 @@ def span_stage2(s: Unit, p1: float, before: float | None, after: float | None) -
     """The neighbour features of a span: the unit outside it (``before`` a leading span, ``after``
     a trailing one; None at the article's edge) and the rest of its paragraph, which is story."""
     s.p1 = p1
-    f = s.feats
-    f["s2:p1"] = (p1 - 0.5) * 2
+    f = s.ctx = {"bias": 1.0, "s2:p1": _strength(p1), f"s2:{s.kind}": 1.0}
     outer = before if s.kind == "lead" else after
     side = "prev" if s.kind == "lead" else "next"
     if outer is None:
@@ -691,14 +703,8 @@ def span_units(art: Article, units: list[Unit], k: int, model: Model) -> list[Un
         spans = _spans_of(art.text[u.lo : u.hi], u.lo)
     if len(spans) < 2:
         return []
-    live = [j for j, x in enumerate(units) if not x.fixed]
-    rank = live.index(k)
-
-    def chrome_of(j: int) -> float:
-        return 1.0 if units[j].fixed else units[j].p1
-
-    after = chrome_of(live[rank + 1]) if rank + 1 < len(live) else None
-    before = chrome_of(live[rank - 1]) if rank > 0 else None
+    after = units[k + 1].p1 if k + 1 < len(units) else None
+    before = units[k - 1].p1 if k > 0 else None
     out: list[Unit] = []
     for kind, (lo, hi) in (("lead", spans[0]), ("trail", spans[-1])):
         if hi - lo > MAX_SPAN_CHARS:
@@ -709,7 +715,7 @@ def span_units(art: Article, units: list[Unit], k: int, model: Model) -> list[Un
             if name in u.feats:
                 s.feats[name] = 1.0
         span_stage2(s, _sigmoid(_logit(model.stage1, s.feats)), before, after)
-        s.p2 = _sigmoid(_logit(model.stage2, s.feats))
+        s.p2 = _sigmoid(_logit(model.stage2, s.ctx))
         out.append(s)
     return out
 
@@ -717,8 +723,66 @@ def span_units(art: Article, units: list[Unit], k: int, model: Model) -> list[Un
 MAX_SENTENCES = 6  # a paragraph of more sentences is never removed whole
 
 
+def _protected(f: Mapping[str, float], story: bool) -> bool:
+    """Story text by construction: a dateline; a sentence (story-like, or a short one in running
+    lower case with its full stop) that reports or quotes speech, or that carries no strong cue
+    ("Reuters could not independently verify the footage.")."""
+    if "dateline" in f:
+        return True
+    sentence = story or ("end:stop" in f and "lower:most" in f and "w:<=2" not in f and "w:<=1" not in f)
+    return sentence and ("cue:say" in f or "quote:speech" in f or _STRONG_CUES.isdisjoint(f))
+
+
+#: Cue classes that are evidence wherever they occur; the others ("timestamp", "nav", "agency",
+#: "byline", "say") only describe, and count as evidence only at the opening of the text.
+_STRONG_CUES = frozenset(
+    f"cue:{c}"
+    for c in (
+        "copyright",
+        "noredistrib",
+        "syndication",
+        "credit",
+        "promo",
+        "paywall",
+        "related",
+        "caption",
+        "ad",
+        "comment",
+        "share",
+        "donate",
+        "disclaimer",
+        "end_marker",
+        "widget",
+        "contact",
+        "mt_notice",
+    )
+)
+
+
 def _has_evidence(f: Mapping[str, float]) -> bool:
-    return any(k.startswith("cue:") and not k.startswith("cue:say") for k in f) or not _EVIDENCE.isdisjoint(f)
+    """Does the unit carry a sign of chrome of its own (a strong cue anywhere, a cue at its opening, or a shape)?"""
+    return any(
+        k in _STRONG_CUES or (k.endswith("@open") and k != "cue:say@open") for k in f
+    ) or not _EVIDENCE.isdisjoint(f)
+
+
+_LOOSE_STOP = re.compile(r"(?<=[.!?。！？])\s+(?=[\"“‘(]?[^\W\d_])")
+
+
+def _pieces_chrome(art: Article, s: Unit, model: Model) -> bool:
+    """Does each sentence-like piece of a span look like chrome on its own? (a span the sentence
+    splitter did not split, "... on X. He called the practice ...", must not take story with it)"""
+    text = art.text[s.lo : s.hi]
+    cuts = [m.start() for m in _LOOSE_STOP.finditer(text)]
+    if not cuts:
+        return True
+    bounds = [0, *cuts, len(text)]
+    for a, b in pairwise(bounds):
+        piece = Unit(s.para, s.lo + a, s.lo + b, s.kind)
+        unit_features(art, piece)
+        if _sigmoid(_logit(model.stage1, piece.feats)) < 0.5:
+            return False
+    return True
 
 
 def decide(units: list[Unit], model: Model, art: Article | None = None) -> set[int]:
@@ -731,7 +795,7 @@ def decide(units: list[Unit], model: Model, art: Article | None = None) -> set[i
     on their own); at least one story-like paragraph always stays, and so does any paragraph longer
     than :data:`MAX_UNIT_CHARS` or opening with a dateline.
     """
-    live = [k for k, u in enumerate(units) if not u.fixed]
+    live = list(range(len(units)))
     if not live:
         return set()
 
@@ -751,7 +815,7 @@ def decide(units: list[Unit], model: Model, art: Article | None = None) -> set[i
         return True
 
     def can_go(u: Unit) -> bool:
-        return u.hi - u.lo <= MAX_UNIT_CHARS and "dateline" not in u.feats and sentences_chrome(u)
+        return u.hi - u.lo <= MAX_UNIT_CHARS and not _protected(u.feats, u.story) and sentences_chrome(u)
 
     out: set[int] = set()
     # the runs at the tail and the head: every unit scores at least ``run`` and one at least ``edge``
@@ -762,7 +826,8 @@ def decide(units: list[Unit], model: Model, art: Article | None = None) -> set[i
             if k in out or u.p2 < model.run or not can_go(u):
                 break
             run.append(k)
-        while run and units[run[-1]].p2 < model.edge:  # the run ends with its last strong unit
+        # the run ends with its innermost strong unit that carries evidence of its own
+        while run and (units[run[-1]].p2 < model.edge or not _has_evidence(units[run[-1]].feats)):
             run.pop()
         out.update(run)
     for k in live:
@@ -791,23 +856,36 @@ def strip_scored_boilerplate(doc: Doc, ctx: DocContext) -> None:
     model = ctx.chrome if isinstance(ctx.chrome, Model) else shipped_model()
     if not doc.live():
         return
-    units, art = score(model, doc)
-    gone = decide(units, model, art)
-    for k in sorted(gone):
-        u = units[k]
-        doc.remove_para(u.para, PARA_RULE, round(u.p2, 4), top_features(model.stage2, u.feats))
-    # glued spans at the edges of the paragraphs that stay: the first and last story paragraphs
-    live = [k for k, u in enumerate(units) if not u.fixed and k not in gone]
-    edges = sorted({live[0], live[-1]} if live else set())
-    for k in edges:
-        for s in span_units(art, units, k, model):
-            if s.p2 >= model.span and _has_evidence(s.feats):
-                i = units[k].para
-                why = (SPAN_RULE, round(s.p2, 4), top_features(model.stage2, s.feats))
-                if s.kind == "trail":
-                    doc.cut_end(i, s.lo, *why)
-                elif s.hi < doc.paras[i].hi:
-                    doc.cut_start(i, s.hi, *why)
+    # until nothing more goes: a run or a span removed changes what its neighbours look like, and
+    # cleaning the clean text again must find nothing more to remove
+    for _ in range(ROUNDS):
+        units, art = score(model, doc)
+        gone = decide(units, model, art)
+        for k in sorted(gone):
+            u = units[k]
+            doc.remove_para(u.para, PARA_RULE, round(u.p2, 4), explain(model, u))
+        if gone:
+            continue
+        # glued spans at the edges of the paragraphs that stay: the first and last story paragraphs
+        cut = False
+        for k in sorted({0, len(units) - 1} if units else set()):
+            for s in span_units(art, units, k, model):
+                if (
+                    s.p2 >= model.span
+                    and _has_evidence(s.feats)
+                    and not _protected(s.feats, s.story)
+                    and _pieces_chrome(art, s, model)
+                ):
+                    i = units[k].para
+                    why = (SPAN_RULE, round(s.p2, 4), explain(model, s))
+                    if s.kind == "trail":
+                        doc.cut_end(i, s.lo, *why)
+                        cut = True
+                    elif s.hi < doc.paras[i].hi:
+                        doc.cut_start(i, s.hi, *why)
+                        cut = True
+        if not cut or not doc.live():
+            break
 
 
 SCORED_SPAN = Rule(

@@ -339,8 +339,17 @@ def prepare(
     for rule in DOCUMENT:
         if rule is until:
             break
-        if pres.fires(rule.needs):
-            doc.run(rule, ctx)
+        if not pres.fires(rule.needs):
+            continue
+        before = len(doc.cuts)
+        doc.run(rule, ctx)
+        if rule is SCORED_BOILERPLATE and len(doc.cuts) > before:
+            # what the scorer removed can expose a known passage (a credit that now ends the text);
+            # one more pass of both keeps cleaning idempotent
+            before = len(doc.cuts)
+            doc.run(KNOWN_BOILERPLATE, ctx)
+            if len(doc.cuts) > before:
+                doc.run(SCORED_BOILERPLATE, ctx)
     return Prepared(doc, smap, ctx, pres, removed, changes)
 
 

@@ -27,6 +27,15 @@ class Removal(BaseModel):
     text: str = Field(..., description="Exactly received_body[start:end].")
     start: int = Field(..., ge=0)
     end: int = Field(..., ge=0)
+    score: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="For a scored rule (B200/B201): the probability that the passage is boilerplate.",
+    )
+    features: list[str] | None = Field(
+        None, description="For a scored rule: the features that weighed most towards removing it, strongest first."
+    )
 
 
 class Change(BaseModel):

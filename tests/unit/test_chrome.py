@@ -1,0 +1,77 @@
+"""The learned boilerplate scorer: precision guard, explanations, training."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.core.chrome import PARA_RULE, SPAN_RULE, shipped_model
+from pipeline.core.clean import clean_body
+
+CHROME = Path(__file__).parent.parent / "cases" / "chrome"
+STORIES = json.loads((CHROME / "stories.json").read_text(encoding="utf-8"))["articles"]
+NEGATIVES = json.loads((CHROME / "negatives.json").read_text(encoding="utf-8"))["cases"]
+
+
+def _story(language: str) -> list[str]:
+    """The first story of that language with at least three paragraphs."""
+    return next(a["paragraphs"][:3] for a in STORIES if a["language"] == language and len(a["paragraphs"]) >= 3)
+
+
+# Known misses, kept as strict expectations until they are fixed (each with its cause).
+KNOWN_LOSSES = {
+    "last": [
+        # a story sentence that opens with a related-coverage label word: only syntax tells it apart
+        "Related cases are pending in three other high courts.",
+    ],
+    "middle": [],
+}
+
+
+@pytest.mark.parametrize("where", ["last", "middle"])
+def test_story_lines_shaped_like_chrome_stay(where: str) -> None:
+    """Every hand-written look-alike (a dateline, a crosshead, a quote telling readers to do
+    something, a story sentence about apps or copyright...) stays where a story puts it."""
+    lost = []
+    for case in NEGATIVES:
+        paras = _story(case["language"])
+        placed = [*paras, case["text"]] if where == "last" else [paras[0], case["text"], *paras[1:]]
+        body = clean_body("\n\n".join(placed)).body
+        if case["text"] not in body:
+            lost.append(case["text"])
+    assert len(NEGATIVES) >= 250
+    assert lost == KNOWN_LOSSES[where]
+
+
+def test_a_scored_removal_explains_itself() -> None:
+    body = (
+        "PESHAWAR: Two brothers were shot dead in a dispute over land on Saturday, police said.\n\n"
+        "The suspects fled after the attack, a police spokesman said.\n\n"
+        "Printed in The Harbour Daily, March 9th, 2024\n\nOpinion\n\nEditorial"
+    )
+    r = clean_body(body)
+    scored = [x for x in r.removed if x.rule in (PARA_RULE, SPAN_RULE)]
+    assert [x.text for x in scored] == ["Printed in The Harbour Daily, March 9th, 2024", "Opinion", "Editorial"]
+    model = shipped_model()
+    for x in scored:
+        assert x.score is not None and model.run <= x.score <= 1.0
+        assert 1 <= len(x.features) <= 3
+        assert all((model.stage1.get(f) or model.stage2.get(f) or 0) > 0 for f in x.features)
+
+
+def test_the_shipped_model_says_what_it_was_trained_on() -> None:
+    m = shipped_model()
+    assert 0.5 <= m.run <= m.edge < 1.0 and 0.5 <= m.inner < 1.0 and 0.5 <= m.span < 1.0
+    assert m.meta["pages"] > 900 and m.meta["features"] == len(m.stage1) + len(m.stage2)
+    assert any(f.startswith("own-") for f in m.meta["families"])
+
+
+def test_training_is_deterministic() -> None:
+    from pipeline import chrome_train as ct
+
+    pages = ct.generated_pages(variants=1)[:120]
+    a, b = ct.train(pages), ct.train(pages)
+    assert a.as_dict() == b.as_dict()
+    assert a.stage1 and a.stage2
