@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from pipeline.core import artefacts as art
@@ -125,7 +125,17 @@ _NEED_UNPRINTABLE = frozenset(
 )
 
 
-def _normalise(received: str, html: bool, removed: list[Removed], changes: list[Changed]) -> tuple[str, SourceMap]:
+def _normalise(
+    received: str,
+    html: bool,
+    removed: list[Removed],
+    changes: list[Changed],
+    drops: Sequence[tuple[int, int, str]] = (),
+) -> tuple[str, SourceMap]:
+    if drops:
+        # spans the wire format marks as not for publication: recorded, then blanked (same length, so
+        # every offset still indexes the received body) before any other stage sees them
+        received = _blank(received, drops, removed)
     if html:
         hr = html_to_text(received)
         text, smap = hr.text, hr.map
@@ -168,6 +178,21 @@ def _normalise(received: str, html: bool, removed: list[Removed], changes: list[
             break
         printable = text.replace("\n", "").isprintable()
     return text, smap
+
+
+def _blank(received: str, drops: Sequence[tuple[int, int, str]], removed: list[Removed]) -> str:
+    pieces: list[str] = []
+    pos = 0
+    for s, e, rule_id in sorted(drops):
+        s, e = max(s, pos), min(e, len(received))
+        if e <= s:
+            continue
+        removed.append(Removed(rule_id, received[s:e], s, e))
+        pieces.append(received[pos:s])
+        pieces.append(re.sub(r"[^\n]", " ", received[s:e]))
+        pos = e
+    pieces.append(received[pos:])
+    return "".join(pieces)
 
 
 def normalise_headline(headline: str | None, html: bool = False) -> str | None:
@@ -327,6 +352,7 @@ def clean_body(
     headline: str | None = None,
     learned: LearnedLookup | None = None,
     artefacts: bool = True,
+    drops: Sequence[tuple[int, int, str]] = (),
 ) -> CleanResult:
     """Clean one received body.
 
@@ -339,7 +365,7 @@ def clean_body(
     html = content_type == "text/html"
     removed: list[Removed] = []
     changes: list[Changed] = []
-    canonical, smap = _normalise(body, html, removed, changes)
+    canonical, smap = _normalise(body, html, removed, changes, drops)
     doc = Doc.from_text(canonical, paragraph_spans(canonical), normalise_headline(headline, html))
 
     strip_known_boilerplate(doc)
