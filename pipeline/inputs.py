@@ -81,6 +81,9 @@ def read_inputs(paths: tuple[str, ...], source: str = "file") -> Iterator[Input]
             yield from _json_inputs(str(path), data, key)
         elif found in DOCUMENTS:
             yield Input(str(path), data, key, [("content-type", FORMAT_MEDIA_TYPE[found].encode())])
+        elif found == "xml" or b"\x00" in data[:8192]:  # XML of no known format, or binary: dead-lettered
+            kind = b"application/xml" if found == "xml" else b"application/octet-stream"
+            yield Input(str(path), data, key, [("content-type", kind)])
         else:
             text = data.decode("utf-8", errors="replace")
             html = suffix in (".html", ".htm") or found == "html"

@@ -70,6 +70,7 @@ def read_story(raw: bytes, charset: str | None) -> Parsed | None:
     inner = text[stx + 1 : etx if etx >= 0 else len(text)]
     after = text[etx + 1 :] if etx >= 0 else ""
     keyword_line, headline, byline_parts, notes, paras, preserved = None, None, [], [], [], False
+    extra: list[str] = []
     if second is not None and lines[1].find("\x12") >= 0:
         preserved = True
     for raw_line in inner.split("\n"):
@@ -90,11 +91,14 @@ def read_story(raw: bytes, charset: str | None) -> Parsed | None:
                 paras.append(t)
             elif t.upper() in ("END", "MORE"):
                 notes.append((t, DESK_LINE))
-            # other ^-lines (the abstract) repeat the story: not body
+            else:
+                extra.append(t)  # an abstract repeating the story, or (with no tab paragraphs) the text itself
         elif line.startswith(("\t", " ")) or preserved:
             t = _text(line)
             if t and t != "___":
                 paras.append(t)
+    if not paras:
+        paras = extra
     out = BodyBuilder()
     for t, rule in notes:
         out.paragraph(t, rule)

@@ -67,6 +67,6 @@ def sniff(data: bytes) -> str:
             return _ROOTS[name]
         if name and name.lower() in ("html", "body", "p", "div", "article", "section", "head"):
             return "html"
-        if stripped.startswith("<?xml"):
+        if stripped.startswith("<?xml") or (name and not looks_like_html(stripped)):
             return "xml"
     return "html" if looks_like_html(data.decode("utf-8", errors="ignore")) else "text"

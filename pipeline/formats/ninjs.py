@@ -26,7 +26,7 @@ def is_ninjs(obj: Any) -> bool:
         return True
     if "ninjs" in str(obj.get("$schema", "")):
         return True
-    return "uri" in obj and len(NINJS_KEYS & obj.keys()) >= 2
+    return ("uri" in obj or "guid" in obj) and len(NINJS_KEYS & obj.keys()) >= 2
 
 
 def _pick(values: Any, prefer: tuple[str, ...]) -> dict[str, Any] | None:
@@ -86,7 +86,7 @@ def read_item(obj: dict[str, Any]) -> Parsed | None:
         else []
     )
     lang = _str(obj.get("language"))
-    uri = _str(obj.get("uri"))
+    uri = _str(obj.get("uri")) or _str(obj.get("guid"))  # guid: Superdesk's ninjs
     holder = obj.get("copyrightholder")
     if isinstance(holder, dict):
         holder = holder.get("name")

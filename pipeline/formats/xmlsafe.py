@@ -22,6 +22,7 @@ _DECL = re.compile(rb"^\s*<\?xml\b[^>]*?\bencoding\s*=\s*[\"']([A-Za-z0-9._:-]{1
 _DECL_TEXT = re.compile(r"^\s*<\?xml\b[^>]*\?>")
 _ENTITY_DECL = re.compile(r"<!ENTITY", re.IGNORECASE)
 _ROOT_START = re.compile(r"<[A-Za-z_]")
+_DOCTYPE_DECL = re.compile(r"<!DOCTYPE[^\[>]*(?:\[.*?\]\s*)?>", re.DOTALL | re.IGNORECASE)
 _NAMED_REF = re.compile(r"&([A-Za-z][A-Za-z0-9]{1,31});")
 _XML_NAMED = frozenset({"amp", "lt", "gt", "quot", "apos"})
 _LATIN1 = frozenset({"iso8859-1", "latin-1", "ascii"})  # codec names; read as windows-1252 (as browsers do)
@@ -56,6 +57,11 @@ def decode(data: bytes, charset: str | None = None) -> str:
     except LookupError:
         raise FormatError(ErrorCode.UNKNOWN_ENCODING, f"unknown encoding {name!r} (declared by the {how})") from None
     codec_name = codec.name
+    if codec_name in _LATIN1 and not body.isascii():
+        try:  # UTF-8 labelled as Latin-1 (common): multi-byte UTF-8 sequences are never meant as Latin-1 text
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
     if codec_name in _LATIN1 and _C1.search(body):
         codec_name = "cp1252"  # ISO-8859-1 labels carry Windows-1252 quotes in practice
     try:
@@ -98,6 +104,9 @@ def parse(text: str, limits: Limits = Limits()) -> etree._Element:
         raise FormatError(
             ErrorCode.XML_ENTITIES_FORBIDDEN, "the document type declares entities; wirewash never expands them"
         )
+    if root_at is not None:
+        # the document type is never read (no DTD is loaded, validated or fetched): drop it
+        text = _DOCTYPE_DECL.sub("", prolog, count=1) + text[root_at.start() :]
     text = _html_refs(text)
     parser = etree.XMLPullParser(
         events=("start", "end"),
