@@ -32,7 +32,7 @@ from aiokafka.errors import KafkaError
 from pydantic import BaseModel
 
 from pipeline.codec import Headers, dumps, output_headers, unframe
-from pipeline.models import CleanArticle, DeadLetter, Event, FeedItem
+from pipeline.models import CleanArticle, DeadLetter, Event, FeedItem, Retraction
 from pipeline.settings import Settings
 
 log = logging.getLogger("wirewash.client")
@@ -282,7 +282,8 @@ class _TopicConsumer(Generic[M]):
 
     async def __aiter__(self) -> AsyncIterator[M]:
         async for rec in self.records():
-            yield self.decode(rec.value)
+            if rec.value is not None:  # a tombstone (a retracted article): see records() to act on it
+                yield self.decode(rec.value)
 
     async def take(self, n: int, timeout: float = 30.0) -> list[M]:
         """Up to ``n`` records, or fewer if ``timeout`` seconds pass."""
@@ -291,7 +292,7 @@ class _TopicConsumer(Generic[M]):
         while len(out) < n and asyncio.get_running_loop().time() < deadline:
             batch = await self._consumer.getmany(timeout_ms=200)
             for msgs in batch.values():
-                out.extend(self.decode(m.value) for m in msgs)
+                out.extend(self.decode(m.value) for m in msgs if m.value is not None)
         return out[:n] if len(out) > n else out
 
 
@@ -303,10 +304,17 @@ class ArticleConsumer(_TopicConsumer[CleanArticle]):
 
 
 class EventConsumer(_TopicConsumer[Event]):
-    """Yields Event models from the events topic."""
+    """Yields Event models from the events topic, and Retraction models (drop that article's events)."""
 
     model = Event
     role = "events"
+
+    def decode(self, value: bytes) -> Event:
+        payload, _ = unframe(value)
+        obj = orjson.loads(payload)
+        if isinstance(obj, dict) and obj.get("kind") == "retraction":
+            return Retraction.model_validate(obj)  # type: ignore[return-value]
+        return Event.model_validate(obj)
 
 
 class DeadLetterConsumer(_TopicConsumer[DeadLetter]):

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import heapq
 import re
 import struct
 from collections.abc import MutableMapping
@@ -134,7 +135,7 @@ class Clusterer:
         self.min_shingles = min_shingles
         self._buckets: dict[str, set[str]] = {}
         self._indexed: dict[str, list[int]] = {}  # id -> signature, for what is in the buckets
-        self._order: list[tuple[int, str]] = []  # (seen_ms, id), for expiry
+        self._order: list[tuple[int, str]] = []  # heap of (seen_ms, id), for expiry
         self.sync()
 
     def sync(self) -> int:
@@ -151,7 +152,7 @@ class Clusterer:
     def _index(self, key: str, entry: list[Any]) -> None:
         sig = unpack(entry[5])
         self._indexed[key] = sig
-        self._order.append((int(entry[0]), key))
+        heapq.heappush(self._order, (int(entry[0]), key))
         for b in bands(sig):
             self._buckets.setdefault(b, set()).add(key)
 
@@ -169,10 +170,9 @@ class Clusterer:
     def expire(self, now_ms: int) -> int:
         """Forget articles seen before the window."""
         cutoff = now_ms - self.window_ms
-        self._order.sort()
         n = 0
         while self._order and self._order[0][0] < cutoff:
-            _, key = self._order.pop(0)
+            _, key = heapq.heappop(self._order)
             entry = self.store.get(key)
             if entry is not None and int(entry[0]) >= cutoff:
                 continue

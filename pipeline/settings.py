@@ -94,6 +94,19 @@ class Settings(BaseSettings):
         ge=1000,
         description="Bound on paragraph fingerprints kept (in the table, and first sightings in process memory).",
     )
+    track_versions: bool = Field(
+        True, description="Keep the latest version per article id: drop older versions, retract killed stories."
+    )
+    cluster_duplicates: bool = Field(True, description="Cluster the same story from different outlets (cluster_id).")
+    cluster_window_hours: float = Field(
+        72.0, gt=0, description="How long an article stays a candidate for its duplicates (changelogged table)."
+    )
+    cluster_threshold: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description="Share of the shorter body's word 5-grams that must recur in an earlier article to join its cluster.",
+    )
     schema_registry_framing: bool = Field(
         False, description="Frame output JSON with the Confluent Schema Registry header (magic byte + id)."
     )
