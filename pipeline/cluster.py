@@ -184,6 +184,7 @@ class Clusterer:
 
     def assign(self, article_id: str, body: str, now_ms: int) -> Assignment:
         """The cluster of an article (computed once; redelivery returns the same answer)."""
+        self.expire(now_ms)
         sig, size = signature(body)
         old = self.store.get(article_id)
         if old is not None and old[5] == pack(sig):
@@ -215,5 +216,4 @@ class Clusterer:
         entry = [seen, result.cluster_id, result.duplicate_of, result.similarity, size, pack(sig)]
         self.store[article_id] = entry
         self._index(article_id, entry)
-        self.expire(now_ms)
         return result
