@@ -123,7 +123,7 @@ def per_item(inp: Input) -> list[Input]:
         _fmt, items = parse_document(inp.value, ctype.decode() if ctype else "application/ninjs+json")
     except FormatError:
         return [inp]
-    if any(p.document is None for p in items) or len(items) == 1:
+    if any(p.document is None for p in items):
         only = items[0].fields.get("id") if len(items) == 1 else None
         return [Input(inp.where, inp.value, only.encode("utf-8") if only else inp.key, inp.headers)]
     out = []

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     topic_articles: str = Field("wire.articles.v1", description="Output topic of CleanArticle records.")
     topic_events: str = Field("wire.events.v1", description="Output topic of Event records.")
     topic_dlq: str = Field("wire.items.v1.dlq", description="Dead-letter topic for records that cannot be processed.")
+    topic_ingest: str = Field(
+        "wire.ingest.v1", description="Compacted topic where `wirewash ingest` remembers each item it published."
+    )
     topic_partitions: int = Field(6, ge=1, description="Partitions for topics wirewash creates.")
     topic_replication: int = Field(1, ge=1, description="Replication factor for topics wirewash creates.")
 
@@ -105,7 +108,7 @@ class Settings(BaseSettings):
         0.5,
         gt=0,
         le=1,
-        description="Share of the shorter body's word 5-grams that must recur in an earlier article to join its cluster.",
+        description="Share of the shorter body's word 5-grams found in an earlier article to join its cluster.",
     )
     schema_registry_framing: bool = Field(
         False, description="Frame output JSON with the Confluent Schema Registry header (magic byte + id)."
