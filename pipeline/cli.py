@@ -356,6 +356,42 @@ def clean(paths: tuple[str, ...], source: str, no_learn: bool, no_events: bool, 
     out.flush()
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--source", default="file", show_default=True, help="FeedItem source for .txt/.html files.")
+def parse(paths: tuple[str, ...], source: str) -> None:
+    """Show the feed items read from files (wire documents included), one JSON line each.
+
+    Each line is {"format", "item": FeedItem, "not_for_publication": [{rule, start, end, text}]}
+    or {"error": {code, message}}. The item's body is its *received body*: the text every
+    removal offset of its article indexes.
+    """
+    from pipeline.codec import DecodeError
+    from pipeline.inputs import InputError, read_inputs
+    from pipeline.intake import decode_record
+
+    out = sys.stdout.buffer
+    try:
+        for inp in read_inputs(paths, source):
+            for got in decode_record(inp.value, inp.headers, inp.key):
+                if isinstance(got, DecodeError):
+                    error = {"code": got.code.value, "message": got.message}
+                    doc: dict[str, Any] = {"where": inp.where, "error": error}
+                else:
+                    body = got.item.body
+                    drops = [{"rule": r, "start": a, "end": b, "text": body[a:b]} for a, b, r in got.drops]
+                    doc = {
+                        "where": inp.where,
+                        "format": got.format,
+                        "item": got.item.model_dump(mode="json"),
+                        "not_for_publication": drops,
+                    }
+                out.write(orjson.dumps(doc) + b"\n")
+    except InputError as exc:
+        raise click.ClickException(str(exc)) from None
+    out.flush()
+
+
 # ----------------------------------------------------------------------------- broker
 
 

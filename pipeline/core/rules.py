@@ -74,7 +74,7 @@ def rule(rule_id: str, kind: str, family: str, example: str = "", where: str = "
 
 def catalogue() -> list[RuleInfo]:
     """All rules, sorted by id (imports the modules that define them)."""
-    from pipeline.core import artefacts, boilerplate, html, layout, learned, normalize, structure  # noqa: F401
+    from pipeline.core import artefacts, boilerplate, html, layout, learned, normalize, structure, wirelines  # noqa: F401
 
     boilerplate.known_rules()
     return sorted(CATALOGUE.values(), key=lambda r: r.id)
