@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
 from pydantic import ValidationError
 
 from pipeline.codec import _BOM, DecodeError, Limits, _classify, decode_item, unframe
@@ -150,16 +149,11 @@ def decode_record(
     head = payload.lstrip()[:1]
     if head not in (b"{", b"[") and sniff(payload) in _DOC_SNIFFED:
         return _items_from_document(payload, None, key, source, None, limits)
-    if head in (b"{", b"["):
-        try:
-            obj = orjson.loads(payload)
-        except orjson.JSONDecodeError:
-            obj = None
-        from pipeline.formats import is_ninjs
+    # ninjs (not a FeedItem): only JSON naming a uri, guid or the ninjs standard is looked at twice
+    if head in (b"{", b"[") and (b'"uri"' in payload or b'"guid"' in payload or b"ninjs" in payload):
+        from pipeline.formats import detect
 
-        if (isinstance(obj, dict) and is_ninjs(obj) and "body" not in obj) or (
-            isinstance(obj, list) and obj and is_ninjs(obj[0])
-        ):
+        if detect(payload) == "ninjs":
             return _items_from_document(payload, "application/ninjs+json", key, source, None, limits)
     try:
         item = decode_item(value, limits)

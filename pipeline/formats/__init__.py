@@ -62,6 +62,8 @@ def detect(data: bytes, media_type: str | None = None) -> str:
             obj = orjson.loads(data)
         except orjson.JSONDecodeError:
             return declared or "json"
+        if isinstance(obj, dict) and isinstance(obj.get("item"), dict | list) and "uri" not in obj:
+            obj = obj["item"]  # an API envelope around the items
         return "ninjs" if is_ninjs(obj) or (isinstance(obj, list) and obj and is_ninjs(obj[0])) else "json"
     if found in ("xml", "text") and declared is not None:
         return declared

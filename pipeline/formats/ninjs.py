@@ -13,8 +13,12 @@ from pipeline.formats.body import BodyBuilder, html_drops
 from pipeline.formats.xmlformats import _clean, _credit, byline, pubstatus, signal, to_datetime, to_int
 
 NINJS_KEYS = frozenset(
-    {"uri", "headlines", "bodies", "body_html", "body_text", "versioncreated", "firstcreated", "pubstatus", "ednote"}
-)
+    {
+        "uri", "guid", "headlines", "bodies", "body_html", "body_text", "versioncreated", "firstcreated",
+        "pubstatus", "ednote", "descriptions", "representationtype", "profile", "headline", "byline", "by",
+        "located", "slugline", "renditions", "associations", "copyrightholder", "title",
+    }
+)  # fmt: skip
 
 
 def is_ninjs(obj: Any) -> bool:
@@ -26,7 +30,10 @@ def is_ninjs(obj: Any) -> bool:
         return True
     if "ninjs" in str(obj.get("$schema", "")):
         return True
-    return ("uri" in obj or "guid" in obj) and len(NINJS_KEYS & obj.keys()) >= 2
+    if "body" in obj and "source" in obj:
+        return False  # a FeedItem
+    keys = {k.lower() for k in obj}
+    return ("uri" in keys or "guid" in keys) and len(NINJS_KEYS & keys) >= 3
 
 
 def _pick(values: Any, prefer: tuple[str, ...]) -> dict[str, Any] | None:
@@ -47,6 +54,8 @@ def _str(v: Any) -> str | None:
 
 
 def read_item(obj: dict[str, Any]) -> Parsed | None:
+    original = obj
+    obj = {k.lower(): v for k, v in obj.items()}  # ninjs 3 writes camelCase (versionCreated, edNote)
     ednote = obj.get("ednote")
     notes: list[str] = [ednote] if isinstance(ednote, str) and ednote.strip() else []
     body_html = obj.get("body_html") if isinstance(obj.get("body_html"), str) else None
@@ -119,12 +128,14 @@ def read_item(obj: dict[str, Any]) -> Parsed | None:
         fields["_provider"] = provider
     if obj.get("type") not in (None, "text", "composite") and body_html is None and body_text is None:
         return None
-    return Parsed(fields, drops, "ninjs", orjson.dumps(obj), FORMAT_MEDIA_TYPE["ninjs"])
+    return Parsed(fields, drops, "ninjs", orjson.dumps(original), FORMAT_MEDIA_TYPE["ninjs"])
 
 
 def read_ninjs(obj: Any) -> list[Parsed]:
     """One ninjs object, a list of them, or an object with an ``items`` list."""
     if isinstance(obj, dict) and isinstance(obj.get("items"), list):
         obj = obj["items"]
+    elif isinstance(obj, dict) and isinstance(obj.get("item"), dict | list) and "uri" not in obj:
+        obj = obj["item"]  # an API envelope around the items
     objs = obj if isinstance(obj, list) else [obj]
     return [p for o in objs if isinstance(o, dict) for p in [read_item(o)] if p is not None]
