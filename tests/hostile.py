@@ -147,7 +147,7 @@ def corpus(include_huge: bool = True) -> list[Hostile]:
             "xml-wrapped-bomb",
             item("h-wrapbomb", XML_BOMB.decode(), content_type="application/nitf+xml"),
             "xml_entities_forbidden",
-        ),  # fmt: skip
+        ),
         Hostile(
             "feed-without-items", b'<rss version="2.0"><channel><title>t</title></channel></rss>', "empty_document"
         ),
