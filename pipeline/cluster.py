@@ -128,6 +128,7 @@ class Clusterer:
         window_s: float = 72 * 3600,
         threshold: float = 0.5,
         min_shingles: int = 8,
+        index_now: bool = True,
     ):
         self.store: MutableMapping[str, Any] = store if store is not None else {}
         self.window_ms = int(window_s * 1000)
@@ -136,7 +137,8 @@ class Clusterer:
         self._buckets: dict[str, set[str]] = {}
         self._indexed: dict[str, list[int]] = {}  # id -> signature, for what is in the buckets
         self._order: list[tuple[int, str]] = []  # heap of (seen_ms, id), for expiry
-        self.sync()
+        if index_now:  # a faust table is read after its recovery instead (StoryState.restore)
+            self.sync()
 
     def sync(self) -> int:
         """Index entries that reached the store from elsewhere (other workers, a restored table)."""

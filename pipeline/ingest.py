@@ -59,9 +59,9 @@ def next_delay(feed: Feed, ok: bool, max_backoff: float, retry_after: float | No
     """
     if ok:
         feed.failures = 0
-        return feed.interval
+        return float(feed.interval)
     feed.failures += 1
-    delay = min(max_backoff, feed.interval * (2**feed.failures))
+    delay = min(float(max_backoff), feed.interval * (2.0**feed.failures))
     return max(delay, retry_after or 0.0)
 
 

@@ -70,7 +70,7 @@ def story_state(app: faust.App, settings: Settings, metrics: Metrics) -> StorySt
         tables.append(t)
     if settings.cluster_duplicates:
         t = _table(app, CLUSTERS_TABLE)
-        state.clusters = Clusterer(t, settings.cluster_window_hours * 3600, settings.cluster_threshold)
+        state.clusters = Clusterer(t, settings.cluster_window_hours * 3600, settings.cluster_threshold, index_now=False)
         tables.append(t)
     state.tables = tuple(tables)
     return state
