@@ -37,7 +37,7 @@ from pipeline.models import ErrorCode, FeedItem
 from pipeline.process import Processed, process_item
 from pipeline.service.metrics import Metrics
 from pipeline.service.retract import assign_cluster, retraction_records
-from pipeline.service.versions import Decision, VersionLedger
+from pipeline.service.versions import VersionLedger, without_memory
 from pipeline.settings import Settings
 
 log = logging.getLogger("wirewash.worker")
@@ -133,7 +133,7 @@ class Handler:
     def _item_records(self, got: Intake, origin: tuple[Source, bytes | None]) -> list[OutRecord]:
         """Versions and kills decide what an item publishes (pipeline.service.versions)."""
         item = got.item
-        decision = self.versions.decide(item) if self.versions is not None else Decision("publish")
+        decision = self.versions.decide(item) if self.versions is not None else without_memory(item)
         if decision.action == "stale":
             assert self.versions is not None
             self.versions.record(item, decision)

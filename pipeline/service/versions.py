@@ -38,6 +38,13 @@ def is_kill(item: FeedItem) -> bool:
     return item.pubstatus == "canceled" or item.signal == "kill"
 
 
+def without_memory(item: FeedItem) -> Decision:
+    """The decision when versions are not tracked: a kill still retracts, everything else is published."""
+    if is_kill(item):
+        return Decision("retract", reason="canceled" if item.pubstatus == "canceled" else "killed")
+    return Decision("publish")
+
+
 class VersionLedger:
     """Latest version and kill state per article id, in any mutable mapping."""
 

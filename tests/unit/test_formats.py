@@ -341,3 +341,23 @@ def test_an_external_dtd_is_never_fetched() -> None:
         assert hits == []
     finally:
         server.shutdown()
+
+
+def test_versions_in_a_batch_stale_and_kill_without_memory() -> None:
+    from pipeline.codec import Source
+    from pipeline.service.handler import Handler
+    from pipeline.settings import Settings
+
+    story = "The harbour reopened on Monday after the storm, the port authority said in a statement."
+    recs = [
+        Input("a", orjson.dumps({"id": "s1", "source": "w", "body": story, "version": 3})),
+        Input("b", orjson.dumps({"id": "s1", "source": "w", "body": story + " More.", "version": 2})),
+    ]
+    outs = list(clean_batch(recs, events=False))
+    assert [next(iter(o)) for o in outs] == ["article", "stale"] and outs[1]["stale"]["id"] == "s1"
+    # with versions off a kill still retracts (tombstone + retraction), it never publishes the kill notice
+    h = Handler(Settings(track_versions=False, learn_boilerplate=False, extract_events=False))
+    kill = orjson.dumps({"id": "s1", "source": "w", "body": "KILL this story.", "signal": "kill"})
+    out = h.handle(Source(topic="t"), kill)
+    assert [(r.topic, r.value is None) for r in out.records] == [("wire.articles.v1", True), ("wire.events.v1", False)]
+    assert orjson.loads(out.records[1].value or b"")["reason"] == "killed"
