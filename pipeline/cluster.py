@@ -55,30 +55,34 @@ def _h64(b: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(b, digest_size=8).digest(), "little")
 
 
+# optimal densification: an empty slot i borrows from the first filled slot of a fixed pseudo-random
+# probe sequence of i (the same in every process); precomputed once
+_PROBES = [[_h64(b"%d:%d" % (i, a)) & (SLOTS - 1) for a in range(64)] for i in range(SLOTS)]
+
+
 def signature(text: str) -> tuple[list[int], int]:
     """The MinHash signature (SLOTS 32-bit values) of a body and its number of distinct shingles."""
     sh = shingles(text)
+    if not sh:
+        return [0] * SLOTS, 0
     slots = [_EMPTY] * SLOTS
+    blake, frombytes = hashlib.blake2b, int.from_bytes
     for s in sh:
-        h = _h64(s)
+        h = frombytes(blake(s, digest_size=8).digest(), "little")
         i = h & (SLOTS - 1)
         v = h >> 7
-        slots[i] = min(slots[i], v)
-    if sh:
-        # optimal densification: an empty slot borrows from the slot a fixed hash sequence points at
-        filled = [v != _EMPTY for v in slots]
+        if v < slots[i]:  # noqa: PLR1730  (faster than min() in this loop)
+            slots[i] = v
+    filled = [v != _EMPTY for v in slots]
+    if not all(filled):
         for i in range(SLOTS):
             if filled[i]:
                 continue
-            attempt = 0
-            j = i
-            while attempt <= 1000:
-                j = _h64(b"%d:%d" % (i, attempt)) & (SLOTS - 1)
-                if filled[j]:
-                    break
-                attempt += 1
-            slots[i] = slots[j] if filled[j] else 0
-    return [v & _MASK32 for v in slots] if sh else [0] * SLOTS, len(sh)
+            j = next((j for j in _PROBES[i] if filled[j]), None)
+            if j is None:  # 64 probes all empty (a body of a few shingles): the first filled slot
+                j = filled.index(True)
+            slots[i] = slots[j]
+    return [v & _MASK32 for v in slots], len(sh)
 
 
 def pack(sig: list[int]) -> str:
@@ -108,8 +112,8 @@ def containment(a: list[int], size_a: int, b: list[int], size_b: int) -> float:
     return min(1.0, inter / min(size_a, size_b))
 
 
-def bands(sig: list[int]) -> list[str]:
-    return [f"{k}:{sig[k * ROWS]:x}:{sig[k * ROWS + 1]:x}" for k in range(BANDS)]
+def bands(sig: list[int]) -> list[tuple[int, int, int]]:
+    return [(k, sig[k * ROWS], sig[k * ROWS + 1]) for k in range(BANDS)]
 
 
 @dataclass(frozen=True)
@@ -134,7 +138,7 @@ class Clusterer:
         self.window_ms = int(window_s * 1000)
         self.threshold = threshold
         self.min_shingles = min_shingles
-        self._buckets: dict[str, set[str]] = {}
+        self._buckets: dict[tuple[int, int, int], set[str]] = {}
         self._indexed: dict[str, list[int]] = {}  # id -> signature, for what is in the buckets
         self._order: list[tuple[int, str]] = []  # heap of (seen_ms, id), for expiry
         if index_now:  # a faust table is read after its recovery instead (StoryState.restore)
