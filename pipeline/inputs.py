@@ -22,6 +22,7 @@ from pipeline.formats.detect import sniff
 
 SUFFIXES = (
     ".json", ".jsonl", ".txt", ".html", ".htm", ".xml", ".nitf", ".newsml", ".g2", ".rss", ".atom", ".tst", ".anpa",
+    ".ninjs", "",  # wire files often have no suffix at all
 )  # fmt: skip
 DOCUMENTS = ("nitf", "g2", "newsml1", "feed", "anpa")
 
@@ -44,12 +45,18 @@ def _paths(paths: tuple[str, ...]) -> Iterator[Path]:
     for p in map(Path, paths):
         if p.is_dir():
             for q in sorted(p.rglob("*")):
-                if q.is_file() and q.suffix.lower() in SUFFIXES:
+                if q.is_file() and not q.name.startswith(".") and (q.suffix.lower() in SUFFIXES or _is_document(q)):
                     yield q
         elif p.exists():
             yield p
         else:
             raise InputError(f"no such file or directory: {p}")
+
+
+def _is_document(path: Path) -> bool:
+    """A file of another suffix (``tag_reuters.com,2014_newsml_…``) that is a wire document by its content."""
+    with path.open("rb") as f:
+        return sniff(f.read(8192)) in DOCUMENTS
 
 
 def _json_inputs(where: str, data: bytes, key: bytes | None) -> Iterator[Input]:

@@ -75,14 +75,18 @@ def decode(data: bytes, charset: str | None = None) -> str:
 
 
 def _html_refs(text: str) -> str:
-    """Named HTML character references (``&nbsp;``, DTD-defined in NITF) as numeric ones XML knows."""
+    """Named HTML character references (``&nbsp;``, DTD-defined in NITF) as numeric ones XML knows.
+
+    >>> _html_refs("caf&eacute; &amp; &nosuch; &lt;")
+    'caf&#233; &amp; &amp;nosuch; &lt;'
+    """
 
     def sub(m: re.Match[str]) -> str:
         name = m.group(1)
         if name in _XML_NAMED:
             return m.group(0)
         cp = html.entities.name2codepoint.get(name)
-        return f"&#{cp};" if cp is not None else m.group(0)
+        return f"&#{cp};" if cp is not None else f"&amp;{name};"  # an unknown reference stays as text
 
     return _NAMED_REF.sub(sub, text) if "&" in text else text
 

@@ -361,3 +361,18 @@ def test_versions_in_a_batch_stale_and_kill_without_memory() -> None:
     out = h.handle(Source(topic="t"), kill)
     assert [(r.topic, r.value is None) for r in out.records] == [("wire.articles.v1", True), ("wire.events.v1", False)]
     assert orjson.loads(out.records[1].value or b"")["reason"] == "killed"
+
+
+def test_a_directory_yields_wire_files_whatever_their_names(tmp_path: Path) -> None:
+    (tmp_path / "tag_wwa.com,2024_ferry_3").write_bytes(doc("g2_newsitem.xml"))  # no usable suffix
+    (tmp_path / "STORY0412").write_bytes(doc("story.anpa"))  # no suffix at all
+    (tmp_path / "notes.md").write_text("# not a wire file\n")
+    (tmp_path / ".hidden.xml").write_bytes(doc("nitf_story.xml"))
+    got = sorted(Path(i.where).name for i in read_inputs((str(tmp_path),)))
+    assert got == ["STORY0412", "tag_wwa.com,2024_ferry_3"]
+
+
+def test_unknown_named_entities_stay_text() -> None:
+    data = b"<nitf><body><body.content><p>Prices &mdash; and &nosuch; things.</p></body.content></body></nitf>"
+    _, [p] = parse_document(data)
+    assert p.fields["body"] == "Prices — and &nosuch; things."
