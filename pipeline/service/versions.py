@@ -1,7 +1,8 @@
 """Story versions, corrections and kills: which record of an id may reach the compacted articles topic.
 
-The ledger remembers, per article id, the latest version published and whether the story was
-killed: ``id -> [version or None, killed]``. In the worker it is a changelog-backed faust
+The ledger remembers, per article id, the latest version published, whether the story was
+killed, a fingerprint of the record and whether its publication retracted an earlier one:
+``id -> [version or None, killed, fingerprint, superseded]``. In the worker it is a changelog-backed faust
 GlobalTable (shared by the group, restored after a restart); in ``wirewash clean`` a dict.
 For each item it decides:
 
@@ -12,12 +13,14 @@ For each item it decides:
 - ``publish``: the article and its events; when the id was published before, a retraction
   (reason ``superseded``) goes first, so consumers drop the old version's events.
 
-A redelivered record gets the same decision as the first time (same version: publish again,
-or retract again), so at-least-once redelivery never changes what consumers end with.
+A redelivered record (same version, same fingerprint) gets exactly the decision and the
+outputs of its first processing, so at-least-once redelivery publishes identical records; a
+record of the same (or no) version whose content differs is an update.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -43,6 +46,15 @@ def without_memory(item: FeedItem) -> Decision:
     if is_kill(item):
         return Decision("retract", reason="canceled" if item.pubstatus == "canceled" else "killed")
     return Decision("publish")
+
+
+def fingerprint(item: FeedItem) -> str:
+    """What tells a redelivery from an update of the same version: the record's content."""
+    h = hashlib.blake2b(digest_size=8)
+    for part in (item.headline or "", item.body, item.content_type, item.pubstatus or "", item.signal or ""):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x1f")
+    return h.hexdigest()
 
 
 class VersionLedger:
@@ -78,12 +90,15 @@ class VersionLedger:
         if entry is None:
             return Decision("retract", reason=reason) if kill else Decision("publish")
         latest, killed = entry[0], bool(entry[1])
+        same_record = len(entry) > 3 and entry[2] == fingerprint(item)
         v = item.version
         if v is None or latest is None or v == latest:
             if kill:
                 return Decision("retract", reason=reason)
             if killed and (v is None or v == latest):
                 return Decision("stale")
+            if same_record and v == latest:  # a redelivery: what it published the first time
+                return Decision("publish", superseded=bool(entry[3]))
             return Decision("publish", superseded=True)
         if v < latest:
             return Decision("stale")
@@ -100,7 +115,7 @@ class VersionLedger:
         version = item.version if item.version is not None else latest
         if latest is not None and version is not None:
             version = max(latest, version)
-        new = [version, decision.action == "retract"]
+        new = [version, decision.action == "retract", fingerprint(item), decision.superseded]
         if decision.action == "retract" and self.retracted is not None:
             self.retracted.labels(decision.reason or "killed").inc()
         if entry is None or list(entry) != new:

@@ -376,3 +376,23 @@ def test_unknown_named_entities_stay_text() -> None:
     data = b"<nitf><body><body.content><p>Prices &mdash; and &nosuch; things.</p></body.content></body></nitf>"
     _, [p] = parse_document(data)
     assert p.fields["body"] == "Prices — and &nosuch; things."
+
+
+def test_redelivery_publishes_what_the_first_processing_did() -> None:
+    from pipeline.codec import Source
+    from pipeline.service.handler import Handler
+    from pipeline.service.versions import VersionLedger
+    from pipeline.settings import Settings
+
+    h = Handler(Settings(learn_boilerplate=False, extract_events=False), versions=VersionLedger())
+    first = orjson.dumps({"id": "u1", "source": "w", "body": "The harbour reopened on Monday after the storm."})
+    changed = orjson.dumps({"id": "u1", "source": "w", "body": "The harbour reopened on Tuesday after the storm."})
+
+    def kinds(value: bytes) -> list[str]:
+        out = h.handle(Source(topic="t"), value)
+        return [r.topic if r.value is None else orjson.loads(r.value).get("kind", r.topic) for r in out.records]
+
+    assert kinds(first) == ["wire.articles.v1"]
+    assert kinds(first) == ["wire.articles.v1"]  # redelivered: the same records, no retraction
+    assert kinds(changed) == ["retraction", "wire.articles.v1"]  # an unversioned update supersedes
+    assert kinds(changed) == ["retraction", "wire.articles.v1"]  # and its redelivery does the same again
