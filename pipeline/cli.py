@@ -106,58 +106,15 @@ def health(url: str | None, timeout: float) -> None:
 # ---------------------------------------------------------------------------- inputs
 
 
-def _iter_paths(paths: tuple[str, ...]) -> Iterator[Path]:
-    for p in map(Path, paths):
-        if p.is_dir():
-            for q in sorted(p.rglob("*")):
-                if q.is_file() and q.suffix.lower() in (".json", ".jsonl", ".txt", ".html", ".htm"):
-                    yield q
-        elif p.exists():
-            yield p
-        else:
-            raise click.ClickException(f"no such file or directory: {p}")
-
-
 def read_records(paths: tuple[str, ...], source: str = "file") -> Iterator[tuple[str, bytes]]:
-    """(where, value bytes) for every feed item in the files: .json (object or list), .jsonl, .txt, .html."""
-    for path in _iter_paths(paths):
-        suffix = path.suffix.lower()
-        data = path.read_bytes()
-        if suffix == ".jsonl":
-            for n, line in enumerate(data.splitlines(), 1):
-                if line.strip():
-                    yield f"{path}:{n}", line
-        elif suffix == ".json":
-            try:
-                obj = orjson.loads(data)
-            except orjson.JSONDecodeError:
-                yield str(path), data
-                continue
-            if isinstance(obj, list):
-                for n, it in enumerate(obj, 1):
-                    yield f"{path}[{n}]", orjson.dumps(it)
-            else:
-                yield str(path), data
-        else:
-            text = data.decode("utf-8", errors="replace")
-            item = {
-                "id": path.stem,
-                "source": source,
-                "body": text,
-                "content_type": "text/html" if suffix in (".html", ".htm") else "text/plain",
-            }
-            yield str(path), orjson.dumps(item)
+    """(where, value bytes) for every input record of the files (see :mod:`pipeline.inputs`)."""
+    from pipeline.inputs import InputError, read_inputs
 
-
-def _stdin_records() -> Iterator[tuple[str, bytes]]:
-    data = sys.stdin.buffer.read()
-    stripped = data.strip()
-    if stripped.startswith(b"{") and b"\n{" not in stripped:
-        yield "<stdin>", stripped
-        return
-    for n, line in enumerate(data.splitlines(), 1):
-        if line.strip():
-            yield f"<stdin>:{n}", line
+    try:
+        for inp in read_inputs(paths, source):
+            yield inp.where, inp.value
+    except InputError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 # ---------------------------------------------------------------------------- publish
@@ -184,24 +141,32 @@ def publish(
     valid FeedItem); every failure is reported on stderr.
     """
     from pipeline.client import Publisher, PublishError
-    from pipeline.codec import DecodeError, Limits, decode_item
+    from pipeline.codec import DecodeError, Limits
+    from pipeline.inputs import InputError, per_item, read_inputs
+    from pipeline.intake import decode_record
 
     s = _settings(bootstrap_servers=bootstrap_servers)
-    records = list(read_records(paths, source))
+    try:
+        # a wire document with several items becomes one record per item, keyed by the item's id
+        records = [r for inp in read_inputs(paths, source) for r in ([inp] if raw else per_item(inp))]
+    except InputError as exc:
+        raise click.ClickException(str(exc)) from None
 
     limits = Limits(s.max_message_bytes, s.max_body_chars)
-    valid: list[tuple[str, bytes | None, bytes]] = []
+    valid: list[tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]] = []
     problems: list[str] = []
-    for where, value in records:
+    for rec in records:
         if raw:
-            valid.append((where, None, value))
+            valid.append((rec.where, rec.key, rec.value, rec.headers))
             continue
-        try:
-            item = decode_item(value, limits)
-        except DecodeError as exc:
-            problems.append(f"{where}: invalid ({exc.code.value}): {exc.message}")
+        got = decode_record(rec.value, rec.headers, rec.key, limits)
+        bad = [g for g in got if isinstance(g, DecodeError)]
+        if bad:
+            problems.extend(f"{rec.where}: invalid ({e.code.value}): {e.message}" for e in bad)
             continue
-        valid.append((where, item.id.encode("utf-8"), value))
+        first = got[0]
+        assert not isinstance(first, DecodeError)
+        valid.append((rec.where, rec.key or first.item.id.encode("utf-8"), rec.value, rec.headers))
 
     async def go() -> tuple[int, list[str]]:
         sent, undelivered = 0, []
@@ -209,8 +174,8 @@ def publish(
             async with Publisher(settings=s, topic=topic, retries=retries) as pub:
                 for start in range(0, len(valid), 500):
                     chunk = valid[start : start + 500]
-                    deliveries = await pub.send_many([(k, v) for _, k, v in chunk])
-                    for (where, _, _), d in zip(chunk, deliveries, strict=True):
+                    deliveries = await pub.send_many([(k, v, h) for _, k, v, h in chunk])
+                    for (where, _, _, _), d in zip(chunk, deliveries, strict=True):
                         if d.ok:
                             sent += 1
                         else:
@@ -229,6 +194,48 @@ def publish(
     not_sent = len(records) - sent
     _err(f"done: {sent} delivered, {not_sent} not delivered ({len(problems)} invalid)")
     if not_sent:
+        sys.exit(1)
+
+
+# ----------------------------------------------------------------------------- ingest
+
+
+@main.command()
+@click.argument("urls", nargs=-1, required=True)
+@_kafka_options
+@click.option(
+    "--interval", default=300.0, show_default=True, help="Seconds between polls of a feed (a longer RSS ttl wins)."
+)
+@click.option("--max-backoff", default=3600.0, show_default=True, help="Longest wait after repeated failures.")
+@click.option("--timeout", default=30.0, show_default=True, help="HTTP timeout per request, seconds.")
+@click.option("--cycles", type=int, help="Stop after polling every feed this many times (default: run until Ctrl-C).")
+def ingest(
+    urls: tuple[str, ...],
+    bootstrap_servers: str | None,
+    interval: float,
+    max_backoff: float,
+    timeout: float,
+    cycles: int | None,
+) -> None:
+    """Poll RSS, Atom or ninjs feeds and publish each new or changed item once to the input topic.
+
+    Conditional requests (ETag, Last-Modified), an interval per feed and exponential backoff;
+    what was published is remembered in the compacted WIREWASH_TOPIC_INGEST topic, so a
+    restart or a second instance publishes nothing twice. One progress line per poll.
+    """
+    from pipeline.ingest import run_ingest
+
+    bad = [u for u in urls if not u.startswith(("http://", "https://"))]
+    if bad:
+        raise click.ClickException(f"not an http(s) URL: {bad[0]}")
+    s = _settings(bootstrap_servers=bootstrap_servers)
+    try:
+        totals = asyncio.run(run_ingest(list(urls), s, interval, max_backoff, cycles, timeout, _err))
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # broker unreachable and the like: one line, no traceback
+        raise click.ClickException(f"ingest stopped: {type(exc).__name__}: {exc}") from None
+    if cycles is not None and totals.errors == totals.polls and totals.polls:
         sys.exit(1)
 
 
@@ -324,34 +331,64 @@ def consume(
 @click.option("--no-learn", is_flag=True, help="Do not learn repeated paragraphs across the given items.")
 @click.option("--no-events", is_flag=True, help="Skip event and quote extraction.")
 @click.option("--pretty", is_flag=True, help="Indent the JSON (one object per item, not JSON lines).")
-def clean(paths: tuple[str, ...], source: str, no_learn: bool, no_events: bool, pretty: bool) -> None:
+@click.option("--no-cluster", is_flag=True, help="Do not cluster duplicate stories across the items.")
+def clean(paths: tuple[str, ...], source: str, no_learn: bool, no_events: bool, pretty: bool, no_cluster: bool) -> None:
     """Clean feed items offline (no broker) with the worker's code path; JSON lines on stdout.
 
-    Each line is {"article": CleanArticle, "events": [Event, ...]} or {"error": DeadLetter}.
-    Reads standard input (JSON or JSON lines) when no PATH is given.
+    PATHS hold FeedItem JSON, plain text, HTML or wire documents (NITF, NewsML-G2, NewsML 1.2,
+    ninjs, ANPA 1312, RSS, Atom: recognised by their content), one line per item: {"article":
+    CleanArticle, "events": [Event, ...]}, {"retracted": Retraction} for a killed story,
+    {"stale": {id, version}} for an older version than one before it, or {"error": DeadLetter}.
+    Articles are clustered across the batch (cluster_id, duplicate_of). Reads standard input
+    (JSON, JSON lines or one wire document) when no PATH is given.
     """
-    from pipeline.codec import Source
-    from pipeline.learning import LearnedMemory
-    from pipeline.service.handler import Handler
+    from pipeline.inputs import InputError, read_inputs, stdin_inputs
+    from pipeline.offline import clean_batch
 
-    s = Settings(learn_boilerplate=not no_learn, extract_events=not no_events)
-    handler = Handler(s, LearnedMemory(min_articles=s.learn_min_articles) if not no_learn else None)
-    records = read_records(paths, source) if paths else _stdin_records()
-    out = sys.stdout.buffer
     option = orjson.OPT_INDENT_2 if pretty else 0
-    for where, value in records:
-        outcome = handler.handle(Source(topic=where), value)
-        doc: dict[str, Any] = {}
-        for rec in outcome.records:
-            obj = orjson.loads(rec.value)
-            if rec.topic == s.topic_articles:
-                doc["article"] = obj
-                doc["events"] = []
-            elif rec.topic == s.topic_events:
-                doc.setdefault("events", []).append(obj)
-            else:
-                doc["error"] = obj
-        out.write(orjson.dumps(doc, option=option) + b"\n")
+    out = sys.stdout.buffer
+    try:
+        inputs = list(read_inputs(paths, source) if paths else stdin_inputs())
+        for doc in clean_batch(inputs, learn=not no_learn, events=not no_events, cluster=not no_cluster):
+            out.write(orjson.dumps(doc, option=option) + b"\n")
+    except InputError as exc:
+        raise click.ClickException(str(exc)) from None
+    out.flush()
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--source", default="file", show_default=True, help="FeedItem source for .txt/.html files.")
+def parse(paths: tuple[str, ...], source: str) -> None:
+    """Show the feed items read from files (wire documents included), one JSON line each.
+
+    Each line is {"format", "item": FeedItem, "not_for_publication": [{rule, start, end, text}]}
+    or {"error": {code, message}}. The item's body is its *received body*: the text every
+    removal offset of its article indexes.
+    """
+    from pipeline.codec import DecodeError
+    from pipeline.inputs import InputError, read_inputs
+    from pipeline.intake import decode_record
+
+    out = sys.stdout.buffer
+    try:
+        for inp in read_inputs(paths, source):
+            for got in decode_record(inp.value, inp.headers, inp.key):
+                if isinstance(got, DecodeError):
+                    error = {"code": got.code.value, "message": got.message}
+                    doc: dict[str, Any] = {"where": inp.where, "error": error}
+                else:
+                    body = got.item.body
+                    drops = [{"rule": r, "start": a, "end": b, "text": body[a:b]} for a, b, r in got.drops]
+                    doc = {
+                        "where": inp.where,
+                        "format": got.format,
+                        "item": got.item.model_dump(mode="json"),
+                        "not_for_publication": drops,
+                    }
+                out.write(orjson.dumps(doc) + b"\n")
+    except InputError as exc:
+        raise click.ClickException(str(exc)) from None
     out.flush()
 
 

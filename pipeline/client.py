@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Generic, TypeVar
@@ -31,8 +31,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.errors import KafkaError
 from pydantic import BaseModel
 
-from pipeline.codec import dumps, output_headers, unframe
-from pipeline.models import CleanArticle, DeadLetter, Event, FeedItem
+from pipeline.codec import Headers, dumps, output_headers, unframe
+from pipeline.models import CleanArticle, DeadLetter, Event, FeedItem, Retraction
 from pipeline.settings import Settings
 
 log = logging.getLogger("wirewash.client")
@@ -145,11 +145,13 @@ class Publisher:
 
     async def send_many(
         self,
-        records: list[tuple[bytes | None, bytes | None]],
+        records: Sequence[tuple[bytes | None, bytes | None] | tuple[bytes | None, bytes | None, Headers | None]],
         topic: str | None = None,
         headers: list[tuple[str, bytes]] | None = None,
     ) -> list[Delivery]:
         """Send many (key, value) pairs pipelined; retry the failed ones with backoff.
+
+        A record may be (key, value, headers) to carry its own headers (e.g. its content-type).
 
         Returns one Delivery per record, in order; never raises for undeliverable records.
         """
@@ -162,9 +164,10 @@ class Publisher:
         for attempt in range(self.retries + 1):
             futures: list[Any] = []
             for i in pending:
-                key, value = records[i]
+                key, value = records[i][0], records[i][1]
+                own = records[i][2] if len(records[i]) > 2 else None  # type: ignore[misc]
                 try:
-                    futures.append(await producer.send(topic or self.topic, value, key=key, headers=headers))
+                    futures.append(await producer.send(topic or self.topic, value, key=key, headers=own or headers))
                 except KafkaError as exc:  # no metadata for the topic, buffer timeout, ...
                     fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
                     fut.set_exception(exc)
@@ -279,7 +282,8 @@ class _TopicConsumer(Generic[M]):
 
     async def __aiter__(self) -> AsyncIterator[M]:
         async for rec in self.records():
-            yield self.decode(rec.value)
+            if rec.value is not None:  # a tombstone (a retracted article): see records() to act on it
+                yield self.decode(rec.value)
 
     async def take(self, n: int, timeout: float = 30.0) -> list[M]:
         """Up to ``n`` records, or fewer if ``timeout`` seconds pass."""
@@ -288,7 +292,7 @@ class _TopicConsumer(Generic[M]):
         while len(out) < n and asyncio.get_running_loop().time() < deadline:
             batch = await self._consumer.getmany(timeout_ms=200)
             for msgs in batch.values():
-                out.extend(self.decode(m.value) for m in msgs)
+                out.extend(self.decode(m.value) for m in msgs if m.value is not None)
         return out[:n] if len(out) > n else out
 
 
@@ -300,10 +304,17 @@ class ArticleConsumer(_TopicConsumer[CleanArticle]):
 
 
 class EventConsumer(_TopicConsumer[Event]):
-    """Yields Event models from the events topic."""
+    """Yields Event models from the events topic, and Retraction models (drop that article's events)."""
 
     model = Event
     role = "events"
+
+    def decode(self, value: bytes) -> Event:
+        payload, _ = unframe(value)
+        obj = orjson.loads(payload)
+        if isinstance(obj, dict) and obj.get("kind") == "retraction":
+            return Retraction.model_validate(obj)  # type: ignore[return-value]
+        return Event.model_validate(obj)
 
 
 class DeadLetterConsumer(_TopicConsumer[DeadLetter]):

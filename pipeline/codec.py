@@ -29,6 +29,7 @@ CE_TYPES = {
     "event": "org.wirewash.event.v1",
     "deadletter": "org.wirewash.deadletter.v1",
     "item": "org.wirewash.item.v1",
+    "retraction": "org.wirewash.retraction.v1",
 }
 _CE_NAMESPACE = uuid.UUID("5b0c4f8e-2a7d-4d0e-9a57-77697265776a")
 _BOM = b"\xef\xbb\xbf"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -18,6 +19,7 @@ from pipeline import SCHEMA_VERSION, __version__
 from pipeline.core.clean import CleanResult, Removed, clean_body
 from pipeline.core.doc import LearnedLookup
 from pipeline.core.events import Entity, ExtractedEvent, extract_events
+from pipeline.formats.detect import looks_like_html
 from pipeline.models import FeedItem
 
 _EVENT_NAMESPACE = uuid.UUID("0b6f2c43-3f5a-4d6e-8f7e-776972657776")
@@ -110,14 +112,30 @@ def event_dict(article_id: str, ev: ExtractedEvent) -> dict[str, Any]:
     }
 
 
+def body_type(item: FeedItem) -> str:
+    """How to read the body: an HTML body sent as text/plain is read as HTML (its tags never pass through).
+
+    >>> body_type(FeedItem(id="a", source="s", body="<p>Text</p><script>x()</script>"))
+    'text/html'
+    """
+    if item.content_type == "text/plain" and looks_like_html(item.body):
+        return "text/html"
+    return "text/html" if item.content_type == "text/html" else "text/plain"
+
+
 def process_item(
     item: FeedItem,
     now: datetime,
     learned: LearnedLookup | None = None,
     extract: bool = True,
+    drops: Sequence[tuple[int, int, str]] = (),
 ) -> Processed:
-    """Clean one item and extract its events (pure apart from ``now``, which is passed in)."""
-    result = clean_body(item.body, item.content_type, item.headline, learned)
+    """Clean one item and extract its events (pure apart from ``now``, which is passed in).
+
+    ``drops`` are spans of the body its wire format marks as not for publication (rule ids
+    included); the cleaner removes and records them (see :mod:`pipeline.formats`).
+    """
+    result = clean_body(item.body, body_type(item), item.headline, learned, drops=drops)
     events: list[dict[str, Any]] = []
     if extract and result.body:
         seen: set[str] = set()
@@ -141,9 +159,9 @@ def process_item(
         "language": item.language,
         "headline": result.headline,
         "body": result.body,
-        "dateline": result.dateline,
-        "byline": result.byline,
-        "credit": result.credit,
+        "dateline": item.dateline or result.dateline,
+        "byline": item.byline or result.byline,
+        "credit": list(dict.fromkeys([*item.credit, *result.credit])),
         "syndicated": result.syndicated,
         "subheads": [{"text": s.text, "start": s.start, "end": s.end} for s in result.subheads],
         "removed": [_removal(r) for r in result.removed],
@@ -169,6 +187,13 @@ def process_item(
         "event_count": len(events),
         "processed_at": now,
         "pipeline_version": __version__,
+        "version": item.version,
+        "pubstatus": item.pubstatus,
+        "signal": item.signal,
+        "urgency": item.urgency,
+        "slugline": item.slugline,
+        "cluster_id": None,
+        "duplicate_of": None,
     }
     return Processed(article=article, events=events, fingerprints=result.fingerprints, result=result)
 

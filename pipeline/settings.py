@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     topic_articles: str = Field("wire.articles.v1", description="Output topic of CleanArticle records.")
     topic_events: str = Field("wire.events.v1", description="Output topic of Event records.")
     topic_dlq: str = Field("wire.items.v1.dlq", description="Dead-letter topic for records that cannot be processed.")
+    topic_ingest: str = Field(
+        "wire.ingest.v1", description="Compacted topic where `wirewash ingest` remembers each item it published."
+    )
     topic_partitions: int = Field(6, ge=1, description="Partitions for topics wirewash creates.")
     topic_replication: int = Field(1, ge=1, description="Replication factor for topics wirewash creates.")
 
@@ -93,6 +96,19 @@ class Settings(BaseSettings):
         200_000,
         ge=1000,
         description="Bound on paragraph fingerprints kept (in the table, and first sightings in process memory).",
+    )
+    track_versions: bool = Field(
+        True, description="Keep the latest version per article id: drop older versions, retract killed stories."
+    )
+    cluster_duplicates: bool = Field(True, description="Cluster the same story from different outlets (cluster_id).")
+    cluster_window_hours: float = Field(
+        72.0, gt=0, description="How long an article stays a candidate for its duplicates (changelogged table)."
+    )
+    cluster_threshold: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description="Share of the shorter body's word 5-grams found in an earlier article to join its cluster.",
     )
     schema_registry_framing: bool = Field(
         False, description="Frame output JSON with the Confluent Schema Registry header (magic byte + id)."

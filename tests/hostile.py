@@ -27,6 +27,15 @@ def item(i: str, body: str, **kw: object) -> bytes:
 
 
 STORY = "Officials said the bridge would reopen to traffic next week after repairs were completed."
+XML_BOMB = (
+    '<?xml version="1.0"?><!DOCTYPE nitf [<!ENTITY a "aaaaaaaaaa">'
+    + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
+    + "]><nitf><body><body.content><p>&j;</p></body.content></body></nitf>"
+).encode()
+XXE = (
+    b'<?xml version="1.0"?><!DOCTYPE nitf [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    b"<nitf><body><body.content><p>&x;</p></body.content></body></nitf>"
+)
 
 
 def corpus(include_huge: bool = True) -> list[Hostile]:
@@ -128,6 +137,21 @@ def corpus(include_huge: bool = True) -> list[Hostile]:
         Hostile("bom-prefixed", b"\xef\xbb\xbf" + item("h-bom", STORY), "article"),
         Hostile("framed", frame(item("h-framed", STORY), 7), "article"),
         Hostile("unknown-fields", item("h-extra", STORY, extra={"deep": [1, 2, 3]}, priority=5), "article"),
+        # wire documents (issue 19): hostile XML never expands, fetches or recurses; HTML sent as text is parsed
+        Hostile("xml-entity-bomb", XML_BOMB, "xml_entities_forbidden", True),
+        Hostile("xml-external-entity", XXE, "xml_entities_forbidden"),
+        Hostile("xml-deep", b"<nitf><body><body.content>" + b"<block>" * 50_000 + b"</nitf>", "xml_too_deep", True),
+        Hostile("xml-unknown-encoding", b'<?xml version="1.0" encoding="x-none"?><nitf/>', "unknown_encoding"),
+        Hostile("xml-broken", b"<nitf><body><body.content><p>x</body></nitf>", "invalid_xml"),
+        Hostile(
+            "xml-wrapped-bomb",
+            item("h-wrapbomb", XML_BOMB.decode(), content_type="application/nitf+xml"),
+            "xml_entities_forbidden",
+        ),
+        Hostile(
+            "feed-without-items", b'<rss version="2.0"><channel><title>t</title></channel></rss>', "empty_document"
+        ),
+        Hostile("html-as-plain-text", item("h-htmltext", f"<p>{STORY}</p><script>alert(1)</script>"), "article"),
     ]
     if include_huge:
         c.append(Hostile("body-20mb", item("h-20mb", "x" * (20 * MB)), "message_too_large"))

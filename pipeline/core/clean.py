@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pipeline.core import artefacts as art
@@ -48,6 +49,7 @@ from pipeline.core.rules import NO_LITERALS, Presence, Rule, all_literals, catal
 from pipeline.core.sentences import word_count
 from pipeline.core.structure import CROSSHEAD, DATELINE_RULE
 from pipeline.core.textmap import Edit, SourceMap
+from pipeline.core.wirelines import WIRE_FORMAT
 
 # ------------------------------------------------------------------ the run order, as data
 #: HTML bodies first become text (H001), their noise recorded as removals (H002).
@@ -114,7 +116,7 @@ def rules() -> list[Rule]:
     >>> [r.id for r in rules()][:3]
     ['A001-stray-auxiliary', 'A002-subjectless-sentence', 'A003-calque-lexicon']
     """
-    return catalogue([HTML, [r for r, _, _ in NORMALISE], DOCUMENT, ARTEFACTS])
+    return catalogue([HTML, WIRE_FORMAT, [r for r, _, _ in NORMALISE], DOCUMENT, ARTEFACTS])
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,8 +176,17 @@ class CleanResult:
 
 
 def _normalise(
-    received: str, html: bool, removed: list[Removed], changes: list[Changed], prefilter: bool = True
+    received: str,
+    html: bool,
+    removed: list[Removed],
+    changes: list[Changed],
+    prefilter: bool = True,
+    drops: Sequence[tuple[int, int, str]] = (),
 ) -> tuple[str, SourceMap]:
+    if drops:
+        # spans the wire format marks as not for publication: recorded, then blanked (same length, so
+        # every offset still indexes the received body) before any other stage sees them
+        received = _blank(received, drops, removed)
     if html:
         hr = html_to_text(received)
         text, smap = hr.text, hr.map
@@ -215,6 +226,21 @@ def _normalise(
         if not changed:
             break
     return text, smap
+
+
+def _blank(received: str, drops: Sequence[tuple[int, int, str]], removed: list[Removed]) -> str:
+    pieces: list[str] = []
+    pos = 0
+    for s, e, rule_id in sorted(drops):
+        s, e = max(s, pos), min(e, len(received))
+        if e <= s:
+            continue
+        removed.append(Removed(rule_id, received[s:e], s, e))
+        pieces.append(received[pos:s])
+        pieces.append(re.sub(r"[^\n]", " ", received[s:e]))
+        pos = e
+    pieces.append(received[pos:])
+    return "".join(pieces)
 
 
 def normalise_headline(headline: str | None, html: bool = False) -> str | None:
@@ -325,12 +351,14 @@ def prepare(
     until: Rule | None = None,
     chrome: Model | None = None,
     prefilter: bool = True,
+    drops: Sequence[tuple[int, int, str]] = (),
 ) -> Prepared:
-    """Normalise ``body`` and run the document rules in order, stopping before ``until`` (None: all)."""
+    """Normalise ``body`` and run the document rules in order, stopping before ``until`` (None: all);
+    ``drops``: spans of the body a wire format marks as not for publication, with their rule ids."""
     html = content_type == "text/html"
     removed: list[Removed] = []
     changes: list[Changed] = []
-    canonical, smap = _normalise(body, html, removed, changes, prefilter)
+    canonical, smap = _normalise(body, html, removed, changes, prefilter, drops)
     doc = Doc.from_text(canonical, paragraph_spans(canonical), normalise_headline(headline, html))
     # one multi-pattern pass decides which document and artefact rules run (``prefilter=False``
     # runs every rule on every text: the tests compare the two)
@@ -359,6 +387,7 @@ def clean_body(
     headline: str | None = None,
     learned: LearnedLookup | None = None,
     artefacts: bool = True,
+    drops: Sequence[tuple[int, int, str]] = (),
     *,
     prefilter: bool = True,
     chrome: Model | None = None,
@@ -371,7 +400,7 @@ def clean_body(
     >>> r.body, r.syndicated, [x.rule for x in r.removed], [(a.text, a.action) for a in r.artefacts]
     ('Kyiv said 145 drones hit overnight, the air force reported on Sunday.', True, ['A001-stray-auxiliary', 'B001-ndtv-syndicated'], [('Was done.', 'removed')])
     """
-    prep = prepare(body, content_type, headline, learned, chrome=chrome, prefilter=prefilter)
+    prep = prepare(body, content_type, headline, learned, chrome=chrome, prefilter=prefilter, drops=drops)
     doc, smap, ctx, pres = prep.doc, prep.smap, prep.ctx, prep.presence
     removed, changes = prep.removed, prep.changes
 

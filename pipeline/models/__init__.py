@@ -4,10 +4,11 @@
 the committed files drift from the models.
 """
 
-from pipeline.models.article import Artefact, Change, CleanArticle, Removal, Subhead
+from pipeline.models.article import Artefact, Change, CleanArticle, Duplicate, Removal, Subhead
 from pipeline.models.deadletter import DeadLetter, ErrorCode
 from pipeline.models.event import EVENT_TYPES, Casualties, Event, Participant, Quantity
 from pipeline.models.feed import FeedItem
+from pipeline.models.retraction import Retraction
 
 __all__ = [
     "EVENT_TYPES",
@@ -16,11 +17,13 @@ __all__ = [
     "Change",
     "CleanArticle",
     "DeadLetter",
+    "Duplicate",
     "ErrorCode",
     "Event",
     "FeedItem",
     "Participant",
     "Quantity",
     "Removal",
+    "Retraction",
     "Subhead",
 ]

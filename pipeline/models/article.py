@@ -75,6 +75,17 @@ class Subhead(BaseModel):
     end: int = Field(..., ge=0)
 
 
+class Duplicate(BaseModel):
+    """The earlier article this one repeats (another outlet's copy of the same story)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str = Field(..., description="Id of the most similar earlier article of the cluster.")
+    similarity: float = Field(
+        ..., ge=0.0, le=1.0, description="Estimated share of the shorter body's word 5-grams found in the other."
+    )
+
+
 class CleanArticle(BaseModel):
     """A feed item after cleaning: story text only, with a record of everything the cleaner did."""
 
@@ -101,3 +112,14 @@ class CleanArticle(BaseModel):
     event_count: int = Field(0, ge=0, description="How many Event records follow on the events topic.")
     processed_at: datetime
     pipeline_version: str
+    version: int | None = Field(None, ge=0, description="Story version, from the FeedItem or the wire format.")
+    pubstatus: Literal["usable", "withheld", "canceled"] | None = Field(None, description="IPTC publishing status.")
+    signal: Literal["update", "correction", "kill", "withhold", "advisory"] | None = Field(
+        None, description="What this version is (update, correction...)."
+    )
+    urgency: int | None = Field(None, ge=1, le=9, description="IPTC urgency, 1 (most urgent) to 9.")
+    slugline: str | None = Field(None, description="The wire slug of the story.")
+    cluster_id: str | None = Field(
+        None, description="Id of the earliest article of its duplicate cluster (its own id when it is the first)."
+    )
+    duplicate_of: Duplicate | None = Field(None, description="The earlier article this one repeats, if any.")

@@ -29,6 +29,15 @@ class ErrorCode(StrEnum):
     BODY_TOO_LARGE = "body_too_large"
     PROCESSING_ERROR = "processing_error"
     OUTPUT_TOO_LARGE = "output_too_large"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    UNKNOWN_ENCODING = "unknown_encoding"
+    INVALID_ENCODING = "invalid_encoding"
+    INVALID_XML = "invalid_xml"
+    XML_ENTITIES_FORBIDDEN = "xml_entities_forbidden"
+    XML_TOO_DEEP = "xml_too_deep"
+    XML_TOO_LARGE = "xml_too_large"
+    INVALID_DOCUMENT = "invalid_document"
+    EMPTY_DOCUMENT = "empty_document"
 
 
 ERROR_DESCRIPTIONS: dict[ErrorCode, str] = {
@@ -50,6 +59,17 @@ ERROR_DESCRIPTIONS: dict[ErrorCode, str] = {
     ErrorCode.PROCESSING_ERROR: "The cleaner raised on this item (a bug: please report it with the record).",
     ErrorCode.OUTPUT_TOO_LARGE: "An output record is larger than the broker accepts (message.max.bytes); "
     "replay the input after raising the topic's limit.",
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE: "The content-type header (or a wrapper's content_type) names a type wirewash "
+    "does not read, or the document is not in the format it names.",
+    ErrorCode.UNKNOWN_ENCODING: "The document declares a character encoding wirewash does not know.",
+    ErrorCode.INVALID_ENCODING: "The document's bytes are not valid in the encoding it declares.",
+    ErrorCode.INVALID_XML: "The XML document is not well-formed.",
+    ErrorCode.XML_ENTITIES_FORBIDDEN: "The XML declares entities (entity-expansion bombs, external entities: XXE); "
+    "they are never expanded nor fetched.",
+    ErrorCode.XML_TOO_DEEP: "The XML nests deeper than the parser allows.",
+    ErrorCode.XML_TOO_LARGE: "The XML holds more elements than the parser allows.",
+    ErrorCode.INVALID_DOCUMENT: "A wire document in a known format lacks what an item needs (an id or a body).",
+    ErrorCode.EMPTY_DOCUMENT: "A wire document (feed, newsMessage...) holds no item.",
 }
 
 

@@ -12,6 +12,7 @@ from pipeline.models.article import CleanArticle
 from pipeline.models.deadletter import DeadLetter
 from pipeline.models.event import Event
 from pipeline.models.feed import FeedItem
+from pipeline.models.retraction import Retraction
 
 # file stem -> (model, JSON Schema mode, topic role)
 SCHEMAS: dict[str, tuple[type[BaseModel], str, str]] = {
@@ -19,6 +20,7 @@ SCHEMAS: dict[str, tuple[type[BaseModel], str, str]] = {
     "clean_article": (CleanArticle, "serialization", "articles"),
     "event": (Event, "serialization", "events"),
     "dead_letter": (DeadLetter, "serialization", "dlq"),
+    "retraction": (Retraction, "serialization", "events"),
 }
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from pipeline.cluster import Clusterer
 from pipeline.codec import (
     DecodeError,
     Headers,
@@ -30,10 +31,13 @@ from pipeline.codec import (
     now_utc,
     output_headers,
 )
+from pipeline.intake import Intake, decode_record
 from pipeline.learning import LearnedMemory
 from pipeline.models import ErrorCode, FeedItem
 from pipeline.process import Processed, process_item
 from pipeline.service.metrics import Metrics
+from pipeline.service.retract import assign_cluster, retraction_records
+from pipeline.service.versions import VersionLedger, without_memory
 from pipeline.settings import Settings
 
 log = logging.getLogger("wirewash.worker")
@@ -43,7 +47,7 @@ log = logging.getLogger("wirewash.worker")
 class OutRecord:
     topic: str
     key: bytes | None
-    value: bytes
+    value: bytes | None  # None: a tombstone (a killed article on the compacted articles topic)
     headers: Headers
     origin: tuple[Source, bytes | None] | None = None  # the input it came from (None for dead letters)
 
@@ -68,7 +72,11 @@ class Handler:
         metrics: Metrics | None = None,
         clock: Callable[[], datetime] = now_utc,
         schema_ids: dict[str, int] | None = None,
+        versions: VersionLedger | None = None,
+        clusters: Clusterer | None = None,
     ):
+        self.versions = versions
+        self.clusters = clusters
         self.settings = settings
         self.memory = memory
         self.metrics = metrics
@@ -88,47 +96,68 @@ class Handler:
         out = Outcome()
         if self.metrics:
             self.metrics.items_in.inc()
-        try:
-            item = decode_item(value, self.limits)
-        except DecodeError as err:
-            out.records.append(self._dead(err, value, src))
-            out.item_id, out.error_code = err.item_id, err.code.value
-            out.seconds = time.perf_counter() - t0
-            if self.metrics:
-                self.metrics.processing.observe(out.seconds)
-            return out
-        out.item_id = item.id
-        try:
-            processed = self._process(item)
-            out.records.extend(self._records(item, processed, (src, value)))
-        except Exception as exc:  # a bug in the core must not stop the stream: dead-letter the record
-            log.exception(
-                "processing failed",
-                extra={
-                    "item_id": item.id,
-                    "topic": src.topic,
-                    "partition": src.partition,
-                    "offset": src.offset,
-                },
-            )
-            failure = DecodeError(
-                ErrorCode.PROCESSING_ERROR,
-                f"{type(exc).__name__}: {exc}"[:2000],
-                item_id=item.id,
-                exc_class=f"{type(exc).__module__}.{type(exc).__qualname__}",
-            )
-            out.records = [self._dead(failure, value, src)]
-            out.error_code = failure.code.value
+        # a record is FeedItem JSON or a wire document with several items (pipeline.intake)
+        for got in decode_record(value, src.headers, src.key, self.limits):
+            if isinstance(got, DecodeError):
+                out.records.append(self._dead(got, value, src))
+                out.item_id = out.item_id or got.item_id
+                out.error_code = out.error_code or got.code.value
+                continue
+            item = got.item
+            out.item_id = out.item_id or item.id
+            try:
+                out.records.extend(self._item_records(got, (src, value)))
+            except Exception as exc:  # a bug in the core must not stop the stream: dead-letter the record
+                log.exception(
+                    "processing failed",
+                    extra={
+                        "item_id": item.id,
+                        "topic": src.topic,
+                        "partition": src.partition,
+                        "offset": src.offset,
+                    },
+                )
+                failure = DecodeError(
+                    ErrorCode.PROCESSING_ERROR,
+                    f"{type(exc).__name__}: {exc}"[:2000],
+                    item_id=item.id,
+                    exc_class=f"{type(exc).__module__}.{type(exc).__qualname__}",
+                )
+                out.records.append(self._dead(failure, value, src))
+                out.error_code = out.error_code or failure.code.value
         out.seconds = time.perf_counter() - t0
         if self.metrics:
             self.metrics.processing.observe(out.seconds)
         return out
 
-    def _process(self, item: FeedItem) -> Processed:
+    def _item_records(self, got: Intake, origin: tuple[Source, bytes | None]) -> list[OutRecord]:
+        """Versions and kills decide what an item publishes (pipeline.service.versions)."""
+        item = got.item
+        decision = self.versions.decide(item) if self.versions is not None else without_memory(item)
+        if decision.action == "stale":
+            assert self.versions is not None
+            self.versions.record(item, decision)
+            return []
+        if decision.action == "retract":
+            recs = retraction_records(self, item, decision, origin)
+        else:
+            processed = self._process(item, got.drops)
+            if self.clusters is not None:
+                assign_cluster(self.clusters, processed.article, self.clock())
+            recs = self._records(item, processed, origin)
+            if decision.superseded:
+                recs.insert(0, retraction_records(self, item, decision, origin)[1])
+        if self.versions is not None:
+            self.versions.record(item, decision)
+        return recs
+
+    def _process(self, item: FeedItem, drops: list[tuple[int, int, str]] | None = None) -> Processed:
         learned = None
         if self.memory is not None and self.settings.learn_boilerplate:
             learned = self.memory.lookup(item.source, item.id)
-        processed = process_item(item, self.clock(), learned=learned, extract=self.settings.extract_events)
+        processed = process_item(
+            item, self.clock(), learned=learned, extract=self.settings.extract_events, drops=drops or ()
+        )
         if self.memory is not None and self.settings.learn_boilerplate and processed.fingerprints:
             try:
                 self.memory.record(item.source, item.id, processed.fingerprints)
@@ -150,11 +179,11 @@ class Handler:
         src, value = rec.origin
         err = DecodeError(
             ErrorCode.OUTPUT_TOO_LARGE,
-            f"{rec.topic} refused a {len(rec.value)}-byte record: {reason}"[:2000],
+            f"{rec.topic} refused a {len(rec.value or b'')}-byte record: {reason}"[:2000],
             exc_class="aiokafka.errors.MessageSizeTooLargeError",
         )
         with contextlib.suppress(DecodeError):
-            err.item_id = decode_item(value, self.limits).id
+            err.item_id = rec.key.decode("utf-8", "replace") if rec.key else decode_item(value, self.limits).id
         return self._dead(err, value, src)
 
     def _memory_failed(self, exc: Exception, item_id: str) -> None:

@@ -27,6 +27,7 @@ from pipeline.learning import LearnedMemory
 from pipeline.process import warm_up
 from pipeline.service.handler import Handler, OutRecord
 from pipeline.service.metrics import Metrics
+from pipeline.service.tables import story_state
 from pipeline.settings import Settings
 
 log = logging.getLogger("wirewash.worker")
@@ -333,7 +334,10 @@ def build_app(
         # first write failed with NotLeaderForPartition: every article's update was lost).
         table.partition_for_key = _changelog_partition
         memory = LearnedMemory(table, settings.learn_min_articles, settings.learn_max_keys)
-    handler = Handler(settings, memory, metrics, schema_ids=schema_ids)
+    story = story_state(app, settings, metrics)  # versions and duplicate clusters (pipeline/service/tables.py)
+    handler = Handler(
+        settings, memory, metrics, schema_ids=schema_ids, versions=story.versions, clusters=story.clusters
+    )
     warm_up()  # build the core's lexicons and automata now, not while the first records wait
 
     async def send_one(r: OutRecord) -> Any:
@@ -420,6 +424,7 @@ def build_app(
     written = [topics["articles"], topics["events"], topics["dlq"]]
     if table is not None:
         written.append(table.changelog_topic_name)
+    written += story.changelogs()
 
     @app.on_rebalance_complete.connect  # type: ignore[arg-type]
     async def _after_recovery(sender: Any, **kwargs: Any) -> None:
@@ -431,6 +436,7 @@ def build_app(
             log.warning("could not register the output topics with the producer", exc_info=True)
         # faust has restored (or reset) its tables: complete the learned memory before streams resume
         await load_learned()
+        await story.restore(settings)
         try:
             await reset_uncommitted()
         except Exception:  # never block the stream on this safeguard
@@ -453,6 +459,7 @@ def build_app(
                     offset=msg.offset,
                     timestamp_ms=int(msg.timestamp * 1000) if msg.timestamp else None,
                     key=msg.key,
+                    headers=list(msg.headers.items()) if isinstance(msg.headers, dict) else list(msg.headers or []),
                 )
                 outcome = handler.handle(src, msg.value)
                 records.extend(outcome.records)
@@ -488,6 +495,17 @@ def build_app(
             metrics.batch.observe(time.perf_counter() - t0)
 
     progress = {"at": time.monotonic(), "processed": 0}
+
+    if story.clusters is not None:
+        clusters = story.clusters
+
+        @app.timer(interval=10.0)
+        async def sync_clusters() -> None:
+            """Index cluster entries other workers wrote (they reach the GlobalTable through its changelog)."""
+            try:
+                clusters.sync()
+            except Exception:  # an optimisation: never stop the worker
+                log.debug("cluster sync failed", exc_info=True)
 
     @app.timer(interval=settings.progress_log_interval_s)
     async def log_progress() -> None:
