@@ -478,9 +478,10 @@ def schemas_register(url: str, schema_dir: str) -> None:
     is_flag=True,
     help="Score each family with a boilerplate scorer trained without it (needs the train extra).",
 )
-def eval_cmd(paths: tuple[str, ...], as_json: bool, quiet: bool, cross_family: bool) -> None:
+@click.option("--no-learn", is_flag=True, help="Do not learn repeated paragraphs across the files of a family.")
+def eval_cmd(paths: tuple[str, ...], as_json: bool, quiet: bool, cross_family: bool, no_learn: bool) -> None:
     """Score cleaning, artefacts, events and quotes against gold-annotated articles."""
-    from pipeline.evaluation import evaluate_file, format_text, gold_files, report_dict, summarise
+    from pipeline.evaluation import evaluate_batch, format_text, gold_files, report_dict, summarise
 
     files = gold_files(paths)
     if not files:
@@ -490,7 +491,7 @@ def eval_cmd(paths: tuple[str, ...], as_json: bool, quiet: bool, cross_family: b
         from pipeline.evaluation import cross_family as run_cross_family
         from pipeline.evaluation import format_cross_family
 
-        cf = run_cross_family(files, log=lambda m: click.echo(m, err=True))
+        cf = run_cross_family(files, log=lambda m: click.echo(m, err=True), learn=not no_learn)
         if as_json:
             out = {"families": cf.families, "mean": cf.mean, "pooled": summarise(cf.reports)}
             sys.stdout.buffer.write(orjson.dumps(out, option=orjson.OPT_INDENT_2) + b"\n")
@@ -500,7 +501,7 @@ def eval_cmd(paths: tuple[str, ...], as_json: bool, quiet: bool, cross_family: b
                 click.echo("")
             click.echo(format_cross_family(cf))
         return
-    reports = [evaluate_file(f) for f in files]
+    reports = evaluate_batch(files, learn=not no_learn, min_articles=Settings().learn_batch_min_articles)
     summary = summarise(reports)
     if as_json:
         sys.stdout.buffer.write(

@@ -21,7 +21,10 @@ import orjson
 
 from pipeline.core.chrome import Model
 from pipeline.core.clean import CleanResult, clean_body
+from pipeline.core.doc import LearnedLookup
 from pipeline.core.events import ExtractedEvent, extract_events
+from pipeline.learning import LearnedMemory
+from pipeline.process import EVENT_LANGUAGES
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "–": "-", "—": "-", "‐": "-"})
 _WS = re.compile(r"\s+")
@@ -272,22 +275,44 @@ def _published(gold: dict[str, Any]) -> datetime | None:
     return datetime(d.year, d.month, d.day, 12, 0)
 
 
-def evaluate_file(path: Path, chrome: Model | None = None) -> FileReport:
-    """Clean, extract and score one gold file (``chrome``: the boilerplate scorer's weights; None: the shipped ones)."""
+def evaluate_file(path: Path, chrome: Model | None = None, learned: LearnedLookup | None = None) -> FileReport:
+    """Clean, extract and score one gold file (``chrome``: the boilerplate scorer's weights, None for
+    the shipped ones; ``learned``: what the batch repeats, see :func:`evaluate_batch`)."""
     gold = orjson.loads(path.read_bytes())
-    result = clean_body(gold["raw_body"], "text/plain", gold.get("headline"), chrome=chrome)
-    events = extract_events(
-        result.body,
-        _published(gold),
-        headline=result.headline,
-        subheads=[(s.start, s.end) for s in result.subheads],
-        dateline=result.dateline,
+    result = clean_body(gold["raw_body"], "text/plain", gold.get("headline"), learned, chrome=chrome)
+    events = (
+        []
+        if result.language not in (None, *EVENT_LANGUAGES)
+        else extract_events(
+            result.body,
+            _published(gold),
+            headline=result.headline,
+            subheads=[(s.start, s.end) for s in result.subheads],
+            dateline=result.dateline,
+        )
     )
     rep = FileReport(name=path.name, family=gold.get("family", ""))
     _score_cleaning(rep, gold, result)
     _score_artefacts(rep, gold, result)
     _score_events(rep, gold, events)
     return rep
+
+
+def evaluate_batch(
+    files: list[Path], chrome: Model | None = None, learn: bool = True, min_articles: int = 2
+) -> list[FileReport]:
+    """Score a batch as ``wirewash clean`` reads one: every file once to learn what each family
+    (the source) repeats in ``min_articles`` files or more, then every file cleaned with it."""
+    memory = LearnedMemory(min_articles=min_articles, batch=True) if learn else None
+    golds = [(f, orjson.loads(f.read_bytes())) for f in files]
+    if memory is not None:
+        for f, gold in golds:
+            fps = clean_body(gold["raw_body"], "text/plain", gold.get("headline"), chrome=chrome).fingerprints
+            memory.record(gold.get("family", ""), f.name, fps)
+    return [
+        evaluate_file(f, chrome, memory.lookup(gold.get("family", ""), f.name) if memory is not None else None)
+        for f, gold in golds
+    ]
 
 
 def gold_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -511,7 +536,7 @@ class CrossFamily:
     mean: dict[str, float]  # macro mean over families
 
 
-def cross_family(files: list[Path], log: Any = None) -> CrossFamily:
+def cross_family(files: list[Path], log: Any = None, learn: bool = True) -> CrossFamily:
     """Train the boilerplate scorer once per family of ``files`` (the repository's own pages plus
     every other family) and score that family with it. Needs the ``train`` extra (numpy)."""
     from pipeline import chrome_train as ct
@@ -525,7 +550,7 @@ def cross_family(files: list[Path], log: Any = None) -> CrossFamily:
     per: dict[str, dict[str, Any]] = {}
     for fam in sorted(set(family.values())):
         model = ct.train_units(own + [pu for f, pu in units.items() if family[f] != fam], log=say)
-        mine = [evaluate_file(f, chrome=model) for f in files if family.get(f) == fam]
+        mine = evaluate_batch([f for f in files if family.get(f) == fam], chrome=model, learn=learn)
         reports += mine
         per[fam] = summarise(mine)
         say(f"{fam}: {len(mine)} files, boilerplate recall {per[fam]['boilerplate']['recall']:.3f}")

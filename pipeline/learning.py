@@ -42,10 +42,19 @@ def article_tag(article_id: str) -> str:
 class LearnedMemory:
     """Counts distinct articles per (source, paragraph fingerprint), bounded in size."""
 
-    def __init__(self, store: MutableMapping[str, Any] | None = None, min_articles: int = 5, max_keys: int = 200_000):
+    def __init__(
+        self,
+        store: MutableMapping[str, Any] | None = None,
+        min_articles: int = 5,
+        max_keys: int = 200_000,
+        batch: bool = False,
+    ):
         self.store: MutableMapping[str, Any] = store if store is not None else {}
         self.k = min_articles
         self.max_keys = max_keys
+        # a batch (``wirewash clean``, ``wirewash eval``) records every item first and then judges
+        # each by the count alone; a stream judges an article by its place among the first K
+        self.batch = batch
         self.first_seen: dict[str, str] = {}  # key -> tag of the one article seen with it (insertion-ordered)
 
     def lookup(self, source: str, article_id: str) -> Callable[[str], bool]:
@@ -59,9 +68,13 @@ class LearnedMemory:
         >>> _ = mem.record("pti", "a3", ["f00"]); _ = mem.record("pti", "a4", ["f00"])
         >>> mem.lookup("pti", "a1")("f00"), mem.lookup("pti", "a3")("f00"), mem.lookup("pti", "a4")("f00")
         (False, True, True)
+        >>> batch = LearnedMemory(min_articles=2, batch=True)
+        >>> _ = batch.record("pti", "a1", ["f00"]); _ = batch.record("pti", "a2", ["f00"])
+        >>> batch.lookup("pti", "a1")("f00"), batch.lookup("pti", "a9")("f01")
+        (True, False)
         """
         tag = article_tag(article_id)
-        store, k = self.store, self.k
+        store, k, batch = self.store, self.k, self.batch
 
         first_seen = self.first_seen
 
@@ -73,6 +86,8 @@ class LearnedMemory:
                 if first is None:
                     return False
                 tags = [first]
+            if batch:
+                return len(tags) + (tag not in tags) >= k
             if tag in tags:  # seen before: decide as the first time, from this article's place in the list
                 return bool(tags.index(tag) + 1 >= k)
             return len(tags) + 1 >= k

@@ -1,5 +1,9 @@
 """``wirewash clean``: the worker's code path over a batch of input records, without a broker.
 
+Learned boilerplate works on the whole batch: every item is read once to learn the paragraphs
+and templates its sources repeat (``learn_batch_min_articles`` items of a source, default 2),
+then every item, the first ones included, is cleaned with what the batch repeats.
+
 Versions and kills are applied in input order (a stale version is reported, a killed story
 gives a retraction); duplicate clustering runs over the whole batch once every item is
 cleaned, in order of publication time (input order breaks ties and places undated items), so
@@ -56,10 +60,18 @@ def clean_batch(
 ) -> Iterator[dict[str, Any]]:
     """One output document per item: article and events, retraction, stale notice or dead letter."""
     s = settings or Settings(learn_boilerplate=learn, extract_events=events)
-    memory = LearnedMemory(min_articles=s.learn_min_articles) if learn else None
+    memory = None
+    items = list(inputs)
+    if learn:
+        # a batch knows all its items: read them once to learn what repeats across them, then judge
+        # every item, the first included, by what the whole batch repeats
+        memory = LearnedMemory(min_articles=s.learn_batch_min_articles, batch=True)
+        first = Handler(s.model_copy(update={"extract_events": False}), memory, versions=VersionLedger())
+        for inp in items:
+            first.handle(Source(topic=inp.where, key=inp.key, headers=list(inp.headers)), inp.value)
     handler = Handler(s, memory, versions=VersionLedger())
     docs: list[dict[str, Any]] = []
-    for inp in inputs:
+    for inp in items:
         outcome = handler.handle(Source(topic=inp.where, key=inp.key, headers=list(inp.headers)), inp.value)
         current: dict[bytes | None, dict[str, Any]] = {}
         for rec in outcome.records:

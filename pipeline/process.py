@@ -22,6 +22,8 @@ from pipeline.core.events import Entity, ExtractedEvent, extract_events
 from pipeline.formats.detect import looks_like_html
 from pipeline.models import FeedItem
 
+#: Languages the event extractor reads (its lexicons and clause layer are English).
+EVENT_LANGUAGES = ("en",)
 _EVENT_NAMESPACE = uuid.UUID("0b6f2c43-3f5a-4d6e-8f7e-776972657776")
 
 
@@ -135,9 +137,12 @@ def process_item(
     ``drops`` are spans of the body its wire format marks as not for publication (rule ids
     included); the cleaner removes and records them (see :mod:`pipeline.formats`).
     """
-    result = clean_body(item.body, body_type(item), item.headline, learned, drops=drops)
+    result = clean_body(item.body, body_type(item), item.headline, learned, drops=drops, language=item.language)
     events: list[dict[str, Any]] = []
-    if extract and result.body:
+    events_skipped = None
+    if extract and result.body and result.language not in (None, *EVENT_LANGUAGES):
+        events_skipped = f"language {result.language}: event extraction reads English only"
+    elif extract and result.body:
         seen: set[str] = set()
         for ev in extract_events(
             result.body,
@@ -156,7 +161,9 @@ def process_item(
         "source": item.source,
         "url": item.url,
         "published_at": item.published_at,
-        "language": item.language,
+        "language": item.language or result.language,
+        "language_detected": result.language_detected,
+        "events_skipped": events_skipped,
         "headline": result.headline,
         "body": result.body,
         "dateline": item.dateline or result.dateline,

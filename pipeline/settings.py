@@ -92,6 +92,14 @@ class Settings(BaseSettings):
     learn_min_articles: int = Field(
         5, ge=2, description="K: a paragraph seen in this many distinct articles of a source is boilerplate."
     )
+    learn_batch_min_articles: int = Field(
+        2,
+        ge=2,
+        description=(
+            "K for a batch (`wirewash clean`, `wirewash eval`): every item is read first, and a paragraph or "
+            "template in this many items of a source is boilerplate in all of them."
+        ),
+    )
     learn_max_keys: int = Field(
         200_000,
         ge=1000,

@@ -888,6 +888,19 @@ def strip_scored_boilerplate(doc: Doc, ctx: DocContext) -> None:
             break
 
 
+def protected_paragraphs(doc: Doc, paras: list[int]) -> set[int]:
+    """Which of these live paragraphs are story by construction (see :func:`_protected`)."""
+    art = article_of(doc)
+    out = set()
+    for i in paras:
+        p = doc.paras[i]
+        u = Unit(i, p.lo, p.hi, "para")
+        unit_features(art, u)
+        if _protected(u.feats, u.story):
+            out.add(i)
+    return out
+
+
 SCORED_SPAN = Rule(
     SPAN_RULE,
     "boilerplate",

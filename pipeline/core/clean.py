@@ -32,6 +32,7 @@ from pipeline.core.boilerplate import (
 from pipeline.core.chrome import SCORED_BOILERPLATE, Model
 from pipeline.core.doc import Doc, DocContext, LearnedLookup
 from pipeline.core.html import HTML_NOISE, HTML_TO_TEXT, html_to_text
+from pipeline.core.language import detect, primary
 from pipeline.core.layout import PARAGRAPHS, paragraph_spans
 from pipeline.core.learned import LEARNED_REPEAT
 from pipeline.core.normalize import (
@@ -73,11 +74,11 @@ NORMALISE: tuple[tuple[Rule, str | None, bool], ...] = (
 DOCUMENT: tuple[Rule, ...] = (
     KNOWN_BOILERPLATE,
     HEADLINE_ECHO,
-    LEARNED_REPEAT,
     RELATED_HEADLINES,
     CAPTION_ECHO,
     DUPLICATE_PARAGRAPH,
-    SCORED_BOILERPLATE,
+    SCORED_BOILERPLATE,  # before the learned repeats: a repeated credit line is context for what follows it
+    LEARNED_REPEAT,
     DATELINE_RULE,
     CROSSHEAD,
 )
@@ -173,6 +174,12 @@ class CleanResult:
     syndicated: bool = False
     fingerprints: list[str] = field(default_factory=list)
     word_count: int = 0
+    language: str | None = None  # the declared language's primary tag, or the detected one
+    language_detected: bool = False  # ``language`` was detected (none was declared)
+
+
+#: Languages the artefact rules are written for (machine-translation debris in English).
+ARTEFACT_LANGUAGES = frozenset({"en"})
 
 
 def _normalise(
@@ -389,10 +396,15 @@ def clean_body(
     artefacts: bool = True,
     drops: Sequence[tuple[int, int, str]] = (),
     *,
+    language: str | None = None,
     prefilter: bool = True,
     chrome: Model | None = None,
 ) -> CleanResult:
-    """Clean one received body (``chrome``: the boilerplate scorer's weights; None: the shipped ones).
+    """Clean one received body (``language``: the declared BCP-47 tag, detected when None;
+    ``chrome``: the boilerplate scorer's weights, None for the shipped ones).
+
+    Artefact rules (English machine-translation debris) run only on English text, or on text too
+    short to tell.
 
     >>> r = clean_body("Kyiv said 145 drones hit overnight, the air force reported on Sunday. Was done.\\n"
     ...                "(Except for the headline, this story has not been edited by NDTV staff and is "
@@ -404,8 +416,11 @@ def clean_body(
     doc, smap, ctx, pres = prep.doc, prep.smap, prep.ctx, prep.presence
     removed, changes = prep.removed, prep.changes
 
+    lang, detected = primary(language), False
+    if lang is None:
+        lang, detected = detect(doc.text).language, True
     flags: list[Flag] = []
-    if artefacts:
+    if artefacts and (lang is None or lang in ARTEFACT_LANGUAGES):
         cut_paras: set[int] = set()
         for i, rule_id, h in _find_artefacts(doc, pres):
             base = doc.paras[i].lo
@@ -453,4 +468,6 @@ def clean_body(
         syndicated=doc.syndicated,
         fingerprints=ctx.fingerprints,
         word_count=word_count(clean),
+        language=lang,
+        language_detected=detected and lang is not None,
     )

@@ -20,7 +20,15 @@ HEAD_TAIL = 4
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _WORD = re.compile(r"[^\W_]+")
 
-__all__ = ["LEARNED_REPEAT", "LearnedLookup", "candidates", "fingerprint", "strip_learned"]
+__all__ = [
+    "LEARNED_REPEAT",
+    "LEARNED_TEMPLATE",
+    "LearnedLookup",
+    "candidates",
+    "fingerprint",
+    "strip_learned",
+    "template_keys",
+]
 
 
 def fingerprint(text: str) -> str:
@@ -32,11 +40,54 @@ def fingerprint(text: str) -> str:
     if "http" in text or "www." in text:
         text = _URL.sub(" url ", text)
     folded = " ".join(_WORD.findall(text.casefold()))
-    return hashlib.blake2b(folded.encode("utf-8"), digest_size=10).hexdigest()
+    return _hash(folded)
 
 
-def candidates(doc: Doc) -> dict[int, str]:
-    """Paragraphs that could be a footer, promo or slot: short ones at the head or tail, very short ones anywhere."""
+def _hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=10).hexdigest()
+
+
+_CAPITAL = re.compile(r"[^\W\d_]")
+BAND_MIN, BAND_MAX = 6, 40  # token counts of paragraphs that also get positional template keys
+BANDS = 3
+_STOP = frozenset("a an the of in on at to for and or by with from is are was our your this that more".split())
+
+
+def template_keys(text: str) -> list[str]:
+    """Fingerprints of a paragraph's template: ``m:`` the text with numbers, names, URLs and
+    handles masked, and ``b0:``..``b2:`` three positional bands of it (every third token): two
+    paragraphs of one template that differ in up to two words still share a band.
+
+    >>> a = template_keys("For more cricket stories, visit our cricket page")
+    >>> b = template_keys("For more business stories, visit our business page")
+    >>> sorted(set(a) & set(b))[0][:3], len(a)
+    ('b1:', 3)
+    >>> template_keys("Copyright 2023 NPR.")[0] == template_keys("Copyright 2015 NPR.")[0]
+    True
+    """
+    if "http" in text or "www." in text:
+        text = _URL.sub(" url ", text)
+    masked = []
+    for k, tok in enumerate(_WORD.findall(text)):
+        if any(c.isdigit() for c in tok):
+            masked.append("#")
+        elif k and tok[:1].isupper() and _CAPITAL.match(tok):
+            masked.append("N")  # a name, or a capitalised word of a title: it varies
+        else:
+            masked.append(tok.casefold())
+    keys = ["m:" + _hash(" ".join(masked))]
+    n = len(masked)
+    if BAND_MIN <= n <= BAND_MAX:
+        for j in range(BANDS):
+            band = masked[j::BANDS]
+            if sum(1 for t in band if t not in _STOP and t not in ("#", "N")) >= 2:
+                keys.append(f"b{j}:" + _hash(f"{n} " + " ".join(band)))
+    return keys
+
+
+def candidates(doc: Doc) -> dict[int, list[str]]:
+    """Paragraphs that could be a footer, promo or slot (short ones at the head or tail, very short
+    ones anywhere), with their keys: the exact fingerprint first, then its template keys."""
     live = doc.live()
     n = len(live)
     out = {}
@@ -46,35 +97,65 @@ def candidates(doc: Doc) -> dict[int, str]:
         limit = MAX_CANDIDATE_WORDS if edge else MAX_INNER_WORDS
         # a cheap bound first: a paragraph with many more spaces than the limit has too many words
         if len(text) < limit * 30 and text.count(" ") < limit * 2 and has_words(text, 1, limit):
-            out[i] = fingerprint(text)
+            out[i] = [fingerprint(text), *template_keys(text)]
     return out
 
 
 def strip_learned(doc: Doc, ctx: DocContext) -> None:
-    """Remove paragraphs this source has repeated in K or more recent articles; hand back candidate fingerprints.
+    """Remove paragraphs this source has repeated in K or more articles (L001), or whose template it has (L002).
 
-    A paragraph that is the article's only story text is never removed.
+    Hands back every candidate's keys (``ctx.fingerprints``) for the memory to record. A paragraph
+    that is the article's only story text is never removed, nor one that is story by construction
+    (a sentence reporting speech, or one carrying no strong chrome cue: see :mod:`pipeline.core.chrome`).
 
     >>> from pipeline.core.layout import paragraph_spans
     >>> t = "Officials said on Monday that the bridge would reopen to traffic next week.\\n\\nGet the Daily Wire app"
     >>> d = Doc.from_text(t, paragraph_spans(t))
     >>> ctx = DocContext(learned={fingerprint("Get the Daily Wire app")}.__contains__)
     >>> d.run(LEARNED_REPEAT, ctx); [(t[c.start:c.end], c.rule) for c in d.cuts], len(ctx.fingerprints)
-    ([('Get the Daily Wire app', 'L001-learned-repeat')], 2)
+    ([('Get the Daily Wire app', 'L001-learned-repeat')], 7)
     """
     cands = candidates(doc)
-    ctx.fingerprints.extend(cands.values())
+    for keys in cands.values():
+        ctx.fingerprints.extend(keys)
     is_learned = ctx.learned
     if is_learned is None or not cands:
         return
-    hits = [i for i, fp in cands.items() if is_learned(fp)]
-    if hits:
-        remaining_story = [i for i in doc.live() if i not in hits and is_story(doc.ptext(i))]
-        if remaining_story:
-            for i in hits:
-                doc.remove_para(i)
+    hits: dict[int, str] = {}
+    for i, keys in cands.items():
+        if is_learned(keys[0]):
+            hits[i] = LEARNED_REPEAT.id
+        elif any(is_learned(k) for k in keys[1:]):
+            hits[i] = LEARNED_TEMPLATE.id
+    if not hits:
+        return
+    remaining_story = [i for i in doc.live() if i not in hits and is_story(doc.ptext(i))]
+    if not remaining_story:
+        return
+    from pipeline.core.chrome import protected_paragraphs
+
+    keep = protected_paragraphs(doc, list(hits))
+    for i, rule_id in hits.items():
+        if i not in keep:
+            doc.remove_para(i, rule_id)
 
 
+LEARNED_TEMPLATE = Rule(
+    "L002-learned-template",
+    "learned",
+    "learned",
+    example="For more cricket stories, visit our cricket page",
+    description=(
+        "Remove paragraphs of a template this source has used in K or more articles "
+        "(numbers, names and up to two words vary)."
+    ),
+    source="pipeline.core.learned.strip_learned",
+)
 LEARNED_REPEAT = Rule(
-    "L001-learned-repeat", "learned", "learned", strip_learned, example="Get our weekly digest: sign up today"
+    "L001-learned-repeat",
+    "learned",
+    "learned",
+    strip_learned,
+    example="Get our weekly digest: sign up today",
+    members=lambda: (LEARNED_TEMPLATE,),
 )

@@ -96,7 +96,13 @@ class CleanArticle(BaseModel):
     source: str
     url: str | None = None
     published_at: datetime | None = None
-    language: str | None = None
+    language: str | None = Field(
+        None, description="BCP-47 language tag: the item's, or the primary tag wirewash detected when it gave none."
+    )
+    language_detected: bool = Field(False, description="True when `language` was detected by wirewash (CLD2).")
+    events_skipped: str | None = Field(
+        None, description="Why no events were extracted, e.g. 'language ko: event extraction reads English only'."
+    )
     headline: str | None = Field(None, description="Normalised headline.")
     body: str = Field(..., description="Clean story text; paragraphs separated by one blank line.")
     dateline: str | None = Field(None, description='Dateline as written, e.g. "MOSCOW (Reuters) -".')

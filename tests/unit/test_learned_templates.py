@@ -1,0 +1,59 @@
+"""Learned templates: a footer whose middle varies per article is learned per source (L002)."""
+
+from __future__ import annotations
+
+from pipeline.core.clean import clean_body
+from pipeline.learning import LearnedMemory
+
+STORIES = [
+    "Police arrested two men on Monday after a chase through the old city, officials said.",
+    "The city council approved a new budget for road repairs on Tuesday, the mayor's office said.",
+    "Heavy rain flooded several low-lying areas of the city overnight, the weather office said.",
+    "A new bridge over the river opened to traffic on Thursday after two years of work, officials said.",
+]
+# a template with two one-word slots and nothing the boilerplate scorer knows (no cue, no shape):
+# only its repetition across one source's articles tells it apart
+FOOTERS = [
+    "Tomorrow in the paper: crime pages and the city diary",
+    "Tomorrow in the paper: politics pages and the council diary",
+    "Tomorrow in the paper: weather pages and the monsoon diary",
+    "Tomorrow in the paper: transport pages and the roads diary",
+]
+
+
+def _body(k: int) -> str:
+    return (
+        f"{STORIES[k]}\n\nThe investigation continues, and more details are expected later this week.\n\n{FOOTERS[k]}"
+    )
+
+
+def test_a_template_footer_is_learned_in_a_stream() -> None:
+    mem = LearnedMemory(min_articles=3)
+    rules = []
+    for k in range(4):
+        r = clean_body(_body(k), learned=mem.lookup("daily", f"a{k}"))
+        mem.record("daily", f"a{k}", r.fingerprints)
+        rules.append([x.rule for x in r.removed if x.rule.startswith("L0")])
+    # the third article is the third to carry the template: from there on it goes
+    assert rules == [[], [], ["L002-learned-template"], ["L002-learned-template"]]
+
+
+def test_a_batch_learns_from_all_its_items_first() -> None:
+    mem = LearnedMemory(min_articles=2, batch=True)
+    for k in range(2):
+        mem.record("daily", f"a{k}", clean_body(_body(k)).fingerprints)
+    for k in range(2):
+        r = clean_body(_body(k), learned=mem.lookup("daily", f"a{k}"))
+        assert [x.text for x in r.removed if x.rule == "L002-learned-template"] == [FOOTERS[k]]
+        assert STORIES[k] in r.body
+
+
+def test_other_sources_and_story_sentences_are_not_learned() -> None:
+    mem = LearnedMemory(min_articles=2, batch=True)
+    background = "The war began in February 2022 when Russian troops crossed the border, officials said."
+    bodies = [f"{STORIES[k]}\n\n{background}" for k in range(3)]
+    for k, b in enumerate(bodies):
+        mem.record("wire", f"w{k}", clean_body(b).fingerprints)
+    # a repeated story sentence (it reports speech) stays, and another source learned nothing
+    assert clean_body(bodies[0], learned=mem.lookup("wire", "w0")).body == bodies[0]
+    assert clean_body(_body(0), learned=mem.lookup("other", "o0")).removed == []
