@@ -298,6 +298,10 @@ def evaluate_file(path: Path, chrome: Model | None = None, learned: LearnedLooku
     return rep
 
 
+def _NOTHING(fingerprint: str) -> bool:
+    return False
+
+
 def evaluate_batch(
     files: list[Path], chrome: Model | None = None, learn: bool = True, min_articles: int = 2
 ) -> list[FileReport]:
@@ -307,7 +311,7 @@ def evaluate_batch(
     golds = [(f, orjson.loads(f.read_bytes())) for f in files]
     if memory is not None:
         for f, gold in golds:
-            fps = clean_body(gold["raw_body"], "text/plain", gold.get("headline"), chrome=chrome).fingerprints
+            fps = clean_body(gold["raw_body"], "text/plain", gold.get("headline"), _NOTHING, chrome=chrome).fingerprints
             memory.record(gold.get("family", ""), f.name, fps)
     return [
         evaluate_file(f, chrome, memory.lookup(gold.get("family", ""), f.name) if memory is not None else None)

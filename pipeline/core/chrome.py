@@ -60,9 +60,14 @@ ROUNDS = 4  # scoring rounds per article, until a round removes nothing
 # ------------------------------------------------------------------ cues
 @dataclass(frozen=True)
 class Cues:
-    """The cue phrases, one automaton over all of them; start-only phrases and word sets."""
+    """The cue phrases: one automaton over the phrases of the classes; the short words (three letters
+    or fewer: agency codes, "ad") and the reporting verbs, looked up only in short units; opening
+    phrases matched at the opening of a unit; word sets."""
 
     automaton: Any
+    short: Mapping[str, tuple[str, ...]]
+    say: Any  # an automaton over the reporting verbs
+    opening: Mapping[str, tuple[tuple[str, str], ...]]  # first letter -> (phrase, feature), longest first
     words: Mapping[str, frozenset[str]]
 
 
@@ -82,19 +87,42 @@ def cues() -> Cues:
     """Load ``data/chrome_cues.toml`` (once per process)."""
     raw = tomllib.loads(resources.files("pipeline.data").joinpath("chrome_cues.toml").read_text(encoding="utf-8"))
     table: dict[str, list[str]] = {}
+    short: dict[str, list[str]] = {}
     for cls, phrases in raw["classes"].items():
+        if cls == "say":
+            continue
         for ph in phrases:
-            table.setdefault(ph, []).append(cls)
-    for cls, phrases in raw["start"].items():
-        for ph in phrases:
-            table.setdefault(ph, []).append(f"{cls}@open")
+            if len(ph) <= 3 and ph.isalpha():
+                short.setdefault(ph, []).append(cls)  # "ad", "pti": inside every other word: looked up as words
+            else:
+                table.setdefault(ph, []).append(cls)
     auto = ahocorasick.Automaton()
     for ph, classes in table.items():
         # (length, classes, needs a boundary before, needs a boundary after)
         auto.add_word(ph, (len(ph), tuple(sorted(set(classes))), _spaced(ph[0]), _spaced(ph[-1])))
     auto.make_automaton()
+    say = ahocorasick.Automaton()
+    for ph in raw["classes"]["say"]:
+        say.add_word(ph, (len(ph), _spaced(ph[0]), _spaced(ph[-1])))
+    say.make_automaton()
+    opening: dict[str, list[tuple[str, str]]] = {}
+    for cls, phrases in raw["start"].items():
+        for ph in phrases:
+            ph = ph.strip()
+            opening.setdefault(ph[0], []).append((ph, f"cue:{cls}@open"))
     words = {k: frozenset(v) for k, v in raw["words"].items()}
-    return Cues(auto, words)
+    return Cues(
+        auto,
+        {k: tuple(sorted(set(v))) for k, v in short.items()},
+        say,
+        {k: tuple(sorted(v, key=lambda x: -len(x[0]))) for k, v in opening.items()},
+        words,
+    )
+
+
+def _whole(low: str, s: int, e: int, before: bool, after: bool) -> bool:
+    """Is ``low[s:e]`` a whole word (where the boundaries apply)?"""
+    return not (before and s > 0 and low[s - 1].isalpha()) and not (after and e < len(low) and low[e].isalpha())
 
 
 def cue_occurrences(low: str) -> tuple[list[int], list[int], list[tuple[str, ...]]]:
@@ -153,6 +181,8 @@ _DATE_WORDS = re.compile(
 )
 # a desk or slug code: one lower-case token of letters joined by dots or slashes ("hmd.tab.gb", "bur-sst/dhc")
 _CODE = re.compile(r"[a-z]{1,8}(?:[./-][a-z]{1,8}){1,5}")
+_TLD = re.compile(r"\.(?:com|org|net|in|pk|co|uk|de|nl|fr|es|it|jp|kr|cn|ru|id|gov|edu|info|news|tv)\b")
+_QUOTE_CHARS = re.compile(r"[“\"«„「]")
 _CLOSING_GROUP = re.compile(r"\s\(([^()]{2,40})\)$")
 _SAID_NEAR_QUOTE = re.compile(r"[“\"«„「][^”\"»“」]{12,400}[”\"»」]")
 
@@ -163,7 +193,7 @@ _FW_SCRIPTS = frozenset(("LATIN", "CYRILLIC", "DEVANAGARI", "GREEK"))  # Arabic 
 def _words_of(text: str) -> tuple[list[str], int]:
     """Word tokens and a word count in which text without spaces counts one word per two characters."""
     toks = _TOKEN.findall(text)
-    cjk = len(_CJK.findall(text))
+    cjk = 0 if text.isascii() else len(_CJK.findall(text))
     if not cjk:
         return toks, len(toks)
     spaced = [t for t in toks if not _CJK.search(t)]
@@ -192,8 +222,8 @@ def _ends_terminal(text: str) -> bool:
     return bool(t) and t[-1] in _TERMINAL and not t.endswith("...")
 
 
-def shape_features(text: str, f: dict[str, float], ctx_script: str) -> tuple[int, float]:
-    """Add the shape features of ``text`` to ``f``; return (word count, function-word share)."""
+def shape_features(text: str, f: dict[str, float], ctx_script: str) -> tuple[int, float, list[str]]:
+    """Add the shape features of ``text`` to ``f``; return (word count, function-word share, tokens)."""
     toks, nw = _words_of(text)
     f[_bucket(nw, (1, 2, 4, 8, 15, 30), "w")] = 1.0
     stripped = text.strip()
@@ -235,26 +265,27 @@ def shape_features(text: str, f: dict[str, float], ctx_script: str) -> tuple[int
     if len(cased) >= 2 and sum(1 for t in cased if t[:1].islower()) >= 0.6 * len(cased):
         f["lower:most"] = 1.0
     n = len(stripped) or 1
-    digits = sum(c.isdigit() for c in stripped)
-    alpha = sum(c.isalpha() for c in stripped)
+    digits = sum(map(stripped.count, "0123456789"))
+    alpha = sum(map(len, toks)) - digits  # letters, near enough (apostrophes inside words count)
     if digits / n >= 0.3:
         f["digits:30%"] = 1.0
     if alpha / n < 0.5:
         f["alpha:<50%"] = 1.0
     if alpha == 0:
         f["alpha:none"] = 1.0
-    stops = sum(1 for c in stripped if c in ".!?。！？")
-    if stops >= 2:
+    if sum(map(stripped.count, ".!?。！？")) >= 2:
         f["sents:2+"] = 1.0
-    if _URL.search(text):
+    # the costlier patterns run only where their first literal occurs
+    if ("//" in text or "www" in text or _TLD.search(text)) and _URL.search(text):
         f["url"] = 1.0
-    if "@" in text and _EMAIL.search(text):
-        f["email"] = 1.0
-    elif _HANDLE.search(text):
-        f["handle"] = 1.0
-    if _PHONE.search(text):
+    if "@" in text:
+        if _EMAIL.search(text):
+            f["email"] = 1.0
+        elif _HANDLE.search(text):
+            f["handle"] = 1.0
+    if digits >= 9 and _PHONE.search(text):
         f["phone"] = 1.0
-    if _HASHTAG.search(text):
+    if "#" in text and _HASHTAG.search(text):
         f["hashtag"] = 1.0
     if "{{" in text or "[/" in text or ("]" in text and "[" in text):
         f["brackets"] = 1.0
@@ -269,8 +300,8 @@ def shape_features(text: str, f: dict[str, float], ctx_script: str) -> tuple[int
         f["pipe"] = 1.0
     if _CODE.fullmatch(stripped):
         f["code"] = 1.0
-    has_date = _DATE.search(text) is not None
-    has_time = _TIME.search(text) is not None
+    has_date = digits > 0 and _DATE.search(text) is not None
+    has_time = digits > 0 and _TIME.search(text) is not None
     if has_date:
         f["date"] = 1.0
     if has_time:
@@ -289,9 +320,9 @@ def shape_features(text: str, f: dict[str, float], ctx_script: str) -> tuple[int
         f["fw:<10%" if fw < 0.1 else "fw:<20%" if fw < 0.2 else "fw:>=20%"] = 1.0
     if any(t in words["you"] for t in low):
         f["you"] = 1.0
-    if _SAID_NEAR_QUOTE.search(text):
+    if _QUOTE_CHARS.search(text) and _SAID_NEAR_QUOTE.search(text):
         f["quote:speech"] = 1.0
-    return nw, fw
+    return nw, fw, toks
 
 
 def storyish(text: str, nw: int, fw: float) -> bool:
@@ -412,6 +443,8 @@ class Article:
     headline: frozenset[str]
     occ: tuple[list[int], list[int], list[tuple[str, ...]]]
     repeats: Counter[str]
+    own: dict[tuple[int, int, str], tuple[dict[str, float], int, bool, str]] = field(default_factory=dict)
+    keys: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 _NORM = re.compile(r"[\W_]+")
@@ -421,14 +454,13 @@ def _key(text: str) -> str:
     return _NORM.sub(" ", text.casefold()).strip()
 
 
-def cue_features(art: Article, lo: int, hi: int, f: dict[str, float]) -> None:
-    """Add the cue classes occurring in ``[lo, hi)`` (and those the text opens with) to ``f``."""
+def cue_features(art: Article, lo: int, hi: int, f: dict[str, float]) -> int:
+    """Add the cue classes of the phrases in ``[lo, hi)`` and of the phrase the text opens with to
+    ``f``; return where the text opens (after spaces, quotes, brackets and bullets)."""
     starts, ends, classes = art.occ
-    # where the text really opens: after spaces, quotes, brackets and bullets
+    text, low = art.text, art.low
     open_at = lo
-    while open_at < hi and (
-        art.text[open_at].isspace() or art.text[open_at] in _OPENERS or art.text[open_at] in _BULLETS
-    ):
+    while open_at < hi and (text[open_at].isspace() or text[open_at] in _OPENERS or text[open_at] in _BULLETS):
         open_at += 1
     for k in range(bisect_left(starts, lo), len(starts)):
         s = starts[k]
@@ -438,13 +470,32 @@ def cue_features(art: Article, lo: int, hi: int, f: dict[str, float]) -> None:
             continue
         at_open = s <= open_at
         for c in classes[k]:
-            if c.endswith("@open"):
-                if at_open:
-                    f[f"cue:{c}"] = 1.0
-            else:
-                f[f"cue:{c}"] = 1.0
-                if at_open:
-                    f[f"cue:{c}@open"] = 1.0
+            f[f"cue:{c}"] = 1.0
+            if at_open:
+                f[f"cue:{c}@open"] = 1.0
+    for phrase, name in cues().opening.get(low[open_at : open_at + 1], ()):
+        e = open_at + len(phrase)
+        if e <= hi and low.startswith(phrase, open_at) and _whole(low, open_at, e, False, _spaced(phrase[-1])):
+            f[name] = 1.0
+    return open_at
+
+
+def word_cue_features(art: Article, lo: int, open_at: int, hi: int, toks: list[str], f: dict[str, float]) -> None:
+    """The short cue words among a unit's tokens, and its reporting verbs (for units that are not prose)."""
+    c = cues()
+    short = c.short
+    for k, t in enumerate(toks):
+        classes = short.get(t.lower())
+        if classes:
+            for cls in classes:
+                f[f"cue:{cls}"] = 1.0
+                if k == 0:
+                    f[f"cue:{cls}@open"] = 1.0
+    low = art.low
+    for end, (n, before, after) in c.say.iter(low, lo, hi):
+        if _whole(low, end + 1 - n, end + 1, before, after):
+            f["cue:say"] = 1.0
+            break
 
 
 #: Signs of chrome besides the cue classes. A unit goes only if it carries a cue or one of these:
@@ -470,27 +521,34 @@ _EVIDENCE = frozenset(
 )
 
 
+PROSE_CHARS = 100  # a longer paragraph with a full stop and no strong cue is prose: its evidence is that
+
+
 def unit_features(art: Article, u: Unit) -> None:
     """Fill ``u.feats`` (own evidence: no neighbours), ``u.nw`` and ``u.story``.
 
     A unit longer than :data:`MAX_UNIT_CHARS` is story text by length alone: it is never removed,
-    and its features are not computed (a hostile body can be one paragraph of a megabyte).
+    and its features are not computed (a hostile body can be one paragraph of a megabyte); nor are
+    those of prose (longer than :data:`PROSE_CHARS`, ending in a full stop, no strong cue inside),
+    which the models see as the one feature "prose". What depends only on the text is computed once
+    per article (``art.own``), whatever the number of scoring rounds.
     """
     if u.hi - u.lo > MAX_UNIT_CHARS:
         u.feats, u.nw, u.story = {"bias": 1.0, "long": 1.0}, MAX_UNIT_CHARS // 6, True
         return
-    text = art.text[u.lo : u.hi]
-    f: dict[str, float] = {"bias": 1.0, f"kind:{u.kind}": 1.0}
-    nw, fw = shape_features(text, f, art.script)
-    cue_features(art, u.lo, u.hi, f)
-    if DATELINE.match(text) is not None:
-        m = DATELINE.match(text)
-        if m is not None and m.group("sep") and (m.group("agency") or m.group("date") or m.group("place").isupper()):
-            f["dateline"] = 1.0
-    key = _key(text)
+    key3 = (u.lo, u.hi, u.kind)
+    own = art.own.get(key3)
+    if own is None:
+        own = art.own[key3] = _own_features(art, u)
+    f, nw, story, key = own
+    f = dict(f)
     if key and art.repeats[key] > 1:
         f["repeat"] = 1.0
-    if not _has_evidence(f):
+    if art.headline and key:
+        toks = set(key.split())
+        if toks and len(toks & art.headline) >= 0.8 * max(len(toks), len(art.headline)):
+            f["headline:echo"] = 1.0
+    if "prose" not in f and not _has_evidence(f):
         # nothing a chrome line carries: alone, and with the shapes chrome shares with story lines
         f["nocue"] = 1.0
         if nw <= 8:
@@ -499,12 +557,29 @@ def unit_features(art: Article, u: Unit) -> None:
             f["nocue&stop"] = 1.0
         if "lower:most" in f:
             f["nocue&lower"] = 1.0
-    if art.headline and key:
-        toks = set(key.split())
-        if toks and len(toks & art.headline) >= 0.8 * max(len(toks), len(art.headline)):
-            f["headline:echo"] = 1.0
-    u.feats, u.nw = f, nw
-    u.story = storyish(text, nw, fw)
+    u.feats, u.nw, u.story = f, nw, story
+
+
+def _own_features(art: Article, u: Unit) -> tuple[dict[str, float], int, bool, str]:
+    """The features of a unit's text alone: (features, word count, story-like, comparison key)."""
+    text = art.text[u.lo : u.hi]
+    f: dict[str, float] = {"bias": 1.0, f"kind:{u.kind}": 1.0}
+    open_at = cue_features(art, u.lo, u.hi, f)
+    if (
+        u.hi - u.lo > PROSE_CHARS
+        and _ends_terminal(text)
+        and _STRONG_CUES.isdisjoint(f)
+        and not any(k.endswith("@open") for k in f)
+    ):
+        f["prose"] = 1.0
+        nw = text.count(" ") + 1
+        return f, nw, True, ""
+    nw, fw, toks = shape_features(text, f, art.script)
+    word_cue_features(art, u.lo, open_at, u.hi, toks, f)
+    m = DATELINE.match(text)
+    if m is not None and m.group("sep") and (m.group("agency") or m.group("date") or m.group("place").isupper()):
+        f["dateline"] = 1.0
+    return f, nw, storyish(text, nw, fw), _key(text)
 
 
 def _position(units: list[Unit], live: list[int]) -> None:
@@ -643,19 +718,30 @@ def build_units(doc: Doc, art: Article) -> list[Unit]:
 
 
 def article_of(doc: Doc) -> Article:
-    text = doc.text
-    low = text.lower()
-    if len(low) != len(text):  # lower-casing changed lengths (rare letters): offsets would drift
-        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    """What the scorer knows about the document; the parts that depend only on its text are
+    computed once per document (the scorer runs in rounds)."""
+    cached = doc.scratch.get("chrome")
+    if isinstance(cached, Article):
+        art = cached
+    else:
+        text = doc.text
+        low = text.lower()
+        if len(low) != len(text):  # lower-casing changed lengths (rare letters): offsets would drift
+            low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        headline = frozenset(_key(doc.headline).split()) if doc.headline else frozenset()
+        art = Article(text, low, dominant_script(text), headline, cue_occurrences(low), Counter())
+        doc.scratch["chrome"] = art
     repeats: Counter[str] = Counter()
+    keys = art.keys
     for p in doc.paras:
-        if p.removed:
-            continue
-        key = _key(text[p.lo : p.hi])
-        if key:
-            repeats[key] += 1
-    headline = frozenset(_key(doc.headline).split()) if doc.headline else frozenset()
-    return Article(text, low, dominant_script(text), headline, cue_occurrences(low), repeats)
+        if not p.removed and p.lo < p.hi <= p.lo + PROSE_CHARS:
+            key = keys.get((p.lo, p.hi))
+            if key is None:
+                key = keys[(p.lo, p.hi)] = _key(doc.text[p.lo : p.hi])
+            if key:
+                repeats[key] += 1
+    art.repeats = repeats
+    return art
 
 
 # ------------------------------------------------------------------ scoring and decoding

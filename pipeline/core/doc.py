@@ -81,6 +81,7 @@ class Doc:
     captions: dict[int, int] = field(default_factory=dict)  # para index -> start of its credit
     rule: str = ""  # the id of the rule the runner is running: stamped on every cut that names none
     memo: dict[tuple[int, int], tuple[int, ...]] = field(default_factory=dict)  # span -> data rules to try
+    scratch: dict[str, object] = field(default_factory=dict)  # per-document caches of the rules that run in rounds
 
     @classmethod
     def from_text(cls, text: str, spans: list[tuple[int, int]], headline: str | None = None) -> Doc:

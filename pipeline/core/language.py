@@ -11,11 +11,13 @@ English. Both run only on text whose language is English (declared or detected).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pycld2
 
 MIN_CHARS = 40  # shorter texts are not judged
+_UNPRINTABLE = re.compile(r"[^\S\n ]|[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +40,9 @@ def detect(text: str) -> Detected:
     if len(text) < MIN_CHARS:
         return Detected(None, False, 0)
     # CLD2 takes UTF-8 and refuses lone surrogates and most control characters
-    data = text.encode("utf-8", "replace").decode("utf-8")
-    data = "".join(c if c.isprintable() or c in "\n\t" else " " for c in data)
+    data = text
+    if not data.replace("\n", " ").isprintable():
+        data = _UNPRINTABLE.sub(" ", data.encode("utf-8", "replace").decode("utf-8"))
     try:
         reliable, _bytes, details = pycld2.detect(data)
     except pycld2.error:

@@ -47,7 +47,6 @@ def _hash(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=10).hexdigest()
 
 
-_CAPITAL = re.compile(r"[^\W\d_]")
 BAND_MIN, BAND_MAX = 6, 40  # token counts of paragraphs that also get positional template keys
 BANDS = 3
 _STOP = frozenset("a an the of in on at to for and or by with from is are was our your this that more".split())
@@ -67,14 +66,9 @@ def template_keys(text: str) -> list[str]:
     """
     if "http" in text or "www." in text:
         text = _URL.sub(" url ", text)
-    masked = []
-    for k, tok in enumerate(_WORD.findall(text)):
-        if any(c.isdigit() for c in tok):
-            masked.append("#")
-        elif k and tok[:1].isupper() and _CAPITAL.match(tok):
-            masked.append("N")  # a name, or a capitalised word of a title: it varies
-        else:
-            masked.append(tok.casefold())
+    toks = _WORD.findall(text)
+    # a token with a digit is a number; a capitalised one after the first a name or a title word
+    masked = ["#" if not t.isalpha() else "N" if k and t[0].isupper() else t.casefold() for k, t in enumerate(toks)]
     keys = ["m:" + _hash(" ".join(masked))]
     n = len(masked)
     if BAND_MIN <= n <= BAND_MAX:
@@ -115,11 +109,13 @@ def strip_learned(doc: Doc, ctx: DocContext) -> None:
     >>> d.run(LEARNED_REPEAT, ctx); [(t[c.start:c.end], c.rule) for c in d.cuts], len(ctx.fingerprints)
     ([('Get the Daily Wire app', 'L001-learned-repeat')], 7)
     """
+    is_learned = ctx.learned
+    if is_learned is None:
+        return  # no memory: nothing to look up, nothing will be recorded
     cands = candidates(doc)
     for keys in cands.values():
         ctx.fingerprints.extend(keys)
-    is_learned = ctx.learned
-    if is_learned is None or not cands:
+    if not cands:
         return
     hits: dict[int, str] = {}
     for i, keys in cands.items():
