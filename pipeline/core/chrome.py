@@ -778,9 +778,31 @@ def span_stage2(s: Unit, p1: float, before: float | None, after: float | None) -
     f["s2:next_lo" if s.kind == "lead" else "s2:prev_lo"] = 1.0
 
 
+_GLUE_MARKS = re.compile(r"[()\[\]—–|©@/#:]|--|\s-\s|www\.")
+
+
+def _may_hold_glued(art: Article, lo: int, hi: int) -> bool:
+    """Could ``[lo, hi)`` hold a span with evidence: a cue phrase, a mark, or a short cue word at its edges?"""
+    starts = art.occ[0]
+    k = bisect_left(starts, lo)
+    if k < len(starts) and starts[k] < hi:
+        return True
+    if _GLUE_MARKS.search(art.text, lo, hi):
+        return True
+    short = cues().short
+    edge_words = art.low[lo : lo + 12].split()[:1] + art.low[max(lo, hi - 12) : hi].split()[-1:]
+    return any(w.strip(".,;:!?'\"”’") in short for w in edge_words)
+
+
 def span_units(art: Article, units: list[Unit], k: int, model: Model) -> list[Unit]:
-    """Scored leading and trailing spans of the paragraph unit ``units[k]`` (which stays)."""
+    """Scored leading and trailing spans of the paragraph unit ``units[k]`` (which stays).
+
+    A span goes only with evidence of its own, so a paragraph with no cue phrase and none of the
+    marks glued chrome carries (brackets, dashes, @, a URL, a pipe, ©) is not split at all.
+    """
     u = units[k]
+    if not _may_hold_glued(art, u.lo, u.hi):
+        return []
     if u.hi - u.lo > 2 * MAX_SPAN_CHARS + 200:  # a long paragraph: only its ends can hold a glued span
         head = _spans_of(art.text[u.lo : u.lo + MAX_SPAN_CHARS + 100], u.lo)[:1]
         tail = _spans_of(art.text[u.hi - MAX_SPAN_CHARS - 100 : u.hi], u.hi - MAX_SPAN_CHARS - 100)[-1:]
