@@ -7,13 +7,15 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 EXTRAS ?= embedded,test,bench,train
 
-.PHONY: help venv run test unit integration lint typecheck schemas check-schemas bench eval rules config-table readme up down clean lock
+.PHONY: help venv run test unit integration lint typecheck schemas check-schemas bench eval eval-cross train rules config-table readme up down clean lock
 
 help:
 	@echo "make run         install, start the embedded broker and a worker, publish seeds/, show the results"
 	@echo "make test        install, then lint, type-check and run the whole suite (integration included)"
 	@echo "make bench       throughput / latency benchmarks against in-run baselines (not part of make test)"
 	@echo "make eval        score the core on ../shared/corpus/dev (if present)"
+	@echo "make eval-cross  the same, each family scored by a boilerplate scorer trained without it"
+	@echo "make train       retrain the boilerplate scorer (pipeline/data/chrome_model.json) from tests/cases/chrome"
 	@echo "make schemas     export schemas/*.v1.json from the pydantic models"
 	@echo "make up / down   Apache Kafka (KRaft) + worker with Docker Compose (deploy/docker-compose.yml)"
 
@@ -58,8 +60,20 @@ schemas: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/run.py
 
+CORPUS ?= ../shared/corpus/dev
+
 eval: $(STAMP)
-	$(VENV)/bin/wirewash eval ../shared/corpus/dev
+	@test -d $(CORPUS) || { echo "make eval needs the gold corpus at $(CORPUS) (CORPUS=path to override)"; exit 2; }
+	$(VENV)/bin/wirewash eval $(CORPUS)
+
+eval-cross: $(STAMP)
+	@test -d $(CORPUS) || { echo "make eval-cross needs the gold corpus at $(CORPUS) (CORPUS=path to override)"; exit 2; }
+	$(VENV)/bin/wirewash eval --cross-family -q $(CORPUS)
+
+# the shipped weights come from the repository's own cases alone (tests/cases/chrome, lines.json):
+# the same command regenerates them byte for byte on any machine
+train: $(STAMP)
+	$(VENV)/bin/wirewash train
 
 rules: $(STAMP)
 	$(VENV)/bin/wirewash rules

@@ -426,9 +426,13 @@ def top_features(weights: Mapping[str, float], feats: Mapping[str, float], n: in
     return tuple(k for _, k in scored[:n])
 
 
+def _uninformative(name: str) -> bool:
+    return name == "bias" or name.startswith("kind:")
+
+
 def explain(model: Model, u: Unit) -> tuple[str, ...]:
     """Why a unit went: the own features that weighed most, then the neighbour feature that did."""
-    own = top_features(model.stage1, u.feats, TOP_FEATURES - 1)
+    own = top_features(model.stage1, {k: v for k, v in u.feats.items() if not _uninformative(k)}, TOP_FEATURES - 1)
     context = {k: v for k, v in u.ctx.items() if k not in ("bias", "s2:p1")}
     return own + top_features(model.stage2, context, 1)
 
