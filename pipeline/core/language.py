@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pycld2
 
 MIN_CHARS = 40  # shorter texts are not judged
+SAMPLE_CHARS = 1600  # longer texts are judged on this many characters from their middle
 _UNPRINTABLE = re.compile(r"[^\S\n ]|[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
@@ -39,6 +40,10 @@ def detect(text: str) -> Detected:
     """
     if len(text) < MIN_CHARS:
         return Detected(None, False, 0)
+    # a sample from the middle of the text is enough (chrome sits at its ends), and costs a third
+    if len(text) > SAMPLE_CHARS:
+        mid = len(text) // 2
+        text = text[mid - SAMPLE_CHARS // 2 : mid + SAMPLE_CHARS // 2]
     # CLD2 takes UTF-8 and refuses lone surrogates and most control characters
     data = text
     if not data.replace("\n", " ").isprintable():
