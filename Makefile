@@ -70,10 +70,12 @@ eval-cross: $(STAMP)
 	@test -d $(CORPUS) || { echo "make eval-cross needs the gold corpus at $(CORPUS) (CORPUS=path to override)"; exit 2; }
 	$(VENV)/bin/wirewash eval --cross-family -q $(CORPUS)
 
-# the shipped weights come from the repository's own cases alone (tests/cases/chrome, lines.json):
-# the same command regenerates them byte for byte on any machine
+# the shipped weights: the repository's own cases (tests/cases/chrome, lines.json) and, where it is
+# present, the gold corpus (the shipped file was trained with ../shared/corpus/dev; without it the
+# command trains on the own cases alone and says so)
 train: $(STAMP)
-	$(VENV)/bin/wirewash train
+	@if [ -d $(CORPUS) ]; then $(VENV)/bin/wirewash train --corpus $(CORPUS); \
+	else echo "no gold corpus at $(CORPUS): training on the repository's own cases alone"; $(VENV)/bin/wirewash train; fi
 
 rules: $(STAMP)
 	$(VENV)/bin/wirewash rules

@@ -444,6 +444,7 @@ def train_units(pus: list[PageUnits], log: Any = None) -> Model:
         "published_pages": len(real),
         "thresholds_from": "published pages" if len(real) >= MIN_REAL_PAGES else "generated pages",
         "families": sorted({pu.family for pu in pus}),
+        "published_families": sorted({pu.family for pu in pus if pu.real}),
         "units": len(all_y2),
         "chrome_units": int(sum(all_y2)),
         "seed": SEED,
