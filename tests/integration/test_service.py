@@ -191,7 +191,7 @@ def test_a_producer_keeps_every_tracked_topic_in_its_metadata(env: Env) -> None:
     from aiokafka import AIOKafkaProducer
     from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-    from pipeline.service.worker import track_topics
+    from pipeline.service.faust_patches import track_topics
 
     early, late = f"it-{env.tag}.early", f"it-{env.tag}.late"
 
