@@ -229,18 +229,22 @@ class OffsetLedger:
         part = self._parts.get(partition)
         return None if part is None else part.base
 
+    def missing(self, hole: Hole) -> list[tuple[int, int]]:
+        """The parts of ``hole`` still neither done nor confirmed empty."""
+        part = self._parts.get(hole.partition)
+        return [] if part is None else part.uncovered(hole.start, hole.end)
+
     def open_holes(self) -> list[Hole]:
         return [h for part in self._parts.values() for h in part.holes if part.uncovered(h.start, h.end)]
 
     def _report(self, hole: Hole, offset: int) -> None:
         last = hole.end - 1
-        span = f"offset {hole.start}" if last == hole.start else f"offsets {hole.start}-{last}"
         log.warning(
             "offset jump in %s[%d]: %s did not arrive before offset %d; not committing past them until "
             "the broker confirms they hold no record",
             self.topic,
             hole.partition,
-            span,
+            _span(hole.start, last),
             offset,
             extra={
                 "event": "offset_jump",
@@ -252,6 +256,10 @@ class OffsetLedger:
         )
         if self.metrics is not None:
             self.metrics.offset_jumps.labels(str(hole.partition)).inc()
+
+
+def _span(first: int, last: int) -> str:
+    return f"offset {first}" if first == last else f"offsets {first}-{last}"
 
 
 # ---------------------------------------------------------------------------------- holes
@@ -275,41 +283,38 @@ async def resolve_holes(ledger: OffsetLedger, first_record: FirstRecord, seek: S
             continue
         epoch = ledger.epoch
         hole.state = "checking"
+        topic = f"{ledger.topic}[{hole.partition}]"
         try:
-            first = await first_record(hole.partition, hole.start, hole.end)
+            for start, end in ledger.missing(hole):
+                first = await first_record(hole.partition, start, end)
+                if epoch != ledger.epoch:
+                    break  # reassigned meanwhile: the new assignment starts from the committed offset
+                if first is None:
+                    log.info(
+                        "%s: the broker holds no record at %s (compacted, transaction markers or deleted); "
+                        "committing past them",
+                        topic,
+                        _span(start, end - 1),
+                    )
+                    ledger.confirm_empty(hole, start, end)
+                    continue
+                if first > start:
+                    ledger.confirm_empty(hole, start, first)
+                log.warning(
+                    "%s: the broker holds records at %s that the worker did not receive; reading again from %d",
+                    topic,
+                    _span(first, end - 1),
+                    first,
+                )
+                await seek(hole.partition, first)  # the rest of the hole is read again too
+                break
         except Exception as exc:  # the broker could not answer: ask again on the next round
             hole.state = "unchecked"
-            log.warning(
-                "could not check offsets %d-%d of partition %d: %s", hole.start, hole.end - 1, hole.partition, exc
-            )
+            log.warning("could not check offsets %d-%d of %s: %s", hole.start, hole.end - 1, topic, exc)
             continue
         checked += 1
-        if epoch != ledger.epoch:
-            continue  # reassigned meanwhile: the new assignment starts from the committed offset
         hole.checked_at = time.monotonic() if now is None else now
-        topic = f"{ledger.topic}[{hole.partition}]"
-        if first is None:
-            hole.state = "empty"
-            log.info(
-                "%s: the broker holds no record at offsets %d-%d (compacted, transaction markers or deleted); "
-                "committing past them",
-                topic,
-                hole.start,
-                hole.end - 1,
-            )
-            ledger.confirm_empty(hole, hole.start, hole.end)
-            continue
-        hole.state = "records"
-        if first > hole.start:
-            ledger.confirm_empty(hole, hole.start, first)
-        log.warning(
-            "%s: the broker holds records at offsets %d-%d that the worker did not receive; reading again from %d",
-            topic,
-            first,
-            hole.end - 1,
-            first,
-        )
-        await seek(hole.partition, first)
+        hole.state = "records" if ledger.missing(hole) else "empty"
     return checked
 
 
