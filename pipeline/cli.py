@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 import orjson
@@ -16,6 +16,7 @@ from pipeline import __version__
 from pipeline.settings import Settings
 
 ROLES = ("input", "articles", "events", "dlq")
+T = TypeVar("T")
 
 
 def _settings(**overrides: Any) -> Settings:
@@ -44,6 +45,29 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
 
 def _err(msg: str) -> None:
     click.echo(msg, err=True)
+
+
+def _against_broker(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a command that talks to the broker: when the broker cannot be reached (or refuses the
+    configured security), the command ends with one line on stderr and exit status 1.
+
+    The command's coroutine probes the broker first (``pipeline.client.probe_broker``), so no
+    client object is left half-started; aiokafka's own connection errors are not printed
+    (the one line says it), and neither is a traceback.
+    """
+    import logging
+
+    from aiokafka.errors import KafkaError
+
+    from pipeline.client import BrokerError, PublishError
+
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+    try:
+        return asyncio.run(coro)
+    except (BrokerError, PublishError) as exc:
+        raise click.ClickException(str(exc)) from None
+    except KafkaError as exc:
+        raise click.ClickException(f"broker error: {type(exc).__name__}: {exc}") from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -139,25 +163,46 @@ def read_records(paths: tuple[str, ...], source: str = "file") -> Iterator[tuple
             else:
                 yield str(path), data
         else:
-            text = data.decode("utf-8", errors="replace")
-            item = {
-                "id": path.stem,
-                "source": source,
-                "body": text,
-                "content_type": "text/html" if suffix in (".html", ".htm") else "text/plain",
-            }
-            yield str(path), orjson.dumps(item)
+            yield str(path), _text_item(data, path.stem, source, suffix in (".html", ".htm"))
 
 
-def _stdin_records() -> Iterator[tuple[str, bytes]]:
+def _text_item(data: bytes, item_id: str, source: str, html: bool) -> bytes:
+    """A FeedItem for plain text or HTML. Bytes that are not UTF-8 are passed on as they are:
+    the handler makes them an ``invalid_utf8`` dead letter, as the worker does for such a record."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+    item = {"id": item_id, "source": source, "body": text, "content_type": "text/html" if html else "text/plain"}
+    return orjson.dumps(item)
+
+
+def _stdin_records(source: str = "file") -> Iterator[tuple[str, bytes]]:
+    """Feed items on standard input: a JSON object or array, JSON lines, or else plain text (one item)."""
     data = sys.stdin.buffer.read()
     stripped = data.strip()
-    if stripped.startswith(b"{") and b"\n{" not in stripped:
-        yield "<stdin>", stripped
+    if not stripped:
         return
-    for n, line in enumerate(data.splitlines(), 1):
-        if line.strip():
-            yield f"<stdin>:{n}", line
+    if stripped[:1] in (b"{", b"["):
+        try:
+            obj = orjson.loads(stripped)
+        except orjson.JSONDecodeError:
+            obj = None
+        if isinstance(obj, list):
+            for n, it in enumerate(obj, 1):
+                yield f"<stdin>[{n}]", orjson.dumps(it)
+            return
+        if isinstance(obj, dict):
+            yield "<stdin>", stripped
+            return
+        lines = [ln for ln in data.splitlines() if ln.strip()]
+        if all(ln.lstrip().startswith(b"{") for ln in lines):  # JSON lines (a bad one is a dead letter)
+            for n, line in enumerate(data.splitlines(), 1):
+                if line.strip():
+                    yield f"<stdin>:{n}", line
+            return
+    html = stripped[:1] == b"<"
+    yield "<stdin>", _text_item(data, "stdin", source, html)
 
 
 # ---------------------------------------------------------------------------- publish
@@ -183,9 +228,12 @@ def publish(
     Exits non-zero when any record could not be delivered (or, without --raw, is not a
     valid FeedItem); every failure is reported on stderr.
     """
+    import logging
+
     from pipeline.client import Publisher, PublishError
     from pipeline.codec import DecodeError, Limits, decode_item
 
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # the publisher reports every retry itself
     s = _settings(bootstrap_servers=bootstrap_servers)
     records = list(read_records(paths, source))
 
@@ -257,12 +305,13 @@ def consume(
     """Print records of TOPIC as JSON lines (TOPIC: a topic name or input/articles/events/dlq)."""
     from aiokafka import AIOKafkaConsumer
 
-    from pipeline.client import loads_json
+    from pipeline.client import loads_json, probe_broker
 
     s = _settings(bootstrap_servers=bootstrap_servers)
     name = s.topics().get(topic, topic)
 
     async def go() -> int:
+        await probe_broker(s)
         kw = s.kafka_client_kwargs()
         c = AIOKafkaConsumer(
             name,
@@ -272,11 +321,11 @@ def consume(
             max_partition_fetch_bytes=max(1 << 20, s.max_message_bytes * 3),
             **kw,
         )
-        await c.start()
         n = 0
         last = time.monotonic()
         out = sys.stdout.buffer
         try:
+            await c.start()
             while limit is None or n < limit:
                 batch = await c.getmany(timeout_ms=500)
                 got = False
@@ -311,7 +360,7 @@ def consume(
             await c.stop()
         return n
 
-    n = asyncio.run(go())
+    n = _against_broker(go())
     _err(f"{n} records from {name}")
 
 
@@ -328,17 +377,26 @@ def clean(paths: tuple[str, ...], source: str, no_learn: bool, no_events: bool, 
     """Clean feed items offline (no broker) with the worker's code path; JSON lines on stdout.
 
     Each line is {"article": CleanArticle, "events": [Event, ...]} or {"error": DeadLetter}.
-    Reads standard input (JSON or JSON lines) when no PATH is given.
+    Reads standard input when PATH is `-` or not given: a JSON object or array, JSON lines,
+    or plain text (one item, as a .txt file). Exits 1 when no item could be cleaned.
     """
+    import logging
+
     from pipeline.codec import Source
     from pipeline.learning import LearnedMemory
     from pipeline.service.handler import Handler
 
     s = Settings(learn_boilerplate=not no_learn, extract_events=not no_events)
-    handler = Handler(s, LearnedMemory(min_articles=s.learn_min_articles) if not no_learn else None)
-    records = read_records(paths, source) if paths else _stdin_records()
+    memory = LearnedMemory(min_articles=s.learn_min_articles) if not no_learn else None
+    handler = Handler(s, memory, logger=logging.getLogger("wirewash.clean"))
+    files = tuple(p for p in paths if p != "-")
+    records: list[tuple[str, bytes]] = []
+    if "-" in paths or not paths:
+        records.extend(_stdin_records(source))
+    records.extend(read_records(files, source) if files else [])
     out = sys.stdout.buffer
     option = orjson.OPT_INDENT_2 if pretty else 0
+    cleaned = failed = 0
     for where, value in records:
         outcome = handler.handle(Source(topic=where), value)
         doc: dict[str, Any] = {}
@@ -351,8 +409,15 @@ def clean(paths: tuple[str, ...], source: str, no_learn: bool, no_events: bool, 
                 doc.setdefault("events", []).append(obj)
             else:
                 doc["error"] = obj
+        if "error" in doc:
+            failed += 1
+        else:
+            cleaned += 1
         out.write(orjson.dumps(doc, option=option) + b"\n")
     out.flush()
+    if not cleaned:
+        letters = f"{failed} dead letter{'' if failed == 1 else 's'}"
+        raise click.ClickException(f"no item could be cleaned ({letters})" if failed else "no feed items in the input")
 
 
 # ----------------------------------------------------------------------------- broker
@@ -512,7 +577,7 @@ def replay(
     from pipeline.replay import replay_dead_letters
 
     s = _settings(bootstrap_servers=bootstrap_servers)
-    result = asyncio.run(replay_dead_letters(s, set(codes), set(ids), set(offsets), limit, dry_run, idle))
+    result = _against_broker(replay_dead_letters(s, set(codes), set(ids), set(offsets), limit, dry_run, idle))
     for line in result.lines:
         _err(line)
     _err(
@@ -540,7 +605,7 @@ def topics_create(bootstrap_servers: str | None, partitions: int | None, replica
     from pipeline.topics import create_topics
 
     s = _settings(bootstrap_servers=bootstrap_servers, topic_partitions=partitions, topic_replication=replication)
-    for name, status in asyncio.run(create_topics(s)).items():
+    for name, status in _against_broker(create_topics(s)).items():
         click.echo(f"{name}: {status}")
 
 
@@ -551,7 +616,7 @@ def topics_describe(bootstrap_servers: str | None) -> None:
     from pipeline.topics import describe_topics
 
     s = _settings(bootstrap_servers=bootstrap_servers)
-    click.echo(orjson.dumps(asyncio.run(describe_topics(s)), option=orjson.OPT_INDENT_2).decode())
+    click.echo(orjson.dumps(_against_broker(describe_topics(s)), option=orjson.OPT_INDENT_2).decode())
 
 
 # ----------------------------------------------------------------------------- config

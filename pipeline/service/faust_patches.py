@@ -277,22 +277,17 @@ def _filter_committable_offsets(self: Any, tps: Iterable[Any], original: Any) ->
     faust computes the offset from its acked lists and gap records (``_new_offset``); its
     head check lets a commit through when only the first record after the committed offset
     is missing (faust-streaming #606, after #312/#313/#378). For the input topic the offset
-    is the ledger's: every record below it was processed and its outputs acknowledged.
+    is the ledger's: every record below it was processed and its outputs acknowledged; and it
+    is committed only when it moved (see ``OffsetLedger.to_commit``).
     """
     tps = list(tps)
     ledger = _ledger_for(self)
     if ledger is None:
         return dict(original(self, tps))
     out = dict(original(self, [tp for tp in tps if tp.topic != ledger.topic]))
-    positions = ledger.committable()
-    committed = self._committed_offset
-    for tp in tps:
-        if tp.topic != ledger.topic or tp.partition not in positions:
-            continue
-        offset = positions[tp.partition]
-        last = committed.get(tp)
-        if last is None or offset > last:
-            out[tp] = offset
+    mine = {tp.partition: tp for tp in tps if tp.topic == ledger.topic}
+    for partition, offset in ledger.to_commit(mine).items():
+        out[mine[partition]] = offset
     return out
 
 

@@ -68,7 +68,9 @@ class Handler:
         metrics: Metrics | None = None,
         clock: Callable[[], datetime] = now_utc,
         schema_ids: dict[str, int] | None = None,
+        logger: logging.Logger | None = None,
     ):
+        self.log = logger or log  # `wirewash clean` logs as itself, not as the worker
         self.settings = settings
         self.memory = memory
         self.metrics = metrics
@@ -102,7 +104,7 @@ class Handler:
             processed = self._process(item)
             out.records.extend(self._records(item, processed, (src, value)))
         except Exception as exc:  # a bug in the core must not stop the stream: dead-letter the record
-            log.exception(
+            self.log.exception(
                 "processing failed",
                 extra={
                     "item_id": item.id,
@@ -165,7 +167,7 @@ class Handler:
         if now - self._memory_failure_logged >= 30.0:
             frames = traceback.extract_tb(exc.__traceback__) if exc.__traceback__ else []
             where = f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno} in {frames[-1].name})" if frames else ""
-            log.warning(
+            self.log.warning(
                 "learned-boilerplate memory not updated (%d times since the last report): %s: %s%s",
                 self._memory_failures,
                 type(exc).__name__,
@@ -211,7 +213,7 @@ class Handler:
         dl = dead_letter(err, value, src, t, self.settings.dlq_max_original_bytes)
         if self.metrics:
             self.metrics.dlq.labels(err.code.value).inc()
-        log.warning(
+        self.log.warning(
             "dead letter: %s",
             err.message[:300],
             extra={

@@ -120,10 +120,11 @@ class Arrival:
 
 
 class _Partition:
-    __slots__ = ("base", "done", "empty", "expected", "holes")
+    __slots__ = ("base", "committed", "done", "empty", "expected", "holes")
 
     def __init__(self, base: int) -> None:
         self.base = base  # every offset below is done: the commit offset
+        self.committed = base  # the last offset handed to a commit (the group's offset at assignment)
         self.done = _Ranges()  # done offsets at or above base
         self.empty = _Ranges()  # offsets the broker confirmed hold no record
         self.expected = base  # the offset the next record should have
@@ -224,6 +225,20 @@ class OffsetLedger:
     def committable(self) -> dict[int, int]:
         """Partition -> the offset to commit (every record below it is done)."""
         return {p: part.base for p, part in self._parts.items()}
+
+    def to_commit(self, partitions: Iterable[int] | None = None) -> dict[int, int]:
+        """The partitions whose commit offset moved since the last commit, with that offset (marked committed).
+
+        Only progress is committed: an offset the group already has is never sent again. (After a
+        memory-only broker restart the group has no offsets; sending the old ones again, say on
+        the commit before a rebalance, would skip the new records below them.)
+        """
+        out = {}
+        wanted = None if partitions is None else set(partitions)
+        for p, part in self._parts.items():
+            if (wanted is None or p in wanted) and part.base > part.committed:
+                out[p] = part.committed = part.base
+        return out
 
     def position(self, partition: int) -> int | None:
         part = self._parts.get(partition)

@@ -546,11 +546,24 @@ def run_worker(settings: Settings) -> int:
             log.error("cannot start: %s", exc)
             return 2
         log.info("schema registry ids: %s", schema_ids)
-    app, _state = build_app(settings, schema_ids=schema_ids)
+    # faust and the wait below share one event loop: the current one when faust's worker starts
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    metrics = Metrics()
+    app, _state = build_app(settings, metrics=metrics, schema_ids=schema_ids)
     log_startup(settings)
     for line in faust_patches.version_mismatches():
         log.warning("untested dependency version: %s", line)
-    worker = faust.Worker(app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False)
+    from pipeline.client import BrokerRefused
+    from pipeline.service.startup import wait_for_broker
+
+    try:
+        if not loop.run_until_complete(wait_for_broker(settings, metrics)):
+            return 0  # SIGTERM before the broker answered
+    except BrokerRefused as exc:
+        log.error("cannot start: %s", exc)
+        return 2
+    worker = faust.Worker(app, loop=loop, loglevel=settings.log_level, quiet=True, redirect_stdouts=False)
     worker.spinner = None  # no terminal control codes in the log stream
     # keep our log handler: faust's worker would install its own at startup
     faust_patches.keep_our_logging(worker)

@@ -17,13 +17,42 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from pipeline.service.broker import EmbeddedBroker, free_port
 from pipeline.topics import create_topics
-from tests.integration.conftest import ROOT, Env, Tail, WorkerProcess, explain_missing, produce, rss_kb, run
+from tests.integration.conftest import (
+    ROOT,
+    Env,
+    Tail,
+    WorkerProcess,
+    explain_missing,
+    produce,
+    rss_kb,
+    run,
+    soak_report,
+)
 from tests.integration.proxy import TcpProxy
 from tests.synth import records
 
 PROCESSED_AT = re.compile(rb'"processed_at":"[^"]*"')
+DESKS = ["Amber", "Birch", "Cedar", "Delta", "Ember", "Fjord", "Grove", "Heron", "Iris", "Juniper", "Kestrel", "Linden"]
+
+
+def _with_shared_paragraphs(items: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """Every 200th item and the two after it share a paragraph (same source), so the learned-boilerplate
+    table gets changelog records early and every restarted worker recovers the table before it
+    resumes the stream: the restart path where records were lost (issue 18). Three sightings stay
+    below K=5, so nothing is removed and every output stays deterministic."""
+    out = list(items)
+    for g in range(len(out) // 200):
+        for i in range(g * 200, g * 200 + 3):
+            key, value = out[i]
+            story = orjson.loads(value)
+            story["source"] = "wire-a"
+            story["body"] += f"\n\nThe {DESKS[g % len(DESKS)]} desk files its closing notes after the evening bulletin."
+            out[i] = (key, orjson.dumps(story))
+    return out
 
 
 def _duplicates_identical(recs: list[Any], strip: bool, by: str = "key") -> tuple[int, int]:
@@ -53,7 +82,7 @@ def test_sigkill_mid_stream_loses_nothing(env: Env, worker, tmp_path: Path) -> N
     rng = random.Random()
     seed = rng.randrange(1 << 30)
     rng.seed(seed)
-    items = records(n, target_chars=1200, seed=seed % 1000)
+    items = _with_shared_paragraphs(records(n, target_chars=1200, seed=seed % 1000))
     run(produce(s, items))
     kills = 0
     with Tail(s, [s.topic_articles, s.topic_events, s.topic_dlq]) as tail:
@@ -79,12 +108,21 @@ def test_sigkill_mid_stream_loses_nothing(env: Env, worker, tmp_path: Path) -> N
         try:
             tail.wait(lambda t: len(t.keys(s.topic_articles)) >= n, 240, "all articles")
         except TimeoutError as e:
-            why = run(explain_missing(s, {k for k, _ in items} - tail.keys(s.topic_articles)))
+            missing = {k for k, _ in items} - tail.keys(s.topic_articles)
+            soak_report("sigkill", lost=len(missing), duplicates=None, seed=seed)
+            why = run(explain_missing(s, missing))
             raise AssertionError(f"{e}: {why}\nlast worker's log:\n{w.log()[-3000:]}") from None
         time.sleep(2)  # let late duplicates of the last batch arrive
         articles = tail.snapshot(s.topic_articles)
         events = tail.snapshot(s.topic_events)
         dlq = tail.snapshot(s.topic_dlq)
+    distinct = len({r.key for r in articles})
+    soak_report(
+        "sigkill",
+        lost=n - len({k for k, _ in items} & {r.key for r in articles}),
+        duplicates=len(articles) - distinct,
+        seed=seed,
+    )
     assert kills == 3
     assert {k for k, _ in items} == {r.key for r in articles}  # none lost
     assert dlq == []
@@ -137,7 +175,9 @@ def test_sigterm_finishes_commits_and_exits_0(env: Env, worker) -> None:  # type
         tail.wait(lambda t: len(t.keys(s.topic_articles)) >= n, 180, "all articles")
         time.sleep(2)
         articles = tail.snapshot(s.topic_articles)
-    assert {r.key for r in articles} == {k for k, _ in items}
+    keys = {r.key for r in articles}
+    soak_report("sigterm", lost=n - len(keys & {k for k, _ in items}), duplicates=len(articles) - len(keys))
+    assert keys == {k for k, _ in items}
     distinct, total = _duplicates_identical(articles, strip=True)
     assert total == distinct == n, f"{total - distinct} records were processed twice after a graceful stop"
 
@@ -230,6 +270,8 @@ def test_broker_restart_worker_resumes_on_new_input(tmp_path: Path) -> None:
             with contextlib.suppress(TimeoutError):
                 tail.wait(lambda t: want <= t.keys(s.topic_articles), 90, "articles after the restart")
             got = want & tail.keys(s.topic_articles)
+            restarted = [r for r in tail.snapshot(s.topic_articles) if r.key in want]
+        soak_report("broker_restart", lost=len(want) - len(got), duplicates=len(restarted) - len(got))
         print(
             f"restart: {len(got)}/{len(want)} new items processed {time.monotonic() - t0:.1f}s after the broker came back"
         )
@@ -266,7 +308,7 @@ def test_publish_to_a_dead_broker_reports_and_exits_1(tmp_path: Path) -> None:
         timeout=120,
     )
     assert out.returncode == 1
-    assert "cannot connect to" in out.stderr
+    assert f"cannot reach the broker at 127.0.0.1:{port} (connection refused); 6 records not delivered" in out.stderr
     n_seeds = len(list((ROOT / "seeds").glob("*.json")))
     assert f"done: 0 delivered, {n_seeds} not delivered" in out.stderr
     assert "Traceback" not in out.stderr

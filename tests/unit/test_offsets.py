@@ -32,6 +32,19 @@ def test_the_commit_follows_the_records_done_in_order() -> None:
     assert ledger.committable() == {0: 15}
 
 
+def test_only_progress_is_committed() -> None:
+    """An offset the group already has is never sent again (a memory-only broker that restarted has none;
+    re-sending the old ones, e.g. on the commit before a rebalance, would skip the new records below them)."""
+    ledger = _ledger(10)
+    assert ledger.to_commit() == {}  # the resume offset came from the group
+    ledger.arrive(0, 10)
+    ledger.complete(0, [10])
+    assert ledger.to_commit([1]) == {}  # not asked for partition 0
+    assert ledger.to_commit() == {0: 11}
+    assert ledger.to_commit() == {}
+    assert ledger.committable() == {0: 11}
+
+
 def test_a_jump_is_a_hole_the_commit_waits_at(caplog: pytest.LogCaptureFixture) -> None:
     metrics = Metrics()
     ledger = _ledger(metrics=metrics)
