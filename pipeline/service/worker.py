@@ -315,11 +315,9 @@ def build_app(
 
     @app.on_partitions_revoked.connect  # type: ignore[arg-type]
     async def _forget_revoked(sender: Any, *args: Any, **kwargs: Any) -> None:
-        ledger.revoke()  # faust committed the ledger's offsets just before (stream_wait_empty)
-
-    @app.on_partitions_assigned.connect  # type: ignore[arg-type]
-    async def _forget_assigned(sender: Any, *args: Any, **kwargs: Any) -> None:
-        ledger.revoke()  # known again once the resume offsets are read (below), before the stream resumes
+        # faust committed the ledger's offsets just before (stream_wait_empty); the next assignment
+        # is known once its resume offsets are read (on_rebalance_complete, before the stream resumes)
+        ledger.revoke()
 
     written = [topics["articles"], topics["events"], topics["dlq"]]
     if table is not None:

@@ -261,7 +261,7 @@ async def test_records_fetched_during_recovery_are_processed_before_the_commit_p
 
     async def scenario() -> None:
         c.pause_partitions({P, CHANGELOG})  # faust, on assignment
-        await h.app.on_partitions_assigned.send({P, CHANGELOG})
+        await h.app.on_partitions_revoked.send(set())  # the rebalance before this assignment
         c.resume_partitions({CHANGELOG})  # table recovery reads the changelog
         # recovery ends while a fetch waits in the consumer thread: faust pauses the changelog too
         kafka.before_fetch[1] = _call(c.pause_partitions, {CHANGELOG})
@@ -316,7 +316,7 @@ async def test_a_record_missing_at_the_committed_offset_is_never_committed_past(
 
     async def scenario() -> None:
         c.pause_partitions({P})
-        await h.app.on_partitions_assigned.send({P})
+        await h.app.on_partitions_revoked.send(set())
         await h.rebalance_complete()
         c.resume_partitions({P})
         c.seek_to_committed = h.seek_to_committed
@@ -369,7 +369,7 @@ async def test_a_compacted_range_is_committed_past_only_after_the_broker_confirm
 
     async def scenario() -> None:
         c.pause_partitions({P})
-        await h.app.on_partitions_assigned.send({P})
+        await h.app.on_partitions_revoked.send(set())
         await h.rebalance_complete()
         c.resume_partitions({P})
         c.seek_to_committed = h.seek_to_committed
