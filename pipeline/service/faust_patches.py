@@ -119,11 +119,14 @@ async def _getmany(self: Any, timeout: float) -> AsyncIterator[tuple[Any, Any]]:
 
     faust hands the stream the records of one fetch, partition by partition, and leaves out
     (without a word, and without moving the fetch position back) the records of a partition
-    that is not active when its turn comes — paused for table recovery or a rebalance, or
-    taken out while its stream buffer is full — and the rest of the fetch when a rebalance
-    starts (generation change, flow stopped). aiokafka's position has already moved past
-    them, so unless a seek to the committed offsets follows, they are never read: with faust's
-    off-by-one head-gap check in ``_new_offset`` a commit could then pass them.
+    that is not active when its turn comes — paused for table recovery or a rebalance — and
+    the rest of the fetch when a rebalance starts (generation change, flow stopped).
+    aiokafka's position has already moved past them, so unless a seek to the committed
+    offsets follows, they are never read, and a commit could pass them. Records of paused
+    partitions do come back: aiokafka keeps fetching every assigned partition, and a fetch
+    that waited in faust's consumer thread while the last active partition was paused runs
+    with an empty set of partitions, which aiokafka reads as "all of them" — how input
+    records came back, and were skipped, at the end of table recovery (issue 18).
 
     Here every partition whose records were not all handed on is sought back to its first
     record not handed on — or to the ledger's commit offset when that is lower, so a seek
