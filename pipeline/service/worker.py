@@ -284,20 +284,37 @@ def build_app(
         missing = [tp for tp in tps if tp.partition not in starts]
         if not missing:
             return starts
-        earliest = await consumer.earliest_offsets(*missing)
+        # A partition we had been reading has no committed offset: the broker lost the group's
+        # offsets (a memory-only broker restarted, a topic recreated). Offsets the other partitions
+        # do have were then committed since, from fetch positions that belong to the old log, and
+        # records below them in the new one were never read: they are re-read from the earliest
+        # offset too.
+        forgotten = [tp for tp in missing if tp.partition in state.positions]
+        suspect = [tp for tp in tps if tp.partition in starts and tp.partition in state.positions] if forgotten else []
+        earliest = await consumer.earliest_offsets(*missing, *suspect)
         lost = {}
-        for tp in missing:
+        for tp in [*missing, *suspect]:
             offset = int(earliest.get(tp) or 0)
             await consumer.seek(tp, offset)
             starts[tp.partition] = offset
-            if tp.partition in state.positions:  # we had been reading it: the broker lost the offsets
+            if tp.partition in state.positions:
                 lost[tp.partition] = (state.positions[tp.partition], offset)
                 state.positions[tp.partition] = offset
-        if lost:
+        moves = ", ".join(f"{topics['input']}[{p}] {old}->{new}" for p, (old, new) in sorted(lost.items()))
+        if suspect:
+            log.warning(
+                "the broker has no committed offsets for partitions that were being read (%s): it lost the "
+                "group's offsets, and those of partitions %s were committed since, from positions in the old "
+                "log; re-reading all of them from the earliest offset (%s)",
+                ", ".join(str(tp.partition) for tp in forgotten),
+                ", ".join(str(tp.partition) for tp in suspect),
+                moves,
+            )
+        elif lost:
             log.warning(
                 "the broker has no committed offsets for partitions that were being read (%s); "
                 "re-reading them from the earliest offset",
-                ", ".join(f"{topics['input']}[{p}] {old}->{new}" for p, (old, new) in sorted(lost.items())),
+                moves,
             )
         return starts
 

@@ -398,3 +398,26 @@ async def test_a_compacted_range_is_committed_past_only_after_the_broker_confirm
     await h.run(confirm, until=lambda: kafka.committed.get(P) == 550)
     assert kafka.committed[P] == 550
     assert any("holds no record at offsets 546-547" in r.getMessage() for r in caplog.records)
+
+
+async def test_after_the_broker_lost_the_groups_offsets_no_partition_resumes_from_an_old_position(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A memory-only broker restarted: partition 1 has no committed offset any more, and partition 0
+    has one only because the worker committed progress from its old fetch position before it
+    rejoined. Both were being read, so both are read again from the earliest offset."""
+    p0, p1 = TP(TOPIC, 0), TP(TOPIC, 1)
+    kafka = FakeKafka({p0: list(range(20)), p1: list(range(20))}, committed={p0: 13})
+    h = Harness(kafka, {p0, p1})
+    h.state.positions.update({0: 13, 1: 12})
+    kafka.positions = {p0: 13, p1: 12}
+    caplog.set_level(logging.WARNING)
+    await h.app.on_partitions_revoked.send(set())
+    await h.rebalance_complete()
+    assert kafka.positions == {p0: 0, p1: 0}
+    assert h.app.wirewash_offsets.committable() == {0: 0, 1: 0}  # type: ignore[attr-defined]
+    assert [r.getMessage() for r in caplog.records if "committed offsets" in r.getMessage()] == [
+        "the broker has no committed offsets for partitions that were being read (1): it lost the group's "
+        "offsets, and those of partitions 0 were committed since, from positions in the old log; re-reading "
+        "all of them from the earliest offset (cp.items[0] 13->0, cp.items[1] 12->0)"
+    ]
