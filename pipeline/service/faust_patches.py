@@ -348,6 +348,15 @@ async def committed_offsets(consumer: Any, tps: list[Any]) -> dict[Any, int | No
     return {tp: await thread.call_thread(aio.committed, tp) for tp in tps}
 
 
+async def commit_offsets(consumer: Any, offsets: dict[Any, int]) -> bool:
+    """Commit ``offsets`` for the group now, through faust's consumer thread.
+
+    Used to replace offsets the group should not have (committed from positions in a log the
+    broker lost): faust's seek to the committed offsets, which follows, would go back to them.
+    """
+    return bool(await consumer._commit(offsets))
+
+
 def aiokafka_producers(app: Any) -> list[Any]:
     """The aiokafka producers under faust's producer (one; or one per partition with exactly-once)."""
     producer: Any = app.producer

@@ -300,6 +300,8 @@ def build_app(
             if tp.partition in state.positions:
                 lost[tp.partition] = (state.positions[tp.partition], offset)
                 state.positions[tp.partition] = offset
+        if suspect:  # faust seeks to the committed offsets next: replace the ones from the old log
+            await faust_patches.commit_offsets(consumer, {tp: starts[tp.partition] for tp in suspect})
         moves = ", ".join(f"{topics['input']}[{p}] {old}->{new}" for p, (old, new) in sorted(lost.items()))
         if suspect:
             log.warning(

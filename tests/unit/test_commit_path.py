@@ -416,6 +416,10 @@ async def test_after_the_broker_lost_the_groups_offsets_no_partition_resumes_fro
     await h.rebalance_complete()
     assert kafka.positions == {p0: 0, p1: 0}
     assert h.app.wirewash_offsets.committable() == {0: 0, 1: 0}  # type: ignore[attr-defined]
+    assert kafka.committed == {p0: 0}  # replaced, so that faust's seek to the committed offsets goes there
+    h.consumer.seek_to_committed = h.seek_to_committed
+    await h.consumer.perform_seek()
+    assert kafka.positions == {p0: 0, p1: 0}
     assert [r.getMessage() for r in caplog.records if "committed offsets" in r.getMessage()] == [
         "the broker has no committed offsets for partitions that were being read (1): it lost the group's "
         "offsets, and those of partitions 0 were committed since, from positions in the old log; re-reading "
