@@ -318,9 +318,10 @@ def test_publish_to_a_dead_broker_reports_and_exits_1(tmp_path: Path) -> None:
     assert "retrying in 0.5s" in out.stderr and "retrying in 1.0s" in out.stderr
 
 
-def test_publisher_retries_through_an_outage(tmp_path: Path) -> None:
-    """Records sent while the broker is down are delivered once it is back."""
+def test_publisher_retries_through_an_outage(tmp_path: Path, caplog: Any) -> None:
+    """Records sent while the broker is down are delivered once it is back; each retry says how far it got."""
     import asyncio
+    import logging
     import threading
 
     from pipeline.client import Publisher
@@ -328,17 +329,25 @@ def test_publisher_retries_through_an_outage(tmp_path: Path) -> None:
     broker = EmbeddedBroker(log_path=tmp_path / "tansu.log")
     broker.start()
     s = Env(broker.bootstrap).settings
+    restart = threading.Timer(4.0, broker.start)
 
     async def go() -> list[Any]:
         async with Publisher(settings=s, retries=8, backoff=0.5, request_timeout_ms=3000) as pub:
             await pub.send_many(records(5, seed=31))  # connected and working
             broker.kill()
-            threading.Timer(4.0, broker.start).start()
+            restart.start()
             return await pub.send_many(records(20, seed=32))
 
+    caplog.set_level(logging.WARNING, "wirewash.client")
     try:
         deliveries = asyncio.run(go())
     finally:
+        restart.join()  # its start() must not race the stop below
         broker.stop()
     assert len(deliveries) == 20
     assert all(d.ok for d in deliveries), [d.error for d in deliveries if not d.ok][:3]
+    progress = [r.getMessage() for r in caplog.records if r.name == "wirewash.client"]
+    assert progress and all(
+        re.fullmatch(r"\d+ of 20 records delivered, \d+ not yet \([\w, ]+\); attempt \d of 9, retrying in \d+\.\ds", m)
+        for m in progress
+    ), progress
