@@ -7,12 +7,13 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 EXTRAS ?= embedded,test,bench,train
 
-.PHONY: help venv run test unit integration lint typecheck schemas check-schemas bench eval eval-cross train rules config-table readme up down clean lock
+.PHONY: help venv run test unit integration soak lint typecheck schemas check-schemas bench eval eval-cross train rules config-table readme up down clean lock
 
 help:
 	@echo "make run         install, start the embedded broker and a worker, publish seeds/, show the results"
 	@echo "make test        install, then lint, type-check and run the whole suite (integration included)"
 	@echo "make bench       throughput / latency benchmarks against in-run baselines (not part of make test)"
+	@echo "make soak        SIGKILL, SIGTERM and broker-restart tests in a loop, lost/duplicated per round (ROUNDS=30)"
 	@echo "make eval        score the core on ../shared/corpus/dev (if present)"
 	@echo "make eval-cross  the same, each family scored by a boilerplate scorer trained without it"
 	@echo "make train       retrain the boilerplate scorer (pipeline/data/chrome_model.json) from tests/cases/chrome"
@@ -46,6 +47,11 @@ unit: $(STAMP)
 
 integration: $(STAMP)
 	$(VENV)/bin/pytest -q tests/integration
+
+# not part of make test: ~4 min a round on 2 cores
+ROUNDS ?= 30
+soak: $(STAMP)
+	$(PY) -m tests.soak --rounds $(ROUNDS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check pipeline tests bench setup.py

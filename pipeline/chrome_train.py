@@ -284,7 +284,7 @@ def page_units(page: Page) -> PageUnits:
     art = chrome.article_of(doc)
     units = chrome.build_units(doc, art)
     live = list(range(len(units)))
-    chrome._position(units, live)
+    chrome.position_features(units, live)
 
     def label(lo: int, hi: int) -> int:
         s, e = smap.span(lo, hi)
@@ -296,7 +296,7 @@ def page_units(page: Page) -> PageUnits:
         if labels[k]:
             continue
         u = units[k]
-        spans = chrome._spans_of(art.text[u.lo : u.hi], u.lo)
+        spans = chrome.sentence_pieces(art.text[u.lo : u.hi], u.lo)
         if len(spans) < 2:
             continue
         for kind, (lo, hi) in (("lead", spans[0]), ("trail", spans[-1])):
@@ -351,21 +351,21 @@ def fit(x: np.ndarray, y: np.ndarray, names: list[str], l2: float = L2, iteratio
 
 
 def _p(weights: dict[str, float], feats: dict[str, float]) -> float:
-    return chrome._sigmoid(chrome._logit(weights, feats))
+    return chrome.sigmoid(chrome.linear(weights, feats))
 
 
 def _stage2_rows(pu: PageUnits, p1: dict[int, float]) -> None:
     """Set p1 on the page's units (given out-of-fold first-stage scores) and add the neighbour features."""
     for k, u in enumerate(pu.units):
         u.p1 = p1.get(k, 0.0)
-    chrome._stage2(pu.units)
+    chrome.neighbour_features(pu.units)
 
 
-def _span_stage2(pu: PageUnits, k: int, s: Unit, w1: dict[str, float]) -> None:
+def _span_neighbour_features(pu: PageUnits, k: int, s: Unit, w1: dict[str, float]) -> None:
     units = pu.units
     after = units[k + 1].p1 if k + 1 < len(units) else None
     before = units[k - 1].p1 if k > 0 else None
-    chrome.span_stage2(s, _p(w1, s.feats), before, after)
+    chrome.span_neighbour_features(s, _p(w1, s.feats), before, after)
 
 
 def train(pages: list[Page], log: Any = None) -> Model:
@@ -418,7 +418,7 @@ def train_units(pus: list[PageUnits], log: Any = None) -> Model:
     for i, pu in enumerate(pus):
         _stage2_rows(pu, oof[i])
         for k, span, _ in pu.spans:
-            _span_stage2(pu, k, span, w1_fold[fold[i]])
+            _span_neighbour_features(pu, k, span, w1_fold[fold[i]])
 
     all_x2, all_y2 = rows2(range(len(pus)))
     design2 = Design(all_x2)
@@ -485,7 +485,7 @@ def choose_thresholds(pus: list[PageUnits], say: Any, w1: dict[str, float]) -> t
     # then how far below ``edge`` a run may reach: the lowest ``run`` within the budget
     run = next((t for t in grid if t <= edge and ok(errors(edge, inner, t))), edge)
     long, short, found = errors(edge, inner, run)
-    spans = [(s.p2, y) for pu in pus for _, s, y in pu.spans if chrome._has_evidence(s.feats)]
+    spans = [(s.p2, y) for pu in pus for _, s, y in pu.spans if chrome.has_evidence(s.feats)]
     n_story_spans = sum(1 for _, y in spans if not y)
     span = next(
         (

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 import orjson
@@ -16,6 +16,7 @@ from pipeline import __version__
 from pipeline.settings import Settings
 
 ROLES = ("input", "articles", "events", "dlq")
+T = TypeVar("T")
 
 
 def _settings(**overrides: Any) -> Settings:
@@ -44,6 +45,29 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
 
 def _err(msg: str) -> None:
     click.echo(msg, err=True)
+
+
+def _against_broker(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a command that talks to the broker: when the broker cannot be reached (or refuses the
+    configured security), the command ends with one line on stderr and exit status 1.
+
+    The command's coroutine probes the broker first (``pipeline.client.probe_broker``), so no
+    client object is left half-started; aiokafka's own connection errors are not printed
+    (the one line says it), and neither is a traceback.
+    """
+    import logging
+
+    from aiokafka.errors import KafkaError
+
+    from pipeline.client import BrokerError, PublishError
+
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+    try:
+        return asyncio.run(coro)
+    except (BrokerError, PublishError) as exc:
+        raise click.ClickException(str(exc)) from None
+    except KafkaError as exc:
+        raise click.ClickException(f"broker error: {type(exc).__name__}: {exc}") from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -140,11 +164,14 @@ def publish(
     Exits non-zero when any record could not be delivered (or, without --raw, is not a
     valid FeedItem); every failure is reported on stderr.
     """
+    import logging
+
     from pipeline.client import Publisher, PublishError
     from pipeline.codec import DecodeError, Limits
     from pipeline.inputs import InputError, per_item, read_inputs
     from pipeline.intake import decode_record
 
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # the publisher reports every retry itself
     s = _settings(bootstrap_servers=bootstrap_servers)
     try:
         # a wire document with several items becomes one record per item, keyed by the item's id
@@ -264,12 +291,13 @@ def consume(
     """Print records of TOPIC as JSON lines (TOPIC: a topic name or input/articles/events/dlq)."""
     from aiokafka import AIOKafkaConsumer
 
-    from pipeline.client import loads_json
+    from pipeline.client import loads_json, probe_broker
 
     s = _settings(bootstrap_servers=bootstrap_servers)
     name = s.topics().get(topic, topic)
 
     async def go() -> int:
+        await probe_broker(s)
         kw = s.kafka_client_kwargs()
         c = AIOKafkaConsumer(
             name,
@@ -279,11 +307,11 @@ def consume(
             max_partition_fetch_bytes=max(1 << 20, s.max_message_bytes * 3),
             **kw,
         )
-        await c.start()
         n = 0
         last = time.monotonic()
         out = sys.stdout.buffer
         try:
+            await c.start()
             while limit is None or n < limit:
                 batch = await c.getmany(timeout_ms=500)
                 got = False
@@ -318,7 +346,7 @@ def consume(
             await c.stop()
         return n
 
-    n = asyncio.run(go())
+    n = _against_broker(go())
     _err(f"{n} records from {name}")
 
 
@@ -339,21 +367,30 @@ def clean(paths: tuple[str, ...], source: str, no_learn: bool, no_events: bool, 
     ninjs, ANPA 1312, RSS, Atom: recognised by their content), one line per item: {"article":
     CleanArticle, "events": [Event, ...]}, {"retracted": Retraction} for a killed story,
     {"stale": {id, version}} for an older version than one before it, or {"error": DeadLetter}.
-    Articles are clustered across the batch (cluster_id, duplicate_of). Reads standard input
-    (JSON, JSON lines or one wire document) when no PATH is given.
+    Articles are clustered across the batch (cluster_id, duplicate_of). Reads standard input when
+    PATH is `-` or not given: JSON, JSON lines, one wire document, or plain text or HTML (one item,
+    as a .txt or .html file). Exits 1 when no item could be cleaned.
     """
     from pipeline.inputs import InputError, read_inputs, stdin_inputs
     from pipeline.offline import clean_batch
 
     option = orjson.OPT_INDENT_2 if pretty else 0
     out = sys.stdout.buffer
+    files = tuple(p for p in paths if p != "-")
+    cleaned = failed = 0
     try:
-        inputs = list(read_inputs(paths, source) if paths else stdin_inputs())
+        inputs = list(stdin_inputs(source)) if "-" in paths or not paths else []
+        inputs += list(read_inputs(files, source)) if files else []
         for doc in clean_batch(inputs, learn=not no_learn, events=not no_events, cluster=not no_cluster):
             out.write(orjson.dumps(doc, option=option) + b"\n")
+            cleaned += "article" in doc or "retracted" in doc or "stale" in doc
+            failed += "error" in doc
     except InputError as exc:
         raise click.ClickException(str(exc)) from None
     out.flush()
+    if not cleaned:
+        letters = f"{failed} dead letter{'' if failed == 1 else 's'}"
+        raise click.ClickException(f"no item could be cleaned ({letters})" if failed else "no feed items in the input")
 
 
 @main.command()
@@ -592,7 +629,7 @@ def replay(
     from pipeline.replay import replay_dead_letters
 
     s = _settings(bootstrap_servers=bootstrap_servers)
-    result = asyncio.run(replay_dead_letters(s, set(codes), set(ids), set(offsets), limit, dry_run, idle))
+    result = _against_broker(replay_dead_letters(s, set(codes), set(ids), set(offsets), limit, dry_run, idle))
     for line in result.lines:
         _err(line)
     _err(
@@ -620,7 +657,7 @@ def topics_create(bootstrap_servers: str | None, partitions: int | None, replica
     from pipeline.topics import create_topics
 
     s = _settings(bootstrap_servers=bootstrap_servers, topic_partitions=partitions, topic_replication=replication)
-    for name, status in asyncio.run(create_topics(s)).items():
+    for name, status in _against_broker(create_topics(s)).items():
         click.echo(f"{name}: {status}")
 
 
@@ -631,7 +668,7 @@ def topics_describe(bootstrap_servers: str | None) -> None:
     from pipeline.topics import describe_topics
 
     s = _settings(bootstrap_servers=bootstrap_servers)
-    click.echo(orjson.dumps(asyncio.run(describe_topics(s)), option=orjson.OPT_INDENT_2).decode())
+    click.echo(orjson.dumps(_against_broker(describe_topics(s)), option=orjson.OPT_INDENT_2).decode())
 
 
 # ----------------------------------------------------------------------------- config

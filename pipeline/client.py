@@ -43,6 +43,85 @@ class PublishError(RuntimeError):
     """A record could not be delivered after all retries."""
 
 
+class BrokerError(RuntimeError):
+    """The broker cannot be used; the message is one line for the operator."""
+
+
+class BrokerUnavailable(BrokerError):
+    """No bootstrap server answered (down, unreachable, or not speaking Kafka): retrying may help."""
+
+
+class BrokerRefused(BrokerError):
+    """A server refused the configured security (SASL mechanism, credentials, TLS): retrying cannot help."""
+
+
+def _reason(exc: BaseException) -> str:
+    """A short reason for a connection failure (no exception class soup)."""
+    if isinstance(exc, TimeoutError):
+        return "timed out"
+    if isinstance(exc, ConnectionRefusedError) or "Connect call failed" in str(exc) or "[Errno 111]" in str(exc):
+        return "connection refused"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    text = str(exc) or type(exc).__name__
+    return text.splitlines()[0][:200]
+
+
+async def probe_broker(settings: Settings, timeout: float = 10.0) -> None:
+    """Connect to each bootstrap server once, with the configured security, and ask for metadata.
+
+    Returns as soon as one server answers. Raises :class:`BrokerRefused` when a server refuses
+    the SASL mechanism or the credentials, or the TLS certificate does not verify; raises
+    :class:`BrokerUnavailable` (naming every server and why) when none answers.
+    """
+    import ssl
+
+    from aiokafka.conn import create_conn
+    from aiokafka.errors import (
+        AuthenticationFailedError,
+        AuthenticationMethodNotSupported,
+        IllegalSaslStateError,
+        SaslAuthenticationFailed,
+        UnsupportedSaslMechanismError,
+    )
+    from aiokafka.protocol.metadata import MetadataRequest
+
+    kw = settings.kafka_client_kwargs()
+    kw.pop("bootstrap_servers")
+    failures = []
+    for server in settings.servers:
+        host, _, port = server.rpartition(":")
+        try:
+            conn = await asyncio.wait_for(
+                create_conn(host.strip("[]"), int(port), request_timeout_ms=int(timeout * 1000), **kw), timeout
+            )
+        except UnsupportedSaslMechanismError:
+            raise BrokerRefused(
+                f"{server} does not accept SASL mechanism {settings.sasl_mechanism} (WIREWASH_SASL_MECHANISM)"
+            ) from None
+        except (SaslAuthenticationFailed, AuthenticationFailedError, IllegalSaslStateError) as exc:
+            raise BrokerRefused(
+                f"{server} rejected the SASL credentials of user {settings.sasl_username!r} "
+                f"(WIREWASH_SASL_USERNAME / WIREWASH_SASL_PASSWORD): {_reason(exc)}"
+            ) from None
+        except AuthenticationMethodNotSupported as exc:
+            raise BrokerRefused(f"{server}: {_reason(exc)}") from None
+        except ssl.SSLCertVerificationError as exc:
+            raise BrokerRefused(f"{server}: TLS certificate not trusted: {exc.verify_message}") from None
+        except (TimeoutError, OSError, KafkaError) as exc:
+            failures.append(f"{server} ({_reason(exc)})")
+            continue
+        try:
+            await asyncio.wait_for(conn.send(MetadataRequest([])), timeout)
+        except (TimeoutError, OSError, KafkaError) as exc:
+            failures.append(f"{server} (metadata request failed: {_reason(exc)})")
+            continue
+        finally:
+            conn.close()
+        return
+    raise BrokerUnavailable("cannot reach the broker at " + ", ".join(failures))
+
+
 @dataclass
 class Delivery:
     key: str | None
@@ -91,20 +170,39 @@ class Publisher:
         self._producer: AIOKafkaProducer | None = None
 
     async def start(self) -> None:
+        """Connect, retrying with backoff (``retries`` times); a refused SASL/TLS setup fails at once."""
         delay = self.backoff
         for attempt in range(self.retries + 1):
+            try:
+                await probe_broker(self.settings, timeout=self._kw["request_timeout_ms"] / 1000)
+            except BrokerRefused as exc:
+                raise PublishError(f"cannot connect: {exc}") from None
+            except BrokerUnavailable as exc:
+                if attempt == self.retries:
+                    raise PublishError(str(exc)) from None
+                log.warning("%s; attempt %d of %d, retrying in %.1fs", exc, attempt + 1, self.retries + 1, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10)
+                continue
             producer = AIOKafkaProducer(**self._kw)
             try:
                 await producer.start()
-                self._producer = producer
-                return
-            except KafkaError as exc:
+            except KafkaError as exc:  # it went away between the probe and the start
                 await producer.stop()
                 if attempt == self.retries:
-                    raise PublishError(f"cannot connect to {self.settings.bootstrap_servers}: {exc}") from exc
-                log.warning("broker not reachable (%s); retrying in %.1fs", exc, delay)
+                    raise PublishError(f"cannot connect to {self.settings.bootstrap_servers}: {exc}") from None
+                log.warning(
+                    "broker not reachable (%s); attempt %d of %d, retrying in %.1fs",
+                    exc,
+                    attempt + 1,
+                    self.retries + 1,
+                    delay,
+                )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10)
+                continue
+            self._producer = producer
+            return
 
     async def stop(self) -> None:
         if self._producer is not None:
@@ -186,7 +284,17 @@ class Publisher:
             if not pending:
                 break
             if attempt < self.retries:
-                log.warning("%d records not delivered; retrying in %.1fs", len(pending), delay)
+                reasons = ", ".join(sorted({errors[i].split(":")[0] for i in pending}))
+                log.warning(
+                    "%d of %d records delivered, %d not yet (%s); attempt %d of %d, retrying in %.1fs",
+                    len(records) - len(pending),
+                    len(records),
+                    len(pending),
+                    reasons,
+                    attempt + 1,
+                    self.retries + 1,
+                    delay,
+                )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10)
         for i in pending:

@@ -92,30 +92,42 @@ def read_inputs(paths: tuple[str, ...], source: str = "file") -> Iterator[Input]
             kind = b"application/xml" if found == "xml" else b"application/octet-stream"
             yield Input(str(path), data, key, [("content-type", kind)])
         else:
-            text = data.decode("utf-8", errors="replace")
-            html = suffix in (".html", ".htm") or found == "html"
-            item = {
-                "id": path.stem,
-                "source": source,
-                "body": text,
-                "content_type": "text/html" if html else "text/plain",
-            }
-            yield Input(str(path), orjson.dumps(item))
+            yield Input(str(path), _text_item(data, path.stem, source, suffix in (".html", ".htm") or found == "html"))
 
 
-def stdin_inputs() -> Iterator[Input]:
-    """Standard input: one JSON object, JSON lines, or one wire document."""
+def _text_item(data: bytes, item_id: str, source: str, html: bool) -> bytes:
+    """A FeedItem for plain text or HTML. Bytes that are not UTF-8 are passed on as they are: the
+    handler makes them an ``invalid_utf8`` dead letter, as the worker does for such a record."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+    item = {"id": item_id, "source": source, "body": text, "content_type": "text/html" if html else "text/plain"}
+    return orjson.dumps(item)
+
+
+def stdin_inputs(source: str = "file") -> Iterator[Input]:
+    """Standard input: one JSON object or array, JSON lines, one wire document, or else plain text
+    or HTML (one item, as a .txt or .html file would be)."""
     data = sys.stdin.buffer.read()
     stripped = data.strip()
-    if sniff(stripped) in DOCUMENTS:
+    if not stripped:
+        return
+    found = sniff(stripped)
+    if found in DOCUMENTS:
         yield Input("<stdin>", stripped)
         return
-    if stripped.startswith((b"{", b"[")) and b"\n{" not in stripped:
-        yield from _json_inputs("<stdin>", stripped, None)
-        return
-    for n, line in enumerate(data.splitlines(), 1):
-        if line.strip():
-            yield Input(f"<stdin>:{n}", line)
+    if stripped.startswith((b"{", b"[")):
+        if b"\n{" not in stripped:
+            yield from _json_inputs("<stdin>", stripped, None)
+            return
+        lines = [ln for ln in data.splitlines() if ln.strip()]
+        if all(ln.lstrip().startswith(b"{") for ln in lines):  # JSON lines (a bad one is a dead letter)
+            for n, line in enumerate(data.splitlines(), 1):
+                if line.strip():
+                    yield Input(f"<stdin>:{n}", line)
+            return
+    yield Input("<stdin>", _text_item(data, "stdin", source, found == "html" or stripped[:1] == b"<"))
 
 
 def per_item(inp: Input) -> list[Input]:

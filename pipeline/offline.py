@@ -12,6 +12,7 @@ that ``cluster_id`` names the earliest published article of each cluster.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -27,6 +28,10 @@ from pipeline.service.versions import VersionLedger
 from pipeline.settings import Settings
 
 _LATE = datetime.max.replace(tzinfo=UTC)
+_LOG = logging.getLogger("wirewash.clean")  # dead letters of a batch are not the worker's
+_QUIET = logging.getLogger("wirewash.clean.learning")  # the learning pass: its dead letters are told once, later
+_QUIET.propagate = False
+_QUIET.addHandler(logging.NullHandler())
 
 
 def _when(article: dict[str, Any]) -> datetime:
@@ -66,10 +71,10 @@ def clean_batch(
         # a batch knows all its items: read them once to learn what repeats across them, then judge
         # every item, the first included, by what the whole batch repeats
         memory = LearnedMemory(min_articles=s.learn_batch_min_articles, batch=True)
-        first = Handler(s.model_copy(update={"extract_events": False}), memory, versions=VersionLedger())
+        first = Handler(s.model_copy(update={"extract_events": False}), memory, versions=VersionLedger(), logger=_QUIET)
         for inp in items:
             first.handle(Source(topic=inp.where, key=inp.key, headers=list(inp.headers)), inp.value)
-    handler = Handler(s, memory, versions=VersionLedger())
+    handler = Handler(s, memory, versions=VersionLedger(), logger=_LOG)
     docs: list[dict[str, Any]] = []
     for inp in items:
         outcome = handler.handle(Source(topic=inp.where, key=inp.key, headers=list(inp.headers)), inp.value)

@@ -32,8 +32,14 @@ async def replay_dead_letters(
     dry_run: bool = False,
     idle: float = 3.0,
 ) -> ReplayResult:
-    """Read the whole DLQ (no consumer group) and re-publish the chosen originals."""
+    """Read the whole DLQ (no consumer group) and re-publish the chosen originals.
+
+    Raises :class:`~pipeline.client.BrokerError` (one line) when the broker cannot be used.
+    """
+    from pipeline.client import probe_broker
+
     res = ReplayResult()
+    await probe_broker(s)
     consumer = AIOKafkaConsumer(
         s.topic_dlq,
         group_id=None,
@@ -41,9 +47,9 @@ async def replay_dead_letters(
         enable_auto_commit=False,
         **s.kafka_client_kwargs(),
     )
-    await consumer.start()
     chosen: list[tuple[int, DeadLetter]] = []
     try:
+        await consumer.start()
         last = time.monotonic()
         while time.monotonic() - last < idle:
             batch = await consumer.getmany(timeout_ms=300)

@@ -36,14 +36,23 @@ def topic_specs(s: Settings) -> dict[str, dict[str, str]]:
     }
 
 
-def _admin(s: Settings) -> AIOKafkaAdminClient:
-    return AIOKafkaAdminClient(**s.kafka_client_kwargs())
+async def _admin(s: Settings) -> AIOKafkaAdminClient:
+    """A started admin client; raises BrokerError (one line) when the broker cannot be used."""
+    from pipeline.client import probe_broker
+
+    await probe_broker(s)
+    admin = AIOKafkaAdminClient(**s.kafka_client_kwargs())
+    try:
+        await admin.start()
+    except BaseException:
+        await admin.close()
+        raise
+    return admin
 
 
 async def create_topics(s: Settings) -> dict[str, str]:
     """Create missing topics; existing ones are left as they are. Returns name -> status."""
-    admin = _admin(s)
-    await admin.start()
+    admin = await _admin(s)
     try:
         existing = set(await admin.list_topics())
         status: dict[str, str] = {}
@@ -87,8 +96,7 @@ async def _topic_configs(admin: AIOKafkaAdminClient, names: list[str]) -> dict[s
 
 async def describe_topics(s: Settings) -> dict[str, Any]:
     """Partitions, replication and configuration of the four topics, with any drift from the spec."""
-    admin = _admin(s)
-    await admin.start()
+    admin = await _admin(s)
     try:
         names = list(topic_specs(s))
         existing = set(await admin.list_topics())

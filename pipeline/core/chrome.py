@@ -399,7 +399,7 @@ def shipped_model() -> Model:
     return Model.from_dict(orjson.loads(raw))
 
 
-def _logit(weights: Mapping[str, float], feats: Mapping[str, float]) -> float:
+def linear(weights: Mapping[str, float], feats: Mapping[str, float]) -> float:
     """The linear score: every feature's weight times its value (the intercept is the feature "bias")."""
     z = 0.0
     for k, v in feats.items():
@@ -409,7 +409,7 @@ def _logit(weights: Mapping[str, float], feats: Mapping[str, float]) -> float:
     return z
 
 
-def _sigmoid(z: float) -> float:
+def sigmoid(z: float) -> float:
     if z >= 0:
         return 1.0 / (1.0 + math.exp(-z))
     e = math.exp(z)
@@ -552,7 +552,7 @@ def unit_features(art: Article, u: Unit) -> None:
         toks = set(key.split())
         if toks and len(toks & art.headline) >= 0.8 * max(len(toks), len(art.headline)):
             f["headline:echo"] = 1.0
-    if "prose" not in f and not _has_evidence(f):
+    if "prose" not in f and not has_evidence(f):
         # nothing a chrome line carries: alone, and with the shapes chrome shares with story lines
         f["nocue"] = 1.0
         if nw <= 8:
@@ -586,7 +586,7 @@ def _own_features(art: Article, u: Unit) -> tuple[dict[str, float], int, bool, s
     return f, nw, storyish(text, nw, fw), _key(text)
 
 
-def _position(units: list[Unit], live: list[int]) -> None:
+def position_features(units: list[Unit], live: list[int]) -> None:
     """Position features of the live paragraph units: ends, and where the story begins and ends."""
     n = len(live)
     story = [k for k in live if units[k].story]
@@ -621,7 +621,7 @@ def _strength(p: float) -> float:
 _CLOSING_CUES = ("cue:copyright", "cue:noredistrib", "cue:credit", "cue:end_marker", "cue:syndication")
 
 
-def _stage2(units: list[Unit]) -> None:
+def neighbour_features(units: list[Unit]) -> None:
     """Neighbour features from the first stage's scores ``p1`` (chrome comes in runs)."""
     m = len(units)
     p1 = [u.p1 for u in units]
@@ -670,11 +670,11 @@ def _stage2(units: list[Unit]) -> None:
 _MORE_STOPS = re.compile(r"(?<=[^\W\d_]{3}[.!?؟।])\s+(?=[^\W\d_])|(?<=[.!?؟।])\s+(?=[^\x00-\x7f\W\d_])|(?<=[。！？])")
 
 
-def _spans_of(text: str, base: int) -> list[tuple[int, int]]:
+def sentence_pieces(text: str, base: int) -> list[tuple[int, int]]:
     """Sentence-like spans of a paragraph (absolute offsets), with glued brackets and dash credits split off.
 
     >>> t = "Police arrested two men. (Reporting by Jane Doe) (Photo: AP) KARACHI: Fire broke out. 화재가 났다."
-    >>> [t[s:e] for s, e in _spans_of(t, 0)]
+    >>> [t[s:e] for s, e in sentence_pieces(t, 0)]
     ['Police arrested two men.', '(Reporting by Jane Doe)', '(Photo: AP)', 'KARACHI: Fire broke out.', '화재가 났다.']
     """
     spans: list[tuple[int, int]] = []
@@ -757,16 +757,16 @@ def score(model: Model, doc: Doc) -> tuple[list[Unit], Article]:
     art = article_of(doc)
     units = build_units(doc, art)
     live = list(range(len(units)))
-    _position(units, live)
+    position_features(units, live)
     for u in units:
-        u.p1 = _sigmoid(_logit(model.stage1, u.feats))
-    _stage2(units)
+        u.p1 = sigmoid(linear(model.stage1, u.feats))
+    neighbour_features(units)
     for u in units:
-        u.p2 = _sigmoid(_logit(model.stage2, u.ctx))
+        u.p2 = sigmoid(linear(model.stage2, u.ctx))
     return units, art
 
 
-def span_stage2(s: Unit, p1: float, before: float | None, after: float | None) -> None:
+def span_neighbour_features(s: Unit, p1: float, before: float | None, after: float | None) -> None:
     """The neighbour features of a span: the unit outside it (``before`` a leading span, ``after``
     a trailing one; None at the article's edge) and the rest of its paragraph, which is story."""
     s.p1 = p1
@@ -808,11 +808,11 @@ def span_units(art: Article, units: list[Unit], k: int, model: Model) -> list[Un
     if not _may_hold_glued(art, u.lo, u.hi):
         return []
     if u.hi - u.lo > 2 * MAX_SPAN_CHARS + 200:  # a long paragraph: only its ends can hold a glued span
-        head = _spans_of(art.text[u.lo : u.lo + MAX_SPAN_CHARS + 100], u.lo)[:1]
-        tail = _spans_of(art.text[u.hi - MAX_SPAN_CHARS - 100 : u.hi], u.hi - MAX_SPAN_CHARS - 100)[-1:]
+        head = sentence_pieces(art.text[u.lo : u.lo + MAX_SPAN_CHARS + 100], u.lo)[:1]
+        tail = sentence_pieces(art.text[u.hi - MAX_SPAN_CHARS - 100 : u.hi], u.hi - MAX_SPAN_CHARS - 100)[-1:]
         spans = head + tail
     else:
-        spans = _spans_of(art.text[u.lo : u.hi], u.lo)
+        spans = sentence_pieces(art.text[u.lo : u.hi], u.lo)
     if len(spans) < 2:
         return []
     after = units[k + 1].p1 if k + 1 < len(units) else None
@@ -826,8 +826,8 @@ def span_units(art: Article, units: list[Unit], k: int, model: Model) -> list[Un
         for name in ("pos:first", "pos:last", "zone:head", "zone:tail", "zone:body"):
             if name in u.feats:
                 s.feats[name] = 1.0
-        span_stage2(s, _sigmoid(_logit(model.stage1, s.feats)), before, after)
-        s.p2 = _sigmoid(_logit(model.stage2, s.ctx))
+        span_neighbour_features(s, sigmoid(linear(model.stage1, s.feats)), before, after)
+        s.p2 = sigmoid(linear(model.stage2, s.ctx))
         out.append(s)
     return out
 
@@ -871,7 +871,7 @@ _STRONG_CUES = frozenset(
 )
 
 
-def _has_evidence(f: Mapping[str, float]) -> bool:
+def has_evidence(f: Mapping[str, float]) -> bool:
     """Does the unit carry a sign of chrome of its own (a strong cue anywhere, a cue at its opening, or a shape)?"""
     return any(
         k in _STRONG_CUES or (k.endswith("@open") and k != "cue:say@open") for k in f
@@ -892,7 +892,7 @@ def _pieces_chrome(art: Article, s: Unit, model: Model) -> bool:
     for a, b in pairwise(bounds):
         piece = Unit(s.para, s.lo + a, s.lo + b, s.kind)
         unit_features(art, piece)
-        if _sigmoid(_logit(model.stage1, piece.feats)) < 0.5:
+        if sigmoid(linear(model.stage1, piece.feats)) < 0.5:
             return False
     return True
 
@@ -914,7 +914,7 @@ def decide(units: list[Unit], model: Model, art: Article | None = None) -> set[i
     def sentences_chrome(u: Unit) -> bool:
         if art is None:
             return True
-        spans = _spans_of(art.text[u.lo : u.hi], u.lo)
+        spans = sentence_pieces(art.text[u.lo : u.hi], u.lo)
         if len(spans) < 2:
             return True
         if len(spans) > MAX_SENTENCES:
@@ -922,7 +922,7 @@ def decide(units: list[Unit], model: Model, art: Article | None = None) -> set[i
         for lo, hi in spans:
             s = Unit(u.para, lo, hi, "lead" if lo == u.lo else "trail")
             unit_features(art, s)
-            if _sigmoid(_logit(model.stage1, s.feats)) < 0.5:
+            if sigmoid(linear(model.stage1, s.feats)) < 0.5:
                 return False
         return True
 
@@ -939,12 +939,12 @@ def decide(units: list[Unit], model: Model, art: Article | None = None) -> set[i
                 break
             run.append(k)
         # the run ends with its innermost strong unit that carries evidence of its own
-        while run and (units[run[-1]].p2 < model.edge or not _has_evidence(units[run[-1]].feats)):
+        while run and (units[run[-1]].p2 < model.edge or not has_evidence(units[run[-1]].feats)):
             run.pop()
         out.update(run)
     for k in live:
         u = units[k]
-        if k not in out and u.p2 >= model.inner and not u.story and _has_evidence(u.feats) and can_go(u):
+        if k not in out and u.p2 >= model.inner and not u.story and has_evidence(u.feats) and can_go(u):
             out.add(k)
     if out and all(k in out for k in live if units[k].story):
         keep = [k for k in live if units[k].story] or live
@@ -984,7 +984,7 @@ def strip_scored_boilerplate(doc: Doc, ctx: DocContext) -> None:
             for s in span_units(art, units, k, model):
                 if (
                     s.p2 >= model.span
-                    and _has_evidence(s.feats)
+                    and has_evidence(s.feats)
                     and not _protected(s.feats, s.story)
                     and _pieces_chrome(art, s, model)
                 ):

@@ -74,7 +74,9 @@ class Handler:
         schema_ids: dict[str, int] | None = None,
         versions: VersionLedger | None = None,
         clusters: Clusterer | None = None,
+        logger: logging.Logger | None = None,
     ):
+        self.log = logger or log  # `wirewash clean` logs as itself, not as the worker
         self.versions = versions
         self.clusters = clusters
         self.settings = settings
@@ -108,7 +110,7 @@ class Handler:
             try:
                 out.records.extend(self._item_records(got, (src, value)))
             except Exception as exc:  # a bug in the core must not stop the stream: dead-letter the record
-                log.exception(
+                self.log.exception(
                     "processing failed",
                     extra={
                         "item_id": item.id,
@@ -194,7 +196,7 @@ class Handler:
         if now - self._memory_failure_logged >= 30.0:
             frames = traceback.extract_tb(exc.__traceback__) if exc.__traceback__ else []
             where = f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno} in {frames[-1].name})" if frames else ""
-            log.warning(
+            self.log.warning(
                 "learned-boilerplate memory not updated (%d times since the last report): %s: %s%s",
                 self._memory_failures,
                 type(exc).__name__,
@@ -240,7 +242,7 @@ class Handler:
         dl = dead_letter(err, value, src, t, self.settings.dlq_max_original_bytes)
         if self.metrics:
             self.metrics.dlq.labels(err.code.value).inc()
-        log.warning(
+        self.log.warning(
             "dead letter: %s",
             err.message[:300],
             extra={

@@ -65,3 +65,14 @@ class Metrics:
         self.send_retries = Counter(
             "wirewash_send_retries", "Output sends retried after a delivery failure.", registry=r
         )
+        self.offset_jumps = Counter(
+            "wirewash_offset_jumps",
+            "Offset jumps inside an input partition's records (offsets that did not arrive), by partition.",
+            ["partition"],
+            registry=r,
+        )
+        self.duplicates_skipped = Counter(
+            "wirewash_duplicates_skipped",
+            "Input records received again after they were processed (since the last rebalance), not re-processed.",
+            registry=r,
+        )

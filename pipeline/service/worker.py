@@ -2,9 +2,11 @@
 
 Consumes the input topic in batches, hands every record to the handler (which never
 raises), sends the outputs through faust's producer and waits until the broker has
-acknowledged all of them before the batch is acknowledged; faust commits acknowledged
-offsets only (at-least-once). Learned boilerplate lives in a changelog-backed GlobalTable.
-The worker's web server hosts ``/healthz``, ``/readyz`` and ``/metrics``.
+acknowledged all of them. Only then are the batch's records done in the worker's
+:class:`~pipeline.service.offsets.OffsetLedger`, and faust's commits take their offsets from
+it (at-least-once; ``faust_patches`` holds every reach into faust and aiokafka). Learned
+boilerplate lives in a changelog-backed GlobalTable. The worker's web server hosts
+``/healthz``, ``/readyz`` and ``/metrics``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 import faust
 import orjson
+from aiokafka import TopicPartition
 from aiokafka.errors import MessageSizeTooLargeError, RecordListTooLargeError, RecordTooLargeError
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
@@ -25,8 +28,10 @@ from pipeline import __version__
 from pipeline.codec import Source
 from pipeline.learning import LearnedMemory
 from pipeline.process import warm_up
+from pipeline.service import faust_patches
 from pipeline.service.handler import Handler, OutRecord
 from pipeline.service.metrics import Metrics
+from pipeline.service.offsets import GapCheck, OffsetLedger, resolve_holes
 from pipeline.service.tables import story_state
 from pipeline.settings import Settings
 
@@ -48,6 +53,7 @@ class WorkerState:
     positions: dict[int, int] = field(default_factory=dict)  # input partition -> next offset
     lag: dict[int, int] = field(default_factory=dict)
     ready: bool = False
+    open_holes: int = 0  # offset jumps in the input the broker has not yet explained (commit waits)
 
     def health(self, stall_seconds: float, now: float | None = None) -> tuple[bool, dict[str, Any]]:
         """Healthy unless stuck: records are waiting (lag > 0) and none was processed for ``stall_seconds``."""
@@ -61,6 +67,7 @@ class WorkerState:
             "lag": behind,
             "seconds_since_progress": round(idle, 1),
             "partitions": {str(p): {"next_offset": self.positions.get(p), "lag": lag} for p, lag in self.lag.items()},
+            "open_offset_holes": self.open_holes,
             "version": __version__,
         }
 
@@ -142,127 +149,6 @@ def credentials(settings: Settings) -> Any:
     )
 
 
-def _patch_fetch_wait() -> None:
-    """Let the app choose the consumer's fetch wait (faust fixes it at 1.5 s).
-
-    A broker answers a fetch as soon as records arrive or after this wait; brokers that do
-    not answer early (the embedded Tansu) would otherwise add up to 1.5 s to every record's
-    latency on a quiet topic.
-    """
-    from faust.transport.drivers import aiokafka as driver
-
-    thread_cls: Any = driver.AIOKafkaConsumerThread
-    if getattr(thread_cls, "_wirewash_fetch_wait", False):
-        return
-    original = thread_cls._create_consumer
-
-    def create(self: Any, loop: Any) -> Any:
-        consumer = original(self, loop)
-        wait = getattr(self.app, "wirewash_fetch_max_wait_ms", None)
-        if wait is not None:
-            consumer._fetch_max_wait_ms = int(wait)
-        return consumer
-
-    thread_cls._create_consumer = create
-    thread_cls._wirewash_fetch_wait = True
-
-
-def _patch_dropped_records() -> None:
-    """Re-read records faust fetched and then dropped (it drops them when a rebalance starts).
-
-    faust's ``Consumer.getmany`` stops yielding a fetched batch when the consumer generation
-    changes or the flow stops, and counts on the seek to committed offsets after the
-    rebalance to read them again. A partition with no committed offset (a new group, or a
-    broker that lost the group's offsets) is not sought back, and its dropped records were
-    never processed. This version seeks every partition back to its first unprocessed
-    record instead; the rest is faust's own code.
-    """
-    from faust.transport import consumer as fc
-
-    cls: Any = fc.Consumer
-    if getattr(cls, "_wirewash_no_drop", False):
-        return
-
-    async def rewind(self: Any, records: Any, consumed: dict[Any, int]) -> None:
-        assigned = self.assignment()
-        for tp, msgs in records.items():
-            n = consumed.get(tp, 0)
-            if n < len(msgs) and tp in assigned:
-                try:
-                    await self.seek(tp, msgs[n].offset)
-                except Exception:  # the partition moved away meanwhile: its next owner reads it
-                    log.debug("could not seek %s back to %s", tp, msgs[n].offset, exc_info=True)
-
-    async def getmany(self: Any, timeout: float) -> Any:
-        records, active_partitions = await self._wait_next_records(timeout)
-        generation_id = self.app.consumer_generation_id
-        if records is None or self.should_stop:
-            return
-        consumed: dict[Any, int] = {}
-        to_message = self._to_message
-        if self.flow_active:
-            for tp, record in self.scheduler.iterate(records):
-                if not self.flow_active or self.app.consumer_generation_id != generation_id:
-                    await rewind(self, records, consumed)
-                    break
-                consumed[tp] = consumed.get(tp, 0) + 1
-                if active_partitions is None or tp in active_partitions or tp in self._buffered_partitions:
-                    self.app.monitor.track_tp_end_offset(tp, self.highwater(tp))
-                    yield tp, to_message(tp, record)
-        else:
-            try:
-                await self.perform_seek()
-            except Exception as ex:
-                log.warning("exception performing seek when flow not active: %s", ex)
-            await rewind(self, records, consumed)
-
-    cls.getmany = getmany
-    cls._wirewash_no_drop = True
-
-
-async def track_topics(producer: Any, names: list[str]) -> None:
-    """Make an aiokafka producer's metadata follow every topic it will write, from the start.
-
-    aiokafka's client asks the broker for the topics in its tracked set only, once that set
-    is non-empty, and a send adds its topic to the set only when the metadata in hand lacks
-    it. A topic that arrived in an all-topics response (asked while the client tracked none)
-    is therefore never tracked: when a send to another, new topic then narrows the metadata
-    requests, the first topic drops out of the metadata, and its queued records wait for a leader that no
-    refresh brings back until the request timeout fails them with NotLeaderForPartition
-    (the worker's first learned-boilerplate changelog write stalled the commit for 30 s
-    this way). Tracking all of them up front keeps every one in every refresh.
-    """
-    client = getattr(producer, "client", None)
-    if client is None:
-        return
-    # add_topic is idempotent: a tracked topic costs nothing, untracked ones share one refresh
-    await asyncio.gather(*(client.add_topic(name) for name in names))
-
-
-async def committed_offsets(consumer: Any, tps: list[Any]) -> dict[Any, int | None]:
-    """The group's committed offsets of ``tps``, read without moving any fetch position.
-
-    faust's ``seek_to_committed`` would answer too, but it also seeks every assigned partition,
-    behind the back of faust's own bookkeeping of what it has read: records fetched since faust's
-    seek would be fetched again and taken for already read.
-    """
-    thread = consumer._thread  # faust's aiokafka consumer runs in its own thread and loop
-    aio = thread._ensure_consumer()
-    return {tp: await thread.call_thread(aio.committed, tp) for tp in tps}
-
-
-def _aiokafka_producers(app: faust.App) -> list[Any]:
-    """The aiokafka producers under faust's producer (one; or one per partition with exactly-once)."""
-    producer: Any = app.producer
-    found = [getattr(producer, "_producer", None), *getattr(producer, "_transaction_producers", {}).values()]
-    return [p for p in found if p is not None]
-
-
-def _changelog_partition(key: Any) -> int:
-    """The learned-boilerplate table's changelog partition for any key: it has exactly one."""
-    return 0
-
-
 def faust_config(settings: Settings) -> dict[str, Any]:
     """The faust App configuration derived from wirewash settings."""
     request_size = max(1 << 20, settings.max_message_bytes * 2 + (1 << 20))
@@ -313,10 +199,12 @@ def build_app(
     metrics = metrics or Metrics()
     state = WorkerState()
     app = faust.App(settings.group_id, **faust_config(settings))
-    _patch_fetch_wait()
-    _patch_dropped_records()
+    faust_patches.install()
     app.wirewash_fetch_max_wait_ms = settings.fetch_max_wait_ms  # type: ignore[attr-defined]
     topics = settings.topics()
+    # what the worker commits: per input partition, the offset below which every record is done
+    ledger = OffsetLedger(topics["input"], metrics)
+    app.wirewash_offsets = ledger  # type: ignore[attr-defined]
     source = app.topic(topics["input"], key_serializer="raw", value_serializer="raw", allow_empty=True)
     table: Any = None
     memory: LearnedMemory | None = None
@@ -328,11 +216,7 @@ def build_app(
             use_partitioner=True,
             schema=faust.Schema(key_serializer="json", value_serializer="json"),
         )
-        # The changelog has one partition: name it, rather than ask the producer's partitioner,
-        # which needs the producer's metadata for the changelog topic and raises TypeError
-        # while it has none (seen for a whole run on the embedded broker after the topic's
-        # first write failed with NotLeaderForPartition: every article's update was lost).
-        table.partition_for_key = _changelog_partition
+        faust_patches.one_changelog_partition(table)
         memory = LearnedMemory(table, settings.learn_min_articles, settings.learn_max_keys)
     story = story_state(app, settings, metrics)  # versions and duplicate clusters (pipeline/service/tables.py)
     handler = Handler(
@@ -389,37 +273,74 @@ def build_app(
             await consumer.stop()
         log.info("learned boilerplate: %d changelog records, %d keys, %d learned", n, len(table.data), memory.learned())
 
-    async def reset_uncommitted() -> None:
-        """Start input partitions without a committed offset at the earliest offset.
+    async def start_offsets(consumer: Any, tps: list[Any]) -> dict[int, int]:
+        """Where the worker resumes each input partition: the group's committed offset, else the earliest.
 
-        A new group starts there anyway (auto_offset_reset=earliest), but a consumer that
-        was already reading a partition would keep its old fetch position when the broker
-        comes back without the group's offsets (a memory-only broker restarted, a topic
-        recreated): records below that position would be skipped. Re-reading from the
-        earliest offset is the at-least-once choice; outputs are deterministic and keyed.
+        A new group starts at the earliest offset anyway (auto_offset_reset=earliest), but a
+        consumer that was already reading a partition would keep its old fetch position when
+        the broker comes back without the group's offsets (a memory-only broker restarted, a
+        topic recreated): records below that position would be skipped. So a partition
+        without a committed offset is sought to its earliest offset. Re-reading from there is
+        the at-least-once choice; outputs are deterministic and keyed.
         """
-        consumer = app.consumer
-        assigned = [tp for tp in consumer.assignment() if tp.topic == topics["input"]]
-        if not assigned:
-            return
-        committed = await committed_offsets(consumer, assigned)
-        missing = [tp for tp, offset in committed.items() if offset is None or offset < 0]  # -1: none
+        committed = await faust_patches.committed_offsets(consumer, tps)
+        starts = {tp.partition: int(o) for tp, o in committed.items() if o is not None and o >= 0}  # -1: none
+        missing = [tp for tp in tps if tp.partition not in starts]
         if not missing:
-            return
-        earliest = await consumer.earliest_offsets(*missing)
+            return starts
+        # A partition we had been reading has no committed offset: the broker lost the group's
+        # offsets (a memory-only broker restarted, a topic recreated). Offsets the other partitions
+        # do have were then committed since, from fetch positions that belong to the old log, and
+        # records below them in the new one were never read: they are re-read from the earliest
+        # offset too.
+        forgotten = [tp for tp in missing if tp.partition in state.positions]
+        suspect = [tp for tp in tps if tp.partition in starts and tp.partition in state.positions] if forgotten else []
+        earliest = await consumer.earliest_offsets(*missing, *suspect)
         lost = {}
-        for tp in missing:
+        for tp in [*missing, *suspect]:
             offset = int(earliest.get(tp) or 0)
             await consumer.seek(tp, offset)
-            if tp.partition in state.positions:  # we had been reading it: the broker lost the offsets
+            starts[tp.partition] = offset
+            if tp.partition in state.positions:
                 lost[tp.partition] = (state.positions[tp.partition], offset)
                 state.positions[tp.partition] = offset
-        if lost:
+        if suspect:  # faust seeks to the committed offsets next: replace the ones from the old log
+            await faust_patches.commit_offsets(consumer, {tp: starts[tp.partition] for tp in suspect})
+        moves = ", ".join(f"{topics['input']}[{p}] {old}->{new}" for p, (old, new) in sorted(lost.items()))
+        if suspect:
+            log.warning(
+                "the broker has no committed offsets for partitions that were being read (%s): it lost the "
+                "group's offsets, and those of partitions %s were committed since, from positions in the old "
+                "log; re-reading all of them from the earliest offset (%s)",
+                ", ".join(str(tp.partition) for tp in forgotten),
+                ", ".join(str(tp.partition) for tp in suspect),
+                moves,
+            )
+        elif lost:
             log.warning(
                 "the broker has no committed offsets for partitions that were being read (%s); "
                 "re-reading them from the earliest offset",
-                ", ".join(f"{topics['input']}[{p}] {old}->{new}" for p, (old, new) in sorted(lost.items())),
+                moves,
             )
+        return starts
+
+    async def known(partition: int) -> bool:
+        """Make sure the ledger knows where ``partition`` resumed (normally set after every rebalance)."""
+        if ledger.knows(partition):
+            return True
+        try:
+            starts = await start_offsets(app.consumer, [TopicPartition(topics["input"], partition)])
+        except Exception as exc:  # its records are processed, and the commit waits for the next try
+            log.warning("could not read the committed offset of %s[%d]: %s", topics["input"], partition, exc)
+            return False
+        ledger.start(partition, starts[partition])
+        return True
+
+    @app.on_partitions_revoked.connect  # type: ignore[arg-type]
+    async def _forget_revoked(sender: Any, *args: Any, **kwargs: Any) -> None:
+        # faust committed the ledger's offsets just before (stream_wait_empty); the next assignment
+        # is known once its resume offsets are read (on_rebalance_complete, before the stream resumes)
+        ledger.revoke()
 
     written = [topics["articles"], topics["events"], topics["dlq"]]
     if table is not None:
@@ -430,17 +351,19 @@ def build_app(
     async def _after_recovery(sender: Any, **kwargs: Any) -> None:
         try:
             await app.maybe_start_producer()
-            for producer in _aiokafka_producers(app):
-                await track_topics(producer, written)
+            for producer in faust_patches.aiokafka_producers(app):
+                await faust_patches.track_topics(producer, written)
         except Exception:  # never block the stream on this safeguard
             log.warning("could not register the output topics with the producer", exc_info=True)
         # faust has restored (or reset) its tables: complete the learned memory before streams resume
         await load_learned()
         await story.restore(settings)
         try:
-            await reset_uncommitted()
-        except Exception:  # never block the stream on this safeguard
-            log.warning("could not check committed offsets after the rebalance", exc_info=True)
+            consumer = app.consumer
+            assigned = [tp for tp in consumer.assignment() if tp.topic == topics["input"]]
+            ledger.assign(await start_offsets(consumer, assigned))
+        except Exception:  # never block the stream: the agent reads them when a partition's first record arrives
+            log.warning("could not read the committed offsets after the rebalance", exc_info=True)
 
     debug = log.isEnabledFor(logging.DEBUG) or settings.log_level == "DEBUG"
     commits = {"at": 0.0}
@@ -449,10 +372,17 @@ def build_app(
     async def wash(stream: Any) -> None:
         async for batch in stream.take_events(settings.batch_size, within=settings.batch_wait_ms / 1000):
             t0 = time.perf_counter()
+            epoch = ledger.epoch
             records: list[OutRecord] = []
             stamps: list[float] = []
+            handled: dict[int, list[int]] = {}  # partition -> offsets processed in this batch
             for event in batch:
                 msg = event.message
+                if await known(msg.partition):
+                    if ledger.arrive(msg.partition, msg.offset).duplicate:
+                        metrics.duplicates_skipped.inc()  # already done since the last rebalance
+                        continue
+                    handled.setdefault(msg.partition, []).append(msg.offset)
                 src = Source(
                     topic=msg.topic,
                     partition=msg.partition,
@@ -479,6 +409,8 @@ def build_app(
                 if msg.timestamp:
                     stamps.append(msg.timestamp)
             await deliver(send_one, records, handler, metrics)
+            for partition, offsets in handled.items():  # processed, every output acknowledged
+                ledger.complete(partition, offsets, epoch)
             now = time.time()
             for ts in stamps:
                 metrics.record_age.observe(max(0.0, now - ts))
@@ -532,7 +464,7 @@ def build_app(
     async def refresh_lag() -> None:
         """Lag per input partition = high watermark - next offset to process (never raises)."""
         try:
-            consumer = getattr(app, "_consumer", None)
+            consumer = faust_patches.current_consumer(app)
             if consumer is None:
                 return
             assignment = consumer.assignment()
@@ -545,7 +477,7 @@ def build_app(
                     continue
                 pos = state.positions.get(tp.partition)
                 if pos is None:
-                    pos = consumer._committed_offset.get(tp) or 0
+                    pos = ledger.position(tp.partition) or 0
                 lag = max(0, int(high) - int(pos))
                 state.lag[tp.partition] = lag
                 metrics.lag.labels(str(tp.partition)).set(lag)
@@ -565,6 +497,32 @@ def build_app(
     @app.page("/metrics")
     async def metrics_page(web: Any, request: Any) -> Any:
         return web.bytes(generate_latest(metrics.registry), content_type=CONTENT_TYPE_LATEST.split(";")[0])
+
+    gap_check = GapCheck(
+        topics["input"],
+        settings.kafka_client_kwargs(),
+        isolation_level="read_committed" if settings.exactly_once else "read_uncommitted",
+    )
+
+    async def seek_input(partition: int, offset: int) -> None:
+        await app.consumer.seek(TopicPartition(topics["input"], partition), offset)
+
+    @app.task
+    async def check_holes() -> None:
+        """Ask the broker about offset jumps in the input (see ``offsets.resolve_holes``); never raises."""
+        while True:
+            await asyncio.sleep(1.0)
+            state.open_holes = len(ledger.open_holes())
+            if not state.open_holes:
+                continue
+            try:
+                await resolve_holes(ledger, gap_check.first_record, seek_input)
+            except Exception:
+                log.warning("checking offset jumps failed", exc_info=True)
+
+    @app.on_before_shutdown.connect  # type: ignore[arg-type]
+    async def _close_gap_check(sender: Any, **kwargs: Any) -> None:
+        await gap_check.close()
 
     @app.task
     async def _quiet_lost_futures() -> None:
@@ -623,12 +581,27 @@ def run_worker(settings: Settings) -> int:
             log.error("cannot start: %s", exc)
             return 2
         log.info("schema registry ids: %s", schema_ids)
-    app, _state = build_app(settings, schema_ids=schema_ids)
+    # faust and the wait below share one event loop: the current one when faust's worker starts
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    metrics = Metrics()
+    app, _state = build_app(settings, metrics=metrics, schema_ids=schema_ids)
     log_startup(settings)
-    worker = faust.Worker(app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False)
+    for line in faust_patches.version_mismatches():
+        log.warning("untested dependency version: %s", line)
+    from pipeline.client import BrokerRefused
+    from pipeline.service.startup import wait_for_broker
+
+    try:
+        if not loop.run_until_complete(wait_for_broker(settings, metrics)):
+            return 0  # SIGTERM before the broker answered
+    except BrokerRefused as exc:
+        log.error("cannot start: %s", exc)
+        return 2
+    worker = faust.Worker(app, loop=loop, loglevel=settings.log_level, quiet=True, redirect_stdouts=False)
     worker.spinner = None  # no terminal control codes in the log stream
     # keep our log handler: faust's worker would install its own at startup
-    worker._setup_logging = lambda: None  # type: ignore[method-assign]
+    faust_patches.keep_our_logging(worker)
     try:
         worker.execute_from_commandline()
     except SystemExit as exc:

@@ -332,6 +332,14 @@ def _holes(recs: list[Any]) -> dict[int, list[int]]:
     return {p: sorted(set(range(min(o), max(o) + 1)) - o)[:10] for p, o in sorted(by.items())}
 
 
+def soak_report(test: str, **counts: Any) -> None:
+    """One JSON line per fault-test run for ``make soak`` (tests/soak.py), when WIREWASH_SOAK_REPORT names a file."""
+    path = os.environ.get("WIREWASH_SOAK_REPORT")
+    if path:
+        with open(path, "ab") as f:
+            f.write(orjson.dumps({"test": test, **counts}) + b"\n")
+
+
 def rss_kb(pid: int) -> int:
     """Resident set size of a process, in KiB (Linux)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():

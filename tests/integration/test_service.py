@@ -191,7 +191,7 @@ def test_a_producer_keeps_every_tracked_topic_in_its_metadata(env: Env) -> None:
     from aiokafka import AIOKafkaProducer
     from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-    from pipeline.service.worker import track_topics
+    from pipeline.service.faust_patches import track_topics
 
     early, late = f"it-{env.tag}.early", f"it-{env.tag}.late"
 
@@ -226,3 +226,20 @@ def test_a_producer_keeps_every_tracked_topic_in_its_metadata(env: Env) -> None:
     got = run(go())
     assert [name for name, _ in got] == [f"{early}@0", f"{late}@0"]
     assert max(dt for _, dt in got) < 4.0, got  # delivered at once, not after the 8 s request timeout
+
+
+def test_the_gap_check_reads_a_range_from_the_broker(env: Env) -> None:
+    """The worker's question for an offset jump, asked of the real broker: the first record in a range."""
+    from pipeline.service.offsets import GapCheck
+
+    s = env.settings
+    run(produce(s, [(f"k{i}".encode(), b"{}") for i in range(10)], topic=s.topic_input, partition=0))
+
+    async def ask() -> list[int | None]:
+        check = GapCheck(s.topic_input, s.kafka_client_kwargs())
+        try:
+            return [await check.first_record(0, a, b) for a, b in ((3, 6), (0, 1), (9, 10))]
+        finally:
+            await check.close()
+
+    assert run(ask()) == [3, 0, 9]

@@ -261,8 +261,11 @@ class _App:
 class _Consumer:
     """Just what faust's ``Consumer.getmany`` touches; a rebalance starts after ``rebalance_after`` records."""
 
-    def __init__(self, records: dict[str, list[_Rec]], rebalance_after: int, flow: bool = True) -> None:
+    def __init__(
+        self, records: dict[str, list[_Rec]], rebalance_after: int, flow: bool = True, active: set[str] | None = None
+    ) -> None:
         self.app = _App()
+        self.active = active
         self.records = records
         self.rebalance_after = rebalance_after
         self.flow_active = flow
@@ -278,7 +281,7 @@ class _Consumer:
                 yield tp, m
 
     async def _wait_next_records(self, timeout: float):  # type: ignore[no-untyped-def]
-        return self.records, None
+        return self.records, self.active
 
     def _to_message(self, tp: str, record: _Rec) -> _Rec:
         self.yielded += 1
@@ -311,7 +314,8 @@ def _drain(consumer: _Consumer) -> list[tuple[str, int]]:
 
 
 def test_records_dropped_by_a_rebalance_are_read_again() -> None:
-    """faust drops the rest of a fetched batch when a rebalance starts; every partition is sought back."""
+    """faust drops the rest of a fetched batch when a rebalance starts, and the records of a paused
+    partition; every partition with records not handed on is sought back to the first of them."""
     build_app(Settings(bootstrap_servers="127.0.0.1:1"))  # installs the patch
     records = {"p0": [_Rec(5), _Rec(6), _Rec(7)], "p1": [_Rec(0), _Rec(1)]}
     c = _Consumer(records, rebalance_after=2)
@@ -322,6 +326,9 @@ def test_records_dropped_by_a_rebalance_are_read_again() -> None:
     assert c.seeks == [("p0", 5), ("p1", 0)]
     c = _Consumer(records, rebalance_after=99)
     assert len(_drain(c)) == 5 and c.seeks == []
+    c = _Consumer(records, rebalance_after=99, active={"p0"})  # p1 paused (e.g. table recovery)
+    assert _drain(c) == [("p0", 5), ("p0", 6), ("p0", 7)]
+    assert c.seeks == [("p1", 0)]
 
 
 def test_learned_table_updates_need_no_producer_metadata() -> None:
