@@ -1,4 +1,5 @@
-"""Keep the README's generated blocks (configuration table, rule catalogue) in sync with the code.
+"""Keep the README's generated blocks (configuration table, rule catalogue, the records' fields and
+the dead-letter codes) in sync with the code.
 
 ``python -m pipeline.readme`` rewrites them; a test fails when they drift.
 """
@@ -14,9 +15,20 @@ from pathlib import Path
 def blocks() -> dict[str, Callable[[], str]]:
     from pipeline.core.clean import rules
     from pipeline.core.rules import catalogue_markdown
+    from pipeline.models import CleanArticle, DeadLetter, Event, FeedItem, Retraction
+    from pipeline.models.docs import error_code_table, record_tables
     from pipeline.settings import settings_table
 
-    return {"config": settings_table, "rules": lambda: catalogue_markdown(rules())}
+    return {
+        "config": settings_table,
+        "rules": lambda: catalogue_markdown(rules()),
+        "feeditem": lambda: record_tables(FeedItem),
+        "cleanarticle": lambda: record_tables(CleanArticle),
+        "retraction": lambda: record_tables(Retraction),
+        "event": lambda: record_tables(Event),
+        "deadletter": lambda: record_tables(DeadLetter),
+        "errorcodes": error_code_table,
+    }
 
 
 def _pattern(name: str) -> re.Pattern[str]:

@@ -4,7 +4,7 @@
 the committed files drift from the models.
 """
 
-from pipeline.models.article import Artefact, Change, CleanArticle, Duplicate, Removal, Subhead
+from pipeline.models.article import Artefact, Change, CleanArticle, Duplicate, LimitReached, Removal, Subhead
 from pipeline.models.deadletter import DeadLetter, ErrorCode
 from pipeline.models.event import EVENT_TYPES, Casualties, Event, Participant, Quantity
 from pipeline.models.feed import FeedItem
@@ -21,6 +21,7 @@ __all__ = [
     "ErrorCode",
     "Event",
     "FeedItem",
+    "LimitReached",
     "Participant",
     "Quantity",
     "Removal",

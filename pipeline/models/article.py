@@ -25,8 +25,8 @@ class Removal(BaseModel):
 
     rule: str = Field(..., description="Stable rule id, e.g. B001-ndtv-syndicated.")
     text: str = Field(..., description="Exactly received_body[start:end].")
-    start: int = Field(..., ge=0)
-    end: int = Field(..., ge=0)
+    start: int = Field(..., ge=0, description="Offset of the passage in the received body.")
+    end: int = Field(..., ge=0, description="End offset (exclusive) in the received body.")
     score: float | None = Field(
         None,
         ge=0.0,
@@ -39,13 +39,16 @@ class Removal(BaseModel):
 
 
 class Change(BaseModel):
-    """A normalisation that rewrote text (mojibake, NFC, HTML entities...); offsets index the received body."""
+    """A normalisation that rewrote text (mojibake, NFC, HTML entities...); offsets index the received body.
+
+    Characters deleted outright (control and invisible characters) are removals, not changes.
+    """
 
     model_config = ConfigDict(frozen=True)
 
-    rule: str
-    start: int = Field(..., ge=0)
-    end: int = Field(..., ge=0)
+    rule: str = Field(..., description="Stable rule id, e.g. N002-mojibake.")
+    start: int = Field(..., ge=0, description="Offset of the rewritten text in the received body.")
+    end: int = Field(..., ge=0, description="End offset (exclusive) in the received body.")
     before: str = Field(..., description="received_body[start:end].")
     after: str = Field(..., description="What the cleaner wrote instead.")
 
@@ -55,14 +58,16 @@ class Artefact(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    rule: str
-    kind: ArtefactKind
+    rule: str = Field(..., description="Stable rule id, e.g. A001-stray-auxiliary.")
+    kind: ArtefactKind = Field(..., description="What kind of artefact.")
     text: str = Field(..., description="Exactly received_body[start:end].")
-    start: int = Field(..., ge=0)
-    end: int = Field(..., ge=0)
-    action: Literal["removed", "flagged"]
+    start: int = Field(..., ge=0, description="Offset of the artefact in the received body.")
+    end: int = Field(..., ge=0, description="End offset (exclusive) in the received body.")
+    action: Literal["removed", "flagged"] = Field(
+        ..., description="removed: cut from the clean body (high confidence); flagged: left in the copy."
+    )
     suggestion: str | None = Field(None, description="Suggested replacement; empty string means delete.")
-    confidence: float = Field(..., ge=0.0, le=1.0)
+    confidence: float = Field(..., ge=0.0, le=1.0, description="How sure the rule is that this is an artefact.")
 
 
 class Subhead(BaseModel):
@@ -70,9 +75,19 @@ class Subhead(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    text: str
-    start: int = Field(..., ge=0)
-    end: int = Field(..., ge=0)
+    text: str = Field(..., description="The crosshead as it stands in the clean body.")
+    start: int = Field(..., ge=0, description="Offset of the crosshead in the clean body.")
+    end: int = Field(..., ge=0, description="End offset (exclusive) in the clean body.")
+
+
+class LimitReached(BaseModel):
+    """A per-article limit a rule reached: findings past it were neither removed nor flagged."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: str = Field(..., description="The rule whose limit was reached, e.g. A001-stray-auxiliary.")
+    limit: int = Field(..., ge=0, description="The most findings the rule makes in one article.")
+    note: str = Field(..., description="What was left undone.")
 
 
 class Duplicate(BaseModel):
@@ -91,11 +106,11 @@ class CleanArticle(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    schema_version: Literal["1"] = "1"
+    schema_version: Literal["1"] = Field("1", description="Wire-contract version of this record.")
     id: str = Field(..., description="The FeedItem id (also the Kafka message key).")
-    source: str
-    url: str | None = None
-    published_at: datetime | None = None
+    source: str = Field(..., description="The FeedItem source (outlet or feed id).")
+    url: str | None = Field(None, description="The FeedItem url.")
+    published_at: datetime | None = Field(None, description="The FeedItem (or wire document) publication time.")
     language: str | None = Field(
         None, description="BCP-47 language tag: the item's, or the primary tag wirewash detected when it gave none."
     )
@@ -109,15 +124,29 @@ class CleanArticle(BaseModel):
     byline: str | None = Field(None, description="Author or desk named in a byline, if any.")
     credit: list[str] = Field(default_factory=list, description='Agencies credited, e.g. ["PTI"].')
     syndicated: bool = Field(False, description="True when a syndication disclaimer was present.")
-    subheads: list[Subhead] = Field(default_factory=list)
-    removed: list[Removal] = Field(default_factory=list)
-    artefacts: list[Artefact] = Field(default_factory=list)
-    changes: list[Change] = Field(default_factory=list, description="Normalisation rewrites, in body order.")
+    subheads: list[Subhead] = Field(default_factory=list, description="Crossheads kept in the clean body.")
+    removed: list[Removal] = Field(
+        default_factory=list,
+        description="Every passage removed (boilerplate, stray fragments, control and invisible characters...), "
+        "in body order, offsets in the received body.",
+    )
+    artefacts: list[Artefact] = Field(
+        default_factory=list, description="Machine-translation artefacts found, removed or flagged."
+    )
+    changes: list[Change] = Field(
+        default_factory=list,
+        description="Normalisation rewrites (mojibake, Unicode composition, HTML entities), in body order; "
+        "deleted characters are in removed.",
+    )
+    limits_reached: list[LimitReached] = Field(
+        default_factory=list,
+        description="Per-article limits a rule reached (stray fragments: 200); empty for nearly every article.",
+    )
     content_hash: str = Field(..., description="sha256 hex of headline and body as published here.")
-    word_count: int = Field(..., ge=0)
+    word_count: int = Field(..., ge=0, description="Words in the clean body.")
     event_count: int = Field(0, ge=0, description="How many Event records follow on the events topic.")
-    processed_at: datetime
-    pipeline_version: str
+    processed_at: datetime = Field(..., description="When wirewash cleaned it.")
+    pipeline_version: str = Field(..., description="The wirewash version that cleaned it.")
     version: int | None = Field(None, ge=0, description="Story version, from the FeedItem or the wire format.")
     pubstatus: Literal["usable", "withheld", "canceled"] | None = Field(None, description="IPTC publishing status.")
     signal: Literal["update", "correction", "kill", "withhold", "advisory"] | None = Field(

@@ -78,19 +78,21 @@ class DeadLetter(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    schema_version: Literal["1"] = "1"
-    error_code: ErrorCode
+    schema_version: Literal["1"] = Field("1", description="Wire-contract version of this record.")
+    error_code: ErrorCode = Field(
+        ..., description="Why the record could not be processed (the codes are listed below)."
+    )
     error: str = Field(..., description="Human-readable message.")
     detail: list[dict[str, Any]] = Field(default_factory=list, description="Field-level errors, if any.")
     item_id: str | None = Field(None, description="The FeedItem id when it could be read.")
     topic: str | None = Field(None, description="Where the original record was read from.")
-    partition: int | None = None
-    offset: int | None = None
+    partition: int | None = Field(None, description="Partition of the original record.")
+    offset: int | None = Field(None, description="Offset of the original record.")
     timestamp_ms: int | None = Field(None, description="Kafka timestamp of the original record.")
     original_key: str | None = Field(None, description="Original key bytes, base64.")
     original_value: str = Field(..., description="Original value bytes, base64 (the head only when truncated).")
     original_size: int = Field(..., ge=0, description="Length of the original value in bytes.")
     original_truncated: bool = Field(False, description="True when original_value holds only the head.")
     original_sha256: str = Field(..., description="sha256 hex of the whole original value.")
-    failed_at: datetime
-    pipeline_version: str
+    failed_at: datetime = Field(..., description="When wirewash gave up on the record.")
+    pipeline_version: str = Field(..., description="The wirewash version that dead-lettered it.")

@@ -19,8 +19,10 @@ class Retraction(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    schema_version: Literal["1"] = "1"
-    kind: Literal["retraction"] = "retraction"
+    schema_version: Literal["1"] = Field("1", description="Wire-contract version of this record.")
+    kind: Literal["retraction"] = Field(
+        "retraction", description="Always retraction: tells a Retraction from an Event on the events topic."
+    )
     article_id: str = Field(..., description="The article whose events are withdrawn.")
     reason: Literal["canceled", "killed", "superseded"] = Field(
         ...,
@@ -28,5 +30,5 @@ class Retraction(BaseModel):
         "superseded: a newer version replaces it and its events follow.",
     )
     version: int | None = Field(None, description="The version that caused the retraction, if known.")
-    retracted_at: datetime
-    pipeline_version: str
+    retracted_at: datetime = Field(..., description="When wirewash published the retraction.")
+    pipeline_version: str = Field(..., description="The wirewash version that published it.")
