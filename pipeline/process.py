@@ -189,6 +189,7 @@ def process_item(
             {"rule": c.rule, "start": c.start, "end": c.end, "before": c.before, "after": c.after}
             for c in result.changes
         ],
+        "limits_reached": [{"rule": r, "limit": n, "note": note} for r, n, note in result.limits],
         "content_hash": content_hash(result.headline, result.body),
         "word_count": result.word_count,
         "event_count": len(events),

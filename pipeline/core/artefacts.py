@@ -235,6 +235,19 @@ def find_stray_auxiliaries(text: str) -> list[Hit]:
     return [h for cls, h in _verb_fragments(text) if cls != "verb"]
 
 
+def stray_fragments_capped(text: str) -> bool:
+    """True when the stray-fragment scan of ``text`` stopped at its limit (:data:`MAX_HITS`
+    fragments, A001 and A002 together): any fragment after the last one found was neither
+    removed nor flagged.
+
+    >>> stray_fragments_capped("It was one of the plans. Was done. " * 3)
+    False
+    >>> stray_fragments_capped("".join(f"It was plan number {i}. Was done. " for i in range(MAX_HITS + 1)))
+    True
+    """
+    return len(_verb_fragments(text)) >= MAX_HITS
+
+
 def find_stray_verbs(text: str) -> list[Hit]:
     """Flag a sentence that is a bare main verb, with no subject, after a complete sentence ("Happened.").
 

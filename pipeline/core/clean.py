@@ -176,6 +176,7 @@ class CleanResult:
     word_count: int = 0
     language: str | None = None  # the declared language's primary tag, or the detected one
     language_detected: bool = False  # ``language`` was detected (none was declared)
+    limits: list[tuple[str, int, str]] = field(default_factory=list)  # (rule id, limit, what was left undone)
 
 
 #: Languages the artefact rules are written for (machine-translation debris in English).
@@ -305,8 +306,11 @@ def _assemble(doc: Doc) -> tuple[str, list[Span]]:
     return "\n\n".join(parts), subheads
 
 
-def _find_artefacts(doc: Doc, pres: Presence) -> list[tuple[int, str, art.Hit]]:
-    """All artefact hits as (paragraph index, rule id, hit relative to the paragraph's live text)."""
+def _find_artefacts(
+    doc: Doc, pres: Presence, limits: list[tuple[str, int, str]] | None = None
+) -> list[tuple[int, str, art.Hit]]:
+    """All artefact hits as (paragraph index, rule id, hit relative to the paragraph's live text);
+    per-article limits the rules reached are appended to ``limits``."""
     live = doc.live()
     subheads = frozenset(k for k, i in enumerate(live) if doc.paras[i].role == "subhead")
     view = art.ArticleView.of([doc.ptext(i) for i in live], subheads)
@@ -315,6 +319,9 @@ def _find_artefacts(doc: Doc, pres: Presence) -> list[tuple[int, str, art.Hit]]:
         if pres.fires(rule.needs):
             assert rule.fn is not None
             out.extend((live[k], rule.id, h) for k, h in rule.fn(view))
+    if limits is not None and pres.fires(art.STRAY_AUXILIARY.needs) and art.stray_fragments_capped(view.text):
+        note = f"stray fragments after the first {art.MAX_HITS} were neither removed nor flagged"
+        limits.append((art.STRAY_AUXILIARY.id, art.MAX_HITS, note))
     return _dedupe(out)
 
 
@@ -420,9 +427,10 @@ def clean_body(
     if lang is None:
         lang, detected = detect(doc.text).language, True
     flags: list[Flag] = []
+    limits: list[tuple[str, int, str]] = []
     if artefacts and (lang is None or lang in ARTEFACT_LANGUAGES):
         cut_paras: set[int] = set()
-        for i, rule_id, h in _find_artefacts(doc, pres):
+        for i, rule_id, h in _find_artefacts(doc, pres, limits):
             base = doc.paras[i].lo
             s, e = smap.span(base + h.start, base + h.end)
             remove = h.removable and h.confidence >= art.REMOVE_AT
@@ -470,4 +478,5 @@ def clean_body(
         word_count=word_count(clean),
         language=lang,
         language_detected=detected and lang is not None,
+        limits=limits,
     )
