@@ -432,23 +432,72 @@ def parse(paths: tuple[str, ...], source: str) -> None:
 # ----------------------------------------------------------------------------- broker
 
 
+DEFAULT_BROKER_PORT = 9092  # where every other command looks (WIREWASH_BOOTSTRAP_SERVERS' default)
+
+
+def _start_broker(host: str, port: int | None) -> tuple[Any, str]:
+    """Start Tansu on ``port`` (None: the default port when free, else a free one; 0: a free one)."""
+    from pipeline.service.broker import BrokerError, EmbeddedBroker, port_free
+
+    wanted = DEFAULT_BROKER_PORT if port is None else port
+    if wanted and not port_free(host, wanted):
+        if port is not None:
+            raise click.ClickException(
+                f"port {wanted} on {host} is in use: choose another with --port (0: any free port)"
+            )
+        wanted = 0
+    for attempt in range(3):
+        b = EmbeddedBroker(wanted or None, host)
+        try:
+            addr = b.start()
+            time.sleep(0.3)  # a listener that lost a race for the port exits at once
+            if b.proc is not None and b.proc.poll() is None:
+                return b, addr
+            b.stop()
+            error = f"the embedded broker exited at start (port {b.port} taken meanwhile?)"
+        except BrokerError as exc:
+            error = str(exc)
+        if port is not None or attempt == 2:
+            raise click.ClickException(error)
+        wanted = 0  # the default port was taken between the check and the start: any free port
+    raise AssertionError("unreachable")
+
+
 @main.command()
-@click.option("--port", type=int, default=0, help="Port to listen on (default: a free one).")
+@click.option(
+    "--port",
+    type=int,
+    help=f"Port to listen on (default: {DEFAULT_BROKER_PORT} when free, else a free port; 0: a free port).",
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
-def broker(port: int, host: str) -> None:
-    """Run the embedded dev broker (Tansu, memory storage) in the foreground; prints its address."""
+def broker(port: int | None, host: str) -> None:
+    """Run the embedded dev broker (Tansu, memory storage) in the foreground; Ctrl-C stops it.
+
+    By default it listens on 127.0.0.1:9092, where every other wirewash command looks for a broker
+    (WIREWASH_BOOTSTRAP_SERVERS). When that port is taken, or the broker listens anywhere else
+    than WIREWASH_BOOTSTRAP_SERVERS says, it prints the line to run in the shells where you use
+    wirewash, e.g.
+
+        export WIREWASH_BOOTSTRAP_SERVERS=127.0.0.1:41327
+
+    (on stdout; everything else goes to stderr). Memory storage: stopping it loses every topic.
+    """
     import signal
 
-    from pipeline.service.broker import BrokerError, EmbeddedBroker
-
-    b = EmbeddedBroker(port or None, host)
-    try:
-        addr = b.start()
-    except BrokerError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(addr)
+    b, addr = _start_broker(host, port)
+    expected = _settings().bootstrap_servers
+    if addr != expected:
+        why = f"port {DEFAULT_BROKER_PORT} is in use, so " if port is None and b.port != DEFAULT_BROKER_PORT else ""
+        _err(
+            f"{why}the embedded broker (Tansu, memory storage) listens on {addr}, not on {expected} where "
+            "wirewash commands look for it: run this line in the shells where you use wirewash; Ctrl-C to stop"
+        )
+        click.echo(f"export WIREWASH_BOOTSTRAP_SERVERS={addr}")
+    else:
+        _err(
+            f"embedded broker (Tansu, memory storage) listening on {addr}, where wirewash commands look; Ctrl-C to stop"
+        )
     sys.stdout.flush()
-    _err(f"embedded broker (Tansu, memory storage) listening on {addr}; Ctrl-C to stop")
     stop = False
 
     def on_signal(*_: Any) -> None:
@@ -612,7 +661,20 @@ def rules(as_json: bool, markdown: bool, kind: str | None) -> None:
 @_kafka_options
 @click.option("--error-code", "codes", multiple=True, help="Only dead letters with this code (repeatable).")
 @click.option("--id", "ids", multiple=True, help="Only dead letters of this item id (repeatable).")
-@click.option("--offset", "offsets", multiple=True, type=int, help="Only the dead letter at this DLQ offset.")
+@click.option(
+    "--partition",
+    "partitions",
+    multiple=True,
+    type=int,
+    help="Only dead letters in this DLQ partition (repeatable).",
+)
+@click.option(
+    "--offset",
+    "offsets",
+    multiple=True,
+    type=int,
+    help="Only the dead letter at this DLQ offset (repeatable; in every partition unless --partition is given).",
+)
 @click.option("--limit", type=int, help="Replay at most N records.")
 @click.option("--dry-run", is_flag=True, help="List what would be replayed without publishing.")
 @click.option("--idle", default=3.0, show_default=True, help="Stop reading the DLQ after this many idle seconds.")
@@ -620,16 +682,25 @@ def replay(
     bootstrap_servers: str | None,
     codes: tuple[str, ...],
     ids: tuple[str, ...],
+    partitions: tuple[int, ...],
     offsets: tuple[int, ...],
     limit: int | None,
     dry_run: bool,
     idle: float,
 ) -> None:
-    """Re-publish chosen dead letters' original records to the input topic (after a fix)."""
+    """Re-publish chosen dead letters' original records to the input topic (after a fix).
+
+    The filters combine: a dead letter is replayed when it matches each one given. Its
+    position in the DLQ (partition and offset) is printed with --dry-run and shown by
+    `wirewash consume dlq --headers`; the replayed record carries the header
+    wirewash.replayed-from: <dlq topic>:<partition>:<offset>.
+    """
     from pipeline.replay import replay_dead_letters
 
     s = _settings(bootstrap_servers=bootstrap_servers)
-    result = _against_broker(replay_dead_letters(s, set(codes), set(ids), set(offsets), limit, dry_run, idle))
+    result = _against_broker(
+        replay_dead_letters(s, set(codes), set(ids), set(offsets), limit, dry_run, idle, set(partitions))
+    )
     for line in result.lines:
         _err(line)
     _err(
@@ -653,7 +724,12 @@ def topics() -> None:
 @click.option("--partitions", type=int, help="Partitions (WIREWASH_TOPIC_PARTITIONS).")
 @click.option("--replication", type=int, help="Replication factor (WIREWASH_TOPIC_REPLICATION).")
 def topics_create(bootstrap_servers: str | None, partitions: int | None, replication: int | None) -> None:
-    """Create the topics idempotently (articles/events compacted, DLQ retained 30 days)."""
+    """Create the four topics idempotently; existing ones are left as they are.
+
+    Input: delete, 7 days. Articles: compact (the latest version of each article id wins; a
+    killed story's tombstone deletes it). Events: delete, 30 days (not compacted: all events of
+    an article share its key). Dead letters: delete, 30 days.
+    """
     from pipeline.topics import create_topics
 
     s = _settings(bootstrap_servers=bootstrap_servers, topic_partitions=partitions, topic_replication=replication)

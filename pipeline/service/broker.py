@@ -28,6 +28,17 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(s.getsockname()[1])
 
 
+def port_free(host: str, port: int) -> bool:
+    """Whether a listener could bind ``host:port`` now (as Tansu does, with SO_REUSEADDR)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+        return True
+
+
 def broker_binary() -> str:
     """Path of the Tansu binary (``$CALF_TANSU_BIN`` overrides the bundled one)."""
     try:
@@ -88,7 +99,8 @@ class EmbeddedBroker:
         finally:
             if out is not subprocess.DEVNULL:
                 out.close()  # type: ignore[union-attr]
-        if not wait_for_port(self.host, self.port, timeout):
+        if not wait_for_port(self.host, self.port, timeout) or self.proc.poll() is not None:
+            # (a port that answers while our process has exited belongs to another listener)
             code = self.proc.poll()
             self.stop()
             raise BrokerError(f"Tansu did not listen on {self.host}:{self.port} within {timeout}s (exit code {code})")
