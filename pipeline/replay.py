@@ -31,8 +31,12 @@ async def replay_dead_letters(
     limit: int | None = None,
     dry_run: bool = False,
     idle: float = 3.0,
+    partitions: set[int] | None = None,
 ) -> ReplayResult:
     """Read the whole DLQ (no consumer group) and re-publish the chosen originals.
+
+    A dead letter is chosen when it matches every filter given: its error code, its item id, its
+    DLQ partition and its DLQ offset (an offset alone matches that offset in every partition).
 
     Raises :class:`~pipeline.client.BrokerError` (one line) when the broker cannot be used.
     """
@@ -47,7 +51,7 @@ async def replay_dead_letters(
         enable_auto_commit=False,
         **s.kafka_client_kwargs(),
     )
-    chosen: list[tuple[int, DeadLetter]] = []
+    chosen: list[tuple[int, int, DeadLetter]] = []
     try:
         await consumer.start()
         last = time.monotonic()
@@ -67,45 +71,50 @@ async def replay_dead_letters(
                     if ids and (dl.item_id or "") not in ids:
                         res.skipped += 1
                         continue
+                    if partitions and m.partition not in partitions:
+                        res.skipped += 1
+                        continue
                     if offsets and m.offset not in offsets:
                         res.skipped += 1
                         continue
                     if dl.original_truncated:
                         res.unreplayable += 1
                         res.lines.append(
-                            f"dlq offset {m.offset}: original truncated ({dl.original_size} bytes), cannot replay"
+                            f"dlq partition {m.partition} offset {m.offset}: original truncated "
+                            f"({dl.original_size} bytes), cannot replay"
                         )
                         continue
-                    chosen.append((m.offset, dl))
+                    chosen.append((m.partition, m.offset, dl))
     finally:
         await consumer.stop()
     # a record dead-lettered twice (at-least-once redelivery) is replayed once
     seen: set[tuple[str | None, str]] = set()
     unique = []
-    for off, dl in chosen:
+    for part, off, dl in chosen:
         ident = (dl.original_key, dl.original_sha256)
         if ident in seen:
             res.skipped += 1
             continue
         seen.add(ident)
-        unique.append((off, dl))
+        unique.append((part, off, dl))
     chosen = unique
     if limit is not None:
         chosen = chosen[:limit]
     if dry_run:
-        for off, dl in chosen:
-            res.lines.append(f"dlq offset {off}: {dl.error_code.value} item {dl.item_id!r}")
+        for part, off, dl in chosen:
+            res.lines.append(f"dlq partition {part} offset {off}: {dl.error_code.value} item {dl.item_id!r}")
         res.replayed = len(chosen)
         return res
     async with Publisher(settings=s) as pub:
-        for off, dl in chosen:
+        for part, off, dl in chosen:
             value = base64.b64decode(dl.original_value)
             key = base64.b64decode(dl.original_key) if dl.original_key else None
-            headers = [("wirewash.replayed-from", f"{s.topic_dlq}:{dl.partition}:{off}".encode())]
+            # where the dead letter is: the DLQ's own partition and offset
+            headers = [("wirewash.replayed-from", f"{s.topic_dlq}:{part}:{off}".encode())]
             d = await pub.send_raw(value, key, headers)
             if d.ok:
                 res.replayed += 1
             else:
                 res.failed += 1
-                res.lines.append(f"dlq offset {off}: not delivered: {d.error}")
+                res.lines.append(f"dlq partition {part} offset {off}: not delivered: {d.error}")
     return res
