@@ -7,14 +7,14 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 EXTRAS ?= embedded,test,bench,train
 
-.PHONY: help venv run test unit integration soak lint typecheck schemas check-schemas bench eval eval-cross train rules config-table readme up down clean lock
+.PHONY: help venv run test unit integration soak lint typecheck schemas check-schemas bench corpus eval eval-cross train rules config-table readme up down clean lock
 
 help:
 	@echo "make run         install, start the embedded broker and a worker, publish seeds/, show the results"
 	@echo "make test        install, then lint, type-check and run the whole suite (integration included)"
 	@echo "make bench       throughput / latency benchmarks against in-run baselines (not part of make test)"
 	@echo "make soak        SIGKILL, SIGTERM and broker-restart tests in a loop, lost/duplicated per round (ROUNDS=30)"
-	@echo "make eval        score the core on ../shared/corpus/dev (if present)"
+	@echo "make eval        score the core on the gold corpus (CORPUS=../shared/corpus/dev, not shipped)"
 	@echo "make eval-cross  the same, each family scored by a boilerplate scorer trained without it"
 	@echo "make train       retrain the boilerplate scorer (pipeline/data/chrome_model.json) from tests/cases/chrome"
 	@echo "make schemas     export schemas/*.v1.json from the pydantic models"
@@ -68,12 +68,14 @@ bench: $(STAMP)
 
 CORPUS ?= ../shared/corpus/dev
 
-eval: $(STAMP)
-	@test -d $(CORPUS) || { echo "make eval needs the gold corpus at $(CORPUS) (CORPUS=path to override)"; exit 2; }
+# checked before anything is installed: without gold files there is nothing to score
+corpus:
+	@test -d "$(CORPUS)" || { echo "no gold corpus at $(CORPUS): make eval and make eval-cross score the cleaner against gold-annotated articles (JSON files with raw_body, boilerplate and gold_clean_body, like the development corpus, which is not part of the repository); point CORPUS=DIR at a directory of them" >&2; exit 2; }
+
+eval: corpus $(STAMP)
 	$(VENV)/bin/wirewash eval $(CORPUS)
 
-eval-cross: $(STAMP)
-	@test -d $(CORPUS) || { echo "make eval-cross needs the gold corpus at $(CORPUS) (CORPUS=path to override)"; exit 2; }
+eval-cross: corpus $(STAMP)
 	$(VENV)/bin/wirewash eval --cross-family -q $(CORPUS)
 
 # the shipped weights: the repository's own cases (tests/cases/chrome, lines.json) and, where it is

@@ -33,6 +33,63 @@ MECHANICAL = ("stray_fragment", "broken_quote", "duplicate_sentence", "untransla
 SEMANTIC = ("calque", "other")
 
 
+GOLD_KEYS = "raw_body, boilerplate and gold_clean_body"
+
+
+class GoldError(ValueError):
+    """A file that is not a gold file; the message says which and why, in one line."""
+
+
+def _gold_problem(gold: Any) -> str | None:
+    """Why a parsed JSON value is not a gold article, or None when it is one."""
+    if not isinstance(gold, dict):
+        return f"it holds a JSON {type(gold).__name__.replace('dict', 'object')}, not an object with {GOLD_KEYS}"
+    if "raw_body" not in gold:
+        if "body" in gold:
+            return (
+                f"it looks like a FeedItem (body, no raw_body); gold files hold {GOLD_KEYS} "
+                "(to clean feed items, use wirewash clean)"
+            )
+        return f"no raw_body; gold files hold {GOLD_KEYS}"
+    for key in ("raw_body", "gold_clean_body"):
+        if not isinstance(gold.get(key), str):
+            return f"{key} is {'missing' if key not in gold else 'not a string'}"
+    bp = gold.get("boilerplate")
+    if not isinstance(bp, list) or not all(isinstance(p, str) for p in bp):
+        return "boilerplate is " + ("missing" if bp is None else "not a list of strings")
+    for key, needed in (
+        ("artefacts", ("text", "kind")),
+        ("events", ("type", "sentence")),
+        ("quotes", ("quote", "speaker")),
+    ):
+        if key not in gold:
+            continue
+        entries = gold[key]
+        if not isinstance(entries, list):
+            return f"{key} is not a list"
+        for n, entry in enumerate(entries):
+            if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in needed):
+                return f"{key}[{n}] lacks " + " or ".join(needed) + " (strings)"
+    return None
+
+
+def read_gold(path: Path) -> dict[str, Any]:
+    """One gold file, checked: raises :class:`GoldError` naming the file and what is wrong with it
+    (not JSON, not an object, a FeedItem rather than a gold article, a key missing or mistyped)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise GoldError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+    try:
+        gold = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise GoldError(f"{path} is not a gold file: it is not JSON ({exc})") from None
+    problem = _gold_problem(gold)
+    if problem is not None:
+        raise GoldError(f"{path} is not a gold file: {problem}")
+    return dict(gold)
+
+
 def norm(text: str) -> str:
     """The corpus comparison form.
 
@@ -278,7 +335,7 @@ def _published(gold: dict[str, Any]) -> datetime | None:
 def evaluate_file(path: Path, chrome: Model | None = None, learned: LearnedLookup | None = None) -> FileReport:
     """Clean, extract and score one gold file (``chrome``: the boilerplate scorer's weights, None for
     the shipped ones; ``learned``: what the batch repeats, see :func:`evaluate_batch`)."""
-    gold = orjson.loads(path.read_bytes())
+    gold = read_gold(path)
     result = clean_body(gold["raw_body"], "text/plain", gold.get("headline"), learned, chrome=chrome)
     events = (
         []
@@ -308,7 +365,7 @@ def evaluate_batch(
     """Score a batch as ``wirewash clean`` reads one: every file once to learn what each family
     (the source) repeats in ``min_articles`` files or more, then every file cleaned with it."""
     memory = LearnedMemory(min_articles=min_articles, batch=True) if learn else None
-    golds = [(f, orjson.loads(f.read_bytes())) for f in files]
+    golds = [(f, read_gold(f)) for f in files]
     if memory is not None:
         for f, gold in golds:
             fps = clean_body(gold["raw_body"], "text/plain", gold.get("headline"), _NOTHING, chrome=chrome).fingerprints
