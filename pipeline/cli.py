@@ -159,25 +159,34 @@ def publish(
     raw: bool,
     retries: int,
 ) -> None:
-    """Publish feed items from .json/.jsonl/.txt/.html files or directories.
+    """Publish feed items from files, directories or standard input (`-`), one record per item.
 
-    Exits non-zero when any record could not be delivered (or, without --raw, is not a
-    valid FeedItem); every failure is reported on stderr.
+    PATHS hold FeedItem JSON (.json object or list, .jsonl), wire documents (NITF, NewsML-G2,
+    NewsML 1.2, ninjs, ANPA 1312, RSS, Atom: split into one record per item) or plain text and
+    HTML (one item each, its id the file name). `-` reads standard input as `wirewash clean` does.
+    Each record is keyed by its item id. Exits non-zero when any record could not be delivered
+    (or, without --raw, is not a valid FeedItem: nothing invalid is sent); every failure is
+    reported on stderr.
     """
     import logging
 
     from pipeline.client import Publisher, PublishError
     from pipeline.codec import DecodeError, Limits
-    from pipeline.inputs import InputError, per_item, read_inputs
+    from pipeline.inputs import InputError, per_item, read_inputs, stdin_inputs
     from pipeline.intake import decode_record
 
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # the publisher reports every retry itself
     s = _settings(bootstrap_servers=bootstrap_servers)
+    files = tuple(p for p in paths if p != "-")
     try:
+        inputs = list(stdin_inputs(source)) if "-" in paths else []
+        inputs += list(read_inputs(files, source)) if files else []
         # a wire document with several items becomes one record per item, keyed by the item's id
-        records = [r for inp in read_inputs(paths, source) for r in ([inp] if raw else per_item(inp))]
+        records = [r for inp in inputs for r in ([inp] if raw else per_item(inp))]
     except InputError as exc:
         raise click.ClickException(str(exc)) from None
+    if not records:
+        raise click.ClickException("no feed items in the input")
 
     limits = Limits(s.max_message_bytes, s.max_body_chars)
     valid: list[tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]] = []
@@ -347,7 +356,7 @@ def consume(
         return n
 
     n = _against_broker(go())
-    _err(f"{n} records from {name}")
+    _err(f"{n} record{'' if n == 1 else 's'} from {name}")
 
 
 # ------------------------------------------------------------------------------ clean
@@ -566,12 +575,33 @@ def schemas_register(url: str, schema_dir: str) -> None:
 )
 @click.option("--no-learn", is_flag=True, help="Do not learn repeated paragraphs across the files of a family.")
 def eval_cmd(paths: tuple[str, ...], as_json: bool, quiet: bool, cross_family: bool, no_learn: bool) -> None:
-    """Score cleaning, artefacts, events and quotes against gold-annotated articles."""
-    from pipeline.evaluation import evaluate_batch, format_text, gold_files, report_dict, summarise
+    """Score cleaning, artefacts, events and quotes against gold-annotated articles.
+
+    PATHS are gold files or directories of them (*.json, one article each, as in the development
+    corpus: raw_body, boilerplate, gold_clean_body; optional artefacts, events, quotes, family).
+    A file that is not a gold file is named with the reason, and nothing is scored.
+    """
+    from pipeline.evaluation import (
+        GOLD_KEYS,
+        GoldError,
+        evaluate_batch,
+        format_text,
+        gold_files,
+        read_gold,
+        report_dict,
+        summarise,
+    )
 
     files = gold_files(paths)
     if not files:
-        raise click.ClickException("no gold files found")
+        raise click.ClickException(
+            f"no gold files (*.json) in {', '.join(paths)}: wirewash eval scores gold-annotated articles ({GOLD_KEYS})"
+        )
+    try:
+        for f in files:
+            read_gold(f)
+    except GoldError as exc:
+        raise click.ClickException(str(exc)) from None
     if cross_family:
         _need_numpy()
         from pipeline.evaluation import cross_family as run_cross_family

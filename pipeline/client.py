@@ -330,6 +330,15 @@ class Publisher:
 
 
 class _TopicConsumer(Generic[M]):
+    """Reads one wirewash topic and yields its records as models.
+
+    Where it starts: with a ``group_id``, a group that has committed nothing yet starts at the
+    earliest record of each partition (``from_beginning=True``, the default; False: new records
+    only) and afterwards resumes where it committed (offsets are committed automatically).
+    Without a ``group_id`` nothing is committed and every run starts over. ``bootstrap_servers``
+    and ``settings`` default to the ``WIREWASH_*`` environment, as for the CLI.
+    """
+
     model: type[M]
     role: str = "articles"
 

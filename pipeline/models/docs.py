@@ -78,7 +78,8 @@ def json_type(annotation: Any) -> str:
 
 def _bounds(f: FieldInfo) -> str:
     """The length or value bounds of a field, as prose."""
-    lo = hi = None
+    lo: object = None
+    hi: object = None
     length = False
     for m in f.metadata:
         if isinstance(m, MinLen):
