@@ -129,11 +129,16 @@ def test_topics_create_help_says_each_topics_cleanup() -> None:
     for role, spec in specs.items():
         policy = spec["cleanup.policy"]
         after = text.split(said[role], 1)[1].split(".")[0].strip()
+        # the README's topics table says the same
+        row = next(ln for ln in README.splitlines() if ln.startswith(f"| `{Settings().topics()[role]}` |"))
+        cleanup = row.rstrip(" |").rsplit("|", 1)[1].strip().replace("**", "")
         if policy == "compact":
             assert after.startswith("compact"), (role, after)
+            assert cleanup.startswith("compact"), (role, cleanup)
         else:
             days = int(spec["retention.ms"]) // (24 * 3600 * 1000)
             assert after.startswith(f"delete, {days} days"), (role, after)
+            assert cleanup == f"delete, {days} days", (role, cleanup)
 
 
 def test_rules_json_gives_every_rules_description() -> None:
