@@ -242,18 +242,19 @@ class Terminal:
 
     def interrupt(self, name: str, timeout: float = 60) -> int:
         """Ctrl-C in the process's terminal (SIGINT to its process group); its exit status."""
-        proc = self.background.pop(name)
+        proc = self.background[name]
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGINT)
-            try:
-                proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(10)
-                raise
+            proc.wait(timeout)  # on a timeout the process stays for close() to kill
+        del self.background[name]
         return proc.returncode
 
     def close(self) -> None:
+        """Stop what is still running (a failed test): Ctrl-C first, so that `wirewash broker` stops
+        its Tansu process (which runs in a session of its own), then SIGKILL."""
+        for name in list(self.background):
+            with contextlib.suppress(ProcessLookupError, subprocess.TimeoutExpired):
+                self.interrupt(name, timeout=20)
         for proc in self.background.values():
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
