@@ -54,7 +54,8 @@ MAX_UNITS = 400  # paragraphs scored per article (past this, a page is not an ar
 MAX_UNIT_CHARS = 2000  # longer paragraphs are story text: scored, never removed
 MAX_SPAN_CHARS = 300  # a glued span longer than this is not chrome
 TOP_FEATURES = 3
-ROUNDS = 4  # scoring rounds per article, until a round removes nothing
+ROUNDS = 16  # scoring rounds per article, until a round removes nothing (most need one or two)
+MAX_SPAN_CUTS = 64  # glued spans cut one after another from one paragraph's edges
 
 
 # ------------------------------------------------------------------ cues
@@ -833,6 +834,7 @@ def span_units(art: Article, units: list[Unit], k: int, model: Model) -> list[Un
 
 
 MAX_SENTENCES = 6  # a paragraph of more sentences is never removed whole
+RUN_LABEL_WORDS = 5  # a unit of a run with no evidence of its own is a label of this many words at most
 
 
 def _protected(f: Mapping[str, float], story: bool) -> bool:
@@ -937,6 +939,8 @@ def decide(units: list[Unit], model: Model, art: Article | None = None) -> set[i
             u = units[k]
             if k in out or u.p2 < model.run or not can_go(u):
                 break
+            if u.nw > RUN_LABEL_WORDS and not has_evidence(u.feats):
+                break  # a line of running words with no sign of chrome (a standfirst) ends the run
             run.append(k)
         # the run ends with its innermost strong unit that carries evidence of its own
         while run and (units[run[-1]].p2 < model.edge or not has_evidence(units[run[-1]].feats)):
@@ -978,26 +982,41 @@ def strip_scored_boilerplate(doc: Doc, ctx: DocContext) -> None:
             doc.remove_para(u.para, PARA_RULE, round(u.p2, 4), explain(model, u))
         if gone:
             continue
-        # glued spans at the edges of the paragraphs that stay: the first and last story paragraphs
+        # glued spans at the edges of the paragraphs that stay (the first and last story paragraphs),
+        # taken one after another until the next one is story
         cut = False
         for k in sorted({0, len(units) - 1} if units else set()):
-            for s in span_units(art, units, k, model):
-                if (
-                    s.p2 >= model.span
-                    and has_evidence(s.feats)
-                    and not _protected(s.feats, s.story)
-                    and _pieces_chrome(art, s, model)
-                ):
-                    i = units[k].para
-                    why = (SPAN_RULE, round(s.p2, 4), explain(model, s))
-                    if s.kind == "trail":
-                        doc.cut_end(i, s.lo, *why)
-                        cut = True
-                    elif s.hi < doc.paras[i].hi:
-                        doc.cut_start(i, s.hi, *why)
-                        cut = True
+            i = units[k].para
+            for _ in range(MAX_SPAN_CUTS):
+                p = doc.paras[i]
+                if p.removed:
+                    break
+                units[k].lo, units[k].hi = p.lo, p.hi  # the unit shrinks with its cuts
+                if not _cut_a_span(doc, art, units, k, model):
+                    break
+                cut = True
         if not cut or not doc.live():
             break
+
+
+def _cut_a_span(doc: Doc, art: Article, units: list[Unit], k: int, model: Model) -> bool:
+    """Cut the leading or trailing span of paragraph unit ``units[k]`` that the scorer judges chrome."""
+    i = units[k].para
+    for s in span_units(art, units, k, model):
+        if (
+            s.p2 >= model.span
+            and has_evidence(s.feats)
+            and not _protected(s.feats, s.story)
+            and _pieces_chrome(art, s, model)
+        ):
+            why = (SPAN_RULE, round(s.p2, 4), explain(model, s))
+            if s.kind == "trail":
+                doc.cut_end(i, s.lo, *why)
+                return True
+            if s.hi < doc.paras[i].hi:
+                doc.cut_start(i, s.hi, *why)
+                return True
+    return False
 
 
 def protected_paragraphs(doc: Doc, paras: list[int]) -> set[int]:
