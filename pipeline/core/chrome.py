@@ -32,7 +32,7 @@ import tomllib
 import unicodedata
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -70,9 +70,6 @@ class Cues:
     say: Any  # an automaton over the reporting verbs
     opening: Mapping[str, tuple[tuple[str, str], ...]]  # first letter -> (phrase, feature), longest first
     words: Mapping[str, frozenset[str]]
-
-
-_LETTERISH = re.compile(r"[^\W\d_]")
 
 
 def _spaced(ch: str) -> bool:
@@ -587,27 +584,26 @@ def _own_features(art: Article, u: Unit) -> tuple[dict[str, float], int, bool, s
     return f, nw, storyish(text, nw, fw), _key(text)
 
 
-def position_features(units: list[Unit], live: list[int]) -> None:
-    """Position features of the live paragraph units: ends, and where the story begins and ends."""
-    n = len(live)
-    story = [k for k in live if units[k].story]
-    first = story[0] if story else None
-    last = story[-1] if story else None
-    for rank, k in enumerate(live):
-        f = units[k].feats
-        if rank == 0:
+def position_features(units: list[Unit]) -> None:
+    """Position features of the paragraph units: the ends, and where the story-like ones begin and end."""
+    n = len(units)
+    story = [k for k, u in enumerate(units) if u.story]
+    first, last = (story[0], story[-1]) if story else (None, None)
+    for k, u in enumerate(units):
+        f = u.feats
+        if k == 0:
             f["pos:first"] = 1.0
-        if rank == n - 1:
+        if k == n - 1:
             f["pos:last"] = 1.0
-        if rank < 3:
+        if k < 3:
             f["pos:head3"] = 1.0
-        if n - rank <= 3:
+        if n - k <= 3:
             f["pos:tail3"] = 1.0
-        if first is None:
+        if first is None or last is None:
             f["zone:nostory"] = 1.0
         elif k < first:
             f["zone:head"] = 1.0
-        elif last is not None and k > last:
+        elif k > last:
             f["zone:tail"] = 1.0
         else:
             f["zone:body"] = 1.0
@@ -750,15 +746,11 @@ def article_of(doc: Doc) -> Article:
 
 
 # ------------------------------------------------------------------ scoring and decoding
-Scorer = Callable[[Mapping[str, float]], float]
-
-
 def score(model: Model, doc: Doc) -> tuple[list[Unit], Article]:
     """Units of ``doc`` with both stages' probabilities (no decision made)."""
     art = article_of(doc)
     units = build_units(doc, art)
-    live = list(range(len(units)))
-    position_features(units, live)
+    position_features(units)
     for u in units:
         u.p1 = sigmoid(linear(model.stage1, u.feats))
     neighbour_features(units)
