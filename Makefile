@@ -7,12 +7,13 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 EXTRAS ?= embedded,test,bench,train
 
-.PHONY: help venv run test unit integration soak lint typecheck schemas check-schemas bench corpus eval eval-cross train rules config-table readme up down clean lock
+.PHONY: help venv run test unit integration soak lint typecheck schemas check-schemas bench bench-compare corpus eval eval-cross train rules config-table readme up down clean lock
 
 help:
 	@echo "make run         install, start the embedded broker and a worker, publish seeds/, show the results"
 	@echo "make test        install, then lint, type-check and run the whole suite (integration included)"
 	@echo "make bench       throughput / latency benchmarks against in-run baselines (not part of make test)"
+	@echo "make bench-compare REF=<commit>   the core's CPU per article at REF and in the work tree, same run"
 	@echo "make soak        SIGKILL, SIGTERM and broker-restart tests in a loop, lost/duplicated per round (ROUNDS=30)"
 	@echo "make eval        score the core on the gold corpus (CORPUS=../shared/corpus/dev, not shipped)"
 	@echo "make eval-cross  the same, each family scored by a boilerplate scorer trained without it"
@@ -65,6 +66,11 @@ schemas: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+# the core's cost at another commit and in the work tree, same run, same records (REF=<commit>)
+REF ?= 2ee2752
+bench-compare: $(STAMP)
+	$(PY) bench/compare.py $(REF)
 
 CORPUS ?= ../shared/corpus/dev
 

@@ -283,8 +283,8 @@ def page_units(page: Page) -> PageUnits:
     doc, smap = prep.doc, prep.smap
     art = chrome.article_of(doc)
     units = chrome.build_units(doc, art)
+    chrome.position_features(units)
     live = list(range(len(units)))
-    chrome.position_features(units, live)
 
     def label(lo: int, hi: int) -> int:
         s, e = smap.span(lo, hi)

@@ -32,7 +32,7 @@ import tomllib
 import unicodedata
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -54,7 +54,8 @@ MAX_UNITS = 400  # paragraphs scored per article (past this, a page is not an ar
 MAX_UNIT_CHARS = 2000  # longer paragraphs are story text: scored, never removed
 MAX_SPAN_CHARS = 300  # a glued span longer than this is not chrome
 TOP_FEATURES = 3
-ROUNDS = 4  # scoring rounds per article, until a round removes nothing
+ROUNDS = 16  # scoring rounds per article, until a round removes nothing (most need one or two)
+MAX_SPAN_CUTS = 64  # glued spans cut one after another from one paragraph's edges
 
 
 # ------------------------------------------------------------------ cues
@@ -69,9 +70,6 @@ class Cues:
     say: Any  # an automaton over the reporting verbs
     opening: Mapping[str, tuple[tuple[str, str], ...]]  # first letter -> (phrase, feature), longest first
     words: Mapping[str, frozenset[str]]
-
-
-_LETTERISH = re.compile(r"[^\W\d_]")
 
 
 def _spaced(ch: str) -> bool:
@@ -586,27 +584,26 @@ def _own_features(art: Article, u: Unit) -> tuple[dict[str, float], int, bool, s
     return f, nw, storyish(text, nw, fw), _key(text)
 
 
-def position_features(units: list[Unit], live: list[int]) -> None:
-    """Position features of the live paragraph units: ends, and where the story begins and ends."""
-    n = len(live)
-    story = [k for k in live if units[k].story]
-    first = story[0] if story else None
-    last = story[-1] if story else None
-    for rank, k in enumerate(live):
-        f = units[k].feats
-        if rank == 0:
+def position_features(units: list[Unit]) -> None:
+    """Position features of the paragraph units: the ends, and where the story-like ones begin and end."""
+    n = len(units)
+    story = [k for k, u in enumerate(units) if u.story]
+    first, last = (story[0], story[-1]) if story else (None, None)
+    for k, u in enumerate(units):
+        f = u.feats
+        if k == 0:
             f["pos:first"] = 1.0
-        if rank == n - 1:
+        if k == n - 1:
             f["pos:last"] = 1.0
-        if rank < 3:
+        if k < 3:
             f["pos:head3"] = 1.0
-        if n - rank <= 3:
+        if n - k <= 3:
             f["pos:tail3"] = 1.0
-        if first is None:
+        if first is None or last is None:
             f["zone:nostory"] = 1.0
         elif k < first:
             f["zone:head"] = 1.0
-        elif last is not None and k > last:
+        elif k > last:
             f["zone:tail"] = 1.0
         else:
             f["zone:body"] = 1.0
@@ -749,15 +746,11 @@ def article_of(doc: Doc) -> Article:
 
 
 # ------------------------------------------------------------------ scoring and decoding
-Scorer = Callable[[Mapping[str, float]], float]
-
-
 def score(model: Model, doc: Doc) -> tuple[list[Unit], Article]:
     """Units of ``doc`` with both stages' probabilities (no decision made)."""
     art = article_of(doc)
     units = build_units(doc, art)
-    live = list(range(len(units)))
-    position_features(units, live)
+    position_features(units)
     for u in units:
         u.p1 = sigmoid(linear(model.stage1, u.feats))
     neighbour_features(units)
@@ -833,6 +826,7 @@ def span_units(art: Article, units: list[Unit], k: int, model: Model) -> list[Un
 
 
 MAX_SENTENCES = 6  # a paragraph of more sentences is never removed whole
+RUN_LABEL_WORDS = 5  # a unit of a run with no evidence of its own is a label of this many words at most
 
 
 def _protected(f: Mapping[str, float], story: bool) -> bool:
@@ -937,6 +931,8 @@ def decide(units: list[Unit], model: Model, art: Article | None = None) -> set[i
             u = units[k]
             if k in out or u.p2 < model.run or not can_go(u):
                 break
+            if u.nw > RUN_LABEL_WORDS and not has_evidence(u.feats):
+                break  # a line of running words with no sign of chrome (a standfirst) ends the run
             run.append(k)
         # the run ends with its innermost strong unit that carries evidence of its own
         while run and (units[run[-1]].p2 < model.edge or not has_evidence(units[run[-1]].feats)):
@@ -978,26 +974,41 @@ def strip_scored_boilerplate(doc: Doc, ctx: DocContext) -> None:
             doc.remove_para(u.para, PARA_RULE, round(u.p2, 4), explain(model, u))
         if gone:
             continue
-        # glued spans at the edges of the paragraphs that stay: the first and last story paragraphs
+        # glued spans at the edges of the paragraphs that stay (the first and last story paragraphs),
+        # taken one after another until the next one is story
         cut = False
         for k in sorted({0, len(units) - 1} if units else set()):
-            for s in span_units(art, units, k, model):
-                if (
-                    s.p2 >= model.span
-                    and has_evidence(s.feats)
-                    and not _protected(s.feats, s.story)
-                    and _pieces_chrome(art, s, model)
-                ):
-                    i = units[k].para
-                    why = (SPAN_RULE, round(s.p2, 4), explain(model, s))
-                    if s.kind == "trail":
-                        doc.cut_end(i, s.lo, *why)
-                        cut = True
-                    elif s.hi < doc.paras[i].hi:
-                        doc.cut_start(i, s.hi, *why)
-                        cut = True
+            i = units[k].para
+            for _ in range(MAX_SPAN_CUTS):
+                p = doc.paras[i]
+                if p.removed:
+                    break
+                units[k].lo, units[k].hi = p.lo, p.hi  # the unit shrinks with its cuts
+                if not _cut_a_span(doc, art, units, k, model):
+                    break
+                cut = True
         if not cut or not doc.live():
             break
+
+
+def _cut_a_span(doc: Doc, art: Article, units: list[Unit], k: int, model: Model) -> bool:
+    """Cut the leading or trailing span of paragraph unit ``units[k]`` that the scorer judges chrome."""
+    i = units[k].para
+    for s in span_units(art, units, k, model):
+        if (
+            s.p2 >= model.span
+            and has_evidence(s.feats)
+            and not _protected(s.feats, s.story)
+            and _pieces_chrome(art, s, model)
+        ):
+            why = (SPAN_RULE, round(s.p2, 4), explain(model, s))
+            if s.kind == "trail":
+                doc.cut_end(i, s.lo, *why)
+                return True
+            if s.hi < doc.paras[i].hi:
+                doc.cut_start(i, s.hi, *why)
+                return True
+    return False
 
 
 def protected_paragraphs(doc: Doc, paras: list[int]) -> set[int]:
