@@ -30,7 +30,7 @@ from pipeline.core.boilerplate import (
     strip_exposed_boilerplate,
 )
 from pipeline.core.chrome import SCORED_BOILERPLATE, Model
-from pipeline.core.doc import Doc, DocContext, LearnedLookup
+from pipeline.core.doc import Cut, Doc, DocContext, LearnedLookup
 from pipeline.core.html import HTML_NOISE, HTML_TO_TEXT, html_to_text
 from pipeline.core.language import detect, primary
 from pipeline.core.layout import PARAGRAPHS, paragraph_spans
@@ -306,6 +306,66 @@ def _assemble(doc: Doc) -> tuple[str, list[Span]]:
     return "\n\n".join(parts), subheads
 
 
+def _rescore(doc: Doc, ctx: DocContext) -> None:
+    """Run the scorer again on the paragraphs as they read once fragments were removed from them.
+
+    A removed fragment can leave a span the scorer cuts ("... on Monday. 0 0 >. Is." keeps
+    "0 0 >." until "Is." is gone): scoring the text that is left, and cutting what it finds from
+    the document, makes one cleaning what two would be.
+    """
+    live = doc.live()
+    if not live:
+        return
+    cuts = sorted((c.start, c.end) for c in doc.cuts)
+    chunks: list[str] = []
+    where: list[int] = []  # position in the text that is left -> position in the canonical text (-1: a separator)
+    spans: list[tuple[int, int]] = []
+    for i in live:
+        p = doc.paras[i]
+        if chunks:
+            chunks.append("\n\n")
+            where.extend((-1, -1))
+        start = len(where)
+        pos = p.lo
+        for s, e in cuts:
+            if e <= pos or s >= p.hi:
+                continue
+            if s > pos:
+                chunks.append(doc.text[pos:s])
+                where.extend(range(pos, s))
+            pos = max(pos, e)
+        if pos < p.hi:
+            chunks.append(doc.text[pos : p.hi])
+            where.extend(range(pos, p.hi))
+        spans.append((start, len(where)))
+    left = Doc.from_text("".join(chunks), spans, doc.headline)
+    for k, i in enumerate(live):
+        left.paras[k].role = doc.paras[i].role
+    left.dateline, left.byline = doc.dateline, doc.byline
+    left.run(SCORED_BOILERPLATE, ctx)
+    for c in left.cuts:
+        run_start = prev = -2
+        for j in range(c.start, c.end):
+            at = where[j]
+            if at < 0:
+                continue
+            if at != prev + 1:
+                if run_start >= 0:
+                    _recut(doc, run_start, prev + 1, c)
+                run_start = at
+            prev = at
+        if run_start >= 0:
+            _recut(doc, run_start, prev + 1, c)
+    for k, i in enumerate(live):
+        if left.paras[k].removed_by is not None:
+            doc.paras[i].removed_by = left.paras[k].removed_by
+
+
+def _recut(doc: Doc, start: int, end: int, like: Cut) -> None:
+    record = bool(doc.text[start:end].strip())
+    doc.cuts.append(Cut(start, end, like.rule, record, like.score if record else None, like.features if record else ()))
+
+
 def _find_artefacts(
     doc: Doc, pres: Presence, limits: list[tuple[str, int, str]] | None = None
 ) -> list[tuple[int, str, art.Hit]]:
@@ -453,6 +513,8 @@ def clean_body(
             )
 
         strip_exposed_boilerplate(doc, cut_paras)
+        if cut_paras and pres.fires(SCORED_BOILERPLATE.needs):
+            _rescore(doc, ctx)
 
     clean, subheads = _assemble(doc)
     for c in doc.cuts:

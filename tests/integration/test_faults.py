@@ -71,9 +71,7 @@ def _clustered(recs: list[Any]) -> set[bytes]:
     return {k for k, c in cluster.items() if c is not None and sizes[c] > 1}
 
 
-def _duplicates_identical(
-    recs: list[Any], strip: bool, by: str = "key", other_order: bool = False
-) -> tuple[int, int]:
+def _duplicates_identical(recs: list[Any], strip: bool, by: str = "key", other_order: bool = False) -> tuple[int, int]:
     """(distinct records, total records); asserts the copies of a record are identical apart from processed_at.
 
     Articles are identified by their key (the item id), events by their ``ce_id`` (the event id).

@@ -93,6 +93,7 @@ def test_never_raises_and_offsets_slice_the_received_body(body: str, ctype: str)
 @given(ANY_TEXT)
 @example(". Is. Is. ”")  # found by hypothesis: the second fragment, spaced from its quote, survived one pass
 @example("x. Is. ’ Is.")  # ... and a fragment after a quote spaced from its full stop
+@example('. 0 0 >. Is."')  # ... and a span the scorer cuts only once the fragment after it is gone
 @example("a  Â 0")  # ftfy reads "Â 0" as a mangled no-break space only once the double space is collapsed
 def test_cleaning_a_clean_body_changes_nothing(body: str) -> None:
     once = clean_body(body).body
