@@ -10,6 +10,7 @@ the id of the trigger rule that produced it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain
@@ -20,7 +21,7 @@ from pipeline.core.events.clause import (
     IRREGULAR_PAST,
     PREPOSITIONS,
     Clause,
-    Word,
+    Words,
     analyse,
     subject_before,
     words,
@@ -224,7 +225,7 @@ class Sentence:
         self._mentions: list[Mention] | None = None if ctx is not None else []
         self._dates: list[DateMention] | None = None
         self._quantities: list[QuantityMention] | None = None
-        self._words: list[Word] | None = None
+        self._words: Words | None = None
 
     @property
     def mentions(self) -> list[Mention]:
@@ -235,7 +236,7 @@ class Sentence:
         return self._mentions
 
     @property
-    def words(self) -> list[Word]:
+    def words(self) -> Words:
         if self._words is None:
             self._words = words(self.text, self.low)
         return self._words
@@ -839,18 +840,19 @@ _AGENT_NOUNS = frozenset(
 )
 
 
-def _after_prep(text: str, ws: list[Word], pos: int, preps: tuple[str, ...]) -> tuple[int, int] | None:
+def _after_prep(text: str, ws: Words, pos: int, preps: tuple[str, ...]) -> tuple[int, int] | None:
     """The phrase after the first of ``preps`` within a few words after ``pos``."""
-    for k, w in enumerate(ws):
-        if w.start < pos:
-            continue
-        if w.start > pos + 40 or w.low in (",", ";", "."):
+    low, start = ws.low, ws.start
+    n = ws.n
+    for k in range(bisect_left(start, pos), n):
+        w = low[k]
+        if start[k] > pos + 40 or w in {",", ";", "."}:
             return None
-        if w.low in preps and k + 1 < len(ws):
+        if w in preps and k + 1 < n:
             j = k + 1
-            while j < len(ws) and ws[j].low[0].isalnum() and ws[j].low not in PREPOSITIONS:
+            while j < n and low[j][0].isalnum() and low[j] not in PREPOSITIONS:
                 j += 1
-            return (ws[k + 1].start, ws[j - 1].end) if j > k + 1 else None
+            return (start[k + 1], ws.end[j - 1]) if j > k + 1 else None
     return None
 
 
