@@ -13,7 +13,6 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
-from itertools import chain
 
 from pipeline.core.events.clause import (
     CONJUNCTIONS,
@@ -35,6 +34,7 @@ from pipeline.core.events.mentions import (
 )
 from pipeline.core.events.model import Entity, ExtractedEvent
 from pipeline.core.events.quantities import QuantityMention, find_quantities
+from pipeline.core.events.starts import matches
 from pipeline.core.scan import Folded
 
 WEAPONS = (
@@ -153,6 +153,7 @@ class Trigger:
     noun: bool
     confidence: float
     keywords: tuple[str, ...]
+    leads: frozenset[str] | None = None  # one of these opens every match (:mod:`.starts`); None: unknown
 
 
 _POLITICAL = re.compile(
@@ -428,17 +429,17 @@ def events_for_sentence(
     dateline_place: Entity | None,
     quoted: list[tuple[int, int]],
     antecedents: Antecedents | None,
-    candidates: list[tuple[Trigger, int]],
+    candidates: list[tuple[Trigger, int, list[int] | None]],
 ) -> list[ExtractedEvent]:
-    """The events of one sentence from its candidate triggers (each with where its first keyword
-    starts: a match contains a keyword, so the search starts a little before it)."""
+    """The events of one sentence from its candidate triggers, each with where its first keyword
+    starts (a match contains a keyword, so the search starts a little before it) and where its
+    matches can start (None: anywhere)."""
     text, low = s.text, s.low
     told: bool | None = None  # does the sentence tell a current act? decided when a trigger occurs
     best: dict[tuple[str, str | None], ExtractedEvent] = {}
-    for trig, kw_at in candidates:
-        found = trig.pattern.finditer(text, kw_at - _REACH if kw_at > _REACH else 0)
-        first = next(found, None)
-        if first is None:
+    for trig, kw_at, starts in candidates:
+        found = matches(trig.pattern, text, kw_at - _REACH if kw_at > _REACH else 0, starts)
+        if not found:
             continue
         if told is None:
             told = not _untold(text)
@@ -448,7 +449,7 @@ def events_for_sentence(
             continue
         if trig.needs_any is not None and not trig.needs_any.found(text, low):
             continue
-        for m in chain((first,), found):
+        for m in found:
             t_start, t_end = m.span()
             lo_need = max(0, t_start - 80) if trig.reverse else t_end  # "drones were downed": the weapon comes first
             if trig.needs is not None and not trig.needs.found(text, low, lo_need, min(len(text), t_end + trig.window)):

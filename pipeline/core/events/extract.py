@@ -28,6 +28,7 @@ from pipeline.core.events.mentions import (
 )
 from pipeline.core.events.model import Entity, ExtractedEvent
 from pipeline.core.events.quotes import Quote, attribute, find_quotes, is_pronoun
+from pipeline.core.events.starts import leading_literals
 from pipeline.core.layout import paragraph_spans
 from pipeline.core.scan import Folded
 from pipeline.core.sentences import sentence_spans
@@ -39,14 +40,19 @@ MAX_QUOTE_PARA_CHARS = 20_000
 
 @cache
 def _trigger_automaton() -> Any:
-    """One Aho-Corasick automaton over every trigger's keywords: keyword -> (its length, trigger indices)."""
+    """One Aho-Corasick automaton over every trigger's keywords and the literals that open its
+    matches (lower-cased): string -> (its length, indices of the triggers it is a keyword of,
+    indices of the triggers whose matches it can open)."""
     auto = ahocorasick.Automaton()
-    index: dict[str, set[int]] = {}
+    kw: dict[str, set[int]] = {}
+    lead: dict[str, set[int]] = {}
     for i, t in enumerate(triggers()):
         for k in t.keywords:
-            index.setdefault(k, set()).add(i)
-    for k, ids in index.items():
-        auto.add_word(k, (len(k), frozenset(ids)))
+            kw.setdefault(k, set()).add(i)
+        for x in t.leads or ():
+            lead.setdefault(x.lower(), set()).add(i)
+    for k in kw.keys() | lead.keys():
+        auto.add_word(k, (len(k), frozenset(kw.get(k, ())), frozenset(lead.get(k, ()))))
     auto.make_automaton()
     return auto
 
@@ -58,41 +64,54 @@ def candidate_triggers(text: str) -> list[Trigger]:
     ['assault-launch-fire']
     """
     found: set[int] = set()
-    for _end, (_length, ids) in _trigger_automaton().iter(text.lower()):
+    for _end, (_length, ids, _lead) in _trigger_automaton().iter(text.lower()):
         found |= ids
     all_ = triggers()
     return [all_[i] for i in sorted(found)]
 
 
-def _triggers_by_sentence(low: str | None, sentences: list[Sentence]) -> list[list[tuple[Trigger, int]]] | None:
+Candidates = list[tuple[Trigger, int, list[int] | None]]
+
+
+def _triggers_by_sentence(low: str | None, sentences: list[Sentence]) -> list[Candidates] | None:
     """:func:`candidate_triggers` of every sentence from one pass over the lower-cased body, each with
-    where its first keyword starts in the sentence (None: use the per-sentence way).
+    where its first keyword starts in the sentence and where its matches can start (None: use
+    the per-sentence way).
 
     >>> body = "Russia fired 145 drones. Rain fell on."
     >>> ss = [Sentence(0, 24, body[:24], 0, None, None), Sentence(25, 38, body[25:], 0, None, None)]
-    >>> [[(t.id, at) for t, at in ts] for ts in _triggers_by_sentence(body.lower(), ss)]
-    [[('assault-launch-fire', 6)], []]
+    >>> [[(t.id, at, starts) for t, at, starts in ts] for ts in _triggers_by_sentence(body.lower(), ss)]
+    [[('assault-launch-fire', 6, [7])], []]
     """
     if low is None:
         return None
-    hits = [(end, end - length + 1, ids) for end, (length, ids) in _trigger_automaton().iter(low)]
+    hits = [(end, end - length + 1, kw, lead) for end, (length, kw, lead) in _trigger_automaton().iter(low)]
     all_ = triggers()
-    out: list[list[tuple[Trigger, int]]] = []
+    out: list[Candidates] = []
     k = 0
     n = len(hits)
     for s in sentences:
         while k < n and hits[k][0] < s.start:
             k += 1
         found: dict[int, int] = {}
+        leads: list[tuple[int, frozenset[int]]] = []
         j = k
         while j < n and hits[j][0] < s.end:
-            start = hits[j][1]
+            _end, start, kw, lead = hits[j]
             if start >= s.start:
-                for i in hits[j][2]:  # hits come in end order: keep each trigger's earliest start
-                    if i not in found or start - s.start < found[i]:
-                        found[i] = start - s.start
+                rel = start - s.start
+                for i in kw:  # hits come in end order: keep each trigger's earliest start
+                    if i not in found or rel < found[i]:
+                        found[i] = rel
+                if lead:
+                    leads.append((rel, lead))
             j += 1
-        out.append([(all_[i], found[i]) for i in sorted(found)] if found else [])
+        cands: Candidates = []
+        for i in sorted(found):
+            t = all_[i]
+            starts = None if t.leads is None else sorted({p for p, ids in leads if i in ids})
+            cands.append((t, found[i], starts))
+        out.append(cands)
     return out
 
 
@@ -121,6 +140,7 @@ def triggers() -> tuple[Trigger, ...]:
                 noun=bool(t.get("noun", False)),
                 keywords=tuple(k.lower() for k in t["keywords"]),
                 confidence=float(t.get("confidence", 0.7)),
+                leads=leading_literals(t["pattern"]),
             )
         )
     return tuple(out)
@@ -419,7 +439,7 @@ def extract_events(
     quoted = [(q.open_at, q.close_at + 1) for q in quotes]
     per_sentence = _triggers_by_sentence(low, sentences)
     for i, s in enumerate(sentences):
-        cands = per_sentence[i] if per_sentence is not None else [(t, 0) for t in candidate_triggers(s.text)]
+        cands = per_sentence[i] if per_sentence is not None else [(t, 0, None) for t in candidate_triggers(s.text)]
         if not cands:
             continue
         for ev in events_for_sentence(s, pub, dateline_place, quoted, Antecedents(sentences, i, ctx), cands):
