@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_right
 from datetime import date, datetime
 from functools import cache, lru_cache
 from importlib import resources
@@ -85,33 +86,31 @@ def _triggers_by_sentence(low: str | None, sentences: list[Sentence]) -> list[Ca
     """
     if low is None:
         return None
-    hits = [(end, end - length + 1, kw, lead) for end, (length, kw, lead) in _trigger_automaton().iter(low)]
+    firsts = [s.start for s in sentences]
+    per: dict[int, tuple[dict[int, int], list[tuple[int, frozenset[int]]]]] = {}
+    for end, (length, kw, lead) in _trigger_automaton().iter(low):
+        start = end - length + 1
+        k = bisect_right(firsts, start) - 1  # the sentence the hit starts in, if it ends there too
+        if k < 0 or end >= sentences[k].end:
+            continue
+        rel = start - firsts[k]
+        got = per.get(k)
+        if got is None:
+            got = per[k] = ({}, [])
+        found = got[0]
+        for i in kw:  # hits come in end order: keep each trigger's earliest start
+            if i not in found or rel < found[i]:
+                found[i] = rel
+        if lead:
+            got[1].append((rel, lead))
     all_ = triggers()
-    out: list[Candidates] = []
-    k = 0
-    n = len(hits)
-    for s in sentences:
-        while k < n and hits[k][0] < s.start:
-            k += 1
-        found: dict[int, int] = {}
-        leads: list[tuple[int, frozenset[int]]] = []
-        j = k
-        while j < n and hits[j][0] < s.end:
-            _end, start, kw, lead = hits[j]
-            if start >= s.start:
-                rel = start - s.start
-                for i in kw:  # hits come in end order: keep each trigger's earliest start
-                    if i not in found or rel < found[i]:
-                        found[i] = rel
-                if lead:
-                    leads.append((rel, lead))
-            j += 1
-        cands: Candidates = []
+    out: list[Candidates] = [[] for _ in sentences]
+    for k, (found, leads) in per.items():
+        cands = out[k]
         for i in sorted(found):
             t = all_[i]
             starts = None if t.leads is None else sorted({p for p, ids in leads if i in ids})
             cands.append((t, found[i], starts))
-        out.append(cands)
     return out
 
 
