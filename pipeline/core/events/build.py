@@ -58,9 +58,13 @@ WEAPONS = (
         ),
     ),
 )
+_LEFT_WORDS = (
+    "said says stated told reported claimed announced added that after while when despite before because whereas "
+    "but which who where although though as"
+).split()
+# (?:;|\b(?:said|says|…|as)\b|, (?:and|while|as)\b), each word opening with its letter (as _CLAUSE_RIGHT)
 _CLAUSE_LEFT = re.compile(
-    r"(?:;|\b(?:said|says|stated|told|reported|claimed|announced|added|that|after|while|when|despite|"
-    r"before|because|whereas|but|which|who|where|although|though|as)\b|, (?:and|while|as)\b)"
+    ";|" + "|".join(rf"{w[0]}(?<!\w{w[0]}){w[1:]}\b" for w in _LEFT_WORDS) + r"|, (?:and|while|as)\b"
 )
 _RIGHT_WORDS = (*"after before while when because despite which who although though since said".split(), "according to")
 # each word opens with its letter and looks behind after it ("a(?<!\wa)fter\b" for "\bafter\b"), so

@@ -87,7 +87,7 @@ def _triggers_by_sentence(low: str | None, sentences: list[Sentence]) -> list[Ca
     if low is None:
         return None
     firsts = [s.start for s in sentences]
-    per: dict[int, tuple[dict[int, int], list[tuple[int, frozenset[int]]]]] = {}
+    per: dict[int, tuple[dict[int, int], dict[int, list[int]]]] = {}
     for end, (length, kw, lead) in _trigger_automaton().iter(low):
         start = end - length + 1
         k = bisect_right(firsts, start) - 1  # the sentence the hit starts in, if it ends there too
@@ -96,21 +96,31 @@ def _triggers_by_sentence(low: str | None, sentences: list[Sentence]) -> list[Ca
         rel = start - firsts[k]
         got = per.get(k)
         if got is None:
-            got = per[k] = ({}, [])
+            got = per[k] = ({}, {})
         found = got[0]
         for i in kw:  # hits come in end order: keep each trigger's earliest start
             if i not in found or rel < found[i]:
                 found[i] = rel
         if lead:
-            got[1].append((rel, lead))
+            starts = got[1]
+            for i in lead:
+                at = starts.get(i)
+                if at is None:
+                    starts[i] = [rel]
+                else:
+                    at.append(rel)
     all_ = triggers()
     out: list[Candidates] = [[] for _ in sentences]
-    for k, (found, leads) in per.items():
+    for k, (found, starts) in per.items():
         cands = out[k]
         for i in sorted(found):
             t = all_[i]
-            starts = None if t.leads is None else sorted({p for p, ids in leads if i in ids})
-            cands.append((t, found[i], starts))
+            if t.leads is None:
+                cands.append((t, found[i], None))
+                continue
+            at = starts.get(i)
+            if at is not None:  # else no match can start in the sentence
+                cands.append((t, found[i], sorted(set(at)) if len(at) > 1 else at))
     return out
 
 
