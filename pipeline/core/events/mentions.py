@@ -353,15 +353,23 @@ _TITLE_WORDS = (
 ).split()
 
 
-@lru_cache(maxsize=1)
-def _title_automaton() -> Any:
-    import ahocorasick
+def _title_hits(text: str) -> list[tuple[int, int]]:
+    """(end, length) of every title word in ``text``, in end order: what an Aho-Corasick pass
+    over the words gives (no title word ends another, so no two share an end), from one C-speed
+    ``str.find`` scan per word instead of an automaton step in Python's extension per character.
 
-    auto = ahocorasick.Automaton()
+    >>> _title_hits("Chief Minister X met the spokesman.")
+    [(4, 5), (13, 8), (33, 9)]
+    """
+    hits: list[tuple[int, int]] = []
     for w in _TITLE_WORDS:
-        auto.add_word(w, len(w))
-    auto.make_automaton()
-    return auto
+        n = len(w)
+        i = text.find(w)
+        while i >= 0:
+            hits.append((i + n - 1, n))
+            i = text.find(w, i + 1)
+    hits.sort()
+    return hits
 
 
 def _aliases(text: str) -> Iterator[re.Match[str]]:
@@ -377,7 +385,7 @@ def _aliases(text: str) -> Iterator[re.Match[str]]:
 def _titled(text: str) -> Iterator[re.Match[str]]:
     """``_TITLED`` matches, tried only at the title words (and the capitalised word before one)."""
     last = 0
-    for end, length in _title_automaton().iter(text):
+    for end, length in _title_hits(text):
         p = end - length + 1
         if p < last or (p and (text[p - 1].isalnum() or text[p - 1] in "_")):
             continue
