@@ -34,8 +34,7 @@ from pipeline.core.events.mentions import (
 )
 from pipeline.core.events.model import Entity, ExtractedEvent
 from pipeline.core.events.quantities import QuantityMention, find_quantities
-from pipeline.core.events.starts import matches
-from pipeline.core.scan import Folded
+from pipeline.core.scan import Folded, matches
 
 WEAPONS = (
     ("drone", Folded(r"(?i)\b(?:drones?|uavs?|shah[ei]ds?|kamikaze|martyr(?:s|-\d+)?)\b")),

@@ -29,9 +29,8 @@ from pipeline.core.events.mentions import (
 )
 from pipeline.core.events.model import Entity, ExtractedEvent
 from pipeline.core.events.quotes import Quote, attribute, find_quotes, is_pronoun
-from pipeline.core.events.starts import leading_literals
 from pipeline.core.layout import paragraph_spans
-from pipeline.core.scan import Folded
+from pipeline.core.scan import Folded, leading_literals
 from pipeline.core.sentences import sentence_spans
 
 MAX_EVENT_CHARS = 100_000  # events are read from the first 100k characters (any real article fits)
