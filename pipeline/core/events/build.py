@@ -148,7 +148,7 @@ class Trigger:
     window: int
     blocks: Folded | None
     weapon_mode: bool
-    modes: tuple[tuple[re.Pattern[str], str], ...]
+    modes: tuple[tuple[Folded, str], ...]  # case-insensitive
     preps: tuple[str, ...]
     recipient: str
     political: bool
@@ -610,9 +610,11 @@ def stage_voice(d: Draft) -> bool:
     if c.negated and d.etype != "REJECT":
         return False  # "did not launch", "no one was arrested"
     d.passive = c.voice == "passive" and not d.trig.noun
-    after = text[d.t_end : min(len(text), d.t_end + 120)]
-    for rx, md in d.trig.modes:
-        if rx.search(after) or rx.search(d.m.group()):
+    after = min(len(text), d.t_end + 120)
+    for rx, md in d.trig.modes:  # in the 120 characters after the trigger, or in it
+        if rx.found_before(text, s.low, after, after - d.t_end) or rx.found_before(
+            text, s.low, d.t_end, d.t_end - d.t_start
+        ):
             d.mode = md
             break
     if d.trig.weapon_mode and d.mode is None:

@@ -123,6 +123,12 @@ def _triggers_by_sentence(low: str | None, sentences: list[Sentence]) -> list[Ca
     return out
 
 
+def _insensitive(pattern: str) -> Folded:
+    if not pattern.startswith("(?i)"):
+        raise ValueError(f"a trigger's mode pattern is case-insensitive: {pattern!r} should open with (?i)")
+    return Folded(pattern)
+
+
 @cache
 def triggers() -> tuple[Trigger, ...]:
     """The trigger lexicon (``data/triggers.toml``)."""
@@ -140,7 +146,7 @@ def triggers() -> tuple[Trigger, ...]:
                 window=int(t.get("window", 80)),
                 blocks=Folded(t["blocks"]) if t.get("blocks") else None,
                 weapon_mode=bool(t.get("weapon_mode", False)),
-                modes=tuple((re.compile(p), m) for p, m in t.get("modes", [])),
+                modes=tuple((_insensitive(p), m) for p, m in t.get("modes", [])),
                 preps=tuple(t.get("preps", [])),
                 recipient=t.get("recipient", "object"),
                 political=bool(t.get("political", False)),
