@@ -554,18 +554,59 @@ def trie_pattern(words: Iterable[str]) -> str:
     return "(?:" + emit(tree) + ")"
 
 
+# a modifier before a group head ("Pelhar", "unidentified", "state-run"): no spaces inside
+_MOD = (
+    r"(?:[A-Z][\w-]+(?:['’]s)?|unidentified|unknown|armed|suspected|local|senior|"
+    r"anti-terrorist|anti-terror|special|state|central|district|city|federal|national|military|Ukrainian|"
+    r"Russian|Israeli|Palestinian|Pakistani|Indian|Chinese|American|masked|angry|irate|several|"
+    r"[a-z]+-[a-z]+)"
+)
+_MOD_RE = re.compile(_MOD)
+
+
 def _group_regex(g: Gazetteer) -> re.Pattern[str]:
     global _GROUP_RE
     if _GROUP_RE is None:
         alt = trie_pattern(g.common_actors)
         _GROUP_RE = re.compile(
-            r"(?<![\w-])(?P<mods>(?:(?:[A-Z][\w-]+(?:['’]s)?|unidentified|unknown|armed|suspected|local|senior|"
-            r"anti-terrorist|anti-terror|special|state|central|district|city|federal|national|military|Ukrainian|"
-            r"Russian|Israeli|Palestinian|Pakistani|Indian|Chinese|American|masked|angry|irate|several|"
-            r"[a-z]+-[a-z]+) ){0,3})"
-            rf"(?P<head>{alt})\b(?P<of> of (?:[A-Z][\w-]+ ?){{1,3}})?"
+            rf"(?<![\w-])(?P<mods>(?:{_MOD} ){{0,3}})(?P<head>{alt})\b(?P<of> of (?:[A-Z][\w-]+ ?){{1,3}})?"
         )
     return _GROUP_RE
+
+
+def _mod_starts(sentence: str, lo: int, p: int) -> list[int]:
+    """Where a group match whose head starts at ``p`` can start, ascending (``p`` itself included,
+    none before ``lo``): word starts from which one to three modifiers, each followed by one space,
+    reach ``p``. The regex is tried only there; any other start it would reject.
+
+    >>> s = "They said (Delhi police) and armed state police, not arrested police."
+    >>> [s[i:s.index("police", i) + 6] for i in _mod_starts(s, 0, 17)]
+    ['Delhi police', 'police']
+    >>> [s[i:41 + 6] for i in _mod_starts(s, 0, 41)], _mod_starts(s, 0, 62)
+    (['armed state police', 'state police', 'police'], [62])
+    """
+    out = [p]
+    end = p - 1  # the space after the modifier before
+    for _ in range(3):
+        if end < lo or sentence[end] != " ":
+            break
+        b = sentence.rfind(" ", 0, end) + 1
+        if b >= end:
+            break  # two spaces: no modifier between them
+        if sentence[b:end].isalnum():
+            words = [b]  # one plain word (after a space): its start is the only word start
+        else:
+            words = [m.start() for m in _WORD_START.finditer(sentence, b, end)]
+        whole = False
+        for w in words:
+            if w >= lo and _MOD_RE.fullmatch(sentence, w, end):
+                out.append(w)
+                whole = whole or w == b
+        if not whole:
+            break  # the chunk is no modifier as a whole: nothing before it can reach p
+        end = b - 1
+    out.sort()
+    return out
 
 
 def find_mentions(sentence: str, offset: int, ctx: ArticleContext) -> list[Mention]:
@@ -737,17 +778,7 @@ def _group_matches(sentence: str, g: Gazetteer) -> Iterator[re.Match[str]]:
         # where the regex may start (a word character not preceded by one or a hyphen) in the
         # stretch that up to three modifier words can cover, earliest first: the modifiers are
         # words joined by single spaces, so a match starts after the fourth space before the head
-        lo = max(last, p - 64)
-        cut = p
-        for _ in range(4):
-            cut = sentence.rfind(" ", lo, cut)
-            if cut < 0:
-                break
-        else:
-            lo = cut + 1
-        starts = [m.start() for m in _WORD_START.finditer(sentence, lo, p)]
-        starts.append(p)
-        for st in starts:
+        for st in _mod_starts(sentence, max(last, p - 64), p):
             m = rx.match(sentence, st)
             if m is not None and m.start("head") == p:
                 last = m.end()
