@@ -74,6 +74,20 @@ def _year_for(month: int, day: int, anchor: date) -> int:
     return anchor.year if candidate <= anchor + timedelta(days=1) else anchor.year - 1
 
 
+_MONTH_WORD = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\b")
+
+
+def _month_of(text: str) -> int:
+    """The month of the first of :data:`MONTHS` (in its order) that ``text`` holds as a word
+    (StopIteration when none does); one scan finds the words present (whole words cannot overlap).
+
+    >>> _month_of("since march 2022"), _month_of("on 3 sept.")
+    (3, 9)
+    """
+    present = set(_MONTH_WORD.findall(text))
+    return next(v for k, v in MONTHS.items() if k in present)
+
+
 def resolve(m: re.Match[str], published: date | None) -> tuple[date | None, str | None]:
     """Resolve one matched expression; ``(None, None)`` when it cannot be known."""
     text = m.group().lower()
@@ -81,20 +95,20 @@ def resolve(m: re.Match[str], published: date | None) -> tuple[date | None, str 
         if m.group("full"):
             nums = re.findall(r"\d+", text)
             day, year = int(nums[0]), int(nums[-1])
-            month = next(v for k, v in MONTHS.items() if re.search(rf"\b{k}\b", text))
+            month = _month_of(text)
             return date(year, month, day), "day"
         if m.group("my"):
             year = int(re.findall(r"\d{4}", text)[0])
-            month = next(v for k, v in MONTHS.items() if re.search(rf"\b{k}\b", text))
+            month = _month_of(text)
             return date(year, month, 1), "month"
         if published is None:
             return None, None
         if m.group("md"):
             day = int(re.findall(r"\d+", text)[0])
-            month = next(v for k, v in MONTHS.items() if re.search(rf"\b{k}\b", text))
+            month = _month_of(text)
             return date(_year_for(month, day, published), month, day), "day"
         if m.group("m"):
-            month = next(v for k, v in MONTHS.items() if re.search(rf"\b{k}\b", text))
+            month = _month_of(text)
             year = published.year if month <= published.month else published.year - 1
             return date(year, month, 1), "month"
         if m.group("ago"):
