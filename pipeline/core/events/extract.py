@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from bisect import bisect_right
+from collections.abc import Iterable
 from datetime import date, datetime
 from functools import cache, lru_cache
 from importlib import resources
@@ -42,19 +43,41 @@ MAX_QUOTE_PARA_CHARS = 20_000
 def _trigger_automaton() -> Any:
     """One Aho-Corasick automaton over every trigger's keywords and the literals that open its
     matches (lower-cased): string -> (its length, indices of the triggers it is a keyword of,
-    indices of the triggers whose matches it can open)."""
+    indices of the triggers whose matches it can open).
+
+    Fewer strings, the same answers: a keyword that extends another of the same trigger
+    ("deployed" after "deploy") starts wherever that one does, so it is left out; an opening
+    literal is replaced by the longest keyword it extends ("deployed " by "deploy": a superset of
+    the places, which the pattern then checks), or by a shorter opening literal of its trigger.
+    """
     auto = ahocorasick.Automaton()
     kw: dict[str, set[int]] = {}
     lead: dict[str, set[int]] = {}
     for i, t in enumerate(triggers()):
-        for k in t.keywords:
+        for k in _prefix_free(t.keywords):
             kw.setdefault(k, set()).add(i)
-        for x in t.leads or ():
-            lead.setdefault(x.lower(), set()).add(i)
+    keys = sorted(kw, key=len, reverse=True)
+    for i, t in enumerate(triggers()):
+        for x in _prefix_free(x.lower() for x in t.leads or ()):
+            x = next((k for k in keys if x.startswith(k)), x)
+            lead.setdefault(x, set()).add(i)
     for k in kw.keys() | lead.keys():
         auto.add_word(k, (len(k), frozenset(kw.get(k, ())), frozenset(lead.get(k, ()))))
     auto.make_automaton()
     return auto
+
+
+def _prefix_free(strings: Iterable[str]) -> list[str]:
+    """The strings that extend none of the others.
+
+    >>> _prefix_free(["deployed", "deploy", "sent ", "deploys"])
+    ['deploy', 'sent ']
+    """
+    out: list[str] = []
+    for x in sorted(set(strings), key=len):
+        if not any(x.startswith(k) for k in out):
+            out.append(x)
+    return sorted(out)
 
 
 def candidate_triggers(text: str) -> list[Trigger]:
