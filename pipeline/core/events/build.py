@@ -166,10 +166,10 @@ _POLITICAL = re.compile(
 
 
 def _weapon_mode(s: Sentence) -> str | None:
-    for mode, rx in WEAPONS:
-        if rx.found(s.text, s.low):
-            return mode
-    return None
+    """The kind of weapon the sentence names, if any (read once per sentence)."""
+    if s.weapon == "?":
+        s.weapon = next((mode for mode, rx in WEAPONS if rx.found(s.text, s.low)), None)
+    return s.weapon
 
 
 def is_participant(m: Mention) -> bool:
@@ -210,6 +210,7 @@ class Sentence:
         "para",
         "start",
         "text",
+        "weapon",
     )
 
     def __init__(
@@ -230,6 +231,7 @@ class Sentence:
         self._dates: list[DateMention] | None = None
         self._quantities: list[QuantityMention] | None = None
         self._words: Words | None = None
+        self.weapon: str | None = "?"  # the weapon mode, once read (see _weapon_mode)
 
     @property
     def mentions(self) -> list[Mention]:
@@ -370,6 +372,11 @@ def _quantity(
     return best
 
 
+_PLACE_WORD = re.compile(
+    r"(?i)(?:district|village|area|region|city|town|state|station|road|temple|assembly|nagar|square)\b"
+)
+
+
 def _location(s: Sentence, t_end: int, dateline_place: Entity | None) -> Entity | None:
     g = gazetteer()
     best = None
@@ -378,11 +385,7 @@ def _location(s: Sentence, t_end: int, dateline_place: Entity | None) -> Entity 
         if m.kind in ("place", "capital", "country", "unknown", "org") and _preceded_by(
             s.text, rs, ("in", "at", "near", "over", "across", "outside", "inside")
         ):
-            if m.kind in ("org", "unknown") and not re.search(
-                r"(?i)(?:district|village|area|region|city|town|state|"
-                r"station|road|temple|assembly|nagar|square)\b",
-                m.text,
-            ):
+            if m.kind in ("org", "unknown") and not _PLACE_WORD.search(m.text):
                 continue
             cand = Entity(m.text.rstrip("'’s"), m.name, m.country or g.place_country(m.name))
             if best is None or abs(rs - t_end) < best[0]:
@@ -445,7 +448,7 @@ def events_for_sentence(
         if not found:
             continue
         if told is None:
-            told = not _untold(text)
+            told = not _untold(text, low)
         if not told:
             return []
         if trig.blocks is not None and trig.blocks.found(text, low):
@@ -480,7 +483,7 @@ def events_for_sentence(
 _HABITUAL_CUES = ("often", "usual", "rare", "routine", "regular", "frequent", "typical", "tend to")
 
 
-def _untold(sentence: str) -> bool:
+def _untold(sentence: str, low: str | None = None) -> bool:
     """A sentence that reports no act of its own: a background label, a habit or a condition.
 
     >>> _untold("Background: Russia fired drones."), _untold("Police often arrest them."), _untold("Police arrested him.")
@@ -488,8 +491,12 @@ def _untold(sentence: str) -> bool:
     """
     if _CONDITIONAL.match(sentence) or (":" in sentence and _BACKGROUND.match(sentence)):
         return True
-    low = sentence.lower()  # the cue words let most sentences skip the case-insensitive search
-    return any(c in low for c in _HABITUAL_CUES) and _HABITUAL.search(sentence) is not None
+    if low is None:
+        low = sentence.lower()
+    for c in _HABITUAL_CUES:  # the cue words let most sentences skip the case-insensitive search
+        if c in low:
+            return _HABITUAL.search(sentence) is not None
+    return False
 
 
 def _combine(a: ExtractedEvent, b: ExtractedEvent) -> ExtractedEvent:
@@ -670,7 +677,7 @@ def stage_participants(d: Draft, antecedents: Antecedents | None) -> None:
     ):
         # "Russia also said it had shot down…": the pronoun is the reporting subject
         left = _actor_candidates(s, 0, lo)[-1:]
-    if not left and lo > 0 and re.fullmatch(r"\s*(?:the|a|an)\s+", text[lo:t_start] or "x") and not d.in_phrase:
+    if not left and lo > 0 and _BARE_DETERMINER.fullmatch(text[lo:t_start] or "x") and not d.in_phrase:
         # "Police said the arrest…": the clause before names who did it (not after "despite a
         # phone call…", where the main clause's subject is no party to the call)
         left = _actor_candidates(s, 0, lo)[-1:]
@@ -808,6 +815,7 @@ def stage_participants(d: Draft, antecedents: Antecedents | None) -> None:
 
 
 _PHYSICAL = frozenset(("ASSAULT", "COERCE"))
+_BARE_DETERMINER = re.compile(r"\s*(?:the|a|an)\s+")
 _NEEDS_ACTOR = frozenset(
     ("AGREE", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT", "THREATEN")
 )

@@ -28,6 +28,9 @@ from typing import NamedTuple
 
 _WORD = re.compile(r"[^\W_][\w'’-]*|[^\w\s]")
 _SPLIT = re.compile(f"({_WORD.pattern})")
+# the same on ASCII text, its classes spelt out in ASCII (a bitmap test per character instead of
+# Unicode category look-ups; \s on ASCII is these six and \x1c-\x1f)
+_SPLIT_ASCII = re.compile("([a-zA-Z0-9][a-zA-Z0-9_'-]*|[^a-zA-Z0-9_ \t\n\r\x0b\x0c\x1c-\x1f])")
 
 BE = frozenset("is are was were be been being am".split())
 GET = frozenset("get gets got gotten getting".split())
@@ -126,7 +129,7 @@ def words(text: str, low: str | None = None) -> Words:
     (['police', "didn't", 'act', '.'], [0, 7, 14, 17], [6, 13, 17, 18])
     """
     src = low if low is not None else text.lower()
-    parts = _SPLIT.split(src)  # gap, word, gap, word, ..., gap
+    parts = (_SPLIT_ASCII if src.isascii() else _SPLIT).split(src)  # gap, word, gap, word, ..., gap
     ends = list(accumulate(map(len, parts)))
     toks = parts[1::2]
     n = len(toks)
