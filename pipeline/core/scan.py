@@ -163,6 +163,79 @@ def matches(pattern: re.Pattern[str], text: str, pos: int, starts: list[int] | N
     return out
 
 
+def ascii_twin(pattern: str, flags: int = 0) -> re.Pattern[str] | None:
+    """``pattern`` compiled to give the same matches on ASCII text, faster: with ``re.ASCII``,
+    ``\\w``, ``\\d`` and ``\\b`` test a character against a table instead of looking its Unicode
+    category up. On ASCII text the two agree, save ``\\s``, which in Unicode also takes the four
+    separators \\x1c-\\x1f: it is spelt out. None when the pattern cannot be twinned safely (a
+    ``\\S`` inside a class, inline flags, a non-ASCII letter that folds to an ASCII one).
+
+    >>> t = ascii_twin(r"\\b\\w+\\s\\S")
+    >>> t.pattern, bool(t.match("ab\\x1cc")), bool(re.match(r"\\b\\w+\\s\\S", "ab\\x1cc"))
+    ('\\\\b\\\\w+[\\\\s\\\\x1c-\\\\x1f][^\\\\s\\\\x1c-\\\\x1f]', True, True)
+    """
+    if flags & re.ASCII or "(?u" in pattern or "(?a" in pattern or "(?L" in pattern:
+        return None
+    for ch in set(pattern):
+        if not ch.isascii() and any(c.isascii() for c in ch.lower() + ch.upper() + ch.casefold()):
+            return None  # "K" (Kelvin) matches "k" under IGNORECASE in Unicode, not in ASCII
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    in_class = False
+    while i < n:
+        c = pattern[i]
+        if c == "\\" and i + 1 < n:
+            e = pattern[i + 1]
+            if e == "s":
+                out.append("\\s\\x1c-\\x1f" if in_class else "[\\s\\x1c-\\x1f]")
+            elif e == "S":
+                if in_class:
+                    return None
+                out.append("[^\\s\\x1c-\\x1f]")
+            else:
+                out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            if c == "]":
+                in_class = False
+        elif c == "[":
+            in_class = True
+            out.append(c)
+            i += 1
+            if i < n and pattern[i] == "^":
+                out.append("^")
+                i += 1
+            if i < n and pattern[i] == "]":  # a "]" first in a class is a literal
+                out.append("]")
+                i += 1
+            continue
+        out.append(c)
+        i += 1
+    try:
+        return re.compile("".join(out), flags | re.ASCII)
+    except re.error:
+        return None
+
+
+class Twin:
+    """A pattern and its :func:`ascii_twin`: :meth:`on` gives the one to run on a text.
+
+    >>> tw = Twin(r"\\b\\w+")
+    >>> tw.on("abc") is tw.ascii, tw.on("abç") is tw.any
+    (True, True)
+    """
+
+    __slots__ = ("any", "ascii")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.any = re.compile(pattern, flags)
+        self.ascii = ascii_twin(pattern, flags) or self.any
+
+    def on(self, text: str) -> re.Pattern[str]:
+        return self.ascii if text.isascii() else self.any
+
+
 _ESCAPE_OR_NAME = re.compile(r"\\.|\(\?P<\w+>|\(\?P=\w+\)")
 
 
@@ -216,7 +289,7 @@ class Folded:
     (True, True, False)
     """
 
-    __slots__ = ("ci", "cs", "need", "pattern")
+    __slots__ = ("ci", "cs", "csa", "need", "pattern")
 
     def __init__(self, pattern: str) -> None:
         source = pattern.removeprefix("(?i)")
@@ -224,6 +297,7 @@ class Folded:
         self.ci = re.compile(source, re.IGNORECASE)
         lowered = lower_literals(source)
         self.cs = re.compile(lowered)
+        self.csa = ascii_twin(lowered) or self.cs  # for ASCII text
         self.need = _needed(lowered)
 
     def found(self, text: str, low: str | None, pos: int = 0, endpos: int | None = None) -> bool:
@@ -236,7 +310,7 @@ class Folded:
                         break
                 else:
                     return False  # none of the strings that open a match occurs: no search
-            return self.cs.search(low, pos, end) is not None
+            return (self.csa if low.isascii() else self.cs).search(low, pos, end) is not None
         return self.ci.search(text, pos, end) is not None
 
     def found_before(self, text: str, low: str | None, pos: int, width: int) -> bool:
@@ -250,10 +324,12 @@ class Folded:
                         break
                 else:
                     return False
-            return self.cs.search(window) is not None
+            return (self.csa if window.isascii() else self.cs).search(window) is not None
         return self.ci.search(text[a:pos]) is not None
 
     def match(self, text: str, low: str | None, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         """The match at ``pos``; its offsets index ``text``, but its groups are read from ``low`` when given."""
         end = len(text) if endpos is None else endpos
-        return self.cs.match(low, pos, end) if low is not None else self.ci.match(text, pos, end)
+        if low is not None:
+            return (self.csa if low.isascii() else self.cs).match(low, pos, end)
+        return self.ci.match(text, pos, end)
