@@ -213,8 +213,8 @@ def ascii_twin(pattern: str, flags: int = 0) -> re.Pattern[str] | None:
         out.append(c)
         i += 1
     try:
-        return re.compile("".join(out), flags | re.ASCII)
-    except re.error:
+        return re.compile("".join(out), (flags & ~re.UNICODE) | re.ASCII)  # UNICODE: the default for text
+    except (re.error, ValueError):
         return None
 
 

@@ -15,8 +15,9 @@ from typing import Any, NamedTuple
 
 from pipeline.core.events.gazetteer import Gazetteer, gazetteer
 from pipeline.core.events.model import Entity
+from pipeline.core.scan import Twin
 
-TOKEN = re.compile(
+TOKEN = Twin(
     r"(?:[A-Z]\.){2,}|[A-Z]\.(?=\s?[A-Z])|[^\W\d_][\w'’-]*(?:\.(?=[A-Z]))?|\d[\d,.:]*\d|\d|[^\w\s]",
     re.UNICODE,
 )
@@ -335,7 +336,7 @@ class ArticleContext:
 
 
 _ALIAS = re.compile(r"(?P<full>(?:[A-Z][\w'’-]+ ){1,6}?(?:[A-Z][\w'’-]+))\s?\((?P<abbr>[A-Z][A-Za-z&.-]{1,9})\)")
-_TITLED = re.compile(
+_TITLED = Twin(
     r"\b(?P<title>(?:[A-Z][a-z]+[- ])?(?:President(?:-elect)?|Prime Minister|"
     r"Chief Minister|Minister|Governor|governor|spokesman|spokeswoman|spokesperson|Speaker|Justice|judge|Mayor|mayor|"
     r"Secretary|Ambassador|General|Chancellor|leader|adviser|Adviser|chief|Chief|Officer|officer|official|Senator|"
@@ -382,8 +383,9 @@ def _aliases(text: str) -> Iterator[re.Match[str]]:
             yield m
 
 
-def _titled(text: str) -> Iterator[re.Match[str]]:
+def _titled(text: str, asc: bool) -> Iterator[re.Match[str]]:
     """``_TITLED`` matches, tried only at the title words (and the capitalised word before one)."""
+    titled = _TITLED.ascii if asc else _TITLED.any
     last = 0
     for end, length in _title_hits(text):
         p = end - length + 1
@@ -400,7 +402,7 @@ def _titled(text: str) -> Iterator[re.Match[str]]:
         for st in starts:
             if st < last:
                 continue
-            m = _TITLED.match(text, st)
+            m = titled.match(text, st)
             if m is not None:
                 last = m.end()
                 yield m
@@ -410,10 +412,10 @@ def _titled(text: str) -> Iterator[re.Match[str]]:
 # Whole-body patterns open with a capital letter and look behind only after it: a pattern that
 # starts with a character class is skipped ahead in C, one that starts with ``\b`` or a
 # look-behind is tried at every character of the article.
-_ACRONYM = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z]{1,5}(?!\w)")  # \b[A-Z]{2,6}\b
-_SPELLED_OUT = re.compile(r"[A-Z](?<!\w[A-Z])[a-z]+(?: (?:of|for|and|the|[A-Z][a-z]+)){1,6}\b")  # "Press Club of India"
+_ACRONYM = Twin(r"[A-Z](?<!\w[A-Z])[A-Z]{1,5}(?!\w)")  # \b[A-Z]{2,6}\b
+_SPELLED_OUT = Twin(r"[A-Z](?<!\w[A-Z])[a-z]+(?: (?:of|for|and|the|[A-Z][a-z]+)){1,6}\b")  # "Press Club of India"
 # "Rahul Gandhi", "R. K. Dutta", "AB Singh" (not after a letter or a full stop)
-_UNTITLED_NAME = re.compile(
+_UNTITLED_NAME = Twin(
     r"[A-Z](?<![\w.][A-Z])(?:[a-z]+|\.(?: ?[A-Z]\.)?|[A-Z](?= [A-Z][a-z])| [A-Z](?= [A-Z][a-z])) "
     r"(?:[A-Z][a-z]+ )?[A-Z][a-z]{2,}(?:['’]s)?\b"
 )
@@ -431,14 +433,15 @@ def build_context(text: str) -> ArticleContext:
     for m in _aliases(text):
         ctx.aliases[m.group("abbr")] = m.group("full").removeprefix("The ").strip()
     # acronyms used without being introduced: "Press Club of India" ... "the PCI"
-    acronyms = set(_ACRONYM.findall(text))
+    asc = text.isascii()
+    acronyms = set((_ACRONYM.ascii if asc else _ACRONYM.any).findall(text))
     if acronyms:
-        for m in _SPELLED_OUT.finditer(text):
+        for m in (_SPELLED_OUT.ascii if asc else _SPELLED_OUT.any).finditer(text):
             words = [w for w in m.group().removeprefix("The ").split() if w[0].isupper()]
             initials = "".join(w[0] for w in words)
             if len(initials) >= 2 and initials in acronyms and initials not in ctx.aliases:
                 ctx.aliases[initials] = m.group().removeprefix("The ").strip()
-    for m in _titled(text):
+    for m in _titled(text, asc):
         name = m.group("name").strip()
         name, _ = _strip_poss(name)
         parts = name.split()
@@ -462,7 +465,7 @@ def build_context(text: str) -> ArticleContext:
             if country and _LEADER_TITLE.search(m.group("title")):
                 ctx.leaders.setdefault(country, name)
     # untitled two/three-word capitalised names that are not places or organisations
-    for m in _UNTITLED_NAME.finditer(text):
+    for m in (_UNTITLED_NAME.ascii if asc else _UNTITLED_NAME.any).finditer(text):
         name, _ = _strip_poss(m.group())
         parts = name.split()
         if parts[0] in SENTENCE_STARTERS or any(p in DAYS_MONTHS or p in ORG_HEADS or p in g.titles for p in parts):
@@ -619,11 +622,13 @@ def find_mentions(sentence: str, offset: int, ctx: ArticleContext) -> list[Menti
     """
     g = gazetteer()
     out: list[Mention] = []
-    for cm in _CAP_CHUNK.finditer(sentence):
+    asc = sentence.isascii()
+    token = TOKEN.ascii if asc else TOKEN.any
+    for cm in (_CAP_CHUNK.ascii if asc else _CAP_CHUNK.any).finditer(sentence):
         lo, hi = cm.span()
         next_tok = ""  # the word after a sentence-initial stretch: tells "Officials said" from "Putin said"
         if lo == 0 and hi + 1 < len(sentence) and sentence[hi] == " ":
-            after = TOKEN.match(sentence, hi + 1)
+            after = token.match(sentence, hi + 1)
             next_tok = after.group() if after else ""
         key = (cm.group(), lo == 0, next_tok)
         found = ctx.chunks.get(key)
@@ -666,7 +671,7 @@ def find_mentions(sentence: str, offset: int, ctx: ArticleContext) -> list[Menti
 # mentions. Both kinds ("U.S.-based…", "Vladimir Putin") open with the capital letter, written
 # once in front so that the engine skips ahead to capitals in C
 _CONNECTOR_RE = "of|for|the|and|de|del|al|bin|von|van|der|la|du|le"
-_CAP_CHUNK = re.compile(
+_CAP_CHUNK = Twin(
     rf"[A-Z](?:\.(?:[A-Z]\.)+[\w'’-]*(?:(?: (?:{_CONNECTOR_RE}))* (?:[A-Z][\w'’.-]*|(?:[A-Z]\.)+))*"
     rf"|[\w'’.-]*(?:(?:(?: (?:{_CONNECTOR_RE}))* | ?- ?)(?:[A-Z][\w'’.-]*|(?:[A-Z]\.)+))*)"
 )
@@ -676,7 +681,7 @@ def _chunk_mentions(chunk: str, initial: bool, next_tok: str, ctx: ArticleContex
     """Named mentions inside one capitalised stretch (offsets relative to it; ``initial``: it opens
     the sentence, ``next_tok``: the word after it)."""
     out: list[Mention] = []
-    toks = [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(chunk)]
+    toks = [(m.group(), m.start(), m.end()) for m in TOKEN.on(chunk).finditer(chunk)]
     i = 0
     n = len(toks)
     while i < n:
