@@ -337,12 +337,12 @@ def _np_entity(np: str, at: int, s: Sentence | None, ctx: ArticleContext, prefer
             if pick.kind == "unknown" and len(pick.name.split()) == 1:
                 full = ctx.fullest(pick.name)
                 return Entity(pick.text, full, ctx.person_country.get(full))
-            bare = re.sub(r"(?i)^(?:a|an|the)\s+", "", np).strip()
+            bare = _ARTICLE.sub("", np).strip()
             if pick.kind in ("org", "group") and not prefer_first and len(bare.split()) > len(pick.text.split()):
                 # "a Delhi Fire Services official": the whole phrase names the speaker
                 return Entity(np, bare, pick.country)
             return pick.entity("actor")
-    name = re.sub(r"(?i)^(?:a|an|the)\s+", "", np).strip(" ,")
+    name = _ARTICLE.sub("", np).strip(" ,")
     if not name or len(name.split()) > 8 or name.lower() in PRONOUNS or name.lower() in ("what", "this", "that", "it"):
         return None
     holder = ctx.title_holder(name)
@@ -408,6 +408,9 @@ def _speaker_entity(
     return found
 
 
+_ARTICLE = re.compile(r"(?i)^(?:a|an|the)\s+")
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+_DATELINE_CUT = re.compile(r"[,(\[:|—–-]")
 _NAME_LIKE = re.compile(
     r"^(?:[A-Z][\w'’.-]*|of|the|and|in|on|for|de|al)(?: (?:[A-Z][\w'’.-]*|of|the|and|in|on|for|de|al)){0,5}[.,]?$"
 )
@@ -434,7 +437,7 @@ def _is_mentioned(body: str, open_at: int, text: str) -> bool:
 def _is_name_like(text: str) -> bool:
     """A title or name in quotes ("Zero Point", "Saffron Terror."), not speech."""
     t = text.strip(" …")
-    return bool(_NAME_LIKE.match(t)) or len(re.findall(r"[^\W\d_]{2,}", t)) == 0
+    return bool(_NAME_LIKE.match(t)) or len(_LETTERS.findall(t)) == 0
 
 
 def extract_events(
@@ -466,7 +469,7 @@ def extract_events(
     g = gazetteer()
     dateline_place = None
     if dateline:
-        place = re.split(r"[,(\[:|—–-]", dateline)[0].strip()
+        place = _DATELINE_CUT.split(dateline)[0].strip()
         if place:
             code = g.place_country(place.title()) or g.place_country(place) or g.country_code(place.title())
             dateline_place = Entity(place, place.title() if place.isupper() else place, code)

@@ -22,6 +22,7 @@ SPEECH_VERBS = (
 )
 # the full stop of an initial or an honorific ("R. K. Dutta", "Mr. Trump") does not end a speaker phrase
 _ABBREV_DOT = r"(?<=\b[A-Z])\.|(?<=\bMr)\.|(?<=\bMrs)\.|(?<=\bMs)\.|(?<=\bDr)\.|(?<=\bGen)\.|(?<=\bSen)\.|(?<=\bRep)\.|(?<=\bGov)\.|(?<=\bProf)\.|(?<=\bLt)\.|(?<=\bCol)\.|(?<=\bSt)\."
+_NP_CUT = re.compile(r"\s(?:on|in|at|during|while|after|adding|who|when|,)\s")
 _AFTER_SUBJ_VERB = re.compile(
     rf"^\s*[,.]?\s*(?P<np>(?:[^.!?“”\"‘]|{_ABBREV_DOT}){{1,120}}?)\s(?:(?:has|had|also|then|later|further|again|previously)\s)?(?P<verb>{SPEECH_VERBS})\b"
 )
@@ -231,7 +232,7 @@ def attribute(body: str, quote: Quote, para_end: int, sent_start: int) -> None:
     if after and (ends_clause or _AFTER_VERB_SUBJ.match(after)):
         m = _AFTER_VERB_SUBJ.match(after)
         if m:
-            np = re.split(r"\s(?:on|in|at|during|while|after|adding|who|when|,)\s", m.group("np"))[0]
+            np = _NP_CUT.split(m.group("np"))[0]
             _set(quote, _clean_np(np), "after", after_at + m.start("np"), m.group("np"))
             return
         m = _AFTER_SUBJ_VERB.match(after)
