@@ -318,12 +318,8 @@ class Folded:
         a = pos - width if pos > width else 0
         if low is not None:
             window = low[a:pos]
-            if self.need:
-                for x in self.need:
-                    if x in window:
-                        break
-                else:
-                    return False
+            if self.need and not any(map(window.__contains__, self.need)):
+                return False
             return (self.csa if window.isascii() else self.cs).search(window) is not None
         return self.ci.search(text[a:pos]) is not None
 

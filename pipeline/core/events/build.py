@@ -493,10 +493,8 @@ def _untold(sentence: str, low: str | None = None) -> bool:
         return True
     if low is None:
         low = sentence.lower()
-    for c in _HABITUAL_CUES:  # the cue words let most sentences skip the case-insensitive search
-        if c in low:
-            return _HABITUAL.search(sentence) is not None
-    return False
+    # the cue words let most sentences skip the case-insensitive search
+    return any(map(low.__contains__, _HABITUAL_CUES)) and _HABITUAL.search(sentence) is not None
 
 
 def _combine(a: ExtractedEvent, b: ExtractedEvent) -> ExtractedEvent:
@@ -527,7 +525,13 @@ def retyped(ev: ExtractedEvent) -> bool:
 
 
 def detail(ev: ExtractedEvent) -> int:
-    return sum(x is not None for x in (ev.actor, ev.recipient, ev.date, ev.quantity, ev.location))
+    return (
+        (ev.actor is not None)
+        + (ev.recipient is not None)
+        + (ev.date is not None)
+        + (ev.quantity is not None)
+        + (ev.location is not None)
+    )
 
 
 def _completeness(ev: ExtractedEvent) -> float:
