@@ -182,13 +182,18 @@ def _preceded_by(sentence: str, rel_start: int, words: tuple[str, ...]) -> str |
     >>> _preceded_by("attacks in  Kyiv", 12, ("in", "at")), _preceded_by("Kyiv", 0, ("in",))
     ('in', None)
     """
+    before = _word_before(sentence, rel_start)
+    return before if before in words else None
+
+
+def _word_before(sentence: str, rel_start: int) -> str:
+    """The word before ``rel_start``, lower-cased ("" at the sentence's start)."""
     end = rel_start
     while end and sentence[end - 1].isspace():
         end -= 1
     if not end:
-        return None
-    before = sentence[sentence.rfind(" ", 0, end) + 1 : end].lower()
-    return before if before in words else None
+        return ""
+    return sentence[sentence.rfind(" ", 0, end) + 1 : end].lower()
 
 
 _LOC_PREPS = ("in", "at", "near", "from", "across", "outside", "inside", "around", "of", "over", "into", "to")
@@ -202,6 +207,7 @@ class Sentence:
         "_dates",
         "_mentions",
         "_pub",
+        "_before",
         "_quantities",
         "_words",
         "end",
@@ -231,6 +237,7 @@ class Sentence:
         self._dates: list[DateMention] | None = None
         self._quantities: list[QuantityMention] | None = None
         self._words: Words | None = None
+        self._before: dict[int, str] | None = None
         self.weapon: str | None = "?"  # the weapon mode, once read (see _weapon_mode)
 
     @property
@@ -240,6 +247,15 @@ class Sentence:
             found = find_mentions(self.text, self.start, self._ctx)
             self._mentions = [m for m in found if m.start >= self.ignore_before] if self.ignore_before else found
         return self._mentions
+
+    def word_before(self, rel: int) -> str:
+        """The lower-cased word before sentence offset ``rel`` (remembered: the stages ask again)."""
+        if self._before is None:
+            self._before = {}
+        w = self._before.get(rel)
+        if w is None:
+            w = self._before[rel] = _word_before(self.text, rel)
+        return w
 
     @property
     def words(self) -> Words:
@@ -322,9 +338,10 @@ def _actor_candidates(s: Sentence, lo: int, hi: int, keep_preps: tuple[str, ...]
             continue
         if m.name.lower() in _NON_AGENT or _weapon_name(m, s.text, re_):
             continue
-        if _preceded_by(s.text, rs, _SUBSET_WORDS):
+        before = s.word_before(rs)
+        if before in _SUBSET_WORDS:
             continue  # "protesters, including women,": a part of the party named just before
-        prep = _preceded_by(s.text, rs, _LOC_PREPS)
+        prep = before if before in _LOC_PREPS else None
         if prep and prep not in keep_preps and m.kind in ("place", "capital", "country", "demonym", "unknown"):
             continue
         if _SOURCE_BEFORE.found_before(s.text, s.low, rs, 20):
@@ -372,6 +389,7 @@ def _quantity(
     return best
 
 
+_IN_PLACE = frozenset(("in", "at", "near", "over", "across", "outside", "inside"))
 _PLACE_WORD = re.compile(
     r"(?i)(?:district|village|area|region|city|town|state|station|road|temple|assembly|nagar|square)\b"
 )
@@ -382,9 +400,7 @@ def _location(s: Sentence, t_end: int, dateline_place: Entity | None) -> Entity 
     best = None
     for m in s.mentions:
         rs = m.start - s.start
-        if m.kind in ("place", "capital", "country", "unknown", "org") and _preceded_by(
-            s.text, rs, ("in", "at", "near", "over", "across", "outside", "inside")
-        ):
+        if m.kind in ("place", "capital", "country", "unknown", "org") and s.word_before(rs) in _IN_PLACE:
             if m.kind in ("org", "unknown") and not _PLACE_WORD.search(m.text):
                 continue
             cand = Entity(m.text.rstrip("'’s"), m.name, m.country or g.place_country(m.name))
@@ -651,7 +667,7 @@ def stage_participants(d: Draft, antecedents: Antecedents | None) -> None:
     assert c is not None
     first_word = d.m.group().split(" ")[0].lower()
     passive = d.passive
-    left = [x for x in _actor_candidates(s, lo, t_start) if not _preceded_by(text, x.start - s.start, _OBJECT_PREPS)]
+    left = [x for x in _actor_candidates(s, lo, t_start) if s.word_before(x.start - s.start) not in _OBJECT_PREPS]
     if left and not passive and _AND_BEFORE.search(text, max(0, t_start - 6), t_start):
         # a second verb of one subject ("the ATS recovered 13 pistols from the accused and
         # arrested…", "It killed three militants and arrested two"): what stands just before
@@ -708,7 +724,7 @@ def stage_participants(d: Draft, antecedents: Antecedents | None) -> None:
         left = subject[:1] if subject else left[:1]
     after_trigger = right
     if trig.preps:
-        prepped = [r for r in right if _preceded_by(text, r.start - s.start, trig.preps) or r.kind == "demonym"]
+        prepped = [r for r in right if s.word_before(r.start - s.start) in trig.preps or r.kind == "demonym"]
         right = prepped or [r for r in right if r.kind in ("person", "country", "capital", "org", "group")]
     actor_m: Mention | None = None
     recip_m: Mention | None = None
