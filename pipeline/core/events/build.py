@@ -10,9 +10,9 @@ the id of the trigger rule that produced it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
-from itertools import chain
 
 from pipeline.core.events.clause import (
     CONJUNCTIONS,
@@ -20,7 +20,7 @@ from pipeline.core.events.clause import (
     IRREGULAR_PAST,
     PREPOSITIONS,
     Clause,
-    Word,
+    Words,
     analyse,
     subject_before,
     words,
@@ -34,7 +34,7 @@ from pipeline.core.events.mentions import (
 )
 from pipeline.core.events.model import Entity, ExtractedEvent
 from pipeline.core.events.quantities import QuantityMention, find_quantities
-from pipeline.core.scan import Folded
+from pipeline.core.scan import Folded, matches
 
 WEAPONS = (
     ("drone", Folded(r"(?i)\b(?:drones?|uavs?|shah[ei]ds?|kamikaze|martyr(?:s|-\d+)?)\b")),
@@ -57,9 +57,13 @@ WEAPONS = (
         ),
     ),
 )
+_LEFT_WORDS = (
+    "said says stated told reported claimed announced added that after while when despite before because whereas "
+    "but which who where although though as"
+).split()
+# (?:;|\b(?:said|says|…|as)\b|, (?:and|while|as)\b), each word opening with its letter (as _CLAUSE_RIGHT)
 _CLAUSE_LEFT = re.compile(
-    r"(?:;|\b(?:said|says|stated|told|reported|claimed|announced|added|that|after|while|when|despite|"
-    r"before|because|whereas|but|which|who|where|although|though|as)\b|, (?:and|while|as)\b)"
+    ";|" + "|".join(rf"{w[0]}(?<!\w{w[0]}){w[1:]}\b" for w in _LEFT_WORDS) + r"|, (?:and|while|as)\b"
 )
 _RIGHT_WORDS = (*"after before while when because despite which who although though since said".split(), "according to")
 # each word opens with its letter and looks behind after it ("a(?<!\wa)fter\b" for "\bafter\b"), so
@@ -144,7 +148,7 @@ class Trigger:
     window: int
     blocks: Folded | None
     weapon_mode: bool
-    modes: tuple[tuple[re.Pattern[str], str], ...]
+    modes: tuple[tuple[Folded, str], ...]  # case-insensitive
     preps: tuple[str, ...]
     recipient: str
     political: bool
@@ -152,6 +156,7 @@ class Trigger:
     noun: bool
     confidence: float
     keywords: tuple[str, ...]
+    leads: frozenset[str] | None = None  # one of these opens every match (:mod:`.starts`); None: unknown
 
 
 _POLITICAL = re.compile(
@@ -161,10 +166,10 @@ _POLITICAL = re.compile(
 
 
 def _weapon_mode(s: Sentence) -> str | None:
-    for mode, rx in WEAPONS:
-        if rx.found(s.text, s.low):
-            return mode
-    return None
+    """The kind of weapon the sentence names, if any (read once per sentence)."""
+    if s.weapon == "?":
+        s.weapon = next((mode for mode, rx in WEAPONS if rx.found(s.text, s.low)), None)
+    return s.weapon
 
 
 def is_participant(m: Mention) -> bool:
@@ -177,13 +182,18 @@ def _preceded_by(sentence: str, rel_start: int, words: tuple[str, ...]) -> str |
     >>> _preceded_by("attacks in  Kyiv", 12, ("in", "at")), _preceded_by("Kyiv", 0, ("in",))
     ('in', None)
     """
+    before = _word_before(sentence, rel_start)
+    return before if before in words else None
+
+
+def _word_before(sentence: str, rel_start: int) -> str:
+    """The word before ``rel_start``, lower-cased ("" at the sentence's start)."""
     end = rel_start
     while end and sentence[end - 1].isspace():
         end -= 1
     if not end:
-        return None
-    before = sentence[sentence.rfind(" ", 0, end) + 1 : end].lower()
-    return before if before in words else None
+        return ""
+    return sentence[sentence.rfind(" ", 0, end) + 1 : end].lower()
 
 
 _LOC_PREPS = ("in", "at", "near", "from", "across", "outside", "inside", "around", "of", "over", "into", "to")
@@ -197,6 +207,7 @@ class Sentence:
         "_dates",
         "_mentions",
         "_pub",
+        "_before",
         "_quantities",
         "_words",
         "end",
@@ -205,6 +216,7 @@ class Sentence:
         "para",
         "start",
         "text",
+        "weapon",
     )
 
     def __init__(
@@ -224,7 +236,9 @@ class Sentence:
         self._mentions: list[Mention] | None = None if ctx is not None else []
         self._dates: list[DateMention] | None = None
         self._quantities: list[QuantityMention] | None = None
-        self._words: list[Word] | None = None
+        self._words: Words | None = None
+        self._before: dict[int, str] | None = None
+        self.weapon: str | None = "?"  # the weapon mode, once read (see _weapon_mode)
 
     @property
     def mentions(self) -> list[Mention]:
@@ -234,8 +248,17 @@ class Sentence:
             self._mentions = [m for m in found if m.start >= self.ignore_before] if self.ignore_before else found
         return self._mentions
 
+    def word_before(self, rel: int) -> str:
+        """The lower-cased word before sentence offset ``rel`` (remembered: the stages ask again)."""
+        if self._before is None:
+            self._before = {}
+        w = self._before.get(rel)
+        if w is None:
+            w = self._before[rel] = _word_before(self.text, rel)
+        return w
+
     @property
-    def words(self) -> list[Word]:
+    def words(self) -> Words:
         if self._words is None:
             self._words = words(self.text, self.low)
         return self._words
@@ -315,9 +338,10 @@ def _actor_candidates(s: Sentence, lo: int, hi: int, keep_preps: tuple[str, ...]
             continue
         if m.name.lower() in _NON_AGENT or _weapon_name(m, s.text, re_):
             continue
-        if _preceded_by(s.text, rs, _SUBSET_WORDS):
+        before = s.word_before(rs)
+        if before in _SUBSET_WORDS:
             continue  # "protesters, including women,": a part of the party named just before
-        prep = _preceded_by(s.text, rs, _LOC_PREPS)
+        prep = before if before in _LOC_PREPS else None
         if prep and prep not in keep_preps and m.kind in ("place", "capital", "country", "demonym", "unknown"):
             continue
         if _SOURCE_BEFORE.found_before(s.text, s.low, rs, 20):
@@ -365,19 +389,19 @@ def _quantity(
     return best
 
 
+_IN_PLACE = frozenset(("in", "at", "near", "over", "across", "outside", "inside"))
+_PLACE_WORD = re.compile(
+    r"(?i)(?:district|village|area|region|city|town|state|station|road|temple|assembly|nagar|square)\b"
+)
+
+
 def _location(s: Sentence, t_end: int, dateline_place: Entity | None) -> Entity | None:
     g = gazetteer()
     best = None
     for m in s.mentions:
         rs = m.start - s.start
-        if m.kind in ("place", "capital", "country", "unknown", "org") and _preceded_by(
-            s.text, rs, ("in", "at", "near", "over", "across", "outside", "inside")
-        ):
-            if m.kind in ("org", "unknown") and not re.search(
-                r"(?i)(?:district|village|area|region|city|town|state|"
-                r"station|road|temple|assembly|nagar|square)\b",
-                m.text,
-            ):
+        if m.kind in ("place", "capital", "country", "unknown", "org") and s.word_before(rs) in _IN_PLACE:
+            if m.kind in ("org", "unknown") and not _PLACE_WORD.search(m.text):
                 continue
             cand = Entity(m.text.rstrip("'’s"), m.name, m.country or g.place_country(m.name))
             if best is None or abs(rs - t_end) < best[0]:
@@ -427,27 +451,27 @@ def events_for_sentence(
     dateline_place: Entity | None,
     quoted: list[tuple[int, int]],
     antecedents: Antecedents | None,
-    candidates: list[tuple[Trigger, int]],
+    candidates: list[tuple[Trigger, int, list[int] | None]],
 ) -> list[ExtractedEvent]:
-    """The events of one sentence from its candidate triggers (each with where its first keyword
-    starts: a match contains a keyword, so the search starts a little before it)."""
+    """The events of one sentence from its candidate triggers, each with where its first keyword
+    starts (a match contains a keyword, so the search starts a little before it) and where its
+    matches can start (None: anywhere)."""
     text, low = s.text, s.low
     told: bool | None = None  # does the sentence tell a current act? decided when a trigger occurs
     best: dict[tuple[str, str | None], ExtractedEvent] = {}
-    for trig, kw_at in candidates:
-        found = trig.pattern.finditer(text, kw_at - _REACH if kw_at > _REACH else 0)
-        first = next(found, None)
-        if first is None:
+    for trig, kw_at, starts in candidates:
+        found = matches(trig.pattern, text, kw_at - _REACH if kw_at > _REACH else 0, starts)
+        if not found:
             continue
         if told is None:
-            told = not _untold(text)
+            told = not _untold(text, low)
         if not told:
             return []
         if trig.blocks is not None and trig.blocks.found(text, low):
             continue
         if trig.needs_any is not None and not trig.needs_any.found(text, low):
             continue
-        for m in chain((first,), found):
+        for m in found:
             t_start, t_end = m.span()
             lo_need = max(0, t_start - 80) if trig.reverse else t_end  # "drones were downed": the weapon comes first
             if trig.needs is not None and not trig.needs.found(text, low, lo_need, min(len(text), t_end + trig.window)):
@@ -475,7 +499,7 @@ def events_for_sentence(
 _HABITUAL_CUES = ("often", "usual", "rare", "routine", "regular", "frequent", "typical", "tend to")
 
 
-def _untold(sentence: str) -> bool:
+def _untold(sentence: str, low: str | None = None) -> bool:
     """A sentence that reports no act of its own: a background label, a habit or a condition.
 
     >>> _untold("Background: Russia fired drones."), _untold("Police often arrest them."), _untold("Police arrested him.")
@@ -483,8 +507,10 @@ def _untold(sentence: str) -> bool:
     """
     if _CONDITIONAL.match(sentence) or (":" in sentence and _BACKGROUND.match(sentence)):
         return True
-    low = sentence.lower()  # the cue words let most sentences skip the case-insensitive search
-    return any(c in low for c in _HABITUAL_CUES) and _HABITUAL.search(sentence) is not None
+    if low is None:
+        low = sentence.lower()
+    # the cue words let most sentences skip the case-insensitive search
+    return any(map(low.__contains__, _HABITUAL_CUES)) and _HABITUAL.search(sentence) is not None
 
 
 def _combine(a: ExtractedEvent, b: ExtractedEvent) -> ExtractedEvent:
@@ -515,7 +541,13 @@ def retyped(ev: ExtractedEvent) -> bool:
 
 
 def detail(ev: ExtractedEvent) -> int:
-    return sum(x is not None for x in (ev.actor, ev.recipient, ev.date, ev.quantity, ev.location))
+    return (
+        (ev.actor is not None)
+        + (ev.recipient is not None)
+        + (ev.date is not None)
+        + (ev.quantity is not None)
+        + (ev.location is not None)
+    )
 
 
 def _completeness(ev: ExtractedEvent) -> float:
@@ -605,9 +637,11 @@ def stage_voice(d: Draft) -> bool:
     if c.negated and d.etype != "REJECT":
         return False  # "did not launch", "no one was arrested"
     d.passive = c.voice == "passive" and not d.trig.noun
-    after = text[d.t_end : min(len(text), d.t_end + 120)]
-    for rx, md in d.trig.modes:
-        if rx.search(after) or rx.search(d.m.group()):
+    after = min(len(text), d.t_end + 120)
+    for rx, md in d.trig.modes:  # in the 120 characters after the trigger, or in it
+        if rx.found_before(text, s.low, after, after - d.t_end) or rx.found_before(
+            text, s.low, d.t_end, d.t_end - d.t_start
+        ):
             d.mode = md
             break
     if d.trig.weapon_mode and d.mode is None:
@@ -633,7 +667,7 @@ def stage_participants(d: Draft, antecedents: Antecedents | None) -> None:
     assert c is not None
     first_word = d.m.group().split(" ")[0].lower()
     passive = d.passive
-    left = [x for x in _actor_candidates(s, lo, t_start) if not _preceded_by(text, x.start - s.start, _OBJECT_PREPS)]
+    left = [x for x in _actor_candidates(s, lo, t_start) if s.word_before(x.start - s.start) not in _OBJECT_PREPS]
     if left and not passive and _AND_BEFORE.search(text, max(0, t_start - 6), t_start):
         # a second verb of one subject ("the ATS recovered 13 pistols from the accused and
         # arrested…", "It killed three militants and arrested two"): what stands just before
@@ -663,7 +697,7 @@ def stage_participants(d: Draft, antecedents: Antecedents | None) -> None:
     ):
         # "Russia also said it had shot down…": the pronoun is the reporting subject
         left = _actor_candidates(s, 0, lo)[-1:]
-    if not left and lo > 0 and re.fullmatch(r"\s*(?:the|a|an)\s+", text[lo:t_start] or "x") and not d.in_phrase:
+    if not left and lo > 0 and _BARE_DETERMINER.fullmatch(text[lo:t_start] or "x") and not d.in_phrase:
         # "Police said the arrest…": the clause before names who did it (not after "despite a
         # phone call…", where the main clause's subject is no party to the call)
         left = _actor_candidates(s, 0, lo)[-1:]
@@ -690,7 +724,7 @@ def stage_participants(d: Draft, antecedents: Antecedents | None) -> None:
         left = subject[:1] if subject else left[:1]
     after_trigger = right
     if trig.preps:
-        prepped = [r for r in right if _preceded_by(text, r.start - s.start, trig.preps) or r.kind == "demonym"]
+        prepped = [r for r in right if s.word_before(r.start - s.start) in trig.preps or r.kind == "demonym"]
         right = prepped or [r for r in right if r.kind in ("person", "country", "capital", "org", "group")]
     actor_m: Mention | None = None
     recip_m: Mention | None = None
@@ -801,6 +835,7 @@ def stage_participants(d: Draft, antecedents: Antecedents | None) -> None:
 
 
 _PHYSICAL = frozenset(("ASSAULT", "COERCE"))
+_BARE_DETERMINER = re.compile(r"\s*(?:the|a|an)\s+")
 _NEEDS_ACTOR = frozenset(
     ("AGREE", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT", "THREATEN")
 )
@@ -839,18 +874,19 @@ _AGENT_NOUNS = frozenset(
 )
 
 
-def _after_prep(text: str, ws: list[Word], pos: int, preps: tuple[str, ...]) -> tuple[int, int] | None:
+def _after_prep(text: str, ws: Words, pos: int, preps: tuple[str, ...]) -> tuple[int, int] | None:
     """The phrase after the first of ``preps`` within a few words after ``pos``."""
-    for k, w in enumerate(ws):
-        if w.start < pos:
-            continue
-        if w.start > pos + 40 or w.low in (",", ";", "."):
+    low, start = ws.low, ws.start
+    n = ws.n
+    for k in range(bisect_left(start, pos), n):
+        w = low[k]
+        if start[k] > pos + 40 or w in {",", ";", "."}:
             return None
-        if w.low in preps and k + 1 < len(ws):
+        if w in preps and k + 1 < n:
             j = k + 1
-            while j < len(ws) and ws[j].low[0].isalnum() and ws[j].low not in PREPOSITIONS:
+            while j < n and low[j][0].isalnum() and low[j] not in PREPOSITIONS:
                 j += 1
-            return (ws[k + 1].start, ws[j - 1].end) if j > k + 1 else None
+            return (start[k + 1], ws.end[j - 1]) if j > k + 1 else None
     return None
 
 

@@ -22,9 +22,15 @@ with a trigger are read.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from itertools import accumulate
 from typing import NamedTuple
 
 _WORD = re.compile(r"[^\W_][\w'’-]*|[^\w\s]")
+_SPLIT = re.compile(f"({_WORD.pattern})")
+# the same on ASCII text, its classes spelt out in ASCII (a bitmap test per character instead of
+# Unicode category look-ups; \s on ASCII is these six and \x1c-\x1f)
+_SPLIT_ASCII = re.compile("([a-zA-Z0-9][a-zA-Z0-9_'-]*|[^a-zA-Z0-9_ \t\n\r\x0b\x0c\x1c-\x1f])")
 
 BE = frozenset("is are was were be been being am".split())
 GET = frozenset("get gets got gotten getting".split())
@@ -89,10 +95,18 @@ _CONDITIONAL = frozenset("if unless whether".split())
 _DET_ADVERBS = frozenset("all both each first".split())
 
 
-class Word(NamedTuple):
-    start: int
-    end: int
-    low: str
+class Words:
+    """A sentence's words and marks as parallel lists: lower-cased text, start and end offsets.
+
+    Made from one ``re.split`` and running sums of the pieces' lengths (both loops in C): a
+    tokeniser with a match object per word cost more than the whole clause analysis.
+    """
+
+    __slots__ = ("end", "low", "n", "start")
+
+    def __init__(self, low: list[str], start: list[int], end: list[int]) -> None:
+        self.low, self.start, self.end = low, start, end
+        self.n = len(low)
 
 
 class Clause(NamedTuple):
@@ -107,14 +121,19 @@ class Clause(NamedTuple):
     nonfinite: bool  # "for stabbing", ", killing": the subject is the main clause's
 
 
-def words(text: str, low: str | None = None) -> list[Word]:
+def words(text: str, low: str | None = None) -> Words:
     """The sentence's words and marks, lower-cased, with their offsets.
 
-    >>> [w.low for w in words("Police didn't act.")]
-    ['police', "didn't", 'act', '.']
+    >>> ws = words("Police didn't act.")
+    >>> ws.low, ws.start, ws.end
+    (['police', "didn't", 'act', '.'], [0, 7, 14, 17], [6, 13, 17, 18])
     """
     src = low if low is not None else text.lower()
-    return [Word(m.start(), m.end(), m.group()) for m in _WORD.finditer(src)]
+    parts = (_SPLIT_ASCII if src.isascii() else _SPLIT).split(src)  # gap, word, gap, word, ..., gap
+    ends = list(accumulate(map(len, parts)))
+    toks = parts[1::2]
+    n = len(toks)
+    return Words(toks, ends[0 : 2 * n : 2], ends[1::2])
 
 
 def is_participle(w: str) -> bool:
@@ -125,118 +144,126 @@ def _neg(w: str) -> bool:
     return w in NEGATORS or w.endswith(("n't", "n’t"))
 
 
-def _index(ws: list[Word], pos: int) -> int:
-    """Index of the word that starts at or after ``pos``."""
-    lo, hi = 0, len(ws)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if ws[mid].start < pos:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
+# one set lookup for the tests the phrase readers make at every word
+_NP_RIGHT_STOP = PREPOSITIONS | CONJUNCTIONS | RELATIVES | BE | HAVE | SPEECH | IRREGULAR_PAST | FUTURE | POSSIBLE | DO
+_NP_RIGHT_ADVERBS = ADVERBS - _DET_ADVERBS
+_NP_LEFT_STOP = (
+    PREPOSITIONS | CONJUNCTIONS | SUBORDINATORS | RELATIVES | SPEECH | BE | HAVE | DO | FUTURE | POSSIBLE | NEGATORS
+)
+_NP_MARKS = frozenset(("'s", "’s", "-"))
 
 
-def _np_right(ws: list[Word], i: int, limit: int) -> tuple[int, int] | None:
+def _np_right(ws: Words, i: int, limit: int) -> tuple[int, int] | None:
     """The noun phrase starting at word ``i`` (a determiner, numbers, adjectives and nouns up to a
     preposition, a verb-like word, a conjunction or a mark)."""
-    if i >= len(ws) or ws[i].start >= limit:
+    low, start = ws.low, ws.start
+    n = ws.n
+    if i >= n or start[i] >= limit:
         return None
-    j = i
-    while j < len(ws) and ws[j].start < limit:
-        w = ws[j].low
-        if not w[0].isalnum() and w not in ("-", "'s", "’s"):
+    w = low[i]
+    if (not w[0].isalnum() and w not in _NP_MARKS) or w in PREPOSITIONS:
+        return None
+    j = i + 1
+    while j < n and start[j] < limit:
+        w = low[j]
+        if not w[0].isalnum() and w not in _NP_MARKS:
             break
-        if j > i and (w in PREPOSITIONS or w in CONJUNCTIONS or w in RELATIVES or w in BE or w in HAVE or w in SPEECH):
-            break
-        if w in PREPOSITIONS and j == i:
-            return None
-        if j > i and (w in FUTURE or w in POSSIBLE or w in DO or (w in ADVERBS and w not in _DET_ADVERBS)):
-            break
-        if j > i and w in IRREGULAR_PAST:
+        if w in _NP_RIGHT_STOP or w in _NP_RIGHT_ADVERBS:
             break  # "the drones launched by Russia fell": the main verb closes the phrase
         j += 1
-    if j == i:
-        return None
-    return ws[i].start, ws[j - 1].end
+    return start[i], ws.end[j - 1]
 
 
-def _np_word(ws: list[Word], k: int) -> bool:
+def _np_word(low: list[str], k: int) -> bool:
     """Can word ``k`` sit inside a noun phrase (read backwards from a verb)?"""
-    w = ws[k].low
+    w = low[k]
     if not w[0].isalnum():
-        return w in ("'s", "’s", "-")
-    if w in PREPOSITIONS or w in CONJUNCTIONS or w in SUBORDINATORS or w in RELATIVES or w in SPEECH:
+        return w in {"'s", "’s", "-"}
+    if w in _NP_LEFT_STOP or w.endswith(("n't", "n’t")):
         return False
-    if w in BE or w in HAVE or w in DO or w in FUTURE or w in POSSIBLE or _neg(w):
-        return False
-    if w.endswith("ed") and k > 0 and ws[k - 1].low not in DETERMINERS and not ws[k - 1].low[0].isdigit():
-        return ws[k - 1].low in ADVERBS  # "lodged", "said": a verb ends the phrase ("well-armed" aside)
+    if k > 0 and w.endswith("ed"):
+        prev = low[k - 1]
+        if prev not in DETERMINERS and not prev[0].isdigit():
+            return prev in ADVERBS  # "lodged", "said": a verb ends the phrase ("well-armed" aside)
     return True
 
 
-def _appositive_head(ws: list[Word], first: int, comma: int) -> tuple[int, int] | None:
+def _appositive_head(ws: Words, first: int, comma: int) -> tuple[int, int] | None:
     """The phrase before an appositive's comma ("Vladimir Zavadsky" in "Vladimir Zavadsky, the commander")."""
+    low = ws.low
     e = comma - 1
     a = e
-    while a >= first and _np_word(ws, a):
+    while a >= first and _np_word(low, a):
         a -= 1
     if a == e:
         return None
-    if a >= first and ws[a].low in PREPOSITIONS:
+    if a >= first and low[a] in PREPOSITIONS:
         return None
-    return ws[a + 1].start, ws[e].end
+    return ws.start[a + 1], ws.end[e]
 
 
-def _subject_left(ws: list[Word], first: int, verb: int) -> tuple[int, int] | None:
+def _adverb(w: str) -> bool:
+    return w in ADVERBS or (len(w) > 4 and w.endswith("ly"))
+
+
+def _subject_left(ws: Words, first: int, verb: int) -> tuple[int, int] | None:
     """The subject noun phrase of a verb group starting at word ``verb``, read backwards from it
     within words ``first``..verb-1: prepositional phrases ("in Mumbai", "on Monday") are stepped
     over, an "of" phrase belongs to the head before it ("the unit of the ATS")."""
+    low, start, end = ws.low, ws.start, ws.end
     j = verb - 1
-    while j >= first and (ws[j].low in ADVERBS or (ws[j].low.endswith("ly") and len(ws[j].low) > 4)):
+    while j >= first and _adverb(low[j]):
         j -= 1
-    if j > first and ws[j].low == ",":
+    if j > first and low[j] == ",":
         j -= 1  # "Zavadsky, the deputy commander of the corps, was killed": the appositive closes
     while j >= first:
-        if not _np_word(ws, j):
+        if not _np_word(low, j):
             return None
         a = j
-        while a - 1 >= first and _np_word(ws, a - 1):
+        while a - 1 >= first and _np_word(low, a - 1):
             a -= 1
-        prev = ws[a - 1].low if a - 1 >= first else ""
-        if prev == "of" and a - 2 >= first and _np_word(ws, a - 2):
+        prev = low[a - 1] if a - 1 >= first else ""
+        if prev == "of" and a - 2 >= first and _np_word(low, a - 2):
             b = a - 2
-            while b - 1 >= first and _np_word(ws, b - 1):
+            while b - 1 >= first and _np_word(low, b - 1):
                 b -= 1
-            prev2 = ws[b - 1].low if b - 1 >= first else ""
-            if prev2 == "," and ws[b].low in DETERMINERS:
-                return _appositive_head(ws, first, b - 1) or (ws[b].start, ws[j].end)
+            prev2 = low[b - 1] if b - 1 >= first else ""
+            if prev2 == "," and low[b] in DETERMINERS:
+                return _appositive_head(ws, first, b - 1) or (start[b], end[j])
             if prev2 not in PREPOSITIONS:
-                return ws[b].start, ws[j].end
+                return start[b], end[j]
             j = b - 2
             continue
-        if prev == "," and ws[a].low in DETERMINERS:
-            return _appositive_head(ws, first, a - 1) or (ws[a].start, ws[j].end)
-        if prev in ("and", "&") and ws[a].low not in PRONOUNS and a - 2 >= first and _np_word(ws, a - 2):
+        if prev == "," and low[a] in DETERMINERS:
+            return _appositive_head(ws, first, a - 1) or (start[a], end[j])
+        if (prev in {"and", "&"}) and low[a] not in PRONOUNS and a - 2 >= first and _np_word(low, a - 2):
             b = a - 2
-            while b - 1 >= first and _np_word(ws, b - 1):
+            while b - 1 >= first and _np_word(low, b - 1):
                 b -= 1
-            if b == first or not ws[b - 1].low[0].isalnum() or ws[b - 1].low in SUBORDINATORS:
-                return ws[b].start, ws[j].end  # "India and Japan signed": both conjuncts open the clause
+            if b == first or not low[b - 1][0].isalnum() or low[b - 1] in SUBORDINATORS:
+                return start[b], end[j]  # "India and Japan signed": both conjuncts open the clause
         if prev in PREPOSITIONS and prev != "of":
             j = a - 2  # a prepositional phrase: the subject stands before it
             continue
-        return ws[a].start, ws[j].end
+        return start[a], end[j]
     return None
 
 
-def subject_before(ws: list[Word], pos: int) -> tuple[int, int] | None:
+def subject_before(ws: Words, pos: int) -> tuple[int, int] | None:
     """The subject phrase of the verb that starts at or after sentence offset ``pos``."""
-    return _subject_left(ws, 0, _index(ws, pos))
+    return _subject_left(ws, 0, bisect_left(ws.start, pos))
+
+
+_GOVERNING: dict[str, str] = {}
+for _kind, _verbs in _GOVERNED.items():
+    for _w in _verbs:
+        _GOVERNING.setdefault(_w, _kind)  # the first kind listing a word wins
+_CLAUSE_STOPS = frozenset((",", ";", ".")) | SPEECH
+_ACTIVE = Clause("active", None, None, None, False, None, False)
 
 
 def analyse(
-    text: str, t_start: int, t_end: int, low: str | None = None, ws: list[Word] | None = None, lo: int = 0
+    text: str, t_start: int, t_end: int, low: str | None = None, ws: Words | None = None, lo: int = 0
 ) -> Clause:
     """Voice, subject, object, agent, negation and modality of the clause whose verb is the trigger
     at ``text[t_start:t_end]`` (``lo``: where the trigger's clause starts, from its boundary words).
@@ -256,21 +283,22 @@ def analyse(
     """
     if ws is None:
         ws = words(text, low)
-    n = len(ws)
-    h = _index(ws, t_start)
+    wl, ws_start, ws_end = ws.low, ws.start, ws.end
+    n = ws.n
+    h = bisect_left(ws_start, t_start)
     if h >= n:
-        return Clause("active", None, None, None, False, None, False)
-    head = ws[h].low
-    tail = _index(ws, t_end)
+        return _ACTIVE
+    head = wl[h]
+    tail = bisect_left(ws_start, t_end, h)
     # walk left through the verb group: adverbs, negators, auxiliaries, modals
     k = h - 1
     passive_aux = False
     negated = False
     modality: str | None = None
     while k >= 0:
-        w = ws[k].low
+        w = wl[k]
         if w in BE or w in GET:
-            passive_aux = passive_aux or (is_participle(head) and (w in BE or w in GET))
+            passive_aux = passive_aux or is_participle(head)
         elif w in HAVE or w in DO:
             pass
         elif w in FUTURE or w.endswith("'ll"):
@@ -283,79 +311,72 @@ def analyse(
                 modality = modality or "future"
             elif w.startswith(("can", "could", "would", "should", "must", "might")):
                 modality = modality or "possible"
-        elif w in ADVERBS or (w.endswith("ly") and len(w) > 4):
-            pass
-        else:
+        elif not _adverb(w):
             break
         k -= 1
     group_start = k + 1
-    before = ws[k].low if k >= 0 else ""
+    before = wl[k] if k >= 0 else ""
     # "to" + verb governed by a word of asking, promising, intending or refusing
     if before == "to":
         g = k - 1
-        while g >= 0 and (ws[g].low in ADVERBS or ws[g].low.endswith("ly") or ws[g].low in ("on", "upon")):
+        while g >= 0 and (wl[g] in ADVERBS or wl[g].endswith("ly") or wl[g] == "on" or wl[g] == "upon"):
             g -= 1  # "called on X to": skip back over the person asked, up to four words
         for _ in range(5):
             if g < 0:
                 break
-            gw = ws[g].low
-            found = next((kind for kind, verbs in _GOVERNED.items() if gw in verbs), None)
+            gw = wl[g]
+            found = _GOVERNING.get(gw)
             if found is not None:
                 modality = modality or found
                 break
-            if gw in (",", ";", ".") or gw in SPEECH:
+            if gw in _CLAUSE_STOPS:
                 break
             g -= 1
     passive = passive_aux
     # a reduced passive after a noun ("the drones launched by Russia"): a participle followed by "by"
-    if not passive and is_participle(head) and tail < n and ws[tail].low == "by" and before not in HAVE:
+    if not passive and tail < n and wl[tail] == "by" and before not in HAVE and is_participle(head):
         passive = before not in PRONOUNS
-    nonfinite = False
-    if head.endswith("ing") and not passive_aux and k >= 0 and (before in PREPOSITIONS or before == ","):
-        nonfinite = True
+    nonfinite = head.endswith("ing") and not passive_aux and k >= 0 and (before in PREPOSITIONS or before == ",")
     # conditionals and denials opening the clause
-    clause_first = _index(ws, lo)
+    clause_first = bisect_left(ws_start, lo) if lo else 0
     for j in range(clause_first, group_start):
-        w = ws[j].low
-        if w in _CONDITIONAL:
+        if wl[j] in _CONDITIONAL:
             modality = modality or "conditional"
             break
     # the subject: the clause's opening phrase; a relative or non-finite clause takes the phrase
     # it attaches to, a non-finite one the main clause's subject
     subject: tuple[int, int] | None = None
-    first = clause_first
     if nonfinite:
-        subject = _subject_left(ws, 0, _main_verb(ws, h))
-    elif group_start > first:
-        if ws[group_start - 1].low in RELATIVES and group_start - 1 == first:
-            pass
-        subject = _subject_left(ws, first, group_start)
-    if subject is None and not nonfinite:
-        rel = group_start - 1
-        if rel >= 0 and ws[rel].low in RELATIVES:
-            j = rel - 1
-            if j >= 0 and ws[j].low == ",":
-                j -= 1
-            start = j
-            while start > 0 and ws[start - 1].low not in PREPOSITIONS and ws[start - 1].low[0].isalnum():
-                start -= 1
-            if j >= 0 and start <= j:
-                subject = (ws[start].start, ws[j].end)
-    if subject is not None and ws[_index(ws, subject[0])].low in ("no", "none", "nobody", "neither"):
+        subject = _subject_left(ws, 0, _main_verb(wl, h))
+    else:
+        if group_start > clause_first:
+            subject = _subject_left(ws, clause_first, group_start)
+        if subject is None:
+            rel = group_start - 1
+            if rel >= 0 and wl[rel] in RELATIVES:
+                j = rel - 1
+                if j >= 0 and wl[j] == ",":
+                    j -= 1
+                first = j
+                while first > 0 and wl[first - 1] not in PREPOSITIONS and wl[first - 1][0].isalnum():
+                    first -= 1
+                if j >= 0 and first <= j:
+                    subject = (ws_start[first], ws_end[j])
+    if subject is not None and wl[bisect_left(ws_start, subject[0])] in ("no", "none", "nobody", "neither"):
         negated = True  # "no one was arrested", "none of the drones hit"
     # the object (active) or the agent (passive)
     j = tail
-    while j < n and ws[j].low in PARTICLES:
+    while j < n and wl[j] in PARTICLES:
         j += 1
     obj = agent = None
     if passive:
         stop = min(n, j + 8)
         while j < stop:
-            w = ws[j].low
+            w = wl[j]
             if w == "by":
                 agent = _np_right(ws, j + 1, len(text))
                 break
-            if w in (",", ";", ".") or w in SPEECH:
+            if w in _CLAUSE_STOPS:
                 break
             j += 1
     else:
@@ -363,12 +384,12 @@ def analyse(
     return Clause("passive" if passive else "active", subject, obj, agent, negated, modality, nonfinite)
 
 
-def _main_verb(ws: list[Word], h: int) -> int:
+def _main_verb(low: list[str], h: int) -> int:
     """The first word of the main clause's verb group before word ``h`` (the subject ends there)."""
     for j in range(h):
-        w = ws[j].low
+        w = low[j]
         if w in BE or w in HAVE or w in DO or w in FUTURE or w in POSSIBLE:
             return j
-        if j > 0 and (w.endswith("ed") or w in IRREGULAR_PARTICIPLES) and ws[j - 1].low not in DETERMINERS:
+        if j > 0 and (w.endswith("ed") or w in IRREGULAR_PARTICIPLES) and low[j - 1] not in DETERMINERS:
             return j
     return h

@@ -74,27 +74,47 @@ def _year_for(month: int, day: int, anchor: date) -> int:
     return anchor.year if candidate <= anchor + timedelta(days=1) else anchor.year - 1
 
 
+# compiled once: inline patterns go through re's cache of 512, which the lexicons fill
+_DIGITS = re.compile(r"\d+")
+_YEAR = re.compile(r"\d{4}")
+_COUNTED = re.compile(rf"({_COUNT_RE}) (day|week|month|year|decade)")
+_SPACE_DIGIT = re.compile(r"\s\d")
+_DIGIT_END = re.compile(r"\d\s?$")
+_MONTH_WORD = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\b")
+
+
+def _month_of(text: str) -> int:
+    """The month of the first of :data:`MONTHS` (in its order) that ``text`` holds as a word
+    (StopIteration when none does); one scan finds the words present (whole words cannot overlap).
+
+    >>> _month_of("since march 2022"), _month_of("on 3 sept.")
+    (3, 9)
+    """
+    present = set(_MONTH_WORD.findall(text))
+    return next(v for k, v in MONTHS.items() if k in present)
+
+
 def resolve(m: re.Match[str], published: date | None) -> tuple[date | None, str | None]:
     """Resolve one matched expression; ``(None, None)`` when it cannot be known."""
     text = m.group().lower()
     try:
         if m.group("full"):
-            nums = re.findall(r"\d+", text)
+            nums = _DIGITS.findall(text)
             day, year = int(nums[0]), int(nums[-1])
-            month = next(v for k, v in MONTHS.items() if re.search(rf"\b{k}\b", text))
+            month = _month_of(text)
             return date(year, month, day), "day"
         if m.group("my"):
-            year = int(re.findall(r"\d{4}", text)[0])
-            month = next(v for k, v in MONTHS.items() if re.search(rf"\b{k}\b", text))
+            year = int(_YEAR.findall(text)[0])
+            month = _month_of(text)
             return date(year, month, 1), "month"
         if published is None:
             return None, None
         if m.group("md"):
-            day = int(re.findall(r"\d+", text)[0])
-            month = next(v for k, v in MONTHS.items() if re.search(rf"\b{k}\b", text))
+            day = int(_DIGITS.findall(text)[0])
+            month = _month_of(text)
             return date(_year_for(month, day, published), month, day), "day"
         if m.group("m"):
-            month = next(v for k, v in MONTHS.items() if re.search(rf"\b{k}\b", text))
+            month = _month_of(text)
             year = published.year if month <= published.month else published.year - 1
             return date(year, month, 1), "month"
         if m.group("ago"):
@@ -127,7 +147,7 @@ def _ago(text: str, published: date) -> tuple[date | None, str | None]:
     if text == "last month":
         first = published.replace(day=1) - timedelta(days=1)
         return first.replace(day=1), "month"
-    m = re.search(rf"({_COUNT_RE}) (day|week|month|year|decade)", text)
+    m = _COUNTED.search(text)
     if m is None:
         return None, None
     word, unit = m.groups()
@@ -204,8 +224,8 @@ def find_dates(sentence: str, published: date | None, low: str | None = None) ->
             continue  # "market", "junior": not a month
         if (
             word == "may"
-            and not re.match(r"\s\d", sentence[cue.end() : cue.end() + 2])
-            and not re.search(r"\d\s?$", sentence[max(0, cue.start() - 3) : cue.start()])
+            and not _SPACE_DIGIT.match(sentence[cue.end() : cue.end() + 2])
+            and not _DIGIT_END.search(sentence[max(0, cue.start() - 3) : cue.start()])
         ):
             continue  # the verb "may"
         # date phrases sit around their cue word and start at a word: try the patterns anchored at

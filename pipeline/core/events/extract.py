@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_right
+from collections.abc import Iterable
 from datetime import date, datetime
 from functools import cache, lru_cache
 from importlib import resources
@@ -29,7 +31,7 @@ from pipeline.core.events.mentions import (
 from pipeline.core.events.model import Entity, ExtractedEvent
 from pipeline.core.events.quotes import Quote, attribute, find_quotes, is_pronoun
 from pipeline.core.layout import paragraph_spans
-from pipeline.core.scan import Folded
+from pipeline.core.scan import Folded, leading_literals
 from pipeline.core.sentences import sentence_spans
 
 MAX_EVENT_CHARS = 100_000  # events are read from the first 100k characters (any real article fits)
@@ -39,16 +41,43 @@ MAX_QUOTE_PARA_CHARS = 20_000
 
 @cache
 def _trigger_automaton() -> Any:
-    """One Aho-Corasick automaton over every trigger's keywords: keyword -> (its length, trigger indices)."""
+    """One Aho-Corasick automaton over every trigger's keywords and the literals that open its
+    matches (lower-cased): string -> (its length, indices of the triggers it is a keyword of,
+    indices of the triggers whose matches it can open).
+
+    Fewer strings, the same answers: a keyword that extends another of the same trigger
+    ("deployed" after "deploy") starts wherever that one does, so it is left out; an opening
+    literal is replaced by the longest keyword it extends ("deployed " by "deploy": a superset of
+    the places, which the pattern then checks), or by a shorter opening literal of its trigger.
+    """
     auto = ahocorasick.Automaton()
-    index: dict[str, set[int]] = {}
+    kw: dict[str, set[int]] = {}
+    lead: dict[str, set[int]] = {}
     for i, t in enumerate(triggers()):
-        for k in t.keywords:
-            index.setdefault(k, set()).add(i)
-    for k, ids in index.items():
-        auto.add_word(k, (len(k), frozenset(ids)))
+        for k in _prefix_free(t.keywords):
+            kw.setdefault(k, set()).add(i)
+    keys = sorted(kw, key=len, reverse=True)
+    for i, t in enumerate(triggers()):
+        for x in _prefix_free(x.lower() for x in t.leads or ()):
+            x = next((k for k in keys if x.startswith(k)), x)
+            lead.setdefault(x, set()).add(i)
+    for k in kw.keys() | lead.keys():
+        auto.add_word(k, (len(k), frozenset(kw.get(k, ())), frozenset(lead.get(k, ()))))
     auto.make_automaton()
     return auto
+
+
+def _prefix_free(strings: Iterable[str]) -> list[str]:
+    """The strings that extend none of the others.
+
+    >>> _prefix_free(["deployed", "deploy", "sent ", "deploys"])
+    ['deploy', 'sent ']
+    """
+    out: list[str] = []
+    for x in sorted(set(strings), key=len):
+        if not any(x.startswith(k) for k in out):
+            out.append(x)
+    return sorted(out)
 
 
 def candidate_triggers(text: str) -> list[Trigger]:
@@ -58,42 +87,69 @@ def candidate_triggers(text: str) -> list[Trigger]:
     ['assault-launch-fire']
     """
     found: set[int] = set()
-    for _end, (_length, ids) in _trigger_automaton().iter(text.lower()):
+    for _end, (_length, ids, _lead) in _trigger_automaton().iter(text.lower()):
         found |= ids
     all_ = triggers()
     return [all_[i] for i in sorted(found)]
 
 
-def _triggers_by_sentence(low: str | None, sentences: list[Sentence]) -> list[list[tuple[Trigger, int]]] | None:
+Candidates = list[tuple[Trigger, int, list[int] | None]]
+
+
+def _triggers_by_sentence(low: str | None, sentences: list[Sentence]) -> list[Candidates] | None:
     """:func:`candidate_triggers` of every sentence from one pass over the lower-cased body, each with
-    where its first keyword starts in the sentence (None: use the per-sentence way).
+    where its first keyword starts in the sentence and where its matches can start (None: use
+    the per-sentence way).
 
     >>> body = "Russia fired 145 drones. Rain fell on."
     >>> ss = [Sentence(0, 24, body[:24], 0, None, None), Sentence(25, 38, body[25:], 0, None, None)]
-    >>> [[(t.id, at) for t, at in ts] for ts in _triggers_by_sentence(body.lower(), ss)]
-    [[('assault-launch-fire', 6)], []]
+    >>> [[(t.id, at, starts) for t, at, starts in ts] for ts in _triggers_by_sentence(body.lower(), ss)]
+    [[('assault-launch-fire', 6, [7])], []]
     """
     if low is None:
         return None
-    hits = [(end, end - length + 1, ids) for end, (length, ids) in _trigger_automaton().iter(low)]
+    firsts = [s.start for s in sentences]
+    per: dict[int, tuple[dict[int, int], dict[int, list[int]]]] = {}
+    for end, (length, kw, lead) in _trigger_automaton().iter(low):
+        start = end - length + 1
+        k = bisect_right(firsts, start) - 1  # the sentence the hit starts in, if it ends there too
+        if k < 0 or end >= sentences[k].end:
+            continue
+        rel = start - firsts[k]
+        got = per.get(k)
+        if got is None:
+            got = per[k] = ({}, {})
+        found = got[0]
+        for i in kw:  # hits come in end order: keep each trigger's earliest start
+            if i not in found or rel < found[i]:
+                found[i] = rel
+        if lead:
+            starts = got[1]
+            for i in lead:
+                at = starts.get(i)
+                if at is None:
+                    starts[i] = [rel]
+                else:
+                    at.append(rel)
     all_ = triggers()
-    out: list[list[tuple[Trigger, int]]] = []
-    k = 0
-    n = len(hits)
-    for s in sentences:
-        while k < n and hits[k][0] < s.start:
-            k += 1
-        found: dict[int, int] = {}
-        j = k
-        while j < n and hits[j][0] < s.end:
-            start = hits[j][1]
-            if start >= s.start:
-                for i in hits[j][2]:  # hits come in end order: keep each trigger's earliest start
-                    if i not in found or start - s.start < found[i]:
-                        found[i] = start - s.start
-            j += 1
-        out.append([(all_[i], found[i]) for i in sorted(found)] if found else [])
+    out: list[Candidates] = [[] for _ in sentences]
+    for k, (found, starts) in per.items():
+        cands = out[k]
+        for i in sorted(found):
+            t = all_[i]
+            if t.leads is None:
+                cands.append((t, found[i], None))
+                continue
+            at = starts.get(i)
+            if at is not None:  # else no match can start in the sentence
+                cands.append((t, found[i], sorted(set(at)) if len(at) > 1 else at))
     return out
+
+
+def _insensitive(pattern: str) -> Folded:
+    if not pattern.startswith("(?i)"):
+        raise ValueError(f"a trigger's mode pattern is case-insensitive: {pattern!r} should open with (?i)")
+    return Folded(pattern)
 
 
 @cache
@@ -113,7 +169,7 @@ def triggers() -> tuple[Trigger, ...]:
                 window=int(t.get("window", 80)),
                 blocks=Folded(t["blocks"]) if t.get("blocks") else None,
                 weapon_mode=bool(t.get("weapon_mode", False)),
-                modes=tuple((re.compile(p), m) for p, m in t.get("modes", [])),
+                modes=tuple((_insensitive(p), m) for p, m in t.get("modes", [])),
                 preps=tuple(t.get("preps", [])),
                 recipient=t.get("recipient", "object"),
                 political=bool(t.get("political", False)),
@@ -121,6 +177,7 @@ def triggers() -> tuple[Trigger, ...]:
                 noun=bool(t.get("noun", False)),
                 keywords=tuple(k.lower() for k in t["keywords"]),
                 confidence=float(t.get("confidence", 0.7)),
+                leads=leading_literals(t["pattern"]),
             )
         )
     return tuple(out)
@@ -280,12 +337,12 @@ def _np_entity(np: str, at: int, s: Sentence | None, ctx: ArticleContext, prefer
             if pick.kind == "unknown" and len(pick.name.split()) == 1:
                 full = ctx.fullest(pick.name)
                 return Entity(pick.text, full, ctx.person_country.get(full))
-            bare = re.sub(r"(?i)^(?:a|an|the)\s+", "", np).strip()
+            bare = _ARTICLE.sub("", np).strip()
             if pick.kind in ("org", "group") and not prefer_first and len(bare.split()) > len(pick.text.split()):
                 # "a Delhi Fire Services official": the whole phrase names the speaker
                 return Entity(np, bare, pick.country)
             return pick.entity("actor")
-    name = re.sub(r"(?i)^(?:a|an|the)\s+", "", np).strip(" ,")
+    name = _ARTICLE.sub("", np).strip(" ,")
     if not name or len(name.split()) > 8 or name.lower() in PRONOUNS or name.lower() in ("what", "this", "that", "it"):
         return None
     holder = ctx.title_holder(name)
@@ -351,6 +408,9 @@ def _speaker_entity(
     return found
 
 
+_ARTICLE = re.compile(r"(?i)^(?:a|an|the)\s+")
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+_DATELINE_CUT = re.compile(r"[,(\[:|—–-]")
 _NAME_LIKE = re.compile(
     r"^(?:[A-Z][\w'’.-]*|of|the|and|in|on|for|de|al)(?: (?:[A-Z][\w'’.-]*|of|the|and|in|on|for|de|al)){0,5}[.,]?$"
 )
@@ -377,7 +437,7 @@ def _is_mentioned(body: str, open_at: int, text: str) -> bool:
 def _is_name_like(text: str) -> bool:
     """A title or name in quotes ("Zero Point", "Saffron Terror."), not speech."""
     t = text.strip(" …")
-    return bool(_NAME_LIKE.match(t)) or len(re.findall(r"[^\W\d_]{2,}", t)) == 0
+    return bool(_NAME_LIKE.match(t)) or len(_LETTERS.findall(t)) == 0
 
 
 def extract_events(
@@ -409,7 +469,7 @@ def extract_events(
     g = gazetteer()
     dateline_place = None
     if dateline:
-        place = re.split(r"[,(\[:|—–-]", dateline)[0].strip()
+        place = _DATELINE_CUT.split(dateline)[0].strip()
         if place:
             code = g.place_country(place.title()) or g.place_country(place) or g.country_code(place.title())
             dateline_place = Entity(place, place.title() if place.isupper() else place, code)
@@ -419,7 +479,7 @@ def extract_events(
     quoted = [(q.open_at, q.close_at + 1) for q in quotes]
     per_sentence = _triggers_by_sentence(low, sentences)
     for i, s in enumerate(sentences):
-        cands = per_sentence[i] if per_sentence is not None else [(t, 0) for t in candidate_triggers(s.text)]
+        cands = per_sentence[i] if per_sentence is not None else [(t, 0, None) for t in candidate_triggers(s.text)]
         if not cands:
             continue
         for ev in events_for_sentence(s, pub, dateline_place, quoted, Antecedents(sentences, i, ctx), cands):

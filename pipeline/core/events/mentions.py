@@ -8,15 +8,16 @@ countries resolved from names, demonyms, seats of government and offices
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
 from pipeline.core.events.gazetteer import Gazetteer, gazetteer
 from pipeline.core.events.model import Entity
+from pipeline.core.scan import Twin
 
-TOKEN = re.compile(
+TOKEN = Twin(
     r"(?:[A-Z]\.){2,}|[A-Z]\.(?=\s?[A-Z])|[^\W\d_][\w'’-]*(?:\.(?=[A-Z]))?|\d[\d,.:]*\d|\d|[^\w\s]",
     re.UNICODE,
 )
@@ -335,7 +336,7 @@ class ArticleContext:
 
 
 _ALIAS = re.compile(r"(?P<full>(?:[A-Z][\w'’-]+ ){1,6}?(?:[A-Z][\w'’-]+))\s?\((?P<abbr>[A-Z][A-Za-z&.-]{1,9})\)")
-_TITLED = re.compile(
+_TITLED = Twin(
     r"\b(?P<title>(?:[A-Z][a-z]+[- ])?(?:President(?:-elect)?|Prime Minister|"
     r"Chief Minister|Minister|Governor|governor|spokesman|spokeswoman|spokesperson|Speaker|Justice|judge|Mayor|mayor|"
     r"Secretary|Ambassador|General|Chancellor|leader|adviser|Adviser|chief|Chief|Officer|officer|official|Senator|"
@@ -353,15 +354,23 @@ _TITLE_WORDS = (
 ).split()
 
 
-@lru_cache(maxsize=1)
-def _title_automaton() -> Any:
-    import ahocorasick
+def _title_hits(text: str) -> list[tuple[int, int]]:
+    """(end, length) of every title word in ``text``, in end order: what an Aho-Corasick pass
+    over the words gives (no title word ends another, so no two share an end), from one C-speed
+    ``str.find`` scan per word instead of an automaton step in Python's extension per character.
 
-    auto = ahocorasick.Automaton()
+    >>> _title_hits("Chief Minister X met the spokesman.")
+    [(4, 5), (13, 8), (33, 9)]
+    """
+    hits: list[tuple[int, int]] = []
     for w in _TITLE_WORDS:
-        auto.add_word(w, len(w))
-    auto.make_automaton()
-    return auto
+        n = len(w)
+        i = text.find(w)
+        while i >= 0:
+            hits.append((i + n - 1, n))
+            i = text.find(w, i + 1)
+    hits.sort()
+    return hits
 
 
 def _aliases(text: str) -> Iterator[re.Match[str]]:
@@ -374,10 +383,11 @@ def _aliases(text: str) -> Iterator[re.Match[str]]:
             yield m
 
 
-def _titled(text: str) -> Iterator[re.Match[str]]:
+def _titled(text: str, asc: bool) -> Iterator[re.Match[str]]:
     """``_TITLED`` matches, tried only at the title words (and the capitalised word before one)."""
+    titled = _TITLED.ascii if asc else _TITLED.any
     last = 0
-    for end, length in _title_automaton().iter(text):
+    for end, length in _title_hits(text):
         p = end - length + 1
         if p < last or (p and (text[p - 1].isalnum() or text[p - 1] in "_")):
             continue
@@ -392,7 +402,7 @@ def _titled(text: str) -> Iterator[re.Match[str]]:
         for st in starts:
             if st < last:
                 continue
-            m = _TITLED.match(text, st)
+            m = titled.match(text, st)
             if m is not None:
                 last = m.end()
                 yield m
@@ -402,10 +412,10 @@ def _titled(text: str) -> Iterator[re.Match[str]]:
 # Whole-body patterns open with a capital letter and look behind only after it: a pattern that
 # starts with a character class is skipped ahead in C, one that starts with ``\b`` or a
 # look-behind is tried at every character of the article.
-_ACRONYM = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z]{1,5}(?!\w)")  # \b[A-Z]{2,6}\b
-_SPELLED_OUT = re.compile(r"[A-Z](?<!\w[A-Z])[a-z]+(?: (?:of|for|and|the|[A-Z][a-z]+)){1,6}\b")  # "Press Club of India"
+_ACRONYM = Twin(r"[A-Z](?<!\w[A-Z])[A-Z]{1,5}(?!\w)")  # \b[A-Z]{2,6}\b
+_SPELLED_OUT = Twin(r"[A-Z](?<!\w[A-Z])[a-z]+(?: (?:of|for|and|the|[A-Z][a-z]+)){1,6}\b")  # "Press Club of India"
 # "Rahul Gandhi", "R. K. Dutta", "AB Singh" (not after a letter or a full stop)
-_UNTITLED_NAME = re.compile(
+_UNTITLED_NAME = Twin(
     r"[A-Z](?<![\w.][A-Z])(?:[a-z]+|\.(?: ?[A-Z]\.)?|[A-Z](?= [A-Z][a-z])| [A-Z](?= [A-Z][a-z])) "
     r"(?:[A-Z][a-z]+ )?[A-Z][a-z]{2,}(?:['’]s)?\b"
 )
@@ -423,14 +433,15 @@ def build_context(text: str) -> ArticleContext:
     for m in _aliases(text):
         ctx.aliases[m.group("abbr")] = m.group("full").removeprefix("The ").strip()
     # acronyms used without being introduced: "Press Club of India" ... "the PCI"
-    acronyms = set(_ACRONYM.findall(text))
+    asc = text.isascii()
+    acronyms = set((_ACRONYM.ascii if asc else _ACRONYM.any).findall(text))
     if acronyms:
-        for m in _SPELLED_OUT.finditer(text):
+        for m in (_SPELLED_OUT.ascii if asc else _SPELLED_OUT.any).finditer(text):
             words = [w for w in m.group().removeprefix("The ").split() if w[0].isupper()]
             initials = "".join(w[0] for w in words)
             if len(initials) >= 2 and initials in acronyms and initials not in ctx.aliases:
                 ctx.aliases[initials] = m.group().removeprefix("The ").strip()
-    for m in _titled(text):
+    for m in _titled(text, asc):
         name = m.group("name").strip()
         name, _ = _strip_poss(name)
         parts = name.split()
@@ -454,7 +465,7 @@ def build_context(text: str) -> ArticleContext:
             if country and _LEADER_TITLE.search(m.group("title")):
                 ctx.leaders.setdefault(country, name)
     # untitled two/three-word capitalised names that are not places or organisations
-    for m in _UNTITLED_NAME.finditer(text):
+    for m in (_UNTITLED_NAME.ascii if asc else _UNTITLED_NAME.any).finditer(text):
         name, _ = _strip_poss(m.group())
         parts = name.split()
         if parts[0] in SENTENCE_STARTERS or any(p in DAYS_MONTHS or p in ORG_HEADS or p in g.titles for p in parts):
@@ -508,19 +519,97 @@ def _register(ctx: ArticleContext, name: str, country: str | None) -> None:
         ctx.person_country[name] = country
 
 
+def trie_pattern(words: Iterable[str]) -> str:
+    """An alternation of literal ``words`` as a prefix tree, longer words first where one extends
+    another: it matches what ``"|".join(sorted(words, key=len, reverse=True))`` matches, with the
+    same preference (of the words that match at a place, one is a prefix of the other, and the
+    longer is tried first), but the engine reads one character per level instead of trying each
+    of a hundred alternatives in turn.
+
+    >>> p = trie_pattern(["police", "policemen", "forces", "force"])
+    >>> p
+    '(?:(?:force(?:s)?|police(?:men)?))'
+    >>> [re.match(p + r"\\b", t).group() for t in ("policemen came", "police came", "forces")]
+    ['policemen', 'police', 'forces']
+    """
+    tree: dict[str, Any] = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = []
+        for ch in sorted(k for k in node if k):
+            child = node[ch]
+            run = re.escape(ch)
+            while "" not in child and len(child) == 1:  # one path on: a literal run
+                (nxt,) = child.keys()
+                run += re.escape(nxt)
+                child = child[nxt]
+            alts.append(run + emit(child))
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return "(?:" + body + ")?" if "" in node else body  # greedy: the longer word first
+
+    return "(?:" + emit(tree) + ")"
+
+
+# a modifier before a group head ("Pelhar", "unidentified", "state-run"): no spaces inside
+_MOD = (
+    r"(?:[A-Z][\w-]+(?:['’]s)?|unidentified|unknown|armed|suspected|local|senior|"
+    r"anti-terrorist|anti-terror|special|state|central|district|city|federal|national|military|Ukrainian|"
+    r"Russian|Israeli|Palestinian|Pakistani|Indian|Chinese|American|masked|angry|irate|several|"
+    r"[a-z]+-[a-z]+)"
+)
+_MOD_RE = re.compile(_MOD)
+
+
 def _group_regex(g: Gazetteer) -> re.Pattern[str]:
     global _GROUP_RE
     if _GROUP_RE is None:
-        heads = sorted((a for a in g.common_actors), key=len, reverse=True)
-        alt = "|".join(re.escape(h) for h in heads)
+        alt = trie_pattern(g.common_actors)
         _GROUP_RE = re.compile(
-            r"(?<![\w-])(?P<mods>(?:(?:[A-Z][\w-]+(?:['’]s)?|unidentified|unknown|armed|suspected|local|senior|"
-            r"anti-terrorist|anti-terror|special|state|central|district|city|federal|national|military|Ukrainian|"
-            r"Russian|Israeli|Palestinian|Pakistani|Indian|Chinese|American|masked|angry|irate|several|"
-            r"[a-z]+-[a-z]+) ){0,3})"
-            rf"(?P<head>{alt})\b(?P<of> of (?:[A-Z][\w-]+ ?){{1,3}})?"
+            rf"(?<![\w-])(?P<mods>(?:{_MOD} ){{0,3}})(?P<head>{alt})\b(?P<of> of (?:[A-Z][\w-]+ ?){{1,3}})?"
         )
     return _GROUP_RE
+
+
+def _mod_starts(sentence: str, lo: int, p: int) -> list[int]:
+    """Where a group match whose head starts at ``p`` can start, ascending (``p`` itself included,
+    none before ``lo``): word starts from which one to three modifiers, each followed by one space,
+    reach ``p``. The regex is tried only there; any other start it would reject.
+
+    >>> s = "They said (Delhi police) and armed state police, not arrested police."
+    >>> [s[i:s.index("police", i) + 6] for i in _mod_starts(s, 0, 17)]
+    ['Delhi police', 'police']
+    >>> [s[i:41 + 6] for i in _mod_starts(s, 0, 41)], _mod_starts(s, 0, 62)
+    (['armed state police', 'state police', 'police'], [62])
+    """
+    out = [p]
+    end = p - 1  # the space after the modifier before
+    for _ in range(3):
+        if end < lo or sentence[end] != " ":
+            break
+        b = sentence.rfind(" ", 0, end) + 1
+        if b >= end:
+            break  # two spaces: no modifier between them
+        if sentence[b:end].isalnum():
+            words = [b]  # one plain word (after a space): its start is the only word start
+        else:
+            words = [m.start() for m in _WORD_START.finditer(sentence, b, end)]
+        whole = False
+        for w in words:
+            if w >= lo and _MOD_RE.fullmatch(sentence, w, end):
+                out.append(w)
+                whole = whole or w == b
+        if not whole:
+            break  # the chunk is no modifier as a whole: nothing before it can reach p
+        end = b - 1
+    out.sort()
+    return out
 
 
 def find_mentions(sentence: str, offset: int, ctx: ArticleContext) -> list[Mention]:
@@ -533,11 +622,13 @@ def find_mentions(sentence: str, offset: int, ctx: ArticleContext) -> list[Menti
     """
     g = gazetteer()
     out: list[Mention] = []
-    for cm in _CAP_CHUNK.finditer(sentence):
+    asc = sentence.isascii()
+    token = TOKEN.ascii if asc else TOKEN.any
+    for cm in (_CAP_CHUNK.ascii if asc else _CAP_CHUNK.any).finditer(sentence):
         lo, hi = cm.span()
         next_tok = ""  # the word after a sentence-initial stretch: tells "Officials said" from "Putin said"
         if lo == 0 and hi + 1 < len(sentence) and sentence[hi] == " ":
-            after = TOKEN.match(sentence, hi + 1)
+            after = token.match(sentence, hi + 1)
             next_tok = after.group() if after else ""
         key = (cm.group(), lo == 0, next_tok)
         found = ctx.chunks.get(key)
@@ -580,7 +671,7 @@ def find_mentions(sentence: str, offset: int, ctx: ArticleContext) -> list[Menti
 # mentions. Both kinds ("U.S.-based…", "Vladimir Putin") open with the capital letter, written
 # once in front so that the engine skips ahead to capitals in C
 _CONNECTOR_RE = "of|for|the|and|de|del|al|bin|von|van|der|la|du|le"
-_CAP_CHUNK = re.compile(
+_CAP_CHUNK = Twin(
     rf"[A-Z](?:\.(?:[A-Z]\.)+[\w'’-]*(?:(?: (?:{_CONNECTOR_RE}))* (?:[A-Z][\w'’.-]*|(?:[A-Z]\.)+))*"
     rf"|[\w'’.-]*(?:(?:(?: (?:{_CONNECTOR_RE}))* | ?- ?)(?:[A-Z][\w'’.-]*|(?:[A-Z]\.)+))*)"
 )
@@ -590,7 +681,7 @@ def _chunk_mentions(chunk: str, initial: bool, next_tok: str, ctx: ArticleContex
     """Named mentions inside one capitalised stretch (offsets relative to it; ``initial``: it opens
     the sentence, ``next_tok``: the word after it)."""
     out: list[Mention] = []
-    toks = [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(chunk)]
+    toks = [(m.group(), m.start(), m.end()) for m in TOKEN.on(chunk).finditer(chunk)]
     i = 0
     n = len(toks)
     while i < n:
@@ -692,17 +783,7 @@ def _group_matches(sentence: str, g: Gazetteer) -> Iterator[re.Match[str]]:
         # where the regex may start (a word character not preceded by one or a hyphen) in the
         # stretch that up to three modifier words can cover, earliest first: the modifiers are
         # words joined by single spaces, so a match starts after the fourth space before the head
-        lo = max(last, p - 64)
-        cut = p
-        for _ in range(4):
-            cut = sentence.rfind(" ", lo, cut)
-            if cut < 0:
-                break
-        else:
-            lo = cut + 1
-        starts = [m.start() for m in _WORD_START.finditer(sentence, lo, p)]
-        starts.append(p)
-        for st in starts:
+        for st in _mod_starts(sentence, max(last, p - 64), p):
             m = rx.match(sentence, st)
             if m is not None and m.start("head") == p:
                 last = m.end()

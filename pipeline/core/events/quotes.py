@@ -22,6 +22,7 @@ SPEECH_VERBS = (
 )
 # the full stop of an initial or an honorific ("R. K. Dutta", "Mr. Trump") does not end a speaker phrase
 _ABBREV_DOT = r"(?<=\b[A-Z])\.|(?<=\bMr)\.|(?<=\bMrs)\.|(?<=\bMs)\.|(?<=\bDr)\.|(?<=\bGen)\.|(?<=\bSen)\.|(?<=\bRep)\.|(?<=\bGov)\.|(?<=\bProf)\.|(?<=\bLt)\.|(?<=\bCol)\.|(?<=\bSt)\."
+_NP_CUT = re.compile(r"\s(?:on|in|at|during|while|after|adding|who|when|,)\s")
 _AFTER_SUBJ_VERB = re.compile(
     rf"^\s*[,.]?\s*(?P<np>(?:[^.!?“”\"‘]|{_ABBREV_DOT}){{1,120}}?)\s(?:(?:has|had|also|then|later|further|again|previously)\s)?(?P<verb>{SPEECH_VERBS})\b"
 )
@@ -141,7 +142,11 @@ def _pairs(text: str, base: int, para: int) -> list[Quote]:
     if open_at is not None and (open_at == 0 or text[:open_at].rstrip().endswith((":", ",", "-", "–", "said"))):
         add(open_at, len(text), False)
     # straight double quotes
-    positions = [i for i in range(len(text)) if text[i] == '"'] if '"' in text else []
+    positions: list[int] = []
+    i = text.find('"')
+    while i >= 0:  # the marks' offsets, found in C (not a Python step per character)
+        positions.append(i)
+        i = text.find('"', i + 1)
     for k in range(0, len(positions) - 1, 2):
         add(positions[k], positions[k + 1], True)
     if len(positions) % 2 == 1:
@@ -231,7 +236,7 @@ def attribute(body: str, quote: Quote, para_end: int, sent_start: int) -> None:
     if after and (ends_clause or _AFTER_VERB_SUBJ.match(after)):
         m = _AFTER_VERB_SUBJ.match(after)
         if m:
-            np = re.split(r"\s(?:on|in|at|during|while|after|adding|who|when|,)\s", m.group("np"))[0]
+            np = _NP_CUT.split(m.group("np"))[0]
             _set(quote, _clean_np(np), "after", after_at + m.start("np"), m.group("np"))
             return
         m = _AFTER_SUBJ_VERB.match(after)
