@@ -203,11 +203,11 @@ class Sentence:
     """A sentence of the body; mentions, dates and quantities are computed on first use."""
 
     __slots__ = (
+        "_before",
         "_ctx",
         "_dates",
         "_mentions",
         "_pub",
-        "_before",
         "_quantities",
         "_words",
         "end",
