@@ -479,7 +479,9 @@ def extract_events(
     quoted = [(q.open_at, q.close_at + 1) for q in quotes]
     per_sentence = _triggers_by_sentence(low, sentences)
     for i, s in enumerate(sentences):
-        cands = per_sentence[i] if per_sentence is not None else [(t, 0, None) for t in candidate_triggers(s.text)]
+        cands: list[tuple[Trigger, int, list[int] | None]] = (
+            per_sentence[i] if per_sentence is not None else [(t, 0, None) for t in candidate_triggers(s.text)]
+        )
         if not cands:
             continue
         for ev in events_for_sentence(s, pub, dateline_place, quoted, Antecedents(sentences, i, ctx), cands):
