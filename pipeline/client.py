@@ -29,7 +29,7 @@ from typing import Any, Generic, TypeVar
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.errors import KafkaError
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from pipeline.codec import Headers, dumps, output_headers, unframe
 from pipeline.models import CleanArticle, DeadLetter, Event, FeedItem, Retraction
@@ -385,9 +385,11 @@ class _TopicConsumer(Generic[M]):
     ) -> None:
         await self.stop()
 
-    def decode(self, value: bytes) -> M:
+    @classmethod
+    def decode(cls, value: bytes) -> M:
+        """One record's value as a model (also for values read with another Kafka client)."""
         payload, _ = unframe(value)
-        return self.model.model_validate_json(payload)
+        return cls.model.model_validate_json(payload)
 
     async def records(self, timeout_ms: int = 1000) -> AsyncIterator[Any]:
         """Raw ConsumerRecords (key, value bytes, headers, partition, offset)."""
@@ -413,31 +415,51 @@ class _TopicConsumer(Generic[M]):
         return out[:n] if len(out) > n else out
 
 
-class ArticleConsumer(_TopicConsumer[CleanArticle]):
-    """Yields CleanArticle models from the articles topic."""
+# Readers of the output records: a field a newer worker added within v1 is ignored, not an error,
+# so a service on an older wirewash keeps reading after the worker is upgraded (the models the
+# worker writes stay closed, ``extra="forbid"``, so a misspelt field never reaches the topics).
+class _ArticleReader(CleanArticle):
+    model_config = ConfigDict(extra="ignore")
 
-    model = CleanArticle
+
+class _EventReader(Event):
+    model_config = ConfigDict(extra="ignore")
+
+
+class _RetractionReader(Retraction):
+    model_config = ConfigDict(extra="ignore")
+
+
+class _DeadLetterReader(DeadLetter):
+    model_config = ConfigDict(extra="ignore")
+
+
+class ArticleConsumer(_TopicConsumer[CleanArticle]):
+    """Yields CleanArticle models from the articles topic (fields a newer worker added are ignored)."""
+
+    model = _ArticleReader
     role = "articles"
 
 
 class EventConsumer(_TopicConsumer[Event]):
     """Yields Event models from the events topic, and Retraction models (drop that article's events)."""
 
-    model = Event
+    model = _EventReader
     role = "events"
 
-    def decode(self, value: bytes) -> Event:
+    @classmethod
+    def decode(cls, value: bytes) -> Event:
         payload, _ = unframe(value)
         obj = orjson.loads(payload)
         if isinstance(obj, dict) and obj.get("kind") == "retraction":
-            return Retraction.model_validate(obj)  # type: ignore[return-value]
-        return Event.model_validate(obj)
+            return _RetractionReader.model_validate(obj)  # type: ignore[return-value]
+        return _EventReader.model_validate(obj)
 
 
 class DeadLetterConsumer(_TopicConsumer[DeadLetter]):
     """Yields DeadLetter models from the dead-letter topic."""
 
-    model = DeadLetter
+    model = _DeadLetterReader
     role = "dlq"
 
 

@@ -192,3 +192,28 @@ def test_a_failing_learned_memory_never_fails_an_item(caplog: pytest.LogCaptureF
     # first sightings stay in process memory; the table is written (and fails) from the footer's second sighting
     assert metrics.learn_errors._value.get() == 2
     assert sum("memory not updated" in r.message for r in caplog.records) == 1  # reported once, not per item
+
+
+def test_the_client_reads_records_carrying_fields_a_newer_worker_added(seed_item: dict[str, object]) -> None:
+    """Forward compatibility within v1: pipeline.client ignores a field it does not know (a newer
+    worker's optional field), while the models the worker writes with still refuse it."""
+    from pipeline.client import ArticleConsumer, DeadLetterConsumer, EventConsumer
+
+    out = make_handler().handle(Source(), orjson.dumps(seed_item))
+    article, event = out.records[0].value, out.records[1].value
+    assert article is not None and event is not None
+
+    def newer(value: bytes) -> bytes:
+        return orjson.dumps({**orjson.loads(value), "added_later": {"x": 1}})
+
+    art = ArticleConsumer.decode(newer(article))
+    assert isinstance(art, CleanArticle) and art.id == "000_8570cabb535c07b7"
+    assert art == ArticleConsumer.decode(article)
+    ev = EventConsumer.decode(newer(event))
+    assert isinstance(ev, Event) and ev.id == orjson.loads(event)["id"]
+    with pytest.raises(ValueError, match="added_later"):
+        CleanArticle.model_validate_json(newer(article))
+    bad = make_handler().handle(Source(topic="t", partition=0, offset=5), b"{not json").records[0].value
+    assert bad is not None
+    dl = DeadLetterConsumer.decode(newer(bad))
+    assert isinstance(dl, DeadLetter) and dl.error_code.value == "invalid_json"
