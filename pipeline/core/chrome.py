@@ -171,6 +171,17 @@ _DATE = re.compile(
     rf"|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\d{{4}}年|\d{{1,2}}月\d{{1,2}}日)",
     re.IGNORECASE,
 )
+_META = re.compile(
+    r"\d(?:[\d,.]*\d)?\s*[km]?\s*(?:(?:sec|second|min|minute|hr|hour|day|week|month|year)s?\s+ago"
+    r"|(?:mins?|minutes?)\s+(?:read|watch|listen)"
+    r"|(?:total\s+)?(?:views|reads|shares|comments|likes|reactions))\b",
+    re.IGNORECASE,
+)
+_META_WORDS = re.compile(
+    r"(?:secs?|seconds?|mins?|minutes?|hrs?|hours?|days?|weeks?|months?|years?|ago|read|watch|listen|total|"
+    r"views|reads|shares|comments|likes|reactions|today|k|m)",
+    re.IGNORECASE,
+)
 _DATE_WORDS = re.compile(
     rf"(?:{_MONTHS}|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|"
     r"sunday|am|pm|a\.m|p\.m|ist|gmt|utc|kst|jst|edt|est|pst|cet|cest|bst|pkt|updated|update|published|posted|"
@@ -304,8 +315,10 @@ def shape_features(text: str, f: dict[str, float], ctx_script: str) -> tuple[int
         f["date"] = 1.0
     if has_time:
         f["time"] = 1.0
-    if (has_date or has_time) and nw <= 14:
-        rest = [t for t in toks if not t.isdigit() and not _DATE_WORDS.fullmatch(t)]
+    # a line that is only a date, a time or a page's metadata (a relative time, a reading time, a
+    # counter): "Published: Fri 7 Nov 2025", "8 months ago", "2 min read", "178 total views today"
+    if nw <= 14 and (has_date or has_time or (digits > 0 and _META.search(text) is not None)):
+        rest = [t for t in toks if not t.isdigit() and not _DATE_WORDS.fullmatch(t) and not _META_WORDS.fullmatch(t)]
         if len(rest) <= 2:
             f["date:only"] = 1.0
     script = _script(stripped) if stripped.isascii() else dominant_script(stripped)
