@@ -331,6 +331,8 @@ def shape_features(text: str, f: dict[str, float], ctx_script: str) -> tuple[int
         f["fw:<10%" if fw < 0.1 else "fw:<20%" if fw < 0.2 else "fw:>=20%"] = 1.0
     if any(t in words["you"] for t in low):
         f["you"] = 1.0
+    if any(t in words["we"] for t in low):
+        f["we"] = 1.0
     if _QUOTE_CHARS.search(text) and _SAID_NEAR_QUOTE.search(text):
         f["quote:speech"] = 1.0
     return nw, fw, toks
@@ -845,9 +847,12 @@ RUN_LABEL_WORDS = 5  # a unit of a run with no evidence of its own is a label of
 def _protected(f: Mapping[str, float], story: bool) -> bool:
     """Story text by construction: a dateline; a sentence (story-like, or a short one in running
     lower case with its full stop) that reports or quotes speech, or that carries no strong cue
-    ("Reuters could not independently verify the footage.")."""
+    ("Reuters could not independently verify the footage."), unless it opens with an imperative
+    addressed to the reader ("Watch more of our videos on Shots!", "Share your story with us.")."""
     if "dateline" in f:
         return True
+    if "cue:imperative@open" in f and ("you" in f or "we" in f) and "cue:say" not in f and "quote:speech" not in f:
+        return False  # an order to the reader from the outlet ("Watch more of our videos"): no story sentence
     sentence = story or ("end:stop" in f and "lower:most" in f and "w:<=2" not in f and "w:<=1" not in f)
     return sentence and ("cue:say" in f or "quote:speech" in f or _STRONG_CUES.isdisjoint(f))
 
