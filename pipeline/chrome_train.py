@@ -354,10 +354,11 @@ def _p(weights: dict[str, float], feats: dict[str, float]) -> float:
     return chrome.sigmoid(chrome.linear(weights, feats))
 
 
-def _stage2_rows(pu: PageUnits, p1: dict[int, float]) -> None:
-    """Set p1 on the page's units (given out-of-fold first-stage scores) and add the neighbour features."""
+def _stage2_rows(pu: PageUnits, p1: dict[int, float], w1: dict[str, float]) -> None:
+    """Set p1 on the page's units (given out-of-fold first-stage scores and weights) and add the neighbour features."""
     for k, u in enumerate(pu.units):
         u.p1 = p1.get(k, 0.0)
+        u.pmin = chrome.pieces_min(pu.art, u, w1) if pu.art is not None else None
     chrome.neighbour_features(pu.units)
 
 
@@ -416,7 +417,7 @@ def train_units(pus: list[PageUnits], log: Any = None) -> Model:
     w1 = fit(design1.matrix(all_x), np.array(all_y, float), design1.names)
     # stage 2 rows (the first stage's out-of-fold scores of the neighbours)
     for i, pu in enumerate(pus):
-        _stage2_rows(pu, oof[i])
+        _stage2_rows(pu, oof[i], w1_fold[fold[i]])
         for k, span, _ in pu.spans:
             _span_neighbour_features(pu, k, span, w1_fold[fold[i]])
 

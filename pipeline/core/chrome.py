@@ -369,6 +369,7 @@ class Unit:
     story: bool = False
     p1: float = 0.0
     p2: float = 0.0
+    pmin: float | None = None  # the lowest first-stage score of its sentence-like pieces (several sentences only)
 
 
 @dataclass(frozen=True)
@@ -661,6 +662,8 @@ def neighbour_features(units: list[Unit]) -> None:
                 f[f"s2:{side}_hi"] = 1.0
             elif q < 0.2:
                 f[f"s2:{side}_lo"] = 1.0
+        if u.pmin is not None and u.pmin >= 0.7:
+            f["s2:pieces_hi"] = 1.0  # every sentence of it alone looks like chrome
         if to_end[r]:
             f["s2:run_to_end"] = 1.0
         if from_start[r]:
@@ -768,6 +771,7 @@ def score(model: Model, doc: Doc) -> tuple[list[Unit], Article]:
     position_features(units)
     for u in units:
         u.p1 = sigmoid(linear(model.stage1, u.feats))
+        u.pmin = pieces_min(art, u, model.stage1)
     neighbour_features(units)
     for u in units:
         u.p2 = sigmoid(linear(model.stage2, u.ctx))
@@ -891,6 +895,28 @@ def has_evidence(f: Mapping[str, float]) -> bool:
 
 
 _LOOSE_STOP = re.compile(r"(?<=[.!?。！？])\s+(?=[\"“‘(]?[^\W\d_])")
+
+
+def pieces_min(art: Article, u: Unit, stage1: Mapping[str, float]) -> float | None:
+    """The lowest first-stage score of the sentence-like pieces of a paragraph of several sentences
+    (None for one sentence, or prose): a paragraph whose every sentence alone looks like chrome
+    ("This post was syndicated from X. Click here to read the full text.") reads as prose by its
+    shape, and as chrome by its pieces."""
+    if "sents:2+" not in u.feats:
+        return None
+    text = art.text[u.lo : u.hi]
+    cuts = [m.start() for m in _LOOSE_STOP.finditer(text)]
+    if not cuts or len(cuts) > MAX_PIECES:
+        return None
+    low = 1.0
+    for a, b in pairwise([0, *cuts, len(text)]):
+        piece = Unit(u.para, u.lo + a, u.lo + b, u.kind)
+        unit_features(art, piece)
+        low = min(low, sigmoid(linear(stage1, piece.feats)))
+    return low
+
+
+MAX_PIECES = 4  # a paragraph of more sentences is read as a whole
 
 
 def _pieces_chrome(art: Article, s: Unit, model: Model) -> bool:

@@ -75,3 +75,30 @@ def test_training_is_deterministic() -> None:
     a, b = ct.train(pages), ct.train(pages)
     assert a.as_dict() == b.as_dict()
     assert a.stage1 and a.stage2
+
+
+def test_a_paragraph_is_also_read_by_its_sentences() -> None:
+    """s2:pieces_hi: a paragraph of several sentences each of which alone scores as chrome (its
+    shape says prose); one story sentence among them is enough to keep the feature off."""
+    from pipeline.core.chrome import SCORED_BOILERPLATE, score
+    from pipeline.core.clean import prepare
+
+    story = (
+        "Rescue teams pulled 11 miners alive from a collapsed coal shaft on Thursday, officials said.\n\n"
+        "Two miners were still missing and the search would continue through the night, the inspector said."
+    )
+    chrome_note = (
+        "This post was syndicated from Frontier Tribune. Click here to read the full text on the original website."
+    )
+    story_pair = "The Frontier Tribune republished the report on Friday. Mine owners said they would appeal."
+    model = shipped_model()
+    for last, expected in ((chrome_note, True), (story_pair, False)):
+        prep = prepare(f"{story}\n\n{last}", until=SCORED_BOILERPLATE)
+        units, art = score(model, prep.doc)
+        u = units[-1]
+        assert art.text[u.lo : u.hi] == last
+        assert u.pmin is not None and (u.pmin >= 0.7) is expected
+        assert ("s2:pieces_hi" in u.ctx) is expected
+    # one sentence, or prose: no pieces to read
+    prep = prepare(story, until=SCORED_BOILERPLATE)
+    assert [u.pmin for u in score(model, prep.doc)[0]] == [None, None]
