@@ -852,11 +852,18 @@ def _protected(f: Mapping[str, float], story: bool) -> bool:
     """Story text by construction: a dateline; a sentence (story-like, or a short one in running
     lower case with its full stop) that reports or quotes speech, or that carries no strong cue
     ("Reuters could not independently verify the footage."), unless it opens with an imperative
-    addressed to the reader ("Watch more of our videos on Shots!", "Share your story with us.")."""
+    that sends the reader elsewhere on the site ("Watch more of our videos on Shots!"; an advisory,
+    "Keep your children indoors.", stays)."""
     if "dateline" in f:
         return True
-    if "cue:imperative@open" in f and ("you" in f or "we" in f) and "cue:say" not in f and "quote:speech" not in f:
-        return False  # an order to the reader from the outlet ("Watch more of our videos"): no story sentence
+    if (
+        "cue:imperative@open" in f
+        and "cue:nav" in f
+        and ("you" in f or "we" in f)
+        and "cue:say" not in f
+        and "quote:speech" not in f
+    ):
+        return False  # the outlet sending its reader elsewhere on the site ("Watch more of our videos"): no story
     sentence = story or ("end:stop" in f and "lower:most" in f and "w:<=2" not in f and "w:<=1" not in f)
     return sentence and ("cue:say" in f or "quote:speech" in f or _STRONG_CUES.isdisjoint(f))
 
