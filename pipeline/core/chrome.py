@@ -960,6 +960,14 @@ def decide(units: list[Unit], model: Model, art: Article | None = None) -> set[i
         if art is None:
             return True
         spans = sentence_pieces(art.text[u.lo : u.hi], u.lo)
+        # a bracket glued to words that end no sentence belongs to them ("By Jane Doe (jd@x.com)")
+        merged: list[tuple[int, int]] = []
+        for lo, hi in spans:
+            if merged and art.text[lo] == "(" and not _ends_terminal(art.text[merged[-1][0] : merged[-1][1]]):
+                merged[-1] = (merged[-1][0], hi)
+            else:
+                merged.append((lo, hi))
+        spans = merged
         if len(spans) < 2:
             return True
         if len(spans) > MAX_SENTENCES:
