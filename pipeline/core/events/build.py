@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -31,6 +32,7 @@ from pipeline.core.events.mentions import (
     ArticleContext,
     Mention,
     find_mentions,
+    trie_pattern,
 )
 from pipeline.core.events.model import Entity, ExtractedEvent
 from pipeline.core.events.quantities import QuantityMention, find_quantities
@@ -61,17 +63,28 @@ _LEFT_WORDS = (
     "said says stated told reported claimed announced added that after while when despite before because whereas "
     "but which who where although though as"
 ).split()
-# (?:;|\b(?:said|says|…|as)\b|, (?:and|while|as)\b), each word opening with its letter (as _CLAUSE_RIGHT)
-_CLAUSE_LEFT = re.compile(
-    ";|" + "|".join(rf"{w[0]}(?<!\w{w[0]}){w[1:]}\b" for w in _LEFT_WORDS) + r"|, (?:and|while|as)\b"
-)
 _RIGHT_WORDS = (*"after before while when because despite which who although though since said".split(), "according to")
-# each word opens with its letter and looks behind after it ("a(?<!\wa)fter\b" for "\bafter\b"), so
-# the engine skips in C to the few characters that can start a boundary
+
+
+def _boundary_words(words: Iterable[str]) -> str:
+    r"""``\b(?:w1|w2|…)\b`` as one branch per first letter, each opening with its letter and looking
+    behind after it ("a(?<!\wa)(?:fter|s)\b"): the engine skips in C to the few characters that can
+    start a boundary, and there tries one branch, not every word. The words are whole words, so at
+    most one matches at a place: the matches are those of the plain alternation.
+
+    >>> _boundary_words(["as", "after", "said"])
+    'a(?<!\\wa)(?:(?:fter|s))\\b|s(?<!\\ws)(?:aid)\\b'
+    """
+    by_letter: dict[str, list[str]] = {}
+    for w in words:
+        by_letter.setdefault(w[0], []).append(w[1:])
+    return "|".join(rf"{c}(?<!\w{c}){trie_pattern(rest)}\b" for c, rest in sorted(by_letter.items()))
+
+
+# (?:;|\b(?:said|says|…|as)\b|, (?:and|while|as)\b)
+_CLAUSE_LEFT = re.compile(";|" + _boundary_words(_LEFT_WORDS) + r"|, (?:and|while|as)\b")
 _CLAUSE_RIGHT = re.compile(
-    ";|"
-    + "|".join(rf"{w[0]}(?<!\w{w[0]}){w[1:]}\b" for w in _RIGHT_WORDS)
-    + r"|, (?:and|but|while|as|who|which)\b|, [a-z]+ing\b"
+    ";|" + _boundary_words(_RIGHT_WORDS) + r"|, (?:and|but|while|as|who|which)\b|, [a-z]+ing\b"
 )
 _LIGHT_VERB_BEFORE = re.compile(
     r"\b(?:carried out|carries out|carrying out|launched|launches|launching|conducted|conducts|mounted|staged|"
@@ -85,6 +98,9 @@ _DENIED = Folded(
     r"(?i)\b(?:denied|denies|deny|denying|refuted|dismissed (?:reports|claims)) (?:that )?(?:[\w'’-]+ ){0,4}$"
 )
 _CONDITIONAL = re.compile(r"(?i)\s*(?:if|unless)\b")
+# the characters the case-insensitive "i" and "u" match (a test checks every code point): a sentence
+# that opens with none of them needs no regex call
+_CONDITIONAL_FIRST = frozenset("iIıİuU")
 _BY_AGENT = re.compile(r"^\s*(?:\w+\s+){0,6}?(?:by|with)\s", re.IGNORECASE)
 _MILITARY_HEADS = frozenset(
     [
@@ -505,7 +521,8 @@ def _untold(sentence: str, low: str | None = None) -> bool:
     >>> _untold("Background: Russia fired drones."), _untold("Police often arrest them."), _untold("Police arrested him.")
     (True, True, False)
     """
-    if _CONDITIONAL.match(sentence) or (":" in sentence and _BACKGROUND.match(sentence)):
+    conditional = sentence.lstrip()[:1] in _CONDITIONAL_FIRST and _CONDITIONAL.match(sentence) is not None
+    if conditional or (":" in sentence and _BACKGROUND.match(sentence)):
         return True
     if low is None:
         low = sentence.lower()

@@ -1,0 +1,56 @@
+"""The event extractor's shortcuts around regex calls answer what the regex would.
+
+Each shortcut (pipeline/core/events) replaces or guards a regex call with plain string operations;
+these tests hold each to the regex it stands for, on generated text and, where a set of characters
+is involved, on every code point.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.core.events import build
+from pipeline.core.events.mentions import _without_article
+
+_TEXT = st.text(alphabet=st.sampled_from(list("theanifulsTHEANIFULS ,;.ıİſ\u212a\u00a0\t")), max_size=40)
+
+
+def test_the_conditional_openers_are_every_character_the_regex_takes_for_i_or_u() -> None:
+    first = re.compile(r"(?i)[iu]")
+    takes = {chr(c) for c in range(sys.maxunicode + 1) if first.fullmatch(chr(c))}
+    assert takes == set(build._CONDITIONAL_FIRST)
+
+
+@given(_TEXT)
+@settings(max_examples=400)
+def test_untold_conditions_are_those_of_the_regex(text: str) -> None:
+    conditional = build._CONDITIONAL.match(text) is not None
+    background = ":" in text and build._BACKGROUND.match(text) is not None
+    habitual = build._HABITUAL.search(text) is not None
+    assert build._untold(text) == (conditional or background or habitual)
+
+
+@given(_TEXT)
+@settings(max_examples=400)
+def test_without_article_is_the_regex_substitution(text: str) -> None:
+    assert _without_article(text) == re.sub(r"(?i)^(?:the|a|an) ", "", text)
+
+
+def test_clause_boundaries_match_the_plain_alternation() -> None:
+    left = re.compile(r";|\b(?:" + "|".join(build._LEFT_WORDS) + r")\b|, (?:and|while|as)\b")
+    right = re.compile(
+        r";|\b(?:" + "|".join(build._RIGHT_WORDS) + r")\b|, (?:and|but|while|as|who|which)\b|, [a-z]+ing\b"
+    )
+    text = (
+        "Police said that, as whereas-like talk ended, the men who fled; after Saida left, and "
+        "though claimed, theasaid asking, according to whoever, which whereas where when"
+    )
+    for pos in range(len(text)):
+        assert [m.span() for m in build._CLAUSE_LEFT.finditer(text, pos)] == [m.span() for m in left.finditer(text, pos)]
+        assert [m.span() for m in build._CLAUSE_RIGHT.finditer(text, pos)] == [
+            m.span() for m in right.finditer(text, pos)
+        ]
