@@ -50,7 +50,9 @@ def test_clause_boundaries_match_the_plain_alternation() -> None:
         "though claimed, theasaid asking, according to whoever, which whereas where when"
     )
     for pos in range(len(text)):
-        assert [m.span() for m in build._CLAUSE_LEFT.finditer(text, pos)] == [m.span() for m in left.finditer(text, pos)]
+        assert [m.span() for m in build._CLAUSE_LEFT.finditer(text, pos)] == [
+            m.span() for m in left.finditer(text, pos)
+        ]
         assert [m.span() for m in build._CLAUSE_RIGHT.finditer(text, pos)] == [
             m.span() for m in right.finditer(text, pos)
         ]

@@ -83,9 +83,7 @@ def _boundary_words(words: Iterable[str]) -> str:
 
 # (?:;|\b(?:said|says|…|as)\b|, (?:and|while|as)\b)
 _CLAUSE_LEFT = re.compile(";|" + _boundary_words(_LEFT_WORDS) + r"|, (?:and|while|as)\b")
-_CLAUSE_RIGHT = re.compile(
-    ";|" + _boundary_words(_RIGHT_WORDS) + r"|, (?:and|but|while|as|who|which)\b|, [a-z]+ing\b"
-)
+_CLAUSE_RIGHT = re.compile(";|" + _boundary_words(_RIGHT_WORDS) + r"|, (?:and|but|while|as|who|which)\b|, [a-z]+ing\b")
 _LIGHT_VERB_BEFORE = re.compile(
     r"\b(?:carried out|carries out|carrying out|launched|launches|launching|conducted|conducts|mounted|staged|"
     r"unleashed|stepped up|intensified|began|started|resumed)(?: (?:a|an|the|new|fresh|more|massive|major|heavy|"
