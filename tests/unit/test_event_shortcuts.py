@@ -14,7 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.core.events import build
-from pipeline.core.events.mentions import _without_article
+from pipeline.core.events.extract import scan_body
+from pipeline.core.events.mentions import _title_hits, _without_article
+from tests.synth import story
 
 _TEXT = st.text(alphabet=st.sampled_from(list("theanifulsTHEANIFULS ,;.ıİſ\u212a\u00a0\t")), max_size=40)
 
@@ -56,3 +58,22 @@ def test_clause_boundaries_match_the_plain_alternation() -> None:
         assert [m.span() for m in build._CLAUSE_RIGHT.finditer(text, pos)] == [
             m.span() for m in right.finditer(text, pos)
         ]
+
+
+_TITLED_TEXT = st.lists(
+    st.sampled_from(["Governor", "governor", "GOVERNOR", "MP", "mp", "MLAs", "spokeswoman", "Chief", " ", ".", "x"]),
+    max_size=12,
+).map("".join)
+
+
+@given(_TITLED_TEXT)
+@settings(max_examples=300)
+def test_the_title_words_read_off_the_automaton_pass_are_those_a_scan_finds(text: str) -> None:
+    _hits, titles = scan_body(text, text.lower())
+    assert titles == _title_hits(text)
+
+
+def test_the_title_words_of_the_bench_articles_are_those_a_scan_finds() -> None:
+    for i in range(40):
+        body = story(i, 3000, 5)["body"]
+        assert scan_body(body, body.lower())[1] == _title_hits(body)

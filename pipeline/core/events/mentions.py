@@ -347,61 +347,32 @@ _PRE = re.compile(r"(?:(?:[A-Z][\w-]+|US|UK|EU|UN)\s){0,2}$")
 
 
 _ALIAS_TAIL = re.compile(r"\((?=[A-Z][A-Za-z&.-]{1,9}\))")
-_TITLE_WORDS = (
+TITLE_WORDS = (
     "President Prime Chief Minister Governor governor spokesman spokeswoman spokesperson Speaker Justice judge "
     "Mayor mayor Secretary Ambassador General Chancellor leader adviser Adviser chief Officer officer official "
     "Senator Commissioner Superintendent Inspector prosecutor commander Commander counsel advocate Attorney MP MLA"
 ).split()
 
 
-def _needles(words: list[str]) -> list[tuple[str, int, tuple[str, ...]]]:
-    """(needle, offset, words): strings to find so that every occurrence of every word contains one
-    (the word's needle at ``offset``) — the words less their first letter ("Governor" and
-    "governor" are one search), words whose rests share four letters one search for their common
-    opening ("spokesman", "spokeswoman", "spokesperson"), words of three letters or fewer whole.
-
-    >>> _needles(["Mayor", "mayor", "MP", "officer", "official"])
-    [('MP', 0, ('MP',)), ('ayor', 1, ('Mayor', 'mayor')), ('ffic', 1, ('officer', 'official'))]
-    """
-    groups: dict[tuple[str, int], list[str]] = {}
-    for w in words:
-        key = (w, 0) if len(w) <= 3 else (w[1:5], 1)
-        groups.setdefault(key, []).append(w)
-    out = []
-    for (_key, offset), ws in groups.items():
-        rests = [w[offset:] for w in ws]
-        needle = rests[0]
-        for r in rests[1:]:
-            while not r.startswith(needle):
-                needle = needle[:-1]
-        out.append((needle, offset, tuple(ws)))
-    return sorted(out)
-
-
 def _title_hits(text: str) -> list[tuple[int, int]]:
     """(end, length) of every title word in ``text``, in end order: what an Aho-Corasick pass
     over the words gives (no title word ends another, so no two share an end), from one C-speed
-    ``str.find`` scan per needle (:func:`_needles`: fewer scans than words) instead of an
-    automaton step in Python's extension per character.
+    ``str.find`` scan per word. Extraction reads them off its one automaton pass over the
+    lower-cased body instead (:func:`pipeline.core.events.extract.scan_body`); this is for a body
+    whose lower-case copy has another length.
 
     >>> _title_hits("Chief Minister X met the spokesman.")
     [(4, 5), (13, 8), (33, 9)]
     """
     hits: list[tuple[int, int]] = []
-    for needle, offset, words in _TITLE_NEEDLES:
-        i = text.find(needle)
+    for w in TITLE_WORDS:
+        n = len(w)
+        i = text.find(w)
         while i >= 0:
-            p = i - offset
-            if p >= 0:
-                for w in words:
-                    if text.startswith(w, p):
-                        hits.append((p + len(w) - 1, len(w)))
-            i = text.find(needle, i + 1)
+            hits.append((i + n - 1, n))
+            i = text.find(w, i + 1)
     hits.sort()
     return hits
-
-
-_TITLE_NEEDLES = _needles(_TITLE_WORDS)
 
 
 def _aliases(text: str) -> Iterator[re.Match[str]]:
@@ -414,11 +385,12 @@ def _aliases(text: str) -> Iterator[re.Match[str]]:
             yield m
 
 
-def _titled(text: str, asc: bool) -> Iterator[re.Match[str]]:
-    """``_TITLED`` matches, tried only at the title words (and the capitalised word before one)."""
+def _titled(text: str, asc: bool, hits: list[tuple[int, int]] | None = None) -> Iterator[re.Match[str]]:
+    """``_TITLED`` matches, tried only at the title words (``hits``: :func:`_title_hits` when the
+    caller has them) and the capitalised word before one."""
     titled = _TITLED.ascii if asc else _TITLED.any
     last = 0
-    for end, length in _title_hits(text):
+    for end, length in _title_hits(text) if hits is None else hits:
         p = end - length + 1
         if p < last or (p and (text[p - 1].isalnum() or text[p - 1] in "_")):
             continue
@@ -452,8 +424,9 @@ _UNTITLED_NAME = Twin(
 )
 
 
-def build_context(text: str) -> ArticleContext:
-    """Scan the whole article for people's full names, their countries and abbreviations.
+def build_context(text: str, title_hits: list[tuple[int, int]] | None = None) -> ArticleContext:
+    """Scan the whole article for people's full names, their countries and abbreviations
+    (``title_hits``: where the title words are, as :func:`_title_hits` gives them, when the caller has them).
 
     >>> ctx = build_context("Russian President Vladimir Putin spoke. Putin said. The Bharatiya Janata Party (BJP) left.")
     >>> ctx.fullest("Putin"), ctx.person_country["Vladimir Putin"], ctx.fullest("BJP")
@@ -472,7 +445,7 @@ def build_context(text: str) -> ArticleContext:
             initials = "".join(w[0] for w in words)
             if len(initials) >= 2 and initials in acronyms and initials not in ctx.aliases:
                 ctx.aliases[initials] = m.group().removeprefix("The ").strip()
-    for m in _titled(text, asc):
+    for m in _titled(text, asc, title_hits):
         name = m.group("name").strip()
         name, _ = _strip_poss(name)
         parts = name.split()
