@@ -13,7 +13,7 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.core.events import build
+from pipeline.core.events import build, mentions
 from pipeline.core.events.extract import scan_body
 from pipeline.core.events.mentions import _title_hits, _without_article
 from tests.synth import story
@@ -77,3 +77,33 @@ def test_the_title_words_of_the_bench_articles_are_those_a_scan_finds() -> None:
     for i in range(40):
         body = story(i, 3000, 5)["body"]
         assert scan_body(body, body.lower())[1] == _title_hits(body)
+
+
+_WORDISH = st.text(alphabet=st.sampled_from(list("abcdeilmnorstuyAZ1ç'’-._ ")), max_size=14)
+
+
+@given(_WORDISH)
+@settings(max_examples=400)
+def test_a_plain_lower_case_modifier_is_one_of_the_listed_words(word: str) -> None:
+    if word.isalnum() and word.islower() and mentions._MOD_RE.fullmatch(word):
+        assert word in mentions._MOD_WORDS
+
+
+def test_the_listed_modifier_words_are_modifiers() -> None:
+    assert mentions._MOD_WORDS and all(mentions._MOD_RE.fullmatch(w) for w in mentions._MOD_WORDS)
+
+
+@given(_WORDISH)
+@settings(max_examples=400)
+def test_chunk_tokens_are_the_token_regex_matches(chunk: str) -> None:
+    regex = [(m.group(), m.start(), m.end()) for m in mentions.TOKEN.on(chunk).finditer(chunk)]
+    assert mentions._tokens(chunk) == regex
+
+
+def test_no_other_plain_word_of_the_stories_or_of_the_pattern_is_a_modifier() -> None:
+    vocabulary = set(re.findall(r"[a-z]+", mentions._MOD))
+    for i in range(40):
+        vocabulary |= set(story(i, 3000, 5)["body"].lower().split())
+    for word in vocabulary:
+        if word.isalnum() and word.islower() and mentions._MOD_RE.fullmatch(word):
+            assert word in mentions._MOD_WORDS, word

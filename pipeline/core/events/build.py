@@ -683,7 +683,12 @@ def stage_participants(d: Draft, antecedents: Antecedents | None) -> None:
     first_word = d.m.group().split(" ")[0].lower()
     passive = d.passive
     left = [x for x in _actor_candidates(s, lo, t_start) if s.word_before(x.start - s.start) not in _OBJECT_PREPS]
-    if left and not passive and _AND_BEFORE.search(text, max(0, t_start - 6), t_start):
+    if (
+        left
+        and not passive
+        and "and" in text[max(0, t_start - 6) : t_start]
+        and _AND_BEFORE.search(text, max(0, t_start - 6), t_start)
+    ):
         # a second verb of one subject ("the ATS recovered 13 pistols from the accused and
         # arrested…", "It killed three militants and arrested two"): what stands just before
         # "and" is the first verb's object; the subject opens the clause

@@ -261,20 +261,20 @@ def _repeats(ev: ExtractedEvent, earlier: list[ExtractedEvent]) -> int | None:
     for k, e in enumerate(earlier):
         if e.type != ev.type or e.mode != ev.mode:
             continue
-        if e.start != ev.start and not _retold(e, ev):
-            continue  # the same parties, another act ("directed the officials…", later "directed police…")
-        if (
+        same_parties = (
             ev.actor_name
             and e.actor_name == ev.actor_name
             and (ev.recipient_name is None or e.recipient_name is None or e.recipient_name == ev.recipient_name)
-        ):
-            return k
-        if (
+        ) or (
             ev.recipient_name
             and ev.recipient_name == e.recipient_name
             and (ev.actor_name is None or e.actor_name is None or ev.type in ("SANCTION", "COERCE"))
-        ):
-            return k
+        )
+        if not same_parties:
+            continue
+        if e.start != ev.start and not _retold(e, ev):
+            continue  # the same parties, another act ("directed the officials…", later "directed police…")
+        return k
     return None
 
 

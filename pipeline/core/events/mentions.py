@@ -439,7 +439,7 @@ def build_context(text: str, title_hits: list[tuple[int, int]] | None = None) ->
     # acronyms used without being introduced: "Press Club of India" ... "the PCI"
     asc = text.isascii()
     acronyms = set((_ACRONYM.ascii if asc else _ACRONYM.any).findall(text))
-    if acronyms:
+    if acronyms - ctx.aliases.keys():  # else every acronym is introduced: nothing to spell out
         for m in (_SPELLED_OUT.ascii if asc else _SPELLED_OUT.any).finditer(text):
             words = [w for w in m.group().removeprefix("The ").split() if w[0].isupper()]
             initials = "".join(w[0] for w in words)
@@ -569,6 +569,8 @@ _MOD = (
     r"[a-z]+-[a-z]+)"
 )
 _MOD_RE = re.compile(_MOD)
+# the lower-case words _MOD names; any other modifier has a capital or a hyphen (a test holds them together)
+_MOD_WORDS = frozenset(re.findall(r"(?<=[|(:])([a-z]+)(?=[|)])", _MOD))
 
 
 def _group_regex(g: Gazetteer) -> re.Pattern[str]:
@@ -600,7 +602,10 @@ def _mod_starts(sentence: str, lo: int, p: int) -> list[int]:
         b = sentence.rfind(" ", 0, end) + 1
         if b >= end:
             break  # two spaces: no modifier between them
-        if sentence[b:end].isalnum():
+        chunk = sentence[b:end]
+        if chunk.isalnum():
+            if chunk.islower() and chunk not in _MOD_WORDS:
+                break  # a plain lower-case word that is none of _MOD's words ("the police"): no modifier
             words = [b]  # one plain word (after a space): its start is the only word start
         else:
             words = [m.start() for m in _WORD_START.finditer(sentence, b, end)]
@@ -685,7 +690,7 @@ def _chunk_mentions(chunk: str, initial: bool, next_tok: str, ctx: ArticleContex
     """Named mentions inside one capitalised stretch (offsets relative to it; ``initial``: it opens
     the sentence, ``next_tok``: the word after it)."""
     out: list[Mention] = []
-    toks = [(m.group(), m.start(), m.end()) for m in TOKEN.on(chunk).finditer(chunk)]
+    toks = _tokens(chunk)
     i = 0
     n = len(toks)
     while i < n:
@@ -753,6 +758,24 @@ def _chunk_mentions(chunk: str, initial: bool, next_tok: str, ctx: ArticleContex
             out.extend(_classify(chunk, start, end, poss, 0, ctx, g))
         i = max(j, i + 1)
     return out
+
+
+def _tokens(chunk: str) -> list[tuple[str, int, int]]:
+    """The chunk's tokens (``TOKEN``) with their offsets; words of letters between single spaces
+    ("Vladimir Putin", most chunks) are split without the regex: each such word is one token.
+
+    >>> _tokens("Vladimir Putin"), _tokens("U.S.-based")[:2]
+    ([('Vladimir', 0, 8), ('Putin', 9, 14)], [('U.S.', 0, 4), ('-', 4, 5)])
+    """
+    words = chunk.split(" ")
+    if all(w.isalpha() for w in words):
+        out = []
+        at = 0
+        for w in words:
+            out.append((w, at, at + len(w)))
+            at += len(w) + 1
+        return out
+    return [(m.group(), m.start(), m.end()) for m in TOKEN.on(chunk).finditer(chunk)]
 
 
 _WORD_START = re.compile(r"(?<![\w-])[^\W_]")
