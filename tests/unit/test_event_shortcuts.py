@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from pipeline.core.events import build, mentions
 from pipeline.core.events.extract import scan_body
 from pipeline.core.events.mentions import _title_hits, _without_article
+from pipeline.core.scan import Folded
 from tests.synth import story
 
 _TEXT = st.text(alphabet=st.sampled_from(list("theanifulsTHEANIFULS ,;.ıİſ\u212a\u00a0\t")), max_size=40)
@@ -107,3 +108,33 @@ def test_no_other_plain_word_of_the_stories_or_of_the_pattern_is_a_modifier() ->
     for word in vocabulary:
         if word.isalnum() and word.islower() and mentions._MOD_RE.fullmatch(word):
             assert word in mentions._MOD_WORDS, word
+
+
+def _folded_patterns() -> list[Folded]:
+    from pipeline.core.events import dates
+    from pipeline.core.events.extract import triggers
+
+    out = [dates.DATE_EXPR, build._DENIED, build._DETERMINER_BEFORE, build._SOURCE_BEFORE]
+    for t in triggers():
+        out += [f for f in (t.needs, t.needs_any, t.blocks) if f is not None] + [f for f, _mode in t.modes]
+    return out
+
+
+def test_a_folded_match_is_tried_only_where_one_of_its_openings_starts() -> None:
+    texts = [story(i, 2500, 5)["body"].lower() for i in range(12)]
+    texts.append("on 3 may, late on thursday evening, the night of 12 june, about two weeks ago, since march 2022")
+    for rx in _folded_patterns():
+        for low in texts:
+            for pos in range(len(low)):
+                if rx.cs.match(low, pos) is not None:
+                    assert rx.match(low, low, pos) is not None, (rx.pattern, low[pos : pos + 30])
+
+
+@given(st.text(alphabet=st.sampled_from(list("onmaydecjt 0123456789,.-'’ahfwek")), max_size=30))
+@settings(max_examples=300)
+def test_the_date_pattern_gives_the_same_matches_with_its_openings(text: str) -> None:
+    from pipeline.core.events.dates import DATE_EXPR
+
+    for pos in range(len(text) + 1):
+        plain = DATE_EXPR.cs.match(text, pos)
+        assert (plain and plain.span()) == ((m := DATE_EXPR.match(text, text, pos)) and m.span())
