@@ -341,10 +341,8 @@ class Folded:
         end = len(text) if endpos is None else endpos
         if low is not None:
             if self.need:
-                for x in self.need:
-                    if low.find(x, pos, end) >= 0:
-                        break
-                else:
+                window = low if pos == 0 and end == len(low) else low[pos:end]  # `in` costs less than find(x, pos, end)
+                if not any(map(window.__contains__, self.need)):
                     return False  # none of the strings that open a match occurs: no search
             return (self.csa if low.isascii() else self.cs).search(low, pos, end) is not None
         return self.ci.search(text, pos, end) is not None

@@ -138,3 +138,9 @@ def test_the_date_pattern_gives_the_same_matches_with_its_openings(text: str) ->
     for pos in range(len(text) + 1):
         plain = DATE_EXPR.cs.match(text, pos)
         assert (plain and plain.span()) == ((m := DATE_EXPR.match(text, text, pos)) and m.span())
+
+
+@given(st.text(alphabet=st.sampled_from(list("lastyerAGOgo dcLSTYEſ")), max_size=16))
+@settings(max_examples=400)
+def test_years_ago_is_the_regex_search(phrase: str) -> None:
+    assert build._years_ago(phrase) == (build._YEARS_AGO.search(phrase) is not None)

@@ -322,6 +322,18 @@ _OFFICE = re.compile(r"(?i)\b(?:ministry|department|court|commission|office|coun
 _NOUN_AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)  # right before the mention
 _AND_BEFORE = re.compile(r"\band\s+$")
 _YEARS_AGO = re.compile(r"(?i)\b(?:years?|decades?) ago$|^last year$")
+
+
+def _years_ago(phrase: str) -> bool:
+    """``_YEARS_AGO.search(phrase)``, searched only when the phrase can match: it ends in "ago" (a, g
+    and o have no other case forms) or has the nine characters of "last year".
+
+    >>> _years_ago("three years ago"), _years_ago("Last Year"), _years_ago("two days ago"), _years_ago("on Monday")
+    (True, True, False, False)
+    """
+    return (phrase[-3:].lower() == "ago" or len(phrase) == 9) and _YEARS_AGO.search(phrase) is not None
+
+
 _PAST_VERB = re.compile(
     r"\b(?:[a-z]{2,}ed|took|seized|shot|hit|struck|held|caught|found|made|sent|led|began|won|gave|beat|fought|threw)\b"
 )
@@ -1000,7 +1012,7 @@ def stage_circumstances(d: Draft, published: date | None, dateline_place: Entity
     dm = _nearest_date(s, t_start, lo, hi, own_clause=d.in_phrase)  # the main clause's date is not a phrase's
     if dm is not None and published is not None and dm.date is not None and (published - dm.date).days > 60:
         return None  # background history, not an event of the reported period
-    if dm is not None and dm.date is None and _YEARS_AGO.search(dm.text):
+    if dm is not None and dm.date is None and _years_ago(dm.text):
         return None  # "three years ago", "last year": history even when the publication date is unknown
     q = _quantity(s, t_start, t_end, lo, hi, d.passive, d.etype)
     casualties: dict[str, int] = {}
