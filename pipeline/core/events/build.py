@@ -293,9 +293,10 @@ class Sentence:
 def _entity_for(m: Mention, sentence: Sentence, role: str) -> Entity:
     """Entity for a participant; a government body owned by a country or capital acts for it."""
     g = gazetteer()
-    idx = sentence.mentions.index(m) if m in sentence.mentions else 0
+    mentions = sentence.mentions
+    idx = mentions.index(m) if m in mentions else 0
     if idx > 0:
-        prev = sentence.mentions[idx - 1]
+        prev = mentions[idx - 1]
         gap = sentence.text[prev.end - sentence.start : m.start - sentence.start]
         if prev.possessive and not gap.strip() and prev.country and _GOV_POSSESSED.match(m.name):
             return Entity(f"{prev.text} {m.text}", g.country_name(prev.country) or prev.name, prev.country)
@@ -468,7 +469,10 @@ def _past_form(word: str) -> bool:
 
 
 def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
-    return any(a <= pos < b for a, b in spans)
+    for a, b in spans:  # noqa: SIM110 - a loop, not any() over a generator: asked for every trigger match
+        if a <= pos < b:
+            return True
+    return False
 
 
 def events_for_sentence(

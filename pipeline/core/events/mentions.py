@@ -442,14 +442,14 @@ def build_context(text: str, title_hits: list[tuple[int, int]] | None = None) ->
     if acronyms - ctx.aliases.keys():  # else every acronym is introduced: nothing to spell out
         for m in (_SPELLED_OUT.ascii if asc else _SPELLED_OUT.any).finditer(text):
             words = [w for w in m.group().removeprefix("The ").split() if w[0].isupper()]
-            initials = "".join(w[0] for w in words)
+            initials = "".join([w[0] for w in words])
             if len(initials) >= 2 and initials in acronyms and initials not in ctx.aliases:
                 ctx.aliases[initials] = m.group().removeprefix("The ").strip()
     for m in _titled(text, asc, title_hits):
         name = m.group("name").strip()
         name, _ = _strip_poss(name)
         parts = name.split()
-        if any(p in DAYS_MONTHS or p in ORG_HEADS for p in parts) or not parts:
+        if any([p in DAYS_MONTHS or p in ORG_HEADS for p in parts]) or not parts:
             continue
         if g.country_code(name) or name in g.places or name in g.metonyms:
             continue
@@ -472,7 +472,7 @@ def build_context(text: str, title_hits: list[tuple[int, int]] | None = None) ->
     for m in (_UNTITLED_NAME.ascii if asc else _UNTITLED_NAME.any).finditer(text):
         name, _ = _strip_poss(m.group())
         parts = name.split()
-        if parts[0] in SENTENCE_STARTERS or any(p in DAYS_MONTHS or p in ORG_HEADS or p in g.titles for p in parts):
+        if parts[0] in SENTENCE_STARTERS or any([p in DAYS_MONTHS or p in ORG_HEADS or p in g.titles for p in parts]):
             continue
         if parts[0].isupper() and (parts[0] in g.orgs or g.country_code(parts[0]) or parts[0] in ctx.aliases):
             continue
@@ -644,9 +644,8 @@ def find_mentions(sentence: str, offset: int, ctx: ArticleContext) -> list[Menti
         if found is None:
             found = ctx.chunks[key] = _chunk_mentions(key[0], key[1], next_tok, ctx, g)
         base = offset + lo
-        out.extend(
-            Mention(base + m.start, base + m.end, m.text, m.kind, m.name, m.country, m.possessive) for m in found
-        )
+        for m in found:
+            out.append(Mention(base + m.start, base + m.end, m.text, m.kind, m.name, m.country, m.possessive))
     _group_mentions(sentence, offset, g, out)
     if ctx.leaders:
         _leader_epithets(sentence, offset, ctx, out)
@@ -768,7 +767,7 @@ def _tokens(chunk: str) -> list[tuple[str, int, int]]:
     ([('Vladimir', 0, 8), ('Putin', 9, 14)], [('U.S.', 0, 4), ('-', 4, 5)])
     """
     words = chunk.split(" ")
-    if all(w.isalpha() for w in words):
+    if all(map(str.isalpha, words)):
         out = []
         at = 0
         for w in words:
@@ -978,7 +977,7 @@ def _classify(
         if tail and words[-1] not in ORG_HEADS:
             name = ctx.fullest(" ".join(tail))
             return [Mention(abs_s, abs_e, text, "person", name, country or ctx.person_country.get(name), poss)]
-    if k == len(words) and any(w in g.titles for w in words):
+    if k == len(words) and any([w in g.titles for w in words]):
         title = " ".join(w for w in words if w in g.titles or w in ("Chief", "Prime", "Deputy", "Vice"))
         holder = ctx.title_holder(title)
         if holder:
@@ -986,7 +985,7 @@ def _classify(
         return [Mention(abs_s, abs_e, text, "group", base, country, poss)]
     if words[-1] in PLACE_HEADS and len(words) >= 2:
         return [Mention(abs_s, abs_e, text, "place", base, country, poss)]
-    if any(w in ORG_HEADS for w in words):
+    if any([w in ORG_HEADS for w in words]):
         for w in words:
             country = country or g.country_code(w) or g.place_country(w)
         return [Mention(abs_s, abs_e, text, "org", base, country, poss)]
