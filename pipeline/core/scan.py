@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import ahocorasick
@@ -27,9 +27,10 @@ def prefix_automaton(prefixes: Iterable[str]) -> Any:
     return auto
 
 
-def finditer_at(pattern: re.Pattern[str], text: str, auto: Any, low: str | None = None) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text)`` for a pattern whose matches all start with a prefix of ``auto``
-    (``low``: ``text.lower()`` when the caller has it already).
+def finditer_at(pattern: re.Pattern[str], text: str, auto: Any, low: str | None = None) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text))`` for a pattern whose matches all start with a prefix of ``auto``
+    (``low``: ``text.lower()`` when the caller has it already). A list, not a generator: it is
+    asked for in every sentence with an event, and resuming a generator costs more than a match.
 
     >>> auto = prefix_automaton(["mon", "tues"])
     >>> p = re.compile(r"(?i)(?:mon|tues)day")
@@ -39,9 +40,9 @@ def finditer_at(pattern: re.Pattern[str], text: str, auto: Any, low: str | None 
     if low is None:
         low = text.lower()
     if len(low) != len(text):  # lower-casing changed lengths (rare letters): offsets would drift
-        yield from pattern.finditer(text)
-        return
+        return list(pattern.finditer(text))
     starts = sorted({end - n + 1 for end, n in auto.iter(low)})
+    out: list[re.Match[str]] = []
     until = -1
     for s in starts:
         if s < until:
@@ -49,7 +50,8 @@ def finditer_at(pattern: re.Pattern[str], text: str, auto: Any, low: str | None 
         m = pattern.match(text, s)
         if m is not None:
             until = m.end()
-            yield m
+            out.append(m)
+    return out
 
 
 # The literals that open every match of a pattern, read from its parse tree. A pattern that opens

@@ -791,9 +791,10 @@ def _head_automaton() -> Any:
     return auto
 
 
-def _group_matches(sentence: str, g: Gazetteer) -> Iterator[re.Match[str]]:
+def _group_matches(sentence: str, g: Gazetteer) -> list[re.Match[str]]:
     """The group regex's matches, tried only where a head noun occurs (and up to 3 words before it)."""
     rx = _group_regex(g)
+    out: list[re.Match[str]] = []
     last = 0
     n = len(sentence)
     heads = sorted(
@@ -813,8 +814,9 @@ def _group_matches(sentence: str, g: Gazetteer) -> Iterator[re.Match[str]]:
             m = rx.match(sentence, st)
             if m is not None and m.start("head") == p:
                 last = m.end()
-                yield m
+                out.append(m)
                 break
+    return out
 
 
 def _without_article(text: str) -> str:
