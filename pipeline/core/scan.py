@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import ahocorasick
@@ -27,9 +27,10 @@ def prefix_automaton(prefixes: Iterable[str]) -> Any:
     return auto
 
 
-def finditer_at(pattern: re.Pattern[str], text: str, auto: Any, low: str | None = None) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text)`` for a pattern whose matches all start with a prefix of ``auto``
-    (``low``: ``text.lower()`` when the caller has it already).
+def finditer_at(pattern: re.Pattern[str], text: str, auto: Any, low: str | None = None) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text))`` for a pattern whose matches all start with a prefix of ``auto``
+    (``low``: ``text.lower()`` when the caller has it already). A list, not a generator: it is
+    asked for in every sentence with an event, and resuming a generator costs more than a match.
 
     >>> auto = prefix_automaton(["mon", "tues"])
     >>> p = re.compile(r"(?i)(?:mon|tues)day")
@@ -39,9 +40,9 @@ def finditer_at(pattern: re.Pattern[str], text: str, auto: Any, low: str | None 
     if low is None:
         low = text.lower()
     if len(low) != len(text):  # lower-casing changed lengths (rare letters): offsets would drift
-        yield from pattern.finditer(text)
-        return
+        return list(pattern.finditer(text))
     starts = sorted({end - n + 1 for end, n in auto.iter(low)})
+    out: list[re.Match[str]] = []
     until = -1
     for s in starts:
         if s < until:
@@ -49,7 +50,8 @@ def finditer_at(pattern: re.Pattern[str], text: str, auto: Any, low: str | None 
         m = pattern.match(text, s)
         if m is not None:
             until = m.end()
-            yield m
+            out.append(m)
+    return out
 
 
 # The literals that open every match of a pattern, read from its parse tree. A pattern that opens
@@ -69,9 +71,10 @@ def _parse_modules() -> tuple[Any, Any] | None:
         return None
 
 
-def _extend(items: Any, prefixes: set[str], c: Any) -> tuple[set[str], bool]:
+def _extend(items: Any, prefixes: set[str], c: Any, limit: int = _LIMIT, digit: str = "") -> tuple[set[str], bool]:
     """The opening strings after reading ``items`` (a parsed sequence) from ``prefixes``; the flag
-    says whether the whole sequence was read (what follows may extend the strings further)."""
+    says whether the whole sequence was read (what follows may extend the strings further).
+    ``digit``: a character that stands for ``\\d`` (none: a digit class ends the strings)."""
     for op, av in items:
         if op is c.LITERAL:
             prefixes = {p + chr(av) for p in prefixes}
@@ -81,32 +84,34 @@ def _extend(items: Any, prefixes: set[str], c: Any) -> tuple[set[str], bool]:
             _group, add_flags, _del_flags, sub = av
             if add_flags & c.SRE_FLAG_IGNORECASE:
                 return prefixes, False
-            prefixes, whole = _extend(sub, prefixes, c)
+            prefixes, whole = _extend(sub, prefixes, c, limit, digit)
             if not whole:
                 return prefixes, False
         elif op is c.BRANCH:
             found: set[str] = set()
             whole = True
             for alt in av[1]:
-                got, alt_whole = _extend(alt, prefixes, c)
+                got, alt_whole = _extend(alt, prefixes, c, limit, digit)
                 found |= got
                 whole = whole and alt_whole
-            if len(found) > _LIMIT:
+            if len(found) > limit:
                 return prefixes, False
             prefixes = found
             if not whole:
                 return prefixes, False
         elif op is c.IN:
-            chars = [chr(a) for o, a in av if o is c.LITERAL]
-            if len(chars) != len(av) or len(chars) * len(prefixes) > _LIMIT:
+            chars = [
+                chr(a) if o is c.LITERAL else digit if o is c.CATEGORY and a is c.CATEGORY_DIGIT else "" for o, a in av
+            ]
+            if not all(chars) or len(chars) * len(prefixes) > limit:
                 return prefixes, False
             prefixes = {p + ch for p in prefixes for ch in chars}
         elif (op is c.MAX_REPEAT or op is c.MIN_REPEAT) and av[0] >= 1:
-            got, _whole = _extend(av[2], prefixes, c)  # the first repetition opens it
+            got, _whole = _extend(av[2], prefixes, c, limit, digit)  # the first repetition opens it
             return got, False
         elif (op is c.MAX_REPEAT or op is c.MIN_REPEAT) and av[0] == 0 and av[1] == 1:
-            got, whole = _extend(av[2], prefixes, c)  # optional: with or without it
-            if not whole or len(got) + len(prefixes) > _LIMIT:
+            got, whole = _extend(av[2], prefixes, c, limit, digit)  # optional: with or without it
+            if not whole or len(got) + len(prefixes) > limit:
                 return prefixes, False
             prefixes = prefixes | got
         else:
@@ -139,6 +144,36 @@ def leading_literals(pattern: str) -> frozenset[str] | None:
     if not prefixes or "" in prefixes:
         return None
     return frozenset(prefixes)
+
+
+def openings(pattern: str, width: int = 5, limit: int = 32768) -> tuple[frozenset[str], bool] | None:
+    """What every match of ``pattern`` opens with: strings of at most ``width`` characters (case as
+    written, each cut before its first digit; none extends another), and whether a match can open
+    with a digit; None when unknown. A match cannot start where none of the strings starts (nor a
+    digit, unless a match can open with one).
+
+    >>> sorted(openings(r"(?:on |since )?(?:Monday|\\d{1,2} May)")[0]), openings(r"(?:on )?\\d+")[1]
+    (['Monda', 'on ', 'since'], True)
+    >>> openings(r"\\w+ ago") is None
+    True
+    """
+    mods = _parse_modules()
+    if mods is None:
+        return None
+    parser, constants = mods
+    try:
+        parsed = parser.parse(pattern)
+    except re.error:
+        return None
+    if parsed.state.flags & constants.SRE_FLAG_IGNORECASE or parsed.getwidth()[0] == 0:
+        return None
+    marker = "\x00"
+    prefixes, _whole = _extend(list(parsed), {""}, constants, limit, marker)
+    if not prefixes or "" in prefixes:
+        return None
+    cut = {p.split(marker)[0][:width] for p in prefixes}
+    keep = frozenset(x for x in cut if x and not any(x != k and x.startswith(k) for k in cut if k))
+    return keep, "" in cut
 
 
 def matches(pattern: re.Pattern[str], text: str, pos: int, starts: list[int] | None) -> list[re.Match[str]]:
@@ -289,7 +324,7 @@ class Folded:
     (True, True, False)
     """
 
-    __slots__ = ("ci", "cs", "csa", "need", "pattern")
+    __slots__ = ("ci", "cs", "csa", "digit_opens", "need", "open_widths", "opens", "pattern")
 
     def __init__(self, pattern: str) -> None:
         source = pattern.removeprefix("(?i)")
@@ -299,16 +334,17 @@ class Folded:
         self.cs = re.compile(lowered)
         self.csa = ascii_twin(lowered) or self.cs  # for ASCII text
         self.need = _needed(lowered)
+        known = openings(lowered)
+        self.opens, self.digit_opens = known if known is not None else (frozenset(), True)
+        self.open_widths = sorted({len(x) for x in self.opens})
 
     def found(self, text: str, low: str | None, pos: int = 0, endpos: int | None = None) -> bool:
         """Does the pattern occur in ``text[pos:endpos]`` (``low``: ``text.lower()`` of the same length, or None)?"""
         end = len(text) if endpos is None else endpos
         if low is not None:
             if self.need:
-                for x in self.need:
-                    if low.find(x, pos, end) >= 0:
-                        break
-                else:
+                window = low if pos == 0 and end == len(low) else low[pos:end]  # `in` costs less than find(x, pos, end)
+                if not any(map(window.__contains__, self.need)):
                     return False  # none of the strings that open a match occurs: no search
             return (self.csa if low.isascii() else self.cs).search(low, pos, end) is not None
         return self.ci.search(text, pos, end) is not None
@@ -323,9 +359,18 @@ class Folded:
             return (self.csa if window.isascii() else self.cs).search(window) is not None
         return self.ci.search(text[a:pos]) is not None
 
+    def _may_open(self, low: str, pos: int) -> bool:
+        """Can a match start at ``pos`` of ``low``: does one of :func:`openings` start there (or a digit)?"""
+        for w in self.open_widths:
+            if low[pos : pos + w] in self.opens:
+                return True
+        return self.digit_opens and low[pos : pos + 1].isdecimal()
+
     def match(self, text: str, low: str | None, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         """The match at ``pos``; its offsets index ``text``, but its groups are read from ``low`` when given."""
         end = len(text) if endpos is None else endpos
         if low is not None:
+            if self.opens and not self._may_open(low, pos):
+                return None
             return (self.csa if low.isascii() else self.cs).match(low, pos, end)
         return self.ci.match(text, pos, end)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -31,6 +32,7 @@ from pipeline.core.events.mentions import (
     ArticleContext,
     Mention,
     find_mentions,
+    trie_pattern,
 )
 from pipeline.core.events.model import Entity, ExtractedEvent
 from pipeline.core.events.quantities import QuantityMention, find_quantities
@@ -61,18 +63,27 @@ _LEFT_WORDS = (
     "said says stated told reported claimed announced added that after while when despite before because whereas "
     "but which who where although though as"
 ).split()
-# (?:;|\b(?:said|says|…|as)\b|, (?:and|while|as)\b), each word opening with its letter (as _CLAUSE_RIGHT)
-_CLAUSE_LEFT = re.compile(
-    ";|" + "|".join(rf"{w[0]}(?<!\w{w[0]}){w[1:]}\b" for w in _LEFT_WORDS) + r"|, (?:and|while|as)\b"
-)
 _RIGHT_WORDS = (*"after before while when because despite which who although though since said".split(), "according to")
-# each word opens with its letter and looks behind after it ("a(?<!\wa)fter\b" for "\bafter\b"), so
-# the engine skips in C to the few characters that can start a boundary
-_CLAUSE_RIGHT = re.compile(
-    ";|"
-    + "|".join(rf"{w[0]}(?<!\w{w[0]}){w[1:]}\b" for w in _RIGHT_WORDS)
-    + r"|, (?:and|but|while|as|who|which)\b|, [a-z]+ing\b"
-)
+
+
+def _boundary_words(words: Iterable[str]) -> str:
+    r"""``\b(?:w1|w2|…)\b`` as one branch per first letter, each opening with its letter and looking
+    behind after it ("a(?<!\wa)(?:fter|s)\b"): the engine skips in C to the few characters that can
+    start a boundary, and there tries one branch, not every word. The words are whole words, so at
+    most one matches at a place: the matches are those of the plain alternation.
+
+    >>> _boundary_words(["as", "after", "said"])
+    'a(?<!\\wa)(?:(?:fter|s))\\b|s(?<!\\ws)(?:aid)\\b'
+    """
+    by_letter: dict[str, list[str]] = {}
+    for w in words:
+        by_letter.setdefault(w[0], []).append(w[1:])
+    return "|".join(rf"{c}(?<!\w{c}){trie_pattern(rest)}\b" for c, rest in sorted(by_letter.items()))
+
+
+# (?:;|\b(?:said|says|…|as)\b|, (?:and|while|as)\b)
+_CLAUSE_LEFT = re.compile(";|" + _boundary_words(_LEFT_WORDS) + r"|, (?:and|while|as)\b")
+_CLAUSE_RIGHT = re.compile(";|" + _boundary_words(_RIGHT_WORDS) + r"|, (?:and|but|while|as|who|which)\b|, [a-z]+ing\b")
 _LIGHT_VERB_BEFORE = re.compile(
     r"\b(?:carried out|carries out|carrying out|launched|launches|launching|conducted|conducts|mounted|staged|"
     r"unleashed|stepped up|intensified|began|started|resumed)(?: (?:a|an|the|new|fresh|more|massive|major|heavy|"
@@ -85,6 +96,9 @@ _DENIED = Folded(
     r"(?i)\b(?:denied|denies|deny|denying|refuted|dismissed (?:reports|claims)) (?:that )?(?:[\w'’-]+ ){0,4}$"
 )
 _CONDITIONAL = re.compile(r"(?i)\s*(?:if|unless)\b")
+# the characters the case-insensitive "i" and "u" match (a test checks every code point): a sentence
+# that opens with none of them needs no regex call
+_CONDITIONAL_FIRST = frozenset("iIıİuU")
 _BY_AGENT = re.compile(r"^\s*(?:\w+\s+){0,6}?(?:by|with)\s", re.IGNORECASE)
 _MILITARY_HEADS = frozenset(
     [
@@ -279,9 +293,10 @@ class Sentence:
 def _entity_for(m: Mention, sentence: Sentence, role: str) -> Entity:
     """Entity for a participant; a government body owned by a country or capital acts for it."""
     g = gazetteer()
-    idx = sentence.mentions.index(m) if m in sentence.mentions else 0
+    mentions = sentence.mentions
+    idx = mentions.index(m) if m in mentions else 0
     if idx > 0:
-        prev = sentence.mentions[idx - 1]
+        prev = mentions[idx - 1]
         gap = sentence.text[prev.end - sentence.start : m.start - sentence.start]
         if prev.possessive and not gap.strip() and prev.country and _GOV_POSSESSED.match(m.name):
             return Entity(f"{prev.text} {m.text}", g.country_name(prev.country) or prev.name, prev.country)
@@ -308,6 +323,18 @@ _OFFICE = re.compile(r"(?i)\b(?:ministry|department|court|commission|office|coun
 _NOUN_AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)  # right before the mention
 _AND_BEFORE = re.compile(r"\band\s+$")
 _YEARS_AGO = re.compile(r"(?i)\b(?:years?|decades?) ago$|^last year$")
+
+
+def _years_ago(phrase: str) -> bool:
+    """``_YEARS_AGO.search(phrase)``, searched only when the phrase can match: it ends in "ago" (a, g
+    and o have no other case forms) or has the nine characters of "last year".
+
+    >>> _years_ago("three years ago"), _years_ago("Last Year"), _years_ago("two days ago"), _years_ago("on Monday")
+    (True, True, False, False)
+    """
+    return (phrase[-3:].lower() == "ago" or len(phrase) == 9) and _YEARS_AGO.search(phrase) is not None
+
+
 _PAST_VERB = re.compile(
     r"\b(?:[a-z]{2,}ed|took|seized|shot|hit|struck|held|caught|found|made|sent|led|began|won|gave|beat|fought|threw)\b"
 )
@@ -442,7 +469,10 @@ def _past_form(word: str) -> bool:
 
 
 def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
-    return any(a <= pos < b for a, b in spans)
+    for a, b in spans:  # noqa: SIM110 - a loop, not any() over a generator: asked for every trigger match
+        if a <= pos < b:
+            return True
+    return False
 
 
 def events_for_sentence(
@@ -505,7 +535,8 @@ def _untold(sentence: str, low: str | None = None) -> bool:
     >>> _untold("Background: Russia fired drones."), _untold("Police often arrest them."), _untold("Police arrested him.")
     (True, True, False)
     """
-    if _CONDITIONAL.match(sentence) or (":" in sentence and _BACKGROUND.match(sentence)):
+    conditional = sentence.lstrip()[:1] in _CONDITIONAL_FIRST and _CONDITIONAL.match(sentence) is not None
+    if conditional or (":" in sentence and _BACKGROUND.match(sentence)):
         return True
     if low is None:
         low = sentence.lower()
@@ -668,7 +699,12 @@ def stage_participants(d: Draft, antecedents: Antecedents | None) -> None:
     first_word = d.m.group().split(" ")[0].lower()
     passive = d.passive
     left = [x for x in _actor_candidates(s, lo, t_start) if s.word_before(x.start - s.start) not in _OBJECT_PREPS]
-    if left and not passive and _AND_BEFORE.search(text, max(0, t_start - 6), t_start):
+    if (
+        left
+        and not passive
+        and "and" in text[max(0, t_start - 6) : t_start]
+        and _AND_BEFORE.search(text, max(0, t_start - 6), t_start)
+    ):
         # a second verb of one subject ("the ATS recovered 13 pistols from the accused and
         # arrested…", "It killed three militants and arrested two"): what stands just before
         # "and" is the first verb's object; the subject opens the clause
@@ -980,7 +1016,7 @@ def stage_circumstances(d: Draft, published: date | None, dateline_place: Entity
     dm = _nearest_date(s, t_start, lo, hi, own_clause=d.in_phrase)  # the main clause's date is not a phrase's
     if dm is not None and published is not None and dm.date is not None and (published - dm.date).days > 60:
         return None  # background history, not an event of the reported period
-    if dm is not None and dm.date is None and _YEARS_AGO.search(dm.text):
+    if dm is not None and dm.date is None and _years_ago(dm.text):
         return None  # "three years ago", "last year": history even when the publication date is unknown
     q = _quantity(s, t_start, t_end, lo, hi, d.passive, d.etype)
     casualties: dict[str, int] = {}

@@ -25,6 +25,7 @@ from pipeline.core.events.build import (
 from pipeline.core.events.gazetteer import gazetteer
 from pipeline.core.events.mentions import (
     PRONOUNS,
+    TITLE_WORDS,
     ArticleContext,
     build_context,
 )
@@ -42,8 +43,9 @@ MAX_QUOTE_PARA_CHARS = 20_000
 @cache
 def _trigger_automaton() -> Any:
     """One Aho-Corasick automaton over every trigger's keywords and the literals that open its
-    matches (lower-cased): string -> (its length, indices of the triggers it is a keyword of,
-    indices of the triggers whose matches it can open).
+    matches, and over the title words the article context looks for (all lower-cased): string ->
+    (its length, indices of the triggers it is a keyword of, indices of the triggers whose matches
+    it can open, the title words it is the lower case of).
 
     Fewer strings, the same answers: a keyword that extends another of the same trigger
     ("deployed" after "deploy") starts wherever that one does, so it is left out; an opening
@@ -61,10 +63,43 @@ def _trigger_automaton() -> Any:
         for x in _prefix_free(x.lower() for x in t.leads or ()):
             x = next((k for k in keys if x.startswith(k)), x)
             lead.setdefault(x, set()).add(i)
-    for k in kw.keys() | lead.keys():
-        auto.add_word(k, (len(k), frozenset(kw.get(k, ())), frozenset(lead.get(k, ()))))
+    titles: dict[str, list[str]] = {}
+    for w in TITLE_WORDS:
+        titles.setdefault(w.lower(), []).append(w)
+    for k in kw.keys() | lead.keys() | titles.keys():
+        auto.add_word(k, (len(k), frozenset(kw.get(k, ())), frozenset(lead.get(k, ())), tuple(titles.get(k, ()))))
     auto.make_automaton()
     return auto
+
+
+Hit = tuple[int, tuple[int, frozenset[int], frozenset[int], tuple[str, ...]]]  # an automaton hit: (end, value)
+
+
+def scan_body(body: str, low: str) -> tuple[list[Hit], list[tuple[int, int]]]:
+    """One automaton pass over the lower-cased body (``low``, of the body's length): the hits of
+    trigger keywords and opening literals, in end order, and where the title words are, as
+    :func:`pipeline.core.events.mentions._title_hits` gives them (a title word occurs where its
+    lower case does and the body has the word as written).
+
+    >>> body = "Chief Minister X said police fired 145 drones."
+    >>> hits, titles = scan_body(body, body.lower())
+    >>> titles, [body[end - length + 1 : end + 1] for end, (length, *_rest) in hits]
+    ([(4, 5), (13, 8)], [' fire', 'fire', 'fired '])
+    """
+    hits: list[Hit] = []
+    titles: list[tuple[int, int]] = []
+    for hit in _trigger_automaton().iter(low):
+        end, (length, kw, lead, words) = hit
+        if words:
+            p = end - length + 1
+            for w in words:
+                if body.startswith(w, p):
+                    titles.append((end, length))
+            if not kw and not lead:
+                continue
+        hits.append(hit)
+    titles.sort()  # already in end order: no two title words end at one place
+    return hits, titles
 
 
 def _prefix_free(strings: Iterable[str]) -> list[str]:
@@ -87,7 +122,7 @@ def candidate_triggers(text: str) -> list[Trigger]:
     ['assault-launch-fire']
     """
     found: set[int] = set()
-    for _end, (_length, ids, _lead) in _trigger_automaton().iter(text.lower()):
+    for _end, (_length, ids, _lead, _words) in _trigger_automaton().iter(text.lower()):
         found |= ids
     all_ = triggers()
     return [all_[i] for i in sorted(found)]
@@ -96,21 +131,21 @@ def candidate_triggers(text: str) -> list[Trigger]:
 Candidates = list[tuple[Trigger, int, list[int] | None]]
 
 
-def _triggers_by_sentence(low: str | None, sentences: list[Sentence]) -> list[Candidates] | None:
-    """:func:`candidate_triggers` of every sentence from one pass over the lower-cased body, each with
-    where its first keyword starts in the sentence and where its matches can start (None: use
-    the per-sentence way).
+def _triggers_by_sentence(hits: list[Hit] | None, sentences: list[Sentence]) -> list[Candidates] | None:
+    """:func:`candidate_triggers` of every sentence from the hits of one pass over the lower-cased
+    body (:func:`scan_body`), each with where its first keyword starts in the sentence and where
+    its matches can start (None: no hits, use the per-sentence way).
 
     >>> body = "Russia fired 145 drones. Rain fell on."
     >>> ss = [Sentence(0, 24, body[:24], 0, None, None), Sentence(25, 38, body[25:], 0, None, None)]
-    >>> [[(t.id, at, starts) for t, at, starts in ts] for ts in _triggers_by_sentence(body.lower(), ss)]
+    >>> [[(t.id, at, starts) for t, at, starts in ts] for ts in _triggers_by_sentence(scan_body(body, body.lower())[0], ss)]
     [[('assault-launch-fire', 6, [7])], []]
     """
-    if low is None:
+    if hits is None:
         return None
     firsts = [s.start for s in sentences]
     per: dict[int, tuple[dict[int, int], dict[int, list[int]]]] = {}
-    for end, (length, kw, lead) in _trigger_automaton().iter(low):
+    for end, (length, kw, lead, _words) in hits:
         start = end - length + 1
         k = bisect_right(firsts, start) - 1  # the sentence the hit starts in, if it ends there too
         if k < 0 or end >= sentences[k].end:
@@ -226,20 +261,20 @@ def _repeats(ev: ExtractedEvent, earlier: list[ExtractedEvent]) -> int | None:
     for k, e in enumerate(earlier):
         if e.type != ev.type or e.mode != ev.mode:
             continue
-        if e.start != ev.start and not _retold(e, ev):
-            continue  # the same parties, another act ("directed the officials…", later "directed police…")
-        if (
+        same_parties = (
             ev.actor_name
             and e.actor_name == ev.actor_name
             and (ev.recipient_name is None or e.recipient_name is None or e.recipient_name == ev.recipient_name)
-        ):
-            return k
-        if (
+        ) or (
             ev.recipient_name
             and ev.recipient_name == e.recipient_name
             and (ev.actor_name is None or e.actor_name is None or ev.type in ("SANCTION", "COERCE"))
-        ):
-            return k
+        )
+        if not same_parties:
+            continue
+        if e.start != ev.start and not _retold(e, ev):
+            continue  # the same parties, another act ("directed the officials…", later "directed police…")
+        return k
     return None
 
 
@@ -458,11 +493,12 @@ def extract_events(
     if len(body) > MAX_EVENT_CHARS:
         cut = body.rfind("\n\n", 0, MAX_EVENT_CHARS)
         body = body[: cut if cut > 0 else MAX_EVENT_CHARS]
-    ctx = build_context(body)
-    paras = paragraph_spans(body)
-    sub_idx = {i for i, (ps, pe) in enumerate(paras) if subheads and any(ps <= a < pe for a, _ in subheads)}
     lowered = body.lower()
     low = lowered if len(lowered) == len(body) else None  # a few characters lower-case to two: offsets would shift
+    hits, title_hits = scan_body(body, low) if low is not None else (None, None)
+    ctx = build_context(body, title_hits)
+    paras = paragraph_spans(body)
+    sub_idx = {i for i, (ps, pe) in enumerate(paras) if subheads and any(ps <= a < pe for a, _ in subheads)}
     sentences = _split(body, paras, sub_idx, pub, ctx, low)
     if dateline and sentences and body.startswith(dateline) and sentences[0].start < len(dateline):
         sentences[0].ignore_before = len(dateline)  # "NEW DELHI:" places the story; it does nothing
@@ -477,7 +513,7 @@ def extract_events(
     long_paras = {i for i, (ps, pe) in enumerate(paras) if pe - ps > MAX_QUOTE_PARA_CHARS}
     quotes = find_quotes(body, paras, sub_idx | long_paras)[:500]
     quoted = [(q.open_at, q.close_at + 1) for q in quotes]
-    per_sentence = _triggers_by_sentence(low, sentences)
+    per_sentence = _triggers_by_sentence(hits, sentences)
     for i, s in enumerate(sentences):
         cands: list[tuple[Trigger, int, list[int] | None]] = (
             per_sentence[i] if per_sentence is not None else [(t, 0, None) for t in candidate_triggers(s.text)]

@@ -347,7 +347,7 @@ _PRE = re.compile(r"(?:(?:[A-Z][\w-]+|US|UK|EU|UN)\s){0,2}$")
 
 
 _ALIAS_TAIL = re.compile(r"\((?=[A-Z][A-Za-z&.-]{1,9}\))")
-_TITLE_WORDS = (
+TITLE_WORDS = (
     "President Prime Chief Minister Governor governor spokesman spokeswoman spokesperson Speaker Justice judge "
     "Mayor mayor Secretary Ambassador General Chancellor leader adviser Adviser chief Officer officer official "
     "Senator Commissioner Superintendent Inspector prosecutor commander Commander counsel advocate Attorney MP MLA"
@@ -357,13 +357,15 @@ _TITLE_WORDS = (
 def _title_hits(text: str) -> list[tuple[int, int]]:
     """(end, length) of every title word in ``text``, in end order: what an Aho-Corasick pass
     over the words gives (no title word ends another, so no two share an end), from one C-speed
-    ``str.find`` scan per word instead of an automaton step in Python's extension per character.
+    ``str.find`` scan per word. Extraction reads them off its one automaton pass over the
+    lower-cased body instead (:func:`pipeline.core.events.extract.scan_body`); this is for a body
+    whose lower-case copy has another length.
 
     >>> _title_hits("Chief Minister X met the spokesman.")
     [(4, 5), (13, 8), (33, 9)]
     """
     hits: list[tuple[int, int]] = []
-    for w in _TITLE_WORDS:
+    for w in TITLE_WORDS:
         n = len(w)
         i = text.find(w)
         while i >= 0:
@@ -383,11 +385,12 @@ def _aliases(text: str) -> Iterator[re.Match[str]]:
             yield m
 
 
-def _titled(text: str, asc: bool) -> Iterator[re.Match[str]]:
-    """``_TITLED`` matches, tried only at the title words (and the capitalised word before one)."""
+def _titled(text: str, asc: bool, hits: list[tuple[int, int]] | None = None) -> Iterator[re.Match[str]]:
+    """``_TITLED`` matches, tried only at the title words (``hits``: :func:`_title_hits` when the
+    caller has them) and the capitalised word before one."""
     titled = _TITLED.ascii if asc else _TITLED.any
     last = 0
-    for end, length in _title_hits(text):
+    for end, length in _title_hits(text) if hits is None else hits:
         p = end - length + 1
         if p < last or (p and (text[p - 1].isalnum() or text[p - 1] in "_")):
             continue
@@ -421,8 +424,9 @@ _UNTITLED_NAME = Twin(
 )
 
 
-def build_context(text: str) -> ArticleContext:
-    """Scan the whole article for people's full names, their countries and abbreviations.
+def build_context(text: str, title_hits: list[tuple[int, int]] | None = None) -> ArticleContext:
+    """Scan the whole article for people's full names, their countries and abbreviations
+    (``title_hits``: where the title words are, as :func:`_title_hits` gives them, when the caller has them).
 
     >>> ctx = build_context("Russian President Vladimir Putin spoke. Putin said. The Bharatiya Janata Party (BJP) left.")
     >>> ctx.fullest("Putin"), ctx.person_country["Vladimir Putin"], ctx.fullest("BJP")
@@ -435,17 +439,17 @@ def build_context(text: str) -> ArticleContext:
     # acronyms used without being introduced: "Press Club of India" ... "the PCI"
     asc = text.isascii()
     acronyms = set((_ACRONYM.ascii if asc else _ACRONYM.any).findall(text))
-    if acronyms:
+    if acronyms - ctx.aliases.keys():  # else every acronym is introduced: nothing to spell out
         for m in (_SPELLED_OUT.ascii if asc else _SPELLED_OUT.any).finditer(text):
             words = [w for w in m.group().removeprefix("The ").split() if w[0].isupper()]
-            initials = "".join(w[0] for w in words)
+            initials = "".join([w[0] for w in words])
             if len(initials) >= 2 and initials in acronyms and initials not in ctx.aliases:
                 ctx.aliases[initials] = m.group().removeprefix("The ").strip()
-    for m in _titled(text, asc):
+    for m in _titled(text, asc, title_hits):
         name = m.group("name").strip()
         name, _ = _strip_poss(name)
         parts = name.split()
-        if any(p in DAYS_MONTHS or p in ORG_HEADS for p in parts) or not parts:
+        if any([p in DAYS_MONTHS or p in ORG_HEADS for p in parts]) or not parts:
             continue
         if g.country_code(name) or name in g.places or name in g.metonyms:
             continue
@@ -468,7 +472,7 @@ def build_context(text: str) -> ArticleContext:
     for m in (_UNTITLED_NAME.ascii if asc else _UNTITLED_NAME.any).finditer(text):
         name, _ = _strip_poss(m.group())
         parts = name.split()
-        if parts[0] in SENTENCE_STARTERS or any(p in DAYS_MONTHS or p in ORG_HEADS or p in g.titles for p in parts):
+        if parts[0] in SENTENCE_STARTERS or any([p in DAYS_MONTHS or p in ORG_HEADS or p in g.titles for p in parts]):
             continue
         if parts[0].isupper() and (parts[0] in g.orgs or g.country_code(parts[0]) or parts[0] in ctx.aliases):
             continue
@@ -565,6 +569,8 @@ _MOD = (
     r"[a-z]+-[a-z]+)"
 )
 _MOD_RE = re.compile(_MOD)
+# the lower-case words _MOD names; any other modifier has a capital or a hyphen (a test holds them together)
+_MOD_WORDS = frozenset(re.findall(r"(?<=[|(:])([a-z]+)(?=[|)])", _MOD))
 
 
 def _group_regex(g: Gazetteer) -> re.Pattern[str]:
@@ -596,7 +602,10 @@ def _mod_starts(sentence: str, lo: int, p: int) -> list[int]:
         b = sentence.rfind(" ", 0, end) + 1
         if b >= end:
             break  # two spaces: no modifier between them
-        if sentence[b:end].isalnum():
+        chunk = sentence[b:end]
+        if chunk.isalnum():
+            if chunk.islower() and chunk not in _MOD_WORDS:
+                break  # a plain lower-case word that is none of _MOD's words ("the police"): no modifier
             words = [b]  # one plain word (after a space): its start is the only word start
         else:
             words = [m.start() for m in _WORD_START.finditer(sentence, b, end)]
@@ -635,9 +644,8 @@ def find_mentions(sentence: str, offset: int, ctx: ArticleContext) -> list[Menti
         if found is None:
             found = ctx.chunks[key] = _chunk_mentions(key[0], key[1], next_tok, ctx, g)
         base = offset + lo
-        out.extend(
-            Mention(base + m.start, base + m.end, m.text, m.kind, m.name, m.country, m.possessive) for m in found
-        )
+        for m in found:
+            out.append(Mention(base + m.start, base + m.end, m.text, m.kind, m.name, m.country, m.possessive))
     _group_mentions(sentence, offset, g, out)
     if ctx.leaders:
         _leader_epithets(sentence, offset, ctx, out)
@@ -681,7 +689,7 @@ def _chunk_mentions(chunk: str, initial: bool, next_tok: str, ctx: ArticleContex
     """Named mentions inside one capitalised stretch (offsets relative to it; ``initial``: it opens
     the sentence, ``next_tok``: the word after it)."""
     out: list[Mention] = []
-    toks = [(m.group(), m.start(), m.end()) for m in TOKEN.on(chunk).finditer(chunk)]
+    toks = _tokens(chunk)
     i = 0
     n = len(toks)
     while i < n:
@@ -751,6 +759,24 @@ def _chunk_mentions(chunk: str, initial: bool, next_tok: str, ctx: ArticleContex
     return out
 
 
+def _tokens(chunk: str) -> list[tuple[str, int, int]]:
+    """The chunk's tokens (``TOKEN``) with their offsets; words of letters between single spaces
+    ("Vladimir Putin", most chunks) are split without the regex: each such word is one token.
+
+    >>> _tokens("Vladimir Putin"), _tokens("U.S.-based")[:2]
+    ([('Vladimir', 0, 8), ('Putin', 9, 14)], [('U.S.', 0, 4), ('-', 4, 5)])
+    """
+    words = chunk.split(" ")
+    if all(map(str.isalpha, words)):
+        out = []
+        at = 0
+        for w in words:
+            out.append((w, at, at + len(w)))
+            at += len(w) + 1
+        return out
+    return [(m.group(), m.start(), m.end()) for m in TOKEN.on(chunk).finditer(chunk)]
+
+
 _WORD_START = re.compile(r"(?<![\w-])[^\W_]")
 
 
@@ -765,9 +791,10 @@ def _head_automaton() -> Any:
     return auto
 
 
-def _group_matches(sentence: str, g: Gazetteer) -> Iterator[re.Match[str]]:
+def _group_matches(sentence: str, g: Gazetteer) -> list[re.Match[str]]:
     """The group regex's matches, tried only where a head noun occurs (and up to 3 words before it)."""
     rx = _group_regex(g)
+    out: list[re.Match[str]] = []
     last = 0
     n = len(sentence)
     heads = sorted(
@@ -787,11 +814,26 @@ def _group_matches(sentence: str, g: Gazetteer) -> Iterator[re.Match[str]]:
             m = rx.match(sentence, st)
             if m is not None and m.start("head") == p:
                 last = m.end()
-                yield m
+                out.append(m)
                 break
+    return out
 
 
-_ARTICLE_START = re.compile(r"^(?:the|a|an) ", re.IGNORECASE)
+def _without_article(text: str) -> str:
+    """``text`` without an opening "the ", "a " or "an " in any case (``re.sub(r"(?i)^(?:the|a|an) ", "", text)``
+    without a regex call: a group mention is made for nearly every sentence with an event).
+
+    >>> _without_article("The police"), _without_article("an angry mob"), _without_article("Athens police")
+    ('police', 'angry mob', 'Athens police')
+    """
+    head = text[:4].lower()  # none of t, h, e, a, n has another case form, so lower-casing is the regex's test
+    if head == "the ":
+        return text[4:]
+    if head.startswith("a "):
+        return text[2:]
+    if head.startswith("an "):
+        return text[3:]
+    return text
 
 
 _VERB_NEXT = re.compile(r" (?:[A-Z]|(?:the|a|an|him|her|them|his|its|their|it|of|that)\b)")
@@ -808,8 +850,8 @@ def _group_mentions(sentence: str, offset: int, g: Gazetteer, out: list[Mention]
         probe = sentence[0].lower() + sentence[1:]
     for m in _group_matches(probe, g):
         s, e = m.span()
-        head_s = m.start("head")
-        if any(o.start - offset <= head_s < o.end - offset for o in out):
+        head_at = offset + m.start("head")
+        if any([o.start <= head_at < o.end for o in out]):
             # the head is inside a named mention already ("Kerala Police"): keep the named one
             continue
         if m.group("head").endswith("ed") and m.group("mods") and _VERB_NEXT.match(sentence, e):
@@ -819,7 +861,7 @@ def _group_mentions(sentence: str, offset: int, g: Gazetteer, out: list[Mention]
         if mods and mods.split()[0] in SENTENCE_STARTERS:
             s = s + len(mods.split()[0]) + 1
             text = sentence[s:e]
-        name = _ARTICLE_START.sub("", text)
+        name = _without_article(text)
         country = None
         for w in (mods or "").split():
             w, _ = _strip_poss(w)
@@ -937,7 +979,7 @@ def _classify(
         if tail and words[-1] not in ORG_HEADS:
             name = ctx.fullest(" ".join(tail))
             return [Mention(abs_s, abs_e, text, "person", name, country or ctx.person_country.get(name), poss)]
-    if k == len(words) and any(w in g.titles for w in words):
+    if k == len(words) and any([w in g.titles for w in words]):
         title = " ".join(w for w in words if w in g.titles or w in ("Chief", "Prime", "Deputy", "Vice"))
         holder = ctx.title_holder(title)
         if holder:
@@ -945,7 +987,7 @@ def _classify(
         return [Mention(abs_s, abs_e, text, "group", base, country, poss)]
     if words[-1] in PLACE_HEADS and len(words) >= 2:
         return [Mention(abs_s, abs_e, text, "place", base, country, poss)]
-    if any(w in ORG_HEADS for w in words):
+    if any([w in ORG_HEADS for w in words]):
         for w in words:
             country = country or g.country_code(w) or g.place_country(w)
         return [Mention(abs_s, abs_e, text, "org", base, country, poss)]
