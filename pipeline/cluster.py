@@ -94,7 +94,39 @@ def unpack(data: str) -> list[int]:
 
 
 def jaccard(a: list[int], b: list[int]) -> float:
-    return sum(1 for x, y in zip(a, b, strict=True) if x == y) / SLOTS
+    return sum(map(int.__eq__, a, b)) / SLOTS  # the slots that agree, counted in C
+
+
+# a signature as one 4096-bit integer (slot i in bits 32i..32i+31): the slots two signatures agree
+# on are counted with a few big-integer operations in C instead of a loop over 128 pairs
+_LANE_MASKS = [sum(((1 << w) - 1) << (32 * i) for i in range(SLOTS)) for w in (16, 8, 4, 2, 1)]
+
+
+def as_int(sig: list[int]) -> int:
+    return int.from_bytes(_PACK.pack(*sig), "little")
+
+
+def agreeing_slots(a: int, b: int) -> int:
+    """How many slots of two signatures (as :func:`as_int`) hold the same value.
+
+    >>> s, _ = signature("one two three four five six seven eight nine ten eleven")
+    >>> t = list(s); t[3] ^= 1; t[70] ^= 1 << 31
+    >>> agreeing_slots(as_int(s), as_int(t)), sum(map(int.__eq__, s, t))
+    (126, 126)
+    """
+    x = a ^ b
+    for shift, mask in zip((16, 8, 4, 2, 1), _LANE_MASKS, strict=True):
+        x = (x | (x >> shift)) & mask  # fold each 32-bit lane onto its lowest bit, lanes kept apart
+    return SLOTS - x.bit_count()
+
+
+def containment_of(matches: int, size_a: int, size_b: int) -> float:
+    """:func:`containment` from the number of agreeing slots."""
+    if not size_a or not size_b:
+        return 0.0
+    j = matches / SLOTS
+    inter = j * (size_a + size_b) / (1 + j)
+    return min(1.0, inter / min(size_a, size_b))
 
 
 def containment(a: list[int], size_a: int, b: list[int], size_b: int) -> float:
@@ -140,6 +172,7 @@ class Clusterer:
         self.min_shingles = min_shingles
         self._buckets: dict[tuple[int, int, int], set[str]] = {}
         self._indexed: dict[str, list[int]] = {}  # id -> signature, for what is in the buckets
+        self._meta: dict[str, tuple[int, int, int]] = {}  # id -> (seen_ms, size, as_int(signature)), per candidate
         self._order: list[tuple[int, str]] = []  # heap of (seen_ms, id), for expiry
         if index_now:  # a faust table is read after its recovery instead (StoryState.restore)
             self.sync()
@@ -158,12 +191,14 @@ class Clusterer:
     def _index(self, key: str, entry: list[Any]) -> None:
         sig = unpack(entry[5])
         self._indexed[key] = sig
+        self._meta[key] = (int(entry[0]), int(entry[4]), as_int(sig))
         heapq.heappush(self._order, (int(entry[0]), key))
         for b in bands(sig):
             self._buckets.setdefault(b, set()).add(key)
 
     def _unindex(self, key: str) -> None:
         sig = self._indexed.pop(key, None)
+        self._meta.pop(key, None)
         if sig is None:
             return
         for b in bands(sig):
@@ -199,18 +234,24 @@ class Clusterer:
         best: tuple[float, int, str] | None = None
         if size >= self.min_shingles:
             candidates: set[str] = set()
+            buckets = self._buckets
             for b in bands(sig):
-                candidates |= self._buckets.get(b, set())
+                members = buckets.get(b)
+                if members:
+                    candidates.update(members)
             candidates.discard(article_id)
+            meta = self._meta
+            mine = as_int(sig)
             for cid in candidates:
-                entry = self.store.get(cid)
-                if entry is None or int(entry[4]) < self.min_shingles:
+                cseen, csize, theirs = meta[cid]
+                if csize < self.min_shingles:
                     continue
-                cseen = int(entry[0])
                 if (cseen, cid) >= (seen, article_id):  # only articles seen before this one
                     continue
-                sim = containment(sig, size, self._indexed[cid], int(entry[4]))
-                if sim >= self.threshold and (best is None or (sim, -cseen, cid) > (best[0], -best[1], best[2])):
+                sim = containment_of(agreeing_slots(mine, theirs), size, csize)
+                if sim < self.threshold or (best is not None and (sim, -cseen, cid) <= (best[0], -best[1], best[2])):
+                    continue
+                if cid in self.store:  # (another worker may have expired it): the store is read only here
                     best = (sim, cseen, cid)
         if best is None:
             result = Assignment(article_id)
