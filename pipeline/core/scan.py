@@ -130,6 +130,13 @@ def leading_literals(pattern: str) -> frozenset[str] | None:
     >>> sorted(leading_literals(r"\\b(?:re)?opened (?:the )?border"))
     ['opened border', 'opened the border', 'reopened border', 'reopened the border']
     """
+    prefixes = _opening_strings(pattern)
+    return None if prefixes is None else frozenset(prefixes)
+
+
+def _opening_strings(pattern: str, limit: int = _LIMIT, digit: str = "") -> set[str] | None:
+    """The strings every match of ``pattern`` opens with (``digit`` marks where a digit can
+    follow), or None: a case-insensitive or possibly empty pattern, or one that can open otherwise."""
     mods = _parse_modules()
     if mods is None:
         return None
@@ -140,10 +147,10 @@ def leading_literals(pattern: str) -> frozenset[str] | None:
         return None
     if parsed.state.flags & constants.SRE_FLAG_IGNORECASE or parsed.getwidth()[0] == 0:
         return None
-    prefixes, _whole = _extend(list(parsed), {""}, constants)
+    prefixes, _whole = _extend(list(parsed), {""}, constants, limit, digit)
     if not prefixes or "" in prefixes:
         return None
-    return frozenset(prefixes)
+    return prefixes
 
 
 def openings(pattern: str, width: int = 5, limit: int = 32768) -> tuple[frozenset[str], bool] | None:
@@ -157,19 +164,9 @@ def openings(pattern: str, width: int = 5, limit: int = 32768) -> tuple[frozense
     >>> openings(r"\\w+ ago") is None
     True
     """
-    mods = _parse_modules()
-    if mods is None:
-        return None
-    parser, constants = mods
-    try:
-        parsed = parser.parse(pattern)
-    except re.error:
-        return None
-    if parsed.state.flags & constants.SRE_FLAG_IGNORECASE or parsed.getwidth()[0] == 0:
-        return None
     marker = "\x00"
-    prefixes, _whole = _extend(list(parsed), {""}, constants, limit, marker)
-    if not prefixes or "" in prefixes:
+    prefixes = _opening_strings(pattern, limit, marker)
+    if prefixes is None:
         return None
     cut = {p.split(marker)[0][:width] for p in prefixes}
     keep = frozenset(x for x in cut if x and not any(x != k and x.startswith(k) for k in cut if k))

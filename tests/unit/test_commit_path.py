@@ -239,6 +239,16 @@ class Harness:
     async def rebalance_complete(self) -> None:
         await self.app.on_rebalance_complete.send()
 
+    async def restart_on(self, tp: TP) -> None:
+        """A restart's rebalance on ``tp``: paused, revoked, complete, resumed, sought to the committed offset."""
+        c = self.consumer
+        c.pause_partitions({tp})
+        await self.app.on_partitions_revoked.send(set())
+        await self.rebalance_complete()
+        c.resume_partitions({tp})
+        c.seek_to_committed = self.seek_to_committed
+        await c.perform_seek()
+
 
 async def _nothing() -> None:
     return None
@@ -317,12 +327,7 @@ async def test_a_record_missing_at_the_committed_offset_is_never_committed_past(
     c = h.consumer
 
     async def scenario() -> None:
-        c.pause_partitions({P})
-        await h.app.on_partitions_revoked.send(set())
-        await h.rebalance_complete()
-        c.resume_partitions({P})
-        c.seek_to_committed = h.seek_to_committed
-        await c.perform_seek()
+        await h.restart_on(P)
         kafka.positions[P] = 545  # the fetch starts one record late
 
     caplog.set_level(logging.INFO)
@@ -367,15 +372,9 @@ async def test_a_compacted_range_is_committed_past_only_after_the_broker_confirm
     log = [544, 545, 548, 549]
     kafka = FakeKafka({P: log}, committed={P: 544})
     h = Harness(kafka, {P})
-    c = h.consumer
 
     async def scenario() -> None:
-        c.pause_partitions({P})
-        await h.app.on_partitions_revoked.send(set())
-        await h.rebalance_complete()
-        c.resume_partitions({P})
-        c.seek_to_committed = h.seek_to_committed
-        await c.perform_seek()
+        await h.restart_on(P)
 
     caplog.set_level(logging.INFO)
     await h.run(scenario, until=lambda: len(kafka.processed) >= 4)
