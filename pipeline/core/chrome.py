@@ -39,10 +39,10 @@ from importlib import resources
 from itertools import pairwise
 from typing import Any
 
-import ahocorasick
 import orjson
 
 from pipeline.core.artefacts import dominant_script
+from pipeline.core.automaton import Automaton
 from pipeline.core.doc import Doc, DocContext
 from pipeline.core.rules import Rule
 from pipeline.core.sentences import sentence_spans
@@ -94,12 +94,12 @@ def cues() -> Cues:
                 short.setdefault(ph, []).append(cls)  # "ad", "pti": inside every other word: looked up as words
             else:
                 table.setdefault(ph, []).append(cls)
-    auto = ahocorasick.Automaton()
+    auto: Automaton[tuple[int, tuple[str, ...], bool, bool]] = Automaton()
     for ph, classes in table.items():
         # (length, classes, needs a boundary before, needs a boundary after)
         auto.add_word(ph, (len(ph), tuple(sorted(set(classes))), _spaced(ph[0]), _spaced(ph[-1])))
     auto.make_automaton()
-    say = ahocorasick.Automaton()
+    say: Automaton[tuple[int, bool, bool]] = Automaton()
     for ph in raw["classes"]["say"]:
         say.add_word(ph, (len(ph), _spaced(ph[0]), _spaced(ph[-1])))
     say.make_automaton()

@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-import ahocorasick
+from pipeline.core.automaton import Automaton
+
 
 KINDS = ("normalise", "layout", "structure", "boilerplate", "learned", "artefact")
 WHERE = ("head", "tail", "anywhere")
@@ -200,7 +201,7 @@ def catalogue_markdown(rules: Iterable[Rule], kind: str | None = None) -> str:
 @cache
 def literal_automaton(literals: frozenset[str], positional: frozenset[str] = frozenset()) -> Any:
     """One Aho-Corasick automaton over a set of literals; each value says (length, kept by position?)."""
-    auto = ahocorasick.Automaton()
+    auto: Automaton[tuple[int, bool]] = Automaton()
     for lit in literals | positional:
         auto.add_word(lit, (len(lit), lit in positional))
     auto.make_automaton()
