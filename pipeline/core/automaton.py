@@ -71,23 +71,39 @@ class Automaton(Generic[V]):
     def __len__(self) -> int:
         return len(self._keys)
 
-    def keys(self) -> list[str]:
-        return list(self._keys)
+    def keys(self) -> tuple[str, ...]:
+        """The keys in the order added (what :meth:`find`'s indices point into)."""
+        return tuple(self._keys)
 
-    def iter(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, V]]:
-        """Every occurrence in ``text[start:end]``: (index of its last character in ``text``, value),
-        by end, the longest first at one end."""
+    def values(self) -> tuple[V, ...]:
+        """The values in the order their keys were added."""
+        return tuple(self._values)
+
+    def find(self, text: str) -> list[tuple[int, int, int]]:
+        """Every occurrence in ``text`` as (index of the key in the order added, start, end), in the
+        order of :meth:`iter`.
+
+        >>> a = Automaton[None]()
+        >>> for w in ("he", "she"):
+        ...     a.add_word(w, None)
+        >>> a.make_automaton()
+        >>> a.find("ushe")
+        [(1, 1, 4), (0, 2, 4)]
+        """
         ac = self._ac
         if ac is None:
             if self._keys:
                 raise RuntimeError("make_automaton() was not called")
             return []
-        if start or end is not None:
-            text = text[start:end]
         try:
-            found = ac.find_matches_as_indexes(text, overlapping=True)
+            return ac.find_matches_as_indexes(text, overlapping=True)
         except UnicodeEncodeError:  # a lone surrogate: never part of a key
-            found = ac.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text), overlapping=True)
+            return ac.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text), overlapping=True)
+
+    def iter(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, V]]:
+        """Every occurrence in ``text[start:end]``: (index of its last character in ``text``, value),
+        by end, the longest first at one end."""
+        found = self.find(text[start:end] if start or end is not None else text)
         values = self._values
         shift = start - 1
         return [(e + shift, values[i]) for i, _s, e in found]
