@@ -23,6 +23,9 @@ from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
 COMPILED = [
+    "pipeline/core/automaton.py",
+    "pipeline/core/chrome.py",
+    "pipeline/core/learned.py",
     "pipeline/core/scan.py",
     "pipeline/core/sentences.py",
     "pipeline/core/events/build.py",

@@ -22,7 +22,7 @@ from typing import Generic, TypeVar
 import ahocorasick_rs
 
 V = TypeVar("V")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = re.compile(f"[{chr(0xD800)}-{chr(0xDFFF)}]")
 
 
 class Automaton(Generic[V]):

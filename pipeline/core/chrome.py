@@ -504,13 +504,13 @@ def cue_features(art: Article, lo: int, hi: int, f: dict[str, float]) -> int:
             f[f"cue:{c}"] = 1.0
             if at_open:
                 f[f"cue:{c}@open"] = 1.0
-    c = cues()
-    for phrase, name in c.opening.get(low[open_at : open_at + 2], ()):
+    cq = cues()
+    for phrase, name in cq.opening.get(low[open_at : open_at + 2], ()):
         e = open_at + len(phrase)
         if e <= hi and low.startswith(phrase, open_at) and _whole(low, open_at, e, False, _spaced(phrase[-1])):
             f[name] = 1.0
-    if c.opening_short:
-        for phrase, name in c.opening.get(low[open_at : open_at + 1], ()):
+    if cq.opening_short:
+        for phrase, name in cq.opening.get(low[open_at : open_at + 1], ()):
             if len(phrase) == 1 and open_at + 1 <= hi and _whole(low, open_at, open_at + 1, False, _spaced(phrase)):
                 f[name] = 1.0
     return open_at
