@@ -34,7 +34,6 @@ from typing import Any
 
 from pipeline.core.automaton import Automaton
 
-
 KINDS = ("normalise", "layout", "structure", "boilerplate", "learned", "artefact")
 WHERE = ("head", "tail", "anywhere")
 
