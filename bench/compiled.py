@@ -45,4 +45,6 @@ def build_site(work: Path) -> tuple[Path, list[str]]:
     with zipfile.ZipFile(wheel) as z:
         z.extractall(site)
         extensions = sorted(n for n in z.namelist() if n.endswith(".so"))
+    if not extensions:  # setup.py fell back to pure Python (its warning is in pip's hidden output)
+        raise BuildError(f"the wheel holds no compiled module: {log[-2000:]}")
     return site, extensions

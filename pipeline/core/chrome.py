@@ -39,10 +39,10 @@ from importlib import resources
 from itertools import pairwise
 from typing import Any
 
-import ahocorasick
 import orjson
 
 from pipeline.core.artefacts import dominant_script
+from pipeline.core.automaton import Automaton
 from pipeline.core.doc import Doc, DocContext
 from pipeline.core.rules import Rule
 from pipeline.core.sentences import sentence_spans
@@ -68,8 +68,9 @@ class Cues:
     automaton: Any
     short: Mapping[str, tuple[str, ...]]
     say: Any  # an automaton over the reporting verbs
-    opening: Mapping[str, tuple[tuple[str, str], ...]]  # first letter -> (phrase, feature), longest first
+    opening: Mapping[str, tuple[tuple[str, str], ...]]  # first two characters -> (phrase, feature), longest first
     words: Mapping[str, frozenset[str]]
+    opening_short: bool = False  # is there an opening phrase of one character?
 
 
 def _spaced(ch: str) -> bool:
@@ -94,12 +95,12 @@ def cues() -> Cues:
                 short.setdefault(ph, []).append(cls)  # "ad", "pti": inside every other word: looked up as words
             else:
                 table.setdefault(ph, []).append(cls)
-    auto = ahocorasick.Automaton()
+    auto: Automaton[tuple[int, tuple[str, ...], bool, bool]] = Automaton()
     for ph, classes in table.items():
         # (length, classes, needs a boundary before, needs a boundary after)
         auto.add_word(ph, (len(ph), tuple(sorted(set(classes))), _spaced(ph[0]), _spaced(ph[-1])))
     auto.make_automaton()
-    say = ahocorasick.Automaton()
+    say: Automaton[tuple[int, bool, bool]] = Automaton()
     for ph in raw["classes"]["say"]:
         say.add_word(ph, (len(ph), _spaced(ph[0]), _spaced(ph[-1])))
     say.make_automaton()
@@ -109,12 +110,18 @@ def cues() -> Cues:
             ph = ph.strip()
             opening.setdefault(ph[0], []).append((ph, f"cue:{cls}@open"))
     words = {k: frozenset(v) for k, v in raw["words"].items()}
+    # looked up by their first two characters (a one-character phrase by its one), longest first
+    by_two: dict[str, list[tuple[str, str]]] = {}
+    for v in opening.values():
+        for ph, name in sorted(v, key=lambda x: -len(x[0])):
+            by_two.setdefault(ph[:2], []).append((ph, name))
     return Cues(
         auto,
         {k: tuple(sorted(set(v))) for k, v in short.items()},
         say,
-        {k: tuple(sorted(v, key=lambda x: -len(x[0]))) for k, v in opening.items()},
+        {k: tuple(v) for k, v in by_two.items()},
         words,
+        any(len(k) == 1 for k in by_two),
     )
 
 
@@ -171,6 +178,8 @@ _DATE = re.compile(
     rf"|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\d{{4}}年|\d{{1,2}}月\d{{1,2}}日)",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
+_DATE_LEAD = max(len(m) for m in _MONTHS.split("|")) + 2  # "septiembre. 4"
 _META = re.compile(
     r"\d(?:[\d,.]*\d)?\s*[km]?\s*(?:(?:sec|second|min|minute|hr|hour|day|week|month|year)s?\s+ago"
     r"|(?:mins?|minutes?)\s+(?:read|watch|listen)"
@@ -309,7 +318,11 @@ def shape_features(text: str, f: dict[str, float], ctx_script: str) -> tuple[int
         f["pipe"] = 1.0
     if _CODE.fullmatch(stripped):
         f["code"] = 1.0
-    has_date = digits > 0 and _DATE.search(text) is not None
+    has_date = False
+    if digits > 0:
+        # every date holds a digit, at most _DATE_LEAD characters after the date's start
+        d = _DIGIT.search(text)
+        has_date = d is not None and _DATE.search(text, max(0, d.start() - _DATE_LEAD)) is not None
     has_time = digits > 0 and _TIME.search(text) is not None
     if has_date:
         f["date"] = 1.0
@@ -326,12 +339,12 @@ def shape_features(text: str, f: dict[str, float], ctx_script: str) -> tuple[int
         f["script:other"] = 1.0
     low = [t.lower() for t in toks]
     words = cues().words
-    fw = sum(1 for t in low if t in words["fw"]) / len(low) if low else 0.0
+    fw = sum(map(words["fw"].__contains__, low)) / len(low) if low else 0.0
     if nw >= 4 and script in _FW_SCRIPTS and not _CJK.search(stripped):
         f["fw:<10%" if fw < 0.1 else "fw:<20%" if fw < 0.2 else "fw:>=20%"] = 1.0
-    if any(t in words["you"] for t in low):
+    if not words["you"].isdisjoint(low):
         f["you"] = 1.0
-    if any(t in words["we"] for t in low):
+    if not words["we"].isdisjoint(low):
         f["we"] = 1.0
     if _QUOTE_CHARS.search(text) and _SAID_NEAR_QUOTE.search(text):
         f["quote:speech"] = 1.0
@@ -491,10 +504,15 @@ def cue_features(art: Article, lo: int, hi: int, f: dict[str, float]) -> int:
             f[f"cue:{c}"] = 1.0
             if at_open:
                 f[f"cue:{c}@open"] = 1.0
-    for phrase, name in cues().opening.get(low[open_at : open_at + 1], ()):
+    cq = cues()
+    for phrase, name in cq.opening.get(low[open_at : open_at + 2], ()):
         e = open_at + len(phrase)
         if e <= hi and low.startswith(phrase, open_at) and _whole(low, open_at, e, False, _spaced(phrase[-1])):
             f[name] = 1.0
+    if cq.opening_short:
+        for phrase, name in cq.opening.get(low[open_at : open_at + 1], ()):
+            if len(phrase) == 1 and open_at + 1 <= hi and _whole(low, open_at, open_at + 1, False, _spaced(phrase)):
+                f[name] = 1.0
     return open_at
 
 
@@ -634,6 +652,10 @@ def _strength(p: float) -> float:
 _CLOSING_CUES = ("cue:copyright", "cue:noredistrib", "cue:credit", "cue:end_marker", "cue:syndication")
 
 
+_PREV = ("s2:prev_none", "s2:prev_hi", "s2:prev_lo")
+_NEXT = ("s2:next_none", "s2:next_hi", "s2:next_lo")
+
+
 def neighbour_features(units: list[Unit]) -> None:
     """Neighbour features from the first stage's scores ``p1`` (chrome comes in runs)."""
     m = len(units)
@@ -655,13 +677,13 @@ def neighbour_features(units: list[Unit]) -> None:
     marker = False  # a closing line (credit, copyright, end marker...) scored high before this unit
     for r, u in enumerate(units):
         f = u.ctx = {"bias": 1.0, "s2:p1": _strength(u.p1)}
-        for side, q in (("prev", p1[r - 1] if r > 0 else None), ("next", p1[r + 1] if r + 1 < m else None)):
+        for names, q in ((_PREV, p1[r - 1] if r > 0 else None), (_NEXT, p1[r + 1] if r + 1 < m else None)):
             if q is None:
-                f[f"s2:{side}_none"] = 1.0
+                f[names[0]] = 1.0
             elif q >= 0.7:
-                f[f"s2:{side}_hi"] = 1.0
+                f[names[1]] = 1.0
             elif q < 0.2:
-                f[f"s2:{side}_lo"] = 1.0
+                f[names[2]] = 1.0
         if u.pmin is not None and u.pmin >= 0.7:
             f["s2:pieces_hi"] = 1.0  # every sentence of it alone looks like chrome
         if to_end[r]:

@@ -50,6 +50,7 @@ def _hash(text: str) -> str:
 BAND_MIN, BAND_MAX = 6, 40  # token counts of paragraphs that also get positional template keys
 BANDS = 3
 _STOP = frozenset("a an the of in on at to for and or by with from is are was our your this that more".split())
+_NOT_SLOT = _STOP | {"#", "N"}  # what a band's telling words are not
 
 
 def template_keys(text: str) -> list[str]:
@@ -66,15 +67,22 @@ def template_keys(text: str) -> list[str]:
     """
     if "http" in text or "www." in text:
         text = _URL.sub(" url ", text)
-    toks = _WORD.findall(text)
+    return _template_keys(_WORD.findall(text))
+
+
+def _template_keys(toks: list[str]) -> list[str]:
     # a token with a digit is a number; a capitalised one after the first a name or a title word
-    masked = ["#" if not t.isalpha() else "N" if k and t[0].isupper() else t.casefold() for k, t in enumerate(toks)]
+    if not toks:
+        return ["m:" + _hash("")]
+    first = toks[0]
+    masked = ["#" if not first.isalpha() else first.casefold()]
+    masked += ["#" if not t.isalpha() else "N" if t[0].isupper() else t.casefold() for t in toks[1:]]
     keys = ["m:" + _hash(" ".join(masked))]
     n = len(masked)
     if BAND_MIN <= n <= BAND_MAX:
         for j in range(BANDS):
             band = masked[j::BANDS]
-            if sum(1 for t in band if t not in _STOP and t not in ("#", "N")) >= 2:
+            if len([t for t in band if t not in _NOT_SLOT]) >= 2:
                 keys.append(f"b{j}:" + _hash(f"{n} " + " ".join(band)))
     return keys
 
@@ -91,8 +99,18 @@ def candidates(doc: Doc) -> dict[int, list[str]]:
         limit = MAX_CANDIDATE_WORDS if edge else MAX_INNER_WORDS
         # a cheap bound first: a paragraph with many more spaces than the limit has too many words
         if len(text) < limit * 30 and text.count(" ") < limit * 2 and has_words(text, 1, limit):
-            out[i] = [fingerprint(text), *template_keys(text)]
+            out[i] = _keys(text)
     return out
+
+
+def _keys(text: str) -> list[str]:
+    """``[fingerprint(text), *template_keys(text)]``, the text read once."""
+    if "http" in text or "www." in text:
+        text = _URL.sub(" url ", text)
+    toks = _WORD.findall(text)
+    # ASCII case-folds letter for letter, so the words of the folded text are the folded words
+    folded = " ".join(toks).lower() if text.isascii() else " ".join(_WORD.findall(text.casefold()))
+    return [_hash(folded), *_template_keys(toks)]
 
 
 def strip_learned(doc: Doc, ctx: DocContext) -> None:
@@ -153,5 +171,7 @@ LEARNED_REPEAT = Rule(
     "learned",
     strip_learned,
     example="Get our weekly digest: sign up today",
+    # stated, not read from the docstring: the compiled build has none
+    description="Remove paragraphs this source has repeated in K or more articles (L001), or whose template it has (L002).",
     members=lambda: (LEARNED_TEMPLATE,),
 )

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-import ahocorasick
+from pipeline.core.automaton import Automaton
 
 KINDS = ("normalise", "layout", "structure", "boilerplate", "learned", "artefact")
 WHERE = ("head", "tail", "anywhere")
@@ -200,11 +200,20 @@ def catalogue_markdown(rules: Iterable[Rule], kind: str | None = None) -> str:
 @cache
 def literal_automaton(literals: frozenset[str], positional: frozenset[str] = frozenset()) -> Any:
     """One Aho-Corasick automaton over a set of literals; each value says (length, kept by position?)."""
-    auto = ahocorasick.Automaton()
+    auto: Automaton[tuple[int, bool]] = Automaton()
     for lit in literals | positional:
         auto.add_word(lit, (len(lit), lit in positional))
     auto.make_automaton()
     return auto
+
+
+@cache
+def _literal_pass(
+    literals: frozenset[str], positional: frozenset[str]
+) -> tuple[Automaton[tuple[int, bool]], tuple[str, ...], tuple[bool, ...]]:
+    """The automaton of :func:`literal_automaton`, its keys, and whether each one's positions are kept."""
+    auto = literal_automaton(literals, positional)
+    return auto, auto.keys(), tuple(v[1] for v in auto.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,18 +273,16 @@ class Presence:
         found: set[str] = set()
         if literals.lower or literals.positional:
             # one pass over the lower-case text; positions are kept only where a rule asks for them
-            low = self.low
-            for end, (n, keep) in literal_automaton(literals.lower, literals.positional).iter(low):
-                if keep:
-                    starts.append(end + 1 - n)
-                    ends.append(end + 1)
-                    lits.append(low[end + 1 - n : end + 1])
-                else:
-                    found.add(low[end + 1 - n : end + 1])
+            auto, keys, keep = _literal_pass(literals.lower, literals.positional)
+            hits = auto.find(self.low)
+            kept = [h for h in hits if keep[h[0]]]
+            starts = [h[1] for h in kept]
+            ends = [h[2] for h in kept]
+            lits = [keys[h[0]] for h in kept]
+            found = {keys[h[0]] for h in hits}
         if literals.cased:  # and one over the text as written, for literals whose case matters
             found.update({text[end + 1 - n : end + 1] for end, (n, _) in literal_automaton(literals.cased).iter(text)})
         self._starts, self._ends, self._lits = starts, ends, lits
-        found.update(lits)
         self.found = frozenset(found)
 
     def has_class(self, name: str) -> bool:

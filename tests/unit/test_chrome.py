@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,32 @@ def test_a_paragraph_is_also_read_by_its_sentences() -> None:
     # one sentence, or prose: no pieces to read
     prep = prepare(story, until=SCORED_BOILERPLATE)
     assert [u.pmin for u in score(model, prep.doc)[0]] == [None, None]
+
+
+def test_every_opening_phrase_is_found_at_the_opening() -> None:
+    """The opening phrases are looked up by their first two characters: each one still gives its feature."""
+    from pipeline.core.chrome import Article, cue_features, cue_occurrences, cues
+
+    missed = []
+    for entries in cues().opening.values():
+        for phrase, name in entries:
+            text = f"“{phrase} x"
+            low = text.lower()
+            art = Article(text, low, "LATIN", frozenset(), cue_occurrences(low), Counter())
+            f: dict[str, float] = {}
+            cue_features(art, 0, len(text), f)
+            if name not in f:
+                missed.append(phrase)
+    assert missed == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Posted septiembre. 4 at noon", "on 12 March", "٣ march and 5 more", "2024-05-06", "Jan 7", "No 12 date", "x 4年"],
+)
+def test_the_date_pattern_tried_from_the_first_digit_finds_what_it_found(text: str) -> None:
+    from pipeline.core.chrome import _DATE, shape_features
+
+    f: dict[str, float] = {}
+    shape_features(text, f, "LATIN")
+    assert ("date" in f) == (_DATE.search(text) is not None)

@@ -1,4 +1,4 @@
-"""The compiled build (setup.py, mypyc) gives exactly the events of the pure Python modules.
+"""The compiled build (setup.py, mypyc) gives exactly the events, cleaning and rule catalogue of the pure Python modules.
 
 The development install is pure Python; this test builds the wheel that ``pip install .`` and
 the image build (:func:`bench.compiled.build_site`), runs the compiled extractor in a subprocess
@@ -48,11 +48,15 @@ from tests.synth import story
 
 bodies += [story(i, 3000 + 400 * (i % 10), 7)["body"] for i in range(60)]
 out = [[event_dict(f"a{i}", e) for e in extract_events(b, date(2024, 11, 10))] for i, b in enumerate(bodies)]
-sys.stdout.buffer.write(orjson.dumps(out, default=str))
+from pipeline.core.clean import clean_body, rules
+# the scorer and the learned keys are compiled too: the same cleaning, the same rule catalogue
+cleaned = [clean_body(b, learned=lambda fp: False) for b in bodies]
+doc = {"events": out, "clean": cleaned, "rules": [r.info() for r in rules()]}
+sys.stdout.buffer.write(orjson.dumps(doc, default=str))
 """
 
 
-def _dump(pythonpath: Path, kind: str) -> list[list[dict[str, Any]]]:
+def _dump(pythonpath: Path, kind: str) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(pythonpath)}
     proc = subprocess.run(  # run from the package's own directory: "-c" puts the working directory first
         [sys.executable, "-c", DUMP, str(ROOT), kind],
@@ -74,9 +78,15 @@ def test_the_compiled_extractor_gives_the_same_events_as_the_pure_one(tmp_path: 
     assert len(listed) >= 9
     assert {n.split(".")[0] for n in extensions} == {*listed, "wirewash_core__mypyc"}
 
-    fast = _dump(site, "compiled")
-    pure = _dump(ROOT, "pure")
+    fast_doc = _dump(site, "compiled")
+    pure_doc = _dump(ROOT, "pure")
+    fast, pure = fast_doc["events"], pure_doc["events"]
     assert sum(len(x) for x in pure) >= 200  # the comparison covers a few hundred events
     assert len(fast) == len(pure)
     for i, (a, b) in enumerate(zip(fast, pure, strict=True)):
         assert a == b, f"body {i}: compiled {a} != pure {b}"
+    # cleaning (the scorer's removals with their scores and features, the learned keys) and the catalogue
+    assert sum(len(c["removed"]) for c in pure_doc["clean"]) >= 100
+    for i, (a, b) in enumerate(zip(fast_doc["clean"], pure_doc["clean"], strict=True)):
+        assert a == b, f"body {i}: compiled cleaning {a} != pure {b}"
+    assert fast_doc["rules"] == pure_doc["rules"]

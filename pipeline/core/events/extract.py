@@ -11,8 +11,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-import ahocorasick
-
+from pipeline.core.automaton import Automaton
 from pipeline.core.events.build import (
     Antecedents,
     Sentence,
@@ -52,7 +51,7 @@ def _trigger_automaton() -> Any:
     literal is replaced by the longest keyword it extends ("deployed " by "deploy": a superset of
     the places, which the pattern then checks), or by a shorter opening literal of its trigger.
     """
-    auto = ahocorasick.Automaton()
+    auto: Automaton[tuple[int, frozenset[int], frozenset[int], tuple[str, ...]]] = Automaton()
     kw: dict[str, set[int]] = {}
     lead: dict[str, set[int]] = {}
     for i, t in enumerate(triggers()):
