@@ -143,9 +143,8 @@ def strip_learned(doc: Doc, ctx: DocContext) -> None:
             hits[i] = LEARNED_TEMPLATE.id
     if not hits:
         return
-    remaining_story = [i for i in doc.live() if i not in hits and is_story(doc.ptext(i))]
-    if not remaining_story:
-        return
+    if not any(i not in hits and is_story(doc.ptext(i)) for i in doc.live()):
+        return  # the article's only story text would go
     from pipeline.core.chrome import protected_paragraphs
 
     keep = protected_paragraphs(doc, list(hits))
