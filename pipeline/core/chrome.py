@@ -130,13 +130,35 @@ def _whole(low: str, s: int, e: int, before: bool, after: bool) -> bool:
     return not (before and s > 0 and low[s - 1].isalpha()) and not (after and e < len(low) and low[e].isalpha())
 
 
-def cue_occurrences(low: str) -> tuple[list[int], list[int], list[tuple[str, ...]]]:
-    """(starts, ends, classes) of every cue phrase in the lower-case text, whole words only, by start."""
+@cache
+def cue_phrases() -> frozenset[str]:
+    """The cue phrases the automaton looks for (another pass over the same text can find them: see
+    :func:`article_of`)."""
+    return frozenset(cues().automaton.keys())
+
+
+@cache
+def _phrase_info() -> dict[str, tuple[int, tuple[str, ...], bool, bool]]:
+    auto = cues().automaton
+    return dict(zip(auto.keys(), auto.values(), strict=True))
+
+
+def cue_occurrences(
+    low: str, hits: list[tuple[str, int, int]] | None = None
+) -> tuple[list[int], list[int], list[tuple[str, ...]]]:
+    """(starts, ends, classes) of every cue phrase in the lower-case text, whole words only, by start
+    (``hits``: the phrases' occurrences (phrase, start, end) in the order the automaton gives them,
+    when another pass over ``low`` found them already)."""
     starts: list[int] = []
     ends: list[int] = []
     classes: list[tuple[str, ...]] = []
     n = len(low)
-    for end, (length, cls, before, after) in cues().automaton.iter(low):
+    if hits is None:
+        found = [(end, value) for end, value in cues().automaton.iter(low)]
+    else:
+        info = _phrase_info()
+        found = [(e - 1, info[key]) for key, _s, e in hits]
+    for end, (length, cls, before, after) in found:
         s, e = end + 1 - length, end + 1
         if before and s > 0 and low[s - 1].isalpha():
             continue
@@ -767,10 +789,14 @@ def article_of(doc: Doc) -> Article:
     else:
         text = doc.text
         low = text.lower()
+        # the cue phrases found by the prefilter's pass over the same lower-case text (clean.prepare)
+        hits = doc.scratch.get("cue_hits")
         if len(low) != len(text):  # lower-casing changed lengths (rare letters): offsets would drift
             low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+            hits = None
+        occ = cue_occurrences(low, hits if isinstance(hits, list) else None)
         headline = frozenset(_key(doc.headline).split()) if doc.headline else frozenset()
-        art = Article(text, low, dominant_script(text), headline, cue_occurrences(low), Counter())
+        art = Article(text, low, dominant_script(text), headline, occ, Counter())
         doc.scratch["chrome"] = art
     repeats: Counter[str] = Counter()
     keys = art.keys

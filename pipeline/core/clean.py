@@ -29,7 +29,7 @@ from pipeline.core.boilerplate import (
     RELATED_HEADLINES,
     strip_exposed_boilerplate,
 )
-from pipeline.core.chrome import SCORED_BOILERPLATE, Model
+from pipeline.core.chrome import SCORED_BOILERPLATE, Model, cue_phrases
 from pipeline.core.doc import Cut, Doc, DocContext, LearnedLookup
 from pipeline.core.html import HTML_NOISE, HTML_TO_TEXT, html_to_text
 from pipeline.core.language import detect, primary
@@ -436,7 +436,15 @@ def prepare(
     doc = Doc.from_text(canonical, paragraph_spans(canonical), normalise_headline(headline, html))
     # one multi-pattern pass decides which document and artefact rules run (``prefilter=False``
     # runs every rule on every text: the tests compare the two)
-    pres = Presence(canonical, _LITERALS if prefilter else NO_LITERALS, everything=not prefilter)
+    # (the scorer's cue phrases ride on the same pass: the same lower-case text, one scan)
+    pres = Presence(
+        canonical,
+        _LITERALS if prefilter else NO_LITERALS,
+        everything=not prefilter,
+        extra=cue_phrases() if prefilter else frozenset(),
+    )
+    if prefilter:
+        doc.scratch["cue_hits"] = pres.extra_hits
     ctx = DocContext(learned=learned, presence=pres if prefilter else None, chrome=chrome)
     for rule in DOCUMENT:
         if rule is until:

@@ -209,11 +209,23 @@ def literal_automaton(literals: frozenset[str], positional: frozenset[str] = fro
 
 @cache
 def _literal_pass(
-    literals: frozenset[str], positional: frozenset[str]
-) -> tuple[Automaton[tuple[int, bool]], tuple[str, ...], tuple[bool, ...]]:
-    """The automaton of :func:`literal_automaton`, its keys, and whether each one's positions are kept."""
-    auto = literal_automaton(literals, positional)
-    return auto, auto.keys(), tuple(v[1] for v in auto.values())
+    literals: frozenset[str], positional: frozenset[str], extra: frozenset[str] = frozenset()
+) -> tuple[Automaton[None], tuple[str, ...], tuple[bool, ...], tuple[bool, ...], tuple[bool, ...]]:
+    """One automaton over the literals and the ``extra`` strings; its keys, and for each key
+    whether its positions are kept, whether it is a literal, whether it is an extra string."""
+    auto: Automaton[None] = Automaton()
+    for key in sorted(literals | positional | extra):
+        auto.add_word(key, None)
+    auto.make_automaton()
+    keys = auto.keys()
+    lits = literals | positional
+    return (
+        auto,
+        keys,
+        tuple(k in positional for k in keys),
+        tuple(k in lits for k in keys),
+        tuple(k in extra for k in keys),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,10 +270,15 @@ class Presence:
     (False, True, True)
     """
 
-    __slots__ = ("_classes", "_ends", "_lits", "_starts", "everything", "found", "low", "text")
+    __slots__ = ("_classes", "_ends", "_lits", "_starts", "everything", "extra_hits", "found", "low", "text")
 
     def __init__(
-        self, text: str, literals: Literals = NO_LITERALS, low: str | None = None, everything: bool = False
+        self,
+        text: str,
+        literals: Literals = NO_LITERALS,
+        low: str | None = None,
+        everything: bool = False,
+        extra: frozenset[str] = frozenset(),
     ) -> None:
         self.text = text
         self.low = text.lower() if low is None else low
@@ -271,15 +288,20 @@ class Presence:
         ends: list[int] = []
         lits: list[str] = []
         found: set[str] = set()
-        if literals.lower or literals.positional:
+        # every occurrence of an ``extra`` string (key, start, end) in end order, the longest first
+        # at one end: another reader of the same lower-case text rides on this pass (the scorer's cues)
+        self.extra_hits: list[tuple[str, int, int]] = []
+        if literals.lower or literals.positional or extra:
             # one pass over the lower-case text; positions are kept only where a rule asks for them
-            auto, keys, keep = _literal_pass(literals.lower, literals.positional)
+            auto, keys, keep, is_lit, is_extra = _literal_pass(literals.lower, literals.positional, extra)
             hits = auto.find(self.low)
             kept = [h for h in hits if keep[h[0]]]
             starts = [h[1] for h in kept]
             ends = [h[2] for h in kept]
             lits = [keys[h[0]] for h in kept]
-            found = {keys[h[0]] for h in hits}
+            found = {keys[h[0]] for h in hits if is_lit[h[0]]}
+            if extra:
+                self.extra_hits = [(keys[h[0]], h[1], h[2]) for h in hits if is_extra[h[0]]]
         if literals.cased:  # and one over the text as written, for literals whose case matters
             found.update({text[end + 1 - n : end + 1] for end, (n, _) in literal_automaton(literals.cased).iter(text)})
         self._starts, self._ends, self._lits = starts, ends, lits

@@ -101,3 +101,26 @@ def test_presence_keeps_the_positions_and_literals_it_kept_before() -> None:
     }
     assert p.found == expected
     assert {"by", "advertisement", "said", " and "} <= p.found
+
+
+def test_the_scorer_s_cues_riding_on_the_prefilter_pass_are_its_own() -> None:
+    """clean.prepare finds the cue phrases in the prefilter's pass: the same occurrences as the
+    scorer's own scan, and the prefilter's own findings unchanged by the extra keys."""
+    from pipeline.core.chrome import cue_occurrences, cue_phrases
+
+    seen = 0
+    for body in BODIES:
+        low = body.lower()
+        if len(low) != len(body):
+            continue
+        plain = Presence(body, _LITERALS)
+        shared = Presence(body, _LITERALS, extra=cue_phrases())
+        assert cue_occurrences(low, shared.extra_hits) == cue_occurrences(low)
+        assert (shared.found, shared._starts, shared._ends, shared._lits) == (
+            plain.found,
+            plain._starts,
+            plain._ends,
+            plain._lits,
+        )
+        seen += len(shared.extra_hits)
+    assert seen > 100
