@@ -93,10 +93,6 @@ def unpack(data: str) -> list[int]:
     return list(_PACK.unpack(base64.b64decode(data)))
 
 
-def jaccard(a: list[int], b: list[int]) -> float:
-    return sum(map(int.__eq__, a, b)) / SLOTS  # the slots that agree, counted in C
-
-
 # a signature as one 4096-bit integer (slot i in bits 32i..32i+31): the slots two signatures agree
 # on are counted with a few big-integer operations in C instead of a loop over 128 pairs
 _LANE_MASKS = [sum(((1 << w) - 1) << (32 * i) for i in range(SLOTS)) for w in (16, 8, 4, 2, 1)]
@@ -137,11 +133,7 @@ def containment(a: list[int], size_a: int, b: list[int], size_b: int) -> float:
     >>> round(containment(s1, n1, s2, n2), 1)
     1.0
     """
-    if not size_a or not size_b:
-        return 0.0
-    j = jaccard(a, b)
-    inter = j * (size_a + size_b) / (1 + j)
-    return min(1.0, inter / min(size_a, size_b))
+    return containment_of(sum(map(int.__eq__, a, b)), size_a, size_b)
 
 
 def bands(sig: list[int]) -> list[tuple[int, int, int]]:

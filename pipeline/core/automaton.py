@@ -71,9 +71,6 @@ class Automaton(Generic[V]):
             else None
         )
 
-    def __len__(self) -> int:
-        return len(self._keys)
-
     def keys(self) -> tuple[str, ...]:
         """The keys in the order added (what :meth:`find`'s indices point into)."""
         return tuple(self._keys)

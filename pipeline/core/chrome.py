@@ -131,16 +131,16 @@ def _whole(low: str, s: int, e: int, before: bool, after: bool) -> bool:
 
 
 @cache
-def cue_phrases() -> frozenset[str]:
-    """The cue phrases the automaton looks for (another pass over the same text can find them: see
-    :func:`article_of`)."""
-    return frozenset(cues().automaton.keys())
-
-
-@cache
 def _phrase_info() -> dict[str, tuple[int, tuple[str, ...], bool, bool]]:
     auto = cues().automaton
     return dict(zip(auto.keys(), auto.values(), strict=True))
+
+
+@cache
+def cue_phrases() -> frozenset[str]:
+    """The cue phrases the automaton looks for (another pass over the same text can find them: see
+    :func:`article_of`)."""
+    return frozenset(_phrase_info())
 
 
 def cue_occurrences(
@@ -154,7 +154,7 @@ def cue_occurrences(
     classes: list[tuple[str, ...]] = []
     n = len(low)
     if hits is None:
-        found = [(end, value) for end, value in cues().automaton.iter(low)]
+        found = cues().automaton.iter(low)
     else:
         info = _phrase_info()
         found = [(e - 1, info[key]) for key, _s, e in hits]

@@ -37,10 +37,16 @@ def fingerprint(text: str) -> str:
     >>> fingerprint("Follow us at https://t.co/abc!") == fingerprint("follow US at https://t.co/xyz")
     True
     """
+    return _hash(_read(text)[1])
+
+
+def _read(text: str) -> tuple[list[str], str]:
+    """A paragraph's words (URLs as "url") and those words case-folded, joined by spaces."""
     if "http" in text or "www." in text:
         text = _URL.sub(" url ", text)
-    folded = " ".join(_WORD.findall(text.casefold()))
-    return _hash(folded)
+    toks = _WORD.findall(text)
+    # ASCII case-folds letter for letter, so the words of the folded text are the folded words
+    return toks, " ".join(toks).lower() if text.isascii() else " ".join(_WORD.findall(text.casefold()))
 
 
 def _hash(text: str) -> str:
@@ -65,9 +71,7 @@ def template_keys(text: str) -> list[str]:
     >>> template_keys("Copyright 2023 NPR.")[0] == template_keys("Copyright 2015 NPR.")[0]
     True
     """
-    if "http" in text or "www." in text:
-        text = _URL.sub(" url ", text)
-    return _template_keys(_WORD.findall(text))
+    return _template_keys(_read(text)[0])
 
 
 def _template_keys(toks: list[str]) -> list[str]:
@@ -105,11 +109,7 @@ def candidates(doc: Doc) -> dict[int, list[str]]:
 
 def _keys(text: str) -> list[str]:
     """``[fingerprint(text), *template_keys(text)]``, the text read once."""
-    if "http" in text or "www." in text:
-        text = _URL.sub(" url ", text)
-    toks = _WORD.findall(text)
-    # ASCII case-folds letter for letter, so the words of the folded text are the folded words
-    folded = " ".join(toks).lower() if text.isascii() else " ".join(_WORD.findall(text.casefold()))
+    toks, folded = _read(text)
     return [_hash(folded), *_template_keys(toks)]
 
 

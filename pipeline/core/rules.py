@@ -198,17 +198,17 @@ def catalogue_markdown(rules: Iterable[Rule], kind: str | None = None) -> str:
 
 # ------------------------------------------------------------------ the prefilter
 @cache
-def literal_automaton(literals: frozenset[str], positional: frozenset[str] = frozenset()) -> Any:
-    """One Aho-Corasick automaton over a set of literals; each value says (length, kept by position?)."""
-    auto: Automaton[tuple[int, bool]] = Automaton()
-    for lit in literals | positional:
-        auto.add_word(lit, (len(lit), lit in positional))
+def literal_automaton(literals: frozenset[str]) -> Automaton[int]:
+    """One Aho-Corasick automaton over a set of literals (the cased ones); each value is the length."""
+    auto: Automaton[int] = Automaton()
+    for lit in literals:
+        auto.add_word(lit, len(lit))
     auto.make_automaton()
     return auto
 
 
 @cache
-def _literal_pass(
+def literal_pass(
     literals: frozenset[str], positional: frozenset[str], extra: frozenset[str] = frozenset()
 ) -> tuple[Automaton[None], tuple[str, ...], tuple[bool, ...], tuple[bool, ...], tuple[bool, ...]]:
     """One automaton over the literals and the ``extra`` strings; its keys, and for each key
@@ -293,7 +293,7 @@ class Presence:
         self.extra_hits: list[tuple[str, int, int]] = []
         if literals.lower or literals.positional or extra:
             # one pass over the lower-case text; positions are kept only where a rule asks for them
-            auto, keys, keep, is_lit, is_extra = _literal_pass(literals.lower, literals.positional, extra)
+            auto, keys, keep, is_lit, is_extra = literal_pass(literals.lower, literals.positional, extra)
             hits = auto.find(self.low)
             kept = [h for h in hits if keep[h[0]]]
             starts = [h[1] for h in kept]
@@ -303,7 +303,7 @@ class Presence:
             if extra:
                 self.extra_hits = [(keys[h[0]], h[1], h[2]) for h in hits if is_extra[h[0]]]
         if literals.cased:  # and one over the text as written, for literals whose case matters
-            found.update({text[end + 1 - n : end + 1] for end, (n, _) in literal_automaton(literals.cased).iter(text)})
+            found.update({text[end + 1 - n : end + 1] for end, n in literal_automaton(literals.cased).iter(text)})
         self._starts, self._ends, self._lits = starts, ends, lits
         self.found = frozenset(found)
 

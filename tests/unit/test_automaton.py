@@ -16,10 +16,10 @@ import ahocorasick
 import pytest
 
 from pipeline.core.automaton import Automaton
-from pipeline.core.chrome import cues
+from pipeline.core.chrome import cue_phrases, cues
 from pipeline.core.clean import _LITERALS
 from pipeline.core.events.extract import _trigger_automaton
-from pipeline.core.rules import Presence, literal_automaton
+from pipeline.core.rules import Presence, literal_automaton, literal_pass
 from tests.synth import story
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,7 +59,7 @@ def test_every_hit_and_its_order_as_pyahocorasick(name: str) -> None:
     auto = {
         "cue phrases": cues().automaton,
         "reporting verbs": cues().say,
-        "prefilter literals": literal_automaton(_LITERALS.lower, _LITERALS.positional),
+        "prefilter literals": literal_pass(_LITERALS.lower, _LITERALS.positional, cue_phrases())[0],
         "event triggers": _trigger_automaton(),
     }[name]
     ref = _reference(auto)
@@ -91,13 +91,16 @@ def test_a_key_added_again_takes_the_new_value_and_an_unbuilt_automaton_says_so(
 def test_presence_keeps_the_positions_and_literals_it_kept_before() -> None:
     text = "By Jane Doe. Follow us on X - ad: (AP) said the agency, and more. Advertisement"
     p = Presence(text, _LITERALS)
-    ref = _reference(literal_automaton(_LITERALS.lower, _LITERALS.positional))
+    ref = ahocorasick.Automaton()
+    for lit in _LITERALS.lower | _LITERALS.positional:
+        ref.add_word(lit, (len(lit), lit in _LITERALS.positional))
+    ref.make_automaton()
     low = text.lower()
     kept = [(e + 1 - n, e + 1, low[e + 1 - n : e + 1]) for e, (n, keep) in ref.iter(low) if keep]
     assert (p._starts, p._ends, p._lits) == ([s for s, _, _ in kept], [e for _, e, _ in kept], [x for *_, x in kept])
     cased = literal_automaton(_LITERALS.cased)
     expected = {low[e + 1 - n : e + 1] for e, (n, _) in ref.iter(low)} | {
-        text[e + 1 - n : e + 1] for e, (n, _) in cased.iter(text)
+        text[e + 1 - n : e + 1] for e, n in cased.iter(text)
     }
     assert p.found == expected
     assert {"by", "advertisement", "said", " and "} <= p.found
@@ -106,7 +109,7 @@ def test_presence_keeps_the_positions_and_literals_it_kept_before() -> None:
 def test_the_scorer_s_cues_riding_on_the_prefilter_pass_are_its_own() -> None:
     """clean.prepare finds the cue phrases in the prefilter's pass: the same occurrences as the
     scorer's own scan, and the prefilter's own findings unchanged by the extra keys."""
-    from pipeline.core.chrome import cue_occurrences, cue_phrases
+    from pipeline.core.chrome import cue_occurrences
 
     seen = 0
     for body in BODIES:
