@@ -26,7 +26,7 @@ $(PY):
 	$(PIP) install --quiet --upgrade pip
 
 # the development install is pure Python (WIREWASH_COMPILE=0): doctests run and edits apply at once;
-# `pip install .` and the image compile the event extractor with mypyc (setup.py)
+# `pip install .` and the image compile the core with mypyc (setup.py)
 $(STAMP): pyproject.toml setup.py | $(PY)
 	WIREWASH_COMPILE=0 $(PIP) install --quiet -e ".[$(EXTRAS)]"
 	@touch $(STAMP)

@@ -1831,7 +1831,6 @@ def _on_text(fn: Callable[[str], list[Hit]]) -> ArtefactFn:
     def run(view: ArticleView) -> list[tuple[int, Hit]]:
         return view.place(fn(view.text))
 
-    run.__doc__ = fn.__doc__
     run.__qualname__ = fn.__qualname__
     run.__module__ = fn.__module__
     return run
@@ -1950,6 +1949,9 @@ STRAY_AUXILIARY = Rule(
     # any sentence may be a verb group's stray: no literal narrows it that is not in nearly every
     # article, and literals that frequent would cost the shared prefilter more than the rule costs
     needs=ALWAYS,
+    description=(
+        'Find subject-less auxiliary fragments left by machine translation ("Was done.", "Is.”", "Will have gone.").'
+    ),
 )
 SUBJECTLESS = Rule(
     "A002-subjectless-sentence",
@@ -1958,7 +1960,9 @@ SUBJECTLESS = Rule(
     _subjectless,
     example="Used to oppose the plan.",
     needs=ALWAYS,  # a bare verb of any kind (see A001)
-    description=(find_subjectless_sentences.__doc__ or "").strip().splitlines()[0],
+    description=(
+        "Flag sentences that open with a verb group and no subject, for any verb: translation dropped the subject."
+    ),
 )
 CALQUES = Rule(
     "A003-calque-lexicon",
@@ -1967,7 +1971,7 @@ CALQUES = Rule(
     _calques,
     example="145 martyr drones",
     needs=Needs(literals=tuple(sorted({h for e in lexicon() for h in e.hints}))),
-    description=(find_calques.__doc__ or "").strip().splitlines()[0],
+    description="Flag literal translations from the curated lexicon (e.g. 'martyr drones' for Shahed drones).",
 )
 HONORIFICS = Rule(
     "A004-honorific-ji",
@@ -1976,6 +1980,7 @@ HONORIFICS = Rule(
     _on_text(find_honorifics),
     example="Narendra Modi ji",
     needs=Needs(cased=(" ji",)),
+    description="Flag the Hindi honorific 'ji' left after a name by translation ('Modi ji', 'Adityanath ji-led').",
 )
 FOREIGN_SCRIPT = Rule(
     "A005-foreign-script",
@@ -1984,7 +1989,7 @@ FOREIGN_SCRIPT = Rule(
     _foreign_script,
     example="the विस्तार button",
     needs=Needs(classes=("non_ascii",)),
-    description=(find_foreign_script.__doc__ or "").strip().splitlines()[0],
+    description="Flag words in another script left inside copy written in ``dominant`` script.",
 )
 BROKEN_CROSSHEAD = Rule(
     "A006-broken-crosshead-quote",
@@ -1993,7 +1998,7 @@ BROKEN_CROSSHEAD = Rule(
     _broken_crossheads,
     example="‘massive Attack",
     needs=Needs(classes=("quote",)),
-    description=(find_broken_crossheads.__doc__ or "").strip().splitlines()[0],
+    description="Flag a short crosshead whose quote is opened and never closed (case often garbled too).",
 )
 QUOTE_GLYPHS = Rule(
     "A007-misplaced-quote-glyph",
@@ -2012,7 +2017,9 @@ CASE_ANOMALIES = Rule(
     _case_anomalies,
     example="weapons shipment For Ukraine",
     needs=ALWAYS,  # any function word (see A001)
-    description=(find_case_anomalies.__doc__ or "").strip().splitlines()[0],
+    description=(
+        "Flag a capitalised function word inside a sentence (leftover link text or title case from translation)."
+    ),
 )
 DUPLICATE_SENTENCES = Rule(
     "A009-duplicate-sentence",
@@ -2020,7 +2027,10 @@ DUPLICATE_SENTENCES = Rule(
     "duplicate_sentence",
     _duplicates,
     example="Two drones hit. Two drones hit.",
-    description=(find_duplicate_sentences.__doc__ or "").strip().splitlines()[0],
+    description=(
+        "Find a sentence repeated verbatim; remove it when it repeats the sentence just before (near "
+        "repeats are flagged)."
+    ),
 )
 PUNCTUATION_DEBRIS = Rule(
     "A010-punctuation-debris",
@@ -2029,6 +2039,7 @@ PUNCTUATION_DEBRIS = Rule(
     _on_text(find_punctuation_debris),
     example="airspace.. north -western",
     needs=Needs(literals=("..", " -", "said"), classes=("glued_stop",)),
+    description='Flag translation punctuation debris: doubled full stops, "said-", "north -western", "roads.The".',
 )
 REDUPLICATED_PAIRS = Rule(
     "A011-reduplicated-pair",
@@ -2037,6 +2048,7 @@ REDUPLICATED_PAIRS = Rule(
     _on_text(find_reduplicated_pairs),
     example="the valor and valor of our army",
     needs=Needs(literals=(" and ",)),
+    description='Flag "X and X" where a translated synonym pair collapsed into one word twice.',
 )
 UNCLOSED_QUOTES = Rule(
     "A012-unclosed-quote",
@@ -2045,7 +2057,7 @@ UNCLOSED_QUOTES = Rule(
     _unclosed_quotes,
     example="He said, ‘I said earlier also that it is hard.",
     needs=Needs(classes=("quote",)),
-    description=(find_unclosed_quotes.__doc__ or "").strip().splitlines()[0],
+    description="Flag a quotation never closed (nor continued by the next paragraph), or reopened before it closed.",
 )
 REPORTED_INSTRUCTIONS = Rule(
     "A013-reported-instruction",
@@ -2054,7 +2066,9 @@ REPORTED_INSTRUCTIONS = Rule(
     _reported_instructions,
     example="He directed the officials. Ensure quick action.",
     needs=Needs(cased=_words(_IMPERATIVE.pattern)),
-    description=(find_reported_instructions.__doc__ or "").strip().splitlines()[0],
+    description=(
+        "Flag a bare imperative after an instruction to officials: translated indirect speech lost its subject."
+    ),
 )
 UNKNOWN_WORDS = Rule(
     "A014-unknown-word",
@@ -2062,7 +2076,9 @@ UNKNOWN_WORDS = Rule(
     "untranslated",
     _unknown_words,
     example="we will change the karma kriyal in English",
-    description=(find_unknown_words.__doc__ or "").strip().splitlines()[0],
+    description=(
+        "Flag lower-case words that are no English word (nor an inflection or typo of one): transliterations."
+    ),
 )
 CAPITALISED_VERBS = Rule(
     "A015-capitalised-verb",
@@ -2071,7 +2087,10 @@ CAPITALISED_VERBS = Rule(
     _capitalised_verbs,
     example="become the Rama Killed Ravana",
     needs=ALWAYS,  # any verb (see A001)
-    description=(find_capitalised_verbs.__doc__ or "").strip().splitlines()[0],
+    description=(
+        'Flag a capitalised verb mid-sentence: between two names ("Rama Killed Ravana"), or any the '
+        "article writes lower case."
+    ),
 )
 DROPPED_COPULAS = Rule(
     "A016-dropped-copula",
@@ -2080,6 +2099,9 @@ DROPPED_COPULAS = Rule(
     _on_text(find_dropped_copulas),
     example="known that this application – not reliable.",
     needs=Needs(classes=("dash",)),
+    description=(
+        'Flag a clause whose verb translation dropped, a dash standing in for it ("that this app – not reliable.").'
+    ),
 )
 EARLY_CLOSED_QUOTES = Rule(
     "A017-quote-closed-early",
@@ -2088,5 +2110,7 @@ EARLY_CLOSED_QUOTES = Rule(
     _early_closed_quotes,
     example="He said, “Don’t panic.” The government will act on every problem.",
     needs=Needs(literals=_QUOTE_OPENERS),
-    description=(find_early_closed_quotes.__doc__ or "").strip().splitlines()[0],
+    description=(
+        "Flag a quotation closed one sentence early: the speaker's next sentence (a promise, 'we…') is left outside."
+    ),
 )

@@ -566,6 +566,7 @@ KNOWN_BOILERPLATE = Rule(
     example="Follow us on Twitter for more.",
     needs=Needs(literals=_KEYWORDS),
     members=data_rules,
+    description="Apply the data rules of ``data/boilerplate.toml`` to every paragraph, in order.",
 )
 HEADLINE_ECHO = Rule(
     "S004-headline-echo",
@@ -573,6 +574,7 @@ HEADLINE_ECHO = Rule(
     "site-chrome",
     strip_headline_echo,
     example="Fire breaks out in PMO, no one injured",
+    description="Remove the headline printed again as a paragraph at the head of the body.",
 )
 RELATED_HEADLINES = Rule(
     "B090-related-headlines",
@@ -580,10 +582,23 @@ RELATED_HEADLINES = Rule(
     "promo",
     strip_trailing_headlines,
     example="Greggs to open new branch outside stadium",
+    description=(
+        "Remove a trailing run of two or more unlabelled related-story headlines after the last story paragraph."
+    ),
 )
 CAPTION_ECHO = Rule(
-    "B091-caption-echo", "boilerplate", "image-credit", strip_caption_echoes, example="A lighting display in the square"
+    "B091-caption-echo",
+    "boilerplate",
+    "image-credit",
+    strip_caption_echoes,
+    example="A lighting display in the square",
+    description="Remove a caption printed again without its credit next to the credited copy.",
 )
 DUPLICATE_PARAGRAPH = Rule(
-    "D001-duplicate-paragraph", "boilerplate", "duplicate", drop_duplicate_paragraphs, example="Same paragraph twice."
+    "D001-duplicate-paragraph",
+    "boilerplate",
+    "duplicate",
+    drop_duplicate_paragraphs,
+    example="Same paragraph twice.",
+    description="Drop exact repeats of an earlier paragraph (after whitespace and case folding).",
 )

@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pipeline.core import artefacts as art
 from pipeline.core.boilerplate import (
@@ -46,6 +46,7 @@ from pipeline.core.normalize import (
     WHITESPACE,
     has_mojibake_hint,
 )
+from pipeline.core.results import Changed, CleanResult, Flag, Removed, Span
 from pipeline.core.rules import NO_LITERALS, Presence, Rule, all_literals, catalogue
 from pipeline.core.sentences import word_count
 from pipeline.core.structure import CROSSHEAD, DATELINE_RULE
@@ -118,65 +119,6 @@ def rules() -> list[Rule]:
     ['A001-stray-auxiliary', 'A002-subjectless-sentence', 'A003-calque-lexicon']
     """
     return catalogue([HTML, WIRE_FORMAT, [r for r, _, _ in NORMALISE], DOCUMENT, ARTEFACTS])
-
-
-@dataclass(frozen=True, slots=True)
-class Removed:
-    rule: str
-    text: str
-    start: int
-    end: int
-    score: float | None = None  # a scored rule's probability that the passage is boilerplate
-    features: tuple[str, ...] = ()  # ... and the features that weighed most
-
-
-@dataclass(frozen=True, slots=True)
-class Changed:
-    rule: str
-    start: int
-    end: int
-    before: str
-    after: str
-
-
-@dataclass(frozen=True, slots=True)
-class Flag:
-    rule: str
-    kind: str
-    text: str
-    start: int
-    end: int
-    action: str
-    suggestion: str | None
-    confidence: float
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    text: str
-    start: int
-    end: int
-
-
-@dataclass
-class CleanResult:
-    """Everything the cleaner knows about one body."""
-
-    body: str
-    headline: str | None
-    removed: list[Removed] = field(default_factory=list)
-    changes: list[Changed] = field(default_factory=list)
-    artefacts: list[Flag] = field(default_factory=list)
-    subheads: list[Span] = field(default_factory=list)
-    dateline: str | None = None
-    byline: str | None = None
-    credit: list[str] = field(default_factory=list)
-    syndicated: bool = False
-    fingerprints: list[str] = field(default_factory=list)
-    word_count: int = 0
-    language: str | None = None  # the declared language's primary tag, or the detected one
-    language_detected: bool = False  # ``language`` was detected (none was declared)
-    limits: list[tuple[str, int, str]] = field(default_factory=list)  # (rule id, limit, what was left undone)
 
 
 #: Languages the artefact rules are written for (machine-translation debris in English).

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipeline.core.sentences import has_words
 
@@ -62,7 +62,9 @@ class DocContext:
     learned: LearnedLookup | None = None  # the source's learned-boilerplate memory
     presence: Presence | None = None  # literals and cue classes of the canonical text
     language: str | None = None
-    chrome: object = None  # the boilerplate scorer's model (pipeline.core.chrome.Model); None: the shipped one
+    # the boilerplate scorer's model (pipeline.core.chrome.Model); None: the shipped one (Any, not
+    # object: mypyc's dataclasses look annotation names up in the module, where "object" is not)
+    chrome: Any = None
     fingerprints: list[str] = field(default_factory=list)  # out: candidate paragraph fingerprints
 
 

@@ -266,5 +266,19 @@ def drop_html_noise(result: HtmlResult) -> list[tuple[int, int]]:
     return result.noise
 
 
-HTML_TO_TEXT = Rule("H001-html-to-text", "normalise", "html", html_to_text, example="<p>One &amp; two</p><p>Three</p>")
-HTML_NOISE = Rule("H002-html-noise", "normalise", "html", drop_html_noise, example="<script>track()</script>")
+HTML_TO_TEXT = Rule(
+    "H001-html-to-text",
+    "normalise",
+    "html",
+    html_to_text,
+    example="<p>One &amp; two</p><p>Three</p>",
+    description="Turn an HTML fragment into paragraphs; decode entities; drop script, style and caption noise.",
+)
+HTML_NOISE = Rule(
+    "H002-html-noise",
+    "normalise",
+    "html",
+    drop_html_noise,
+    example="<script>track()</script>",
+    description="Text inside script, style, iframe, figcaption, aside and social-media embeds is not story text.",
+)

@@ -122,5 +122,10 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
 
 
 PARAGRAPHS = Rule(
-    "N007-paragraphs", "layout", "whitespace", plan_paragraphs, example="A wire line that was\nhard wrapped here."
+    "N007-paragraphs",
+    "layout",
+    "whitespace",
+    plan_paragraphs,
+    example="A wire line that was\nhard wrapped here.",
+    description="Rejoin hard-wrapped lines; separate paragraphs by exactly one blank line.",
 )

@@ -275,6 +275,7 @@ LINE_ENDINGS = Rule(
     normalise_line_endings,
     example="a\r\nb",
     needs=Needs(classes=("unprintable",)),
+    description="Turn CR LF, CR, form feeds and Unicode line/paragraph separators into LF.",
 )
 C0_CONTROLS = Rule(  # the C0 pass of N003, before mojibake repair
     "N003-control-chars",
@@ -292,9 +293,16 @@ MOJIBAKE = Rule(
     repair_mojibake,
     example="Trumpâ€™s election",
     needs=Needs(classes=("non_ascii",)),
+    description="Repair mojibake (UTF-8 decoded as Windows-1252 or Latin-1) with ftfy.",
 )
 NFC = Rule(
-    "N001-nfc", "normalise", "encoding", compose_nfc, example="Zelens\u030cky", needs=Needs(classes=("non_ascii",))
+    "N001-nfc",
+    "normalise",
+    "encoding",
+    compose_nfc,
+    example="Zelens\u030cky",
+    needs=Needs(classes=("non_ascii",)),
+    description="Compose characters to Unicode NFC (e + combining acute becomes é).",
 )
 CONTROL_CHARS = Rule(
     "N003-control-chars",
@@ -312,6 +320,7 @@ INVISIBLE_CHARS = Rule(
     remove_invisible_chars,
     example="Kyiv\u200b said",
     needs=Needs(classes=("unprintable",)),
+    description="Remove zero-width, soft-hyphen and bidi control characters (joiners only beside Latin text).",
 )
 STRAY_ENTITIES = Rule(
     "N006-stray-entities",
@@ -320,5 +329,13 @@ STRAY_ENTITIES = Rule(
     decode_stray_entities,
     example="Tom &amp; Jerry",
     needs=Needs(literals=("&",)),
+    description="Decode HTML entities left in plain-text feed copy (&amp;, &#8217;, &rsquo;).",
 )
-WHITESPACE = Rule("N005-whitespace", "layout", "whitespace", collapse_whitespace, example="two  spaces\t here")
+WHITESPACE = Rule(
+    "N005-whitespace",
+    "layout",
+    "whitespace",
+    collapse_whitespace,
+    example="two  spaces\t here",
+    description="Collapse runs of spaces, tabs and no-break spaces to one space; trim line ends.",
+)

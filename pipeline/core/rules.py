@@ -125,9 +125,8 @@ class Rule:
             raise ValueError(f"{self.id}: unknown rule kind {self.kind!r}")
         if self.where not in WHERE:
             raise ValueError(f"{self.id}: unknown where {self.where!r}")
-        if not self.description:
-            doc = (getattr(self.fn, "__doc__", None) or "").strip().splitlines()
-            object.__setattr__(self, "description", doc[0] if doc else self.id)
+        if not self.description:  # stated, never read from a docstring: the compiled build has none
+            raise ValueError(f"{self.id}: a rule states its description")
         if not self.source and self.fn is not None:
             object.__setattr__(self, "source", f"{self.fn.__module__}.{self.fn.__qualname__}")
 

@@ -95,6 +95,18 @@ def find_crossheads(doc: Doc, ctx: DocContext | None = None) -> None:
 
 
 DATELINE_RULE = Rule(
-    "S001-dateline", "structure", "dateline", find_dateline, example="MOSCOW (Reuters) - Russia said..."
+    "S001-dateline",
+    "structure",
+    "dateline",
+    find_dateline,
+    example="MOSCOW (Reuters) - Russia said...",
+    description="Recognise the dateline at the start of the first story paragraph (it stays in the body).",
 )
-CROSSHEAD = Rule("S003-crosshead", "structure", "crosshead", find_crossheads, example="‘Positive signs’")
+CROSSHEAD = Rule(
+    "S003-crosshead",
+    "structure",
+    "crosshead",
+    find_crossheads,
+    example="‘Positive signs’",
+    description="Mark short title-like lines between story paragraphs as subheads (kept, never glued).",
+)
