@@ -13,7 +13,7 @@ help:
 	@echo "make run         install, start the embedded broker and a worker, publish seeds/, show the results"
 	@echo "make test        install, then lint, type-check and run the whole suite (integration included)"
 	@echo "make bench       throughput / latency benchmarks against in-run baselines (not part of make test)"
-	@echo "make bench-compare REF=<commit>   the core's CPU per article at REF and in the work tree, same run"
+	@echo "make bench-compare REF=<commit>   the core's CPU per article at REF and in the work tree, same run (COMPILED=1: the mypyc builds)"
 	@echo "make soak        SIGKILL, SIGTERM and broker-restart tests in a loop, lost/duplicated per round (ROUNDS=30)"
 	@echo "make eval        score the core on the gold corpus (CORPUS=../shared/corpus/dev, not shipped)"
 	@echo "make eval-cross  the same, each family scored by a boilerplate scorer trained without it"
@@ -70,7 +70,7 @@ bench: $(STAMP)
 # the core's cost at another commit and in the work tree, same run, same records (REF=<commit>)
 REF ?= 2ee2752
 bench-compare: $(STAMP)
-	$(PY) bench/compare.py $(REF)
+	$(PY) bench/compare.py $(REF) $(if $(COMPILED),--compiled)
 
 CORPUS ?= ../shared/corpus/dev
 

@@ -8,7 +8,9 @@ cleaner alone at both commits, alternating, in fresh processes. It reports CPU t
 (best of the rounds) and the ratios.
 
 With ``--instructions`` it counts instructions with callgrind instead (deterministic, whatever else
-the machine runs; about 50 times slower, so use fewer records).
+the machine runs; about 50 times slower, so use fewer records). With ``--compiled`` it builds the
+wheel ``pip install .`` builds (mypyc, ``bench/compiled.py``) at both commits and times those: the
+core users run.
 """
 
 from __future__ import annotations
@@ -65,6 +67,16 @@ def checkout(ref: str, into: Path) -> None:
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
 
 
+def compiled_site(tree: Path, work: Path) -> Path:
+    """Build the compiled wheel of the checkout at ``tree`` (with that checkout's own build script)."""
+    code = "import sys; from pathlib import Path; from bench.compiled import build_site; print(build_site(Path(sys.argv[1]))[0])"
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(work)], check=True, capture_output=True, text=True, env=env, cwd=tree
+    )
+    return Path(out.stdout.strip().splitlines()[-1])
+
+
 def per_article(tree: Path, records: Path, what: str, reps: int, instructions: bool) -> float:
     env = {**os.environ, "PYTHONPATH": str(tree), "PYTHONHASHSEED": "0"}
     cmd = [sys.executable, "-c", _TIMER, str(records), what, str(reps)]
@@ -87,6 +99,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3, help="alternating rounds per commit (default 3)")
     ap.add_argument("--reps", type=int, default=3, help="timed passes per process, best kept (default 3)")
     ap.add_argument("--instructions", action="store_true", help="count instructions (callgrind) instead of CPU time")
+    ap.add_argument("--compiled", action="store_true", help="time the compiled builds (mypyc) of both commits")
     args = ap.parse_args()
 
     from bench.articles import build
@@ -96,15 +109,20 @@ def main() -> None:
         base = Path(tmp) / "ref"
         base.mkdir()
         checkout(args.ref, base)
+        tree = ROOT
+        if args.compiled:
+            base = compiled_site(base, Path(tmp) / "ref-build")
+            tree = compiled_site(ROOT, Path(tmp) / "head-build")
         path = Path(tmp) / "records.pickle"
         path.write_bytes(pickle.dumps(records))
         unit = "instructions" if args.instructions else "ms CPU"
-        print(f"{info['n']} records, mix {info['mix']}; {args.ref} against the work tree, {unit} per article")
+        build = "compiled builds" if args.compiled else "pure Python"
+        print(f"{info['n']} records, mix {info['mix']}; {args.ref} against the work tree ({build}), {unit} per article")
         for what in ("core", "clean"):
             got: dict[str, list[float]] = {"ref": [], "head": []}
             for _ in range(1 if args.instructions else args.rounds):
                 got["ref"].append(per_article(base, path, what, args.reps, args.instructions))
-                got["head"].append(per_article(ROOT, path, what, args.reps, args.instructions))
+                got["head"].append(per_article(tree, path, what, args.reps, args.instructions))
             pick = min if not args.instructions else statistics.median
             ref, head = pick(got["ref"]), pick(got["head"])
             scale = 1.0 if args.instructions else 1e3
