@@ -56,7 +56,7 @@ def test_dockerfile_is_multi_stage_non_root_pinned_and_healthchecked() -> None:
     assert re.search(r'^HEALTHCHECK .*CMD \["wirewash", "health"\]', final, re.M)
     assert re.search(r'^ENTRYPOINT \["wirewash", "worker"\]', final, re.M)
     assert "EXPOSE 6066" in final
-    # the extractor is compiled in the build stage, and the build stops if it is not
+    # the core is compiled in the build stage, and the build stops if it is not
     build = text[: text.rindex("FROM ")]
     assert "COPY pyproject.toml setup.py" in build and "gcc" in build and "gcc" not in final
     assert 'grep -q "compiled with mypyc"' in build

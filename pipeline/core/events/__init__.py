@@ -12,7 +12,7 @@ from pipeline.core.events.model import Entity, ExtractedEvent
 
 
 def compiled() -> bool:
-    """Is the extractor installed compiled (mypyc C extensions, see setup.py) rather than as pure Python?"""
+    """Is the core installed compiled (mypyc C extensions, see setup.py; all its modules or none) rather than as pure Python?"""
     return not str(extract.__file__).endswith(".py")
 
 
