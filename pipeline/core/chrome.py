@@ -43,7 +43,7 @@ import orjson
 
 from pipeline.core.artefacts import dominant_script
 from pipeline.core.automaton import Automaton
-from pipeline.core.doc import Doc, DocContext
+from pipeline.core.doc import Doc, DocContext, is_story
 from pipeline.core.rules import Rule
 from pipeline.core.sentences import sentence_spans
 from pipeline.core.structure import DATELINE
@@ -1131,6 +1131,62 @@ def protected_paragraphs(doc: Doc, paras: list[int]) -> set[int]:
     return out
 
 
+#: Cue classes of a line that closes a story: its copyright, a no-redistribution notice, an end
+#: marker, a syndication line ("Published in Dawn, ..."). Not a credit: a photo credit stands mid-story.
+_SIGN_OFF_CUES = ("cue:copyright", "cue:noredistrib", "cue:end_marker", "cue:syndication")
+
+
+def strip_after_sign_off(doc: Doc, ctx: DocContext) -> None:
+    """Remove what follows the story's sign-off: related teasers, author bios and portal chrome after the scorer removed the closing line.
+
+    The marker is the last paragraph the scorer removed that carries a closing cue of its own (a
+    copyright, a no-redistribution notice, an end marker, a syndication line), after at least two
+    story paragraphs. Everything still standing after it goes, all or nothing, and nothing goes when
+    any of it reports speech or opens with a dateline (the story may go on), or when it is longer
+    than the story before the marker (the marker may not be the end).
+
+    >>> from pipeline.core.layout import paragraph_spans
+    >>> t = ("KARACHI: Police arrested two men on Monday after a chase through the old city, officials said.\\n\\n"
+    ...      "The men were later produced before a magistrate who remanded them in custody for a week.\\n\\n"
+    ...      "Published in The Daily Ledger, March 3rd, 2024\\n\\nRebuilding lives\\n\\n"
+    ...      "With floodwaters surging yet again, the province faces an all too familiar crisis.")
+    >>> d = Doc.from_text(t, paragraph_spans(t))
+    >>> d.run(SCORED_BOILERPLATE); d.run(AFTER_SIGN_OFF)
+    >>> [(t[c.start:c.end][:24], c.rule) for c in d.cuts]
+    [('Published in The Daily L', 'B200-scored-paragraph'), ('Rebuilding lives', 'B202-after-sign-off'), ('With floodwaters surging', 'B202-after-sign-off')]
+    """
+    paras = doc.paras
+    art: Article | None = None
+    marker, cue = -1, ""
+    for i in range(len(paras) - 1, -1, -1):
+        p = paras[i]
+        if p.removed_by != PARA_RULE or p.hi <= p.lo:
+            continue
+        if art is None:
+            art = article_of(doc)
+        u = Unit(i, p.lo, p.hi, "para")
+        unit_features(art, u)
+        cue = next((c for c in _SIGN_OFF_CUES if c in u.feats or f"{c}@open" in u.feats), "")
+        if cue:
+            marker = i
+            break
+    if marker < 0 or art is None:
+        return
+    before = [i for i in range(marker) if not paras[i].removed]
+    tail = [i for i in range(marker + 1, len(paras)) if not paras[i].removed and paras[i].hi > paras[i].lo]
+    if not tail or sum(1 for i in before if is_story(doc.ptext(i))) < 2:
+        return
+    if sum(paras[i].hi - paras[i].lo for i in tail) > sum(paras[i].hi - paras[i].lo for i in before):
+        return  # more text after the closing line than before it: the line may not end the story
+    for i in tail:
+        u = Unit(i, paras[i].lo, paras[i].hi, "para")
+        unit_features(art, u)
+        if "cue:say" in u.feats or "quote:speech" in u.feats or "dateline" in u.feats:
+            return  # it reports speech: the story may go on after the line
+    for i in tail:
+        doc.remove_para(i, features=("after_sign_off", cue))
+
+
 SCORED_SPAN = Rule(
     SPAN_RULE,
     "boilerplate",
@@ -1147,4 +1203,16 @@ SCORED_BOILERPLATE = Rule(
     example="Published in The Daily Ledger, March 3rd, 2024",
     description="A paragraph the learned scorer judges boilerplate: a run at the head or tail, or chrome between story paragraphs.",
     members=lambda: (SCORED_SPAN,),
+)
+AFTER_SIGN_OFF = Rule(
+    "B202-after-sign-off",
+    "boilerplate",
+    "scored",
+    strip_after_sign_off,
+    where="tail",
+    example="Published in The Frontier Ledger, June 2nd, 2024 / Lost harvests / The failure to store...",
+    description=(
+        "Remove what still stands after the story's closing line (copyright, no-redistribution notice, end marker, "
+        "syndication line) once the scorer removed it: related teasers, author bios, portal chrome."
+    ),
 )

@@ -132,3 +132,55 @@ def test_the_date_pattern_tried_from_the_first_digit_finds_what_it_found(text: s
     f: dict[str, float] = {}
     shape_features(text, f, "LATIN")
     assert ("date" in f) == (_DATE.search(text) is not None)
+
+
+_STORY = (
+    "Flood waters rose again along the river on Thursday, forcing hundreds of families from their homes, officials said.",
+    "The army sent boats to two villages cut off since Tuesday, and aid workers handed out food and clean water.",
+)
+_CLOSING = "Copyright 2024 Riverside Radio. To see more, visit https://www.riverside.example."
+
+
+def _after_sign_off(paras: list[str], marker: int) -> list[str]:
+    """Run B202 on ``paras`` with paragraph ``marker`` removed as the scorer removes a closing line."""
+    from pipeline.core.chrome import AFTER_SIGN_OFF
+    from pipeline.core.doc import Doc
+    from pipeline.core.layout import paragraph_spans
+
+    text = "\n\n".join(paras)
+    doc = Doc.from_text(text, paragraph_spans(text))
+    doc.remove_para(marker, PARA_RULE)
+    doc.run(AFTER_SIGN_OFF)
+    return [text[c.start : c.end] for c in doc.cuts if c.rule == AFTER_SIGN_OFF.id]
+
+
+def test_what_follows_the_closing_line_goes_as_a_whole() -> None:
+    bio = "Nadia Farouk is the station's river correspondent and presents its weekend programme."
+    assert _after_sign_off([*_STORY, _CLOSING, "Riverside News", bio], 2) == ["Riverside News", bio]
+
+
+@pytest.mark.parametrize(
+    ("tail", "why"),
+    [
+        (["“We lost everything in one night,” said Amina Karim, a farmer.", "More rain is expected."], "speech"),
+        (["KARACHI: Two more villages were cut off by the flood on Friday, and the army sent boats."], "dateline"),
+        ([" ".join(_STORY) + " " + " ".join(_STORY)], "longer than the story"),
+    ],
+)
+def test_the_story_may_go_on_after_a_closing_line(tail: list[str], why: str) -> None:
+    """Nothing goes when the text after the line reports speech, opens with a dateline, or outweighs the story."""
+    assert _after_sign_off([*_STORY, _CLOSING, *tail], 2) == [], why
+
+
+def test_a_closing_line_needs_a_story_before_it() -> None:
+    """A copyright line at the head (one story paragraph before it at most) marks no end."""
+    assert (
+        _after_sign_off([_STORY[0], _CLOSING, "Riverside News", "Nadia Farouk presents the weekend programme."], 1)
+        == []
+    )
+
+
+def test_a_credit_is_no_closing_line() -> None:
+    """A photo credit can stand mid-story: it is not a sign-off."""
+    credit = "Photo: Nadia Farouk / Riverside Photo Agency"
+    assert _after_sign_off([*_STORY, credit, "Riverside News", "Nadia Farouk presents the weekend programme."], 2) == []
