@@ -184,6 +184,8 @@ _URL = re.compile(
 _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}\.[\w.]{2,63}")
 _HANDLE = re.compile(r"(?<![\w.])@\w{2,}")
 _PHONE = re.compile(r"\+?\d[\d ()-]{7,18}\d")
+# a bare number of five digits or more (no thousands separator, no decimals): an identifier, not a quantity
+_ID_NUMBER = re.compile(r"(?<![\d.,])\d{5,}(?![\d,]|\.\d)")
 _HASHTAG = re.compile(r"(?<!\w)#[^\W\d_]\w{1,60}")
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\d{1,2}시|\d{1,2}時")
 _MONTHS = (
@@ -325,6 +327,9 @@ def shape_features(text: str, f: dict[str, float], ctx_script: str) -> tuple[int
             f["handle"] = 1.0
     if digits >= 9 and _PHONE.search(text):
         f["phone"] = 1.0
+    elif digits >= 5 and nw <= 8 and "phone" not in f and _ID_NUMBER.search(text):
+        # "Registration Number: 130349", "License for publishing multimedia online 0108263"
+        f["id:number"] = 1.0
     if "#" in text and _HASHTAG.search(text):
         f["hashtag"] = 1.0
     if "{{" in text or "[/" in text or ("]" in text and "[" in text):
@@ -575,6 +580,7 @@ _EVIDENCE = frozenset(
         "end:ellipsis",
         "end:credit_group",
         "code",
+        "id:number",
     )
 )
 

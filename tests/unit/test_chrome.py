@@ -184,3 +184,23 @@ def test_a_credit_is_no_closing_line() -> None:
     """A photo credit can stand mid-story: it is not a sign-off."""
     credit = "Photo: Nadia Farouk / Riverside Photo Agency"
     assert _after_sign_off([*_STORY, credit, "Riverside News", "Nadia Farouk presents the weekend programme."], 2) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Registration Number: 104523", True),
+        ("Licence for online news publishing 0203917", True),
+        ("The fund raised 25,000 dollars", False),  # a quantity has its separator
+        ("Prices rose 12345.5 percent", False),  # ... or its decimals
+        ("Elections of 2024 and 2029", False),  # years are four digits
+        ("Call 011 2345 6789 for tickets", False),  # a phone number is a phone
+        ("A line of nine words that ends with number 123456", False),  # a short line only
+    ],
+)
+def test_an_identifier_is_a_bare_long_number_in_a_short_line(text: str, expected: bool) -> None:
+    from pipeline.core.chrome import shape_features
+
+    f: dict[str, float] = {}
+    shape_features(text, f, "LATIN")
+    assert ("id:number" in f) == expected
