@@ -45,7 +45,7 @@ from pipeline.core.artefacts import dominant_script
 from pipeline.core.automaton import Automaton
 from pipeline.core.doc import Doc, DocContext, is_story
 from pipeline.core.rules import Rule
-from pipeline.core.sentences import sentence_spans
+from pipeline.core.sentences import ABBREVIATIONS, sentence_spans
 from pipeline.core.structure import DATELINE
 
 PARA_RULE = "B200-scored-paragraph"
@@ -735,17 +735,31 @@ def neighbour_features(units: list[Unit]) -> None:
 _MORE_STOPS = re.compile(r"(?<=[^\W\d_]{3}[.!?؟।])\s+(?=[^\W\d_])|(?<=[.!?؟।])\s+(?=[^\x00-\x7f\W\d_])|(?<=[。！？])")
 
 
+#: Abbreviations a full stop does not end a sentence after, besides the splitter's own: units and
+#: weekdays of page metadata ("Fri., Feb. 24, 2023 1 min. read")
+_PIECE_ABBREVIATIONS = ABBREVIATIONS | frozenset(
+    "min mins sec secs hr hrs mon tue tues wed thu thur thurs fri sat sun".split()
+)
+_WORD_STOP = re.compile(r"([^\W\d_]+)[.]$")
+
+
 def sentence_pieces(text: str, base: int) -> list[tuple[int, int]]:
     """Sentence-like spans of a paragraph (absolute offsets), with glued brackets and dash credits split off.
 
     >>> t = "Police arrested two men. (Reporting by Jane Doe) (Photo: AP) KARACHI: Fire broke out. 화재가 났다."
     >>> [t[s:e] for s, e in sentence_pieces(t, 0)]
     ['Police arrested two men.', '(Reporting by Jane Doe)', '(Photo: AP)', 'KARACHI: Fire broke out.', '화재가 났다.']
+    >>> t = "Fri., Feb. 24, 2023 1 min. read"
+    >>> [t[s:e] for s, e in sentence_pieces(t, 0)]
+    ['Fri., Feb. 24, 2023 1 min. read']
     """
     spans: list[tuple[int, int]] = []
     for s, e in sentence_spans(text):
         cut = s
         for stop in _MORE_STOPS.finditer(text, s, e):
+            w = _WORD_STOP.search(text, max(s, stop.start() - 8), stop.start())
+            if w is not None and w.group(1).lower() in _PIECE_ABBREVIATIONS:
+                continue  # "1 min. read": an abbreviation, not a sentence's end
             if stop.start() > cut:
                 spans.append((cut, stop.start()))
             cut = stop.end()
