@@ -1138,17 +1138,19 @@ def _cut_a_span(doc: Doc, art: Article, units: list[Unit], k: int, model: Model)
     return False
 
 
+def _para_unit(art: Article, doc: Doc, i: int) -> Unit:
+    """Paragraph ``i`` as a scorer unit, its own features filled."""
+    p = doc.paras[i]
+    u = Unit(i, p.lo, p.hi, "para")
+    unit_features(art, u)
+    return u
+
+
 def protected_paragraphs(doc: Doc, paras: list[int]) -> set[int]:
     """Which of these live paragraphs are story by construction (see :func:`_protected`)."""
     art = article_of(doc)
-    out = set()
-    for i in paras:
-        p = doc.paras[i]
-        u = Unit(i, p.lo, p.hi, "para")
-        unit_features(art, u)
-        if _protected(u.feats, u.story):
-            out.add(i)
-    return out
+    units = [_para_unit(art, doc, i) for i in paras]
+    return {u.para for u in units if _protected(u.feats, u.story)}
 
 
 #: Cue classes of a line that closes a story: its copyright, a no-redistribution notice, an end
@@ -1184,9 +1186,8 @@ def strip_after_sign_off(doc: Doc, ctx: DocContext) -> None:
             continue
         if art is None:
             art = article_of(doc)
-        u = Unit(i, p.lo, p.hi, "para")
-        unit_features(art, u)
-        cue = next((c for c in _SIGN_OFF_CUES if c in u.feats or f"{c}@open" in u.feats), "")
+        feats = _para_unit(art, doc, i).feats
+        cue = next((c for c in _SIGN_OFF_CUES if c in feats or f"{c}@open" in feats), "")
         if cue:
             marker = i
             break
@@ -1199,10 +1200,9 @@ def strip_after_sign_off(doc: Doc, ctx: DocContext) -> None:
     if sum(paras[i].hi - paras[i].lo for i in tail) > sum(paras[i].hi - paras[i].lo for i in before):
         return  # more text after the closing line than before it: the line may not end the story
     for i in tail:
-        u = Unit(i, paras[i].lo, paras[i].hi, "para")
-        unit_features(art, u)
-        if "cue:say" in u.feats or "quote:speech" in u.feats or "dateline" in u.feats:
-            return  # it reports speech: the story may go on after the line
+        feats = _para_unit(art, doc, i).feats
+        if "cue:say" in feats or "quote:speech" in feats or "dateline" in feats:
+            return  # it reports speech or opens with a dateline: the story may go on after the line
     for i in tail:
         doc.remove_para(i, features=("after_sign_off", cue))
 
