@@ -878,11 +878,16 @@ def _may_hold_glued(art: Article, lo: int, hi: int) -> bool:
     return any(w.strip(".,;:!?'\"”’") in short for w in edge_words)
 
 
+_DATELINE_DASH = re.compile(r"\s*(?:—|–|--?)\s")  # the separator after a dateline
+
+
 def span_units(art: Article, units: list[Unit], k: int, model: Model) -> list[Unit]:
     """Scored leading and trailing spans of the paragraph unit ``units[k]`` (which stays).
 
     A span goes only with evidence of its own, so a paragraph with no cue phrase and none of the
-    marks glued chrome carries (brackets, dashes, @, a URL, a pipe, ©) is not split at all.
+    marks glued chrome carries (brackets, dashes, @, a URL, a pipe, ©) is not split at all. A
+    leading span followed by a dash stands where a dateline does ("(AP) — Police said..."): it is
+    the story's dateline without its place, and stays.
     """
     u = units[k]
     if not _may_hold_glued(art, u.lo, u.hi):
@@ -899,7 +904,7 @@ def span_units(art: Article, units: list[Unit], k: int, model: Model) -> list[Un
     before = units[k - 1].p1 if k > 0 else None
     out: list[Unit] = []
     for kind, (lo, hi) in (("lead", spans[0]), ("trail", spans[-1])):
-        if hi - lo > MAX_SPAN_CHARS:
+        if hi - lo > MAX_SPAN_CHARS or (kind == "lead" and _DATELINE_DASH.match(art.text, hi)):
             continue
         s = Unit(u.para, lo, hi, kind)
         unit_features(art, s)

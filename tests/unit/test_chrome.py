@@ -204,3 +204,25 @@ def test_an_identifier_is_a_bare_long_number_in_a_short_line(text: str, expected
     f: dict[str, float] = {}
     shape_features(text, f, "LATIN")
     assert ("id:number" in f) == expected
+
+
+@pytest.mark.parametrize(
+    ("opening", "offered"),
+    [
+        ("(AP) — Police said a series of attacks on Sunday left five people shot across the city.", False),
+        ("(AFP) - Police said a series of attacks on Sunday left five people shot across the city.", False),
+        ("(Photo: AP) Police said a series of attacks on Sunday left five people shot across the city.", True),
+    ],
+)
+def test_a_credit_in_the_datelines_place_is_no_span_to_cut(opening: str, offered: bool) -> None:
+    """'(AP) — Police said...': the story's dateline without its city stays; a caption credit glued to
+    the story's first sentence is still judged as a span."""
+    from pipeline.core.chrome import SCORED_BOILERPLATE, score, span_units
+    from pipeline.core.clean import prepare
+
+    body = f"{opening}\n\nThe wounded were taken to two hospitals, and officers were searching for a suspect, a spokesman said."
+    prep = prepare(body, until=SCORED_BOILERPLATE)
+    model = shipped_model()
+    units, art = score(model, prep.doc)
+    leads = [art.text[s.lo : s.hi] for s in span_units(art, units, 0, model) if s.kind == "lead"]
+    assert (leads == [opening[: opening.index(")") + 1]]) == offered, leads
