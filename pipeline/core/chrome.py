@@ -32,7 +32,7 @@ import tomllib
 import unicodedata
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -43,7 +43,7 @@ import orjson
 
 from pipeline.core.artefacts import dominant_script
 from pipeline.core.automaton import Automaton
-from pipeline.core.doc import Doc, DocContext, is_story
+from pipeline.core.doc import Doc, DocContext, Para, is_story
 from pipeline.core.rules import Rule
 from pipeline.core.sentences import ABBREVIATIONS, sentence_spans
 from pipeline.core.structure import DATELINE
@@ -1182,34 +1182,79 @@ def strip_after_sign_off(doc: Doc, ctx: DocContext) -> None:
     >>> [(t[c.start:c.end][:24], c.rule) for c in d.cuts]
     [('Published in The Daily L', 'B200-scored-paragraph'), ('Rebuilding lives', 'B202-after-sign-off'), ('With floodwaters surging', 'B202-after-sign-off')]
     """
+    found = _after_marker(doc, lambda p: p.removed_by == PARA_RULE, _SIGN_OFF_CUES)
+    if found is None:
+        return
+    art, cue, before, tail = found
+    paras = doc.paras
+    if sum(paras[i].hi - paras[i].lo for i in tail) > sum(paras[i].hi - paras[i].lo for i in before):
+        return  # more text after the closing line than before it: the line may not end the story
+    if any(_goes_on(art, doc, i) for i in tail):
+        return  # it reports speech or opens with a dateline: the story may go on after the line
+    for i in tail:
+        doc.remove_para(i, features=("after_sign_off", cue))
+
+
+def _after_marker(
+    doc: Doc, eligible: Callable[[Para], bool], cues: Sequence[str]
+) -> tuple[Article, str, list[int], list[int]] | None:
+    """The last removed paragraph that passes ``eligible`` and carries one of ``cues`` (at its opening or
+    anywhere), after at least two story paragraphs: (article, the cue, live paragraphs before it, after it)."""
     paras = doc.paras
     art: Article | None = None
-    marker, cue = -1, ""
-    for i in range(len(paras) - 1, -1, -1):
-        p = paras[i]
-        if p.removed_by != PARA_RULE or p.hi <= p.lo:
+    for k in range(len(paras) - 1, -1, -1):
+        p = paras[k]
+        if p.removed_by is None or p.hi <= p.lo or not eligible(p):
             continue
         if art is None:
             art = article_of(doc)
-        feats = _para_unit(art, doc, i).feats
-        cue = next((c for c in _SIGN_OFF_CUES if c in feats or f"{c}@open" in feats), "")
-        if cue:
-            marker = i
-            break
-    if marker < 0 or art is None:
+        feats = _para_unit(art, doc, k).feats
+        cue = next((c for c in cues if c in feats or f"{c}@open" in feats), "")
+        if not cue:
+            continue
+        before = [i for i in range(k) if not paras[i].removed]
+        tail = [i for i in range(k + 1, len(paras)) if not paras[i].removed and paras[i].hi > paras[i].lo]
+        if not tail or sum(1 for i in before if is_story(doc.ptext(i))) < 2:
+            return None
+        return art, cue, before, tail
+    return None
+
+
+def _goes_on(art: Article, doc: Doc, i: int) -> bool:
+    """Paragraph ``i`` reports speech or opens with a dateline: story, wherever it stands."""
+    feats = _para_unit(art, doc, i).feats
+    return "cue:say" in feats or "quote:speech" in feats or "dateline" in feats
+
+
+MAX_LABEL_CHARS = 80  # a related-content label is a few words
+
+
+def strip_after_related_label(doc: Doc, ctx: DocContext) -> None:
+    """Remove the list a removed related-content label introduces: the lines after the last such label ("Trending", "You may also like", "Más noticias") when none of them is a sentence.
+
+    The label itself goes by a data rule or the scorer; the headlines, tags and prompts under it
+    carry no cue of their own and used to stay. All or nothing: at least two story paragraphs
+    before the label, and every line after it title-like (no sentence end), no speech, no dateline.
+
+    >>> from pipeline.core.layout import paragraph_spans
+    >>> t = ("Police arrested two men on Monday after a chase through the old city, officials said on Tuesday.\\n\\n"
+    ...      "The men were later produced before a magistrate who remanded them in custody for a week.\\n\\n"
+    ...      "You may also like\\n\\n- Council approves new budget for roads\\n\\n- Star striker signs three-year deal")
+    >>> d = Doc.from_text(t, paragraph_spans(t))
+    >>> d.remove_para(2, "B041-related-label"); d.run(AFTER_RELATED_LABEL)
+    >>> [(t[c.start:c.end][:20], c.rule) for c in d.cuts]
+    [('You may also like', 'B041-related-label'), ('- Council approves n', 'B203-after-related-label'), ('- Star striker signs', 'B203-after-related-label')]
+    """
+    found = _after_marker(doc, lambda p: p.hi - p.lo <= MAX_LABEL_CHARS, ("cue:related",))
+    if found is None:
         return
-    before = [i for i in range(marker) if not paras[i].removed]
-    tail = [i for i in range(marker + 1, len(paras)) if not paras[i].removed and paras[i].hi > paras[i].lo]
-    if not tail or sum(1 for i in before if is_story(doc.ptext(i))) < 2:
-        return
-    if sum(paras[i].hi - paras[i].lo for i in tail) > sum(paras[i].hi - paras[i].lo for i in before):
-        return  # more text after the closing line than before it: the line may not end the story
+    art, _cue, _before, tail = found
     for i in tail:
-        feats = _para_unit(art, doc, i).feats
-        if "cue:say" in feats or "quote:speech" in feats or "dateline" in feats:
-            return  # it reports speech or opens with a dateline: the story may go on after the line
+        text = doc.ptext(i)
+        if is_story(text) or _ends_terminal(text) or _goes_on(art, doc, i):
+            return  # a sentence after the label: the story, or more than a list, goes on
     for i in tail:
-        doc.remove_para(i, features=("after_sign_off", cue))
+        doc.remove_para(i, features=("after_related_label",))
 
 
 SCORED_SPAN = Rule(
@@ -1228,6 +1273,18 @@ SCORED_BOILERPLATE = Rule(
     example="Published in The Daily Ledger, March 3rd, 2024",
     description="A paragraph the learned scorer judges boilerplate: a run at the head or tail, or chrome between story paragraphs.",
     members=lambda: (SCORED_SPAN,),
+)
+AFTER_RELATED_LABEL = Rule(
+    "B203-after-related-label",
+    "boilerplate",
+    "scored",
+    strip_after_related_label,
+    where="tail",
+    example="Trending / - Council approves new budget for roads / - Star striker signs three-year deal",
+    description=(
+        "Remove the lines after the last related-content label removed, when none is a sentence: "
+        "the headlines, tags and prompts the label introduces."
+    ),
 )
 AFTER_SIGN_OFF = Rule(
     "B202-after-sign-off",

@@ -29,7 +29,7 @@ from pipeline.core.boilerplate import (
     RELATED_HEADLINES,
     strip_exposed_boilerplate,
 )
-from pipeline.core.chrome import AFTER_SIGN_OFF, SCORED_BOILERPLATE, Model, cue_phrases
+from pipeline.core.chrome import AFTER_RELATED_LABEL, AFTER_SIGN_OFF, SCORED_BOILERPLATE, Model, cue_phrases
 from pipeline.core.doc import Cut, Doc, DocContext, LearnedLookup
 from pipeline.core.html import HTML_NOISE, HTML_TO_TEXT, html_to_text
 from pipeline.core.language import detect, primary
@@ -80,6 +80,7 @@ DOCUMENT: tuple[Rule, ...] = (
     DUPLICATE_PARAGRAPH,
     SCORED_BOILERPLATE,  # before the learned repeats: a repeated credit line is context for what follows it
     AFTER_SIGN_OFF,  # what still stands after the closing line the scorer removed
+    AFTER_RELATED_LABEL,  # the list a removed related-content label introduces
     LEARNED_REPEAT,
     DATELINE_RULE,
     CROSSHEAD,

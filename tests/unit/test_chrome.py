@@ -226,3 +226,33 @@ def test_a_credit_in_the_datelines_place_is_no_span_to_cut(opening: str, offered
     units, art = score(model, prep.doc)
     leads = [art.text[s.lo : s.hi] for s in span_units(art, units, 0, model) if s.kind == "lead"]
     assert (leads == [opening[: opening.index(")") + 1]]) == offered, leads
+
+
+def _after_label(paras: list[str], label: int) -> list[str]:
+    """Run B203 on ``paras`` with paragraph ``label`` removed as a related-content label."""
+    from pipeline.core.chrome import AFTER_RELATED_LABEL
+    from pipeline.core.doc import Doc
+    from pipeline.core.layout import paragraph_spans
+
+    text = "\n\n".join(paras)
+    doc = Doc.from_text(text, paragraph_spans(text))
+    doc.remove_para(label, "B041-related-label")
+    doc.run(AFTER_RELATED_LABEL)
+    return [text[c.start : c.end] for c in doc.cuts if c.rule == AFTER_RELATED_LABEL.id]
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        ["Council approves new budget for roads", "He was 84."],  # a sentence: the story may end below the label
+        ["Council approves new budget for roads", "“We will rebuild the market,” the governor said"],  # reports speech
+    ],
+)
+def test_the_lines_under_a_related_label_stay_when_one_is_a_sentence(tail: list[str]) -> None:
+    assert _after_label([*_STORY, "Related stories", *tail], 2) == []
+
+
+def test_the_lines_under_a_related_label_go_when_none_is_a_sentence() -> None:
+    tail = ["Council approves new budget for roads", "Star striker signs three-year deal"]
+    assert _after_label([*_STORY, "Related stories", *tail], 2) == tail
+    assert _after_label(["Related stories", _STORY[0], *tail], 0) == []  # a story before the label, two paragraphs
