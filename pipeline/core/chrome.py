@@ -1220,10 +1220,10 @@ def _after_marker(
     return None
 
 
-def _goes_on(art: Article, doc: Doc, i: int) -> bool:
-    """Paragraph ``i`` reports speech or opens with a dateline: story, wherever it stands."""
+def _goes_on(art: Article, doc: Doc, i: int, say_verb: bool = True) -> bool:
+    """Paragraph ``i`` quotes speech, opens with a dateline or (``say_verb``) has a verb of saying: story, wherever it stands."""
     feats = _para_unit(art, doc, i).feats
-    return "cue:say" in feats or "quote:speech" in feats or "dateline" in feats
+    return (say_verb and "cue:say" in feats) or "quote:speech" in feats or "dateline" in feats
 
 
 MAX_LABEL_CHARS = 80  # a related-content label is a few words
@@ -1234,7 +1234,7 @@ def strip_after_related_label(doc: Doc, ctx: DocContext) -> None:
 
     The label itself goes by a data rule or the scorer; the headlines, tags and prompts under it
     carry no cue of their own and used to stay. All or nothing: at least two story paragraphs
-    before the label, and every line after it title-like (no sentence end), no speech, no dateline.
+    before the label, and every line after it title-like (no sentence end), no quoted speech, no dateline.
 
     >>> from pipeline.core.layout import paragraph_spans
     >>> t = ("Police arrested two men on Monday after a chase through the old city, officials said on Tuesday.\\n\\n"
@@ -1251,7 +1251,8 @@ def strip_after_related_label(doc: Doc, ctx: DocContext) -> None:
     art, _cue, _before, tail = found
     for i in tail:
         text = doc.ptext(i)
-        if is_story(text) or _ends_terminal(text) or _goes_on(art, doc, i):
+        # a verb of saying alone does not count: headlines have them ("Police speak on ...")
+        if is_story(text) or _ends_terminal(text) or _goes_on(art, doc, i, say_verb=False):
             return  # a sentence after the label: the story, or more than a list, goes on
     for i in tail:
         doc.remove_para(i, features=("after_related_label",))

@@ -253,6 +253,10 @@ def test_the_lines_under_a_related_label_stay_when_one_is_a_sentence(tail: list[
 
 
 def test_the_lines_under_a_related_label_go_when_none_is_a_sentence() -> None:
-    tail = ["Council approves new budget for roads", "Star striker signs three-year deal"]
+    tail = [
+        "Council approves new budget for roads",
+        "Star striker signs three-year deal",
+        "Police deny reported return of the unit",
+    ]
     assert _after_label([*_STORY, "Related stories", *tail], 2) == tail
     assert _after_label(["Related stories", _STORY[0], *tail], 0) == []  # a story before the label, two paragraphs
