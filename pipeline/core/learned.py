@@ -170,7 +170,6 @@ LEARNED_REPEAT = Rule(
     "learned",
     strip_learned,
     example="Get our weekly digest: sign up today",
-    # stated, not read from the docstring: the compiled build has none
     description="Remove paragraphs this source has repeated in K or more articles (L001), or whose template it has (L002).",
     members=lambda: (LEARNED_TEMPLATE,),
 )
