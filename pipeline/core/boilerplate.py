@@ -490,6 +490,19 @@ def strip_headline_echo(doc: Doc, ctx: DocContext | None = None) -> None:
             doc.remove_para(i)
 
 
+def _spaced_once(text: str) -> str:
+    """``text`` with every run of white space one space, none at its ends.
+
+    >>> _spaced_once(" a\\u00a0 b\\n\\tc "), _spaced_once("a b c")
+    ('a b c', 'a b c')
+    """
+    # every white-space character but the ASCII space is unprintable: a printable text with no
+    # double space and no space at its ends is already spaced so (the common case, no copy made)
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
+
+
 def drop_duplicate_paragraphs(doc: Doc, ctx: DocContext | None = None) -> None:
     """Drop exact repeats of an earlier paragraph (after whitespace and case folding).
 
@@ -501,7 +514,7 @@ def drop_duplicate_paragraphs(doc: Doc, ctx: DocContext | None = None) -> None:
     """
     seen: set[str] = set()
     for i in doc.live():
-        key = " ".join(doc.ptext(i).split()).casefold()
+        key = _spaced_once(doc.ptext(i)).casefold()
         if key in seen and has_words(key, 2):
             doc.remove_para(i)
         else:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pycld2
 
 MIN_CHARS = 40  # shorter texts are not judged
-SAMPLE_CHARS = 1600  # longer texts are judged on this many characters from their middle
+SAMPLE_CHARS = 1000  # longer texts are judged on this many characters from their middle
 _UNPRINTABLE = re.compile(r"[^\S\n ]|[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
@@ -40,7 +40,9 @@ def detect(text: str) -> Detected:
     """
     if len(text) < MIN_CHARS:
         return Detected(None, False, 0)
-    # a sample from the middle of the text is enough (chrome sits at its ends), and costs a third
+    # a sample from the middle of the text is enough (chrome sits at its ends): CLD2 costs about 28 µs
+    # per 1,000 characters, and on the 731 texts at hand (dev, the unseen pages, the bench mix) 600
+    # characters already give the same language as a sample of 1,600 did
     if len(text) > SAMPLE_CHARS:
         mid = len(text) // 2
         text = text[mid - SAMPLE_CHARS // 2 : mid + SAMPLE_CHARS // 2]

@@ -40,13 +40,26 @@ def fingerprint(text: str) -> str:
     return _hash(_read(text)[1])
 
 
+# ASCII bytes: a letter or a digit stays, anything else becomes a space (the separators of ``_WORD``)
+_ASCII_SEPARATORS = bytes(c if chr(c).isalnum() else 32 for c in range(128)) + bytes(range(128, 256))
+
+
 def _read(text: str) -> tuple[list[str], str]:
-    """A paragraph's words (URLs as "url") and those words case-folded, joined by spaces."""
+    """A paragraph's words (URLs as "url") and those words case-folded, joined by spaces.
+
+    >>> _read("Follow us: www.x.com/a_b -- it's 24/7!")
+    (['Follow', 'us', 'url', 'it', 's', '24', '7'], 'follow us url it s 24 7')
+    >>> _read("Straße 5, Köln")
+    (['Straße', '5', 'Köln'], 'strasse 5 köln')
+    """
     if "http" in text or "www." in text:
         text = _URL.sub(" url ", text)
-    toks = _WORD.findall(text)
-    # ASCII case-folds letter for letter, so the words of the folded text are the folded words
-    return toks, " ".join(toks).lower() if text.isascii() else " ".join(_WORD.findall(text.casefold()))
+    if text.isascii():
+        # the words of ``_WORD`` by one byte translation and a split (twice as fast as the regex);
+        # ASCII case-folds letter for letter, so the words of the folded text are the folded words
+        toks = text.encode("ascii").translate(_ASCII_SEPARATORS).decode("ascii").split()
+        return toks, " ".join(toks).lower()
+    return _WORD.findall(text), " ".join(_WORD.findall(text.casefold()))
 
 
 def _hash(text: str) -> str:

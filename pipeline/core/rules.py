@@ -293,14 +293,16 @@ class Presence:
         if literals.lower or literals.positional or extra:
             # one pass over the lower-case text; positions are kept only where a rule asks for them
             auto, keys, keep, is_lit, is_extra = literal_pass(literals.lower, literals.positional, extra)
-            hits = auto.find(self.low)
-            kept = [h for h in hits if keep[h[0]]]
-            starts = [h[1] for h in kept]
-            ends = [h[2] for h in kept]
-            lits = [keys[h[0]] for h in kept]
-            found = {keys[h[0]] for h in hits if is_lit[h[0]]}
-            if extra:
-                self.extra_hits = [(keys[h[0]], h[1], h[2]) for h in hits if is_extra[h[0]]]
+            extra_hits = self.extra_hits
+            for k, s, e in auto.find(self.low):  # one loop over the hits (about 200 an article)
+                if keep[k]:
+                    starts.append(s)
+                    ends.append(e)
+                    lits.append(keys[k])
+                if is_lit[k]:
+                    found.add(keys[k])
+                if is_extra[k]:
+                    extra_hits.append((keys[k], s, e))
         if literals.cased:  # and one over the text as written, for literals whose case matters
             found.update({text[end + 1 - n : end + 1] for end, n in literal_automaton(literals.cased).iter(text)})
         self._starts, self._ends, self._lits = starts, ends, lits
