@@ -204,15 +204,37 @@ _DATE = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 _DATE_LEAD = max(len(m) for m in _MONTHS.split("|")) + 2  # "septiembre. 4"
+# units of time, and the words that make a count of them a relative time, in the languages the
+# cue lists cover ("8 months ago", "vor 4 Stunden", "il y a 2 jours", "hace 3 horas", "4 ore fa",
+# "4 uur geleden", "14 saat önce", "2 часа назад", "3 jam yang lalu", "5 घंटे पहले")
+_TIME_UNITS = (
+    r"sec|secs|second|seconds|sekunde|sekunden|seconde|seconden|secondes|segundo|segundos|secondo|secondi|"
+    r"секунд|секунды|секунду|saniye|detik|min|mins|minute|minutes|minuten|minuut|minuto|minutos|minuti|минут|"
+    r"минуты|минуту|мин|dakika|menit|मिनट|hr|hrs|hour|hours|stunde|stunden|std|uur|heure|heures|hora|horas|ora|"
+    r"ore|час|часа|часов|saat|jam|घंटे|घंटा|day|days|tag|tage|tagen|dag|dagen|jour|jours|día|días|dia|dias|"
+    r"giorno|giorni|день|дня|дней|gün|hari|दिन|week|weeks|woche|wochen|weken|semaine|semaines|semana|semanas|"
+    r"settimana|settimane|неделю|недели|недель|hafta|minggu|month|months|monat|monate|monaten|maand|maanden|"
+    r"mois|mes|meses|mese|mesi|месяц|месяца|месяцев|ay|bulan|year|years|jahr|jahre|jahren|jaar|an|ans|année|"
+    r"années|año|años|ano|anos|anno|anni|год|года|лет|yıl|tahun"
+)
+_AGO_AFTER = r"ago|geleden|fa|önce|назад|lalu|yang\s+lalu|पहले"
+_AGO_BEFORE = r"vor|il\s+y\s+a|hace|há"
+_READING = (
+    r"reading\s+time|read\s+time|lesezeit|leestijd|leesduur|tempo\s+di\s+lettura|temps\s+de\s+lecture|"
+    r"tiempo\s+de\s+lectura|tempo\s+de\s+leitura|время\s+чтения|okuma\s+süresi|waktu\s+baca"
+)
 _META = re.compile(
-    r"\d(?:[\d,.]*\d)?\s*[km]?\s*(?:(?:sec|second|min|minute|hr|hour|day|week|month|year)s?\s+ago"
+    rf"\d(?:[\d,.]*\d)?\s*[km]?\s*(?:(?:{_TIME_UNITS})\.?\s+(?:{_AGO_AFTER})"
     r"|(?:mins?|minutes?)\s+(?:read|watch|listen)"
-    r"|(?:total\s+)?(?:views|reads|shares|comments|likes|reactions))\b",
+    r"|(?:total\s+)?(?:views|reads|shares|comments|likes|reactions))\b"
+    rf"|\b(?:{_AGO_BEFORE})\s+\d{{1,3}}\s*(?:{_TIME_UNITS})\b"
+    rf"|\b(?:{_READING})\s*:?\s*\d",
     re.IGNORECASE,
 )
 _META_WORDS = re.compile(
-    r"(?:secs?|seconds?|mins?|minutes?|hrs?|hours?|days?|weeks?|months?|years?|ago|read|watch|listen|total|"
-    r"views|reads|shares|comments|likes|reactions|today|k|m)",
+    rf"(?:{_TIME_UNITS}|{_AGO_AFTER}|yang|lalu|vor|il|y|a|hace|há|read|watch|listen|total|views|reads|shares|"
+    r"comments|likes|reactions|today|k|m|reading|time|lesezeit|leestijd|leesduur|tempo|temps|tiempo|lettura|"
+    r"lecture|lectura|leitura|время|чтения|okuma|süresi|waktu|baca)",
     re.IGNORECASE,
 )
 _DATE_WORDS = re.compile(
