@@ -231,10 +231,12 @@ _META = re.compile(
     rf"|\b(?:{_READING})\s*:?\s*\d",
     re.IGNORECASE,
 )
+# the single words of those phrases: a line of nothing else (and digits) is metadata
+_PHRASE_WORDS = "|".join(
+    sorted({w for p in f"{_AGO_AFTER}|{_AGO_BEFORE}|{_READING}".split("|") for w in p.split(r"\s+")})
+)
 _META_WORDS = re.compile(
-    rf"(?:{_TIME_UNITS}|{_AGO_AFTER}|yang|lalu|vor|il|y|a|hace|há|read|watch|listen|total|views|reads|shares|"
-    r"comments|likes|reactions|today|k|m|reading|time|lesezeit|leestijd|leesduur|tempo|temps|tiempo|lettura|"
-    r"lecture|lectura|leitura|время|чтения|okuma|süresi|waktu|baca)",
+    rf"(?:{_TIME_UNITS}|{_PHRASE_WORDS}|read|watch|listen|total|views|reads|shares|comments|likes|reactions|today|k|m)",
     re.IGNORECASE,
 )
 _DATE_WORDS = re.compile(
