@@ -74,17 +74,66 @@ class Cues:
 
 
 def _spaced(ch: str) -> bool:
-    """Is ``ch`` a letter of a script written with spaces between words (a word boundary applies)?"""
+    """Is ``ch`` a letter of a script written with spaces between words (a word boundary applies)?
+    Not so: kana, CJK, Hangul syllables (a Korean cue is glued to its particles), and Thai, Lao,
+    Myanmar and Khmer (no spaces between words).
+
+    >>> _spaced("a"), _spaced("ж"), _spaced("的"), _spaced("ก"), _spaced("1")
+    (True, True, False, False, False)
+    """
     if not ch or not ch.isalpha():
         return False
     o = ord(ch)
-    return not (0x3040 <= o <= 0x30FF or 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xAC00 <= o <= 0xD7AF)
+    return not (
+        0x3040 <= o <= 0x30FF
+        or 0x3400 <= o <= 0x9FFF
+        or 0xF900 <= o <= 0xFAFF
+        or 0xAC00 <= o <= 0xD7AF
+        or 0x0E00 <= o <= 0x0EFF
+        or 0x1000 <= o <= 0x109F
+        or 0x1780 <= o <= 0x17FF
+    )
+
+
+def _lower_one(c: str) -> str:
+    """``c`` lower-cased to one character: Turkish "İ" to "i" (Python makes it "i" and a combining
+    dot), and any other letter whose lower case is longer left as it is (offsets stay exact).
+
+    >>> "".join(map(_lower_one, "İLGİLİ Haberler"))
+    'ilgili haberler'
+    """
+    if c == "İ":
+        return "i"
+    low = c.lower()
+    return low if len(low) == 1 else c
+
+
+def _caps_forms(phrases: list[str]) -> list[str]:
+    """The phrases, each Greek one also without its accents: Greek drops them in capitals, and a
+    heading set in capitals ("ΔΙΑΒΑΣΤΕ ΕΠΙΣΗΣ") lower-cases to unaccented letters. One letter
+    stays one letter, so the offsets are the same.
+
+    >>> _caps_forms(["read more", "διαβάστε επίσης"])
+    ['read more', 'διαβάστε επίσης', 'διαβαστε επισης']
+    """
+    out = []
+    for ph in phrases:
+        out.append(ph)
+        if any("\u0370" <= c <= "\u03ff" or "\u1f00" <= c <= "\u1fff" for c in ph):
+            bare = "".join(
+                unicodedata.normalize("NFD", c)[0] if unicodedata.name(c, "").startswith("GREEK") else c for c in ph
+            )
+            if bare != ph:
+                out.append(bare)
+    return out
 
 
 @cache
 def cues() -> Cues:
     """Load ``data/chrome_cues.toml`` (once per process)."""
     raw = tomllib.loads(resources.files("pipeline.data").joinpath("chrome_cues.toml").read_text(encoding="utf-8"))
+    for part in ("classes", "start"):
+        raw[part] = {cls: _caps_forms(phrases) for cls, phrases in raw[part].items()}
     table: dict[str, list[str]] = {}
     short: dict[str, list[str]] = {}
     for cls, phrases in raw["classes"].items():
@@ -836,7 +885,7 @@ def article_of(doc: Doc) -> Article:
         # the cue phrases found by the prefilter's pass over the same lower-case text (clean.prepare)
         hits = doc.scratch.get("cue_hits")
         if len(low) != len(text):  # lower-casing changed lengths (rare letters): offsets would drift
-            low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+            low = "".join(_lower_one(c) for c in text)
             hits = None
         occ = cue_occurrences(low, hits if isinstance(hits, list) else None)
         headline = frozenset(_key(doc.headline).split()) if doc.headline else frozenset()
