@@ -223,6 +223,9 @@ def cue_occurrences(
 # ------------------------------------------------------------------ shape
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+# Thai, Lao, Myanmar and Khmer: no spaces between words; Thai and Lao end a sentence with no mark
+_NO_SPACE = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
+_NO_STOP = re.compile(r"[\u0e00-\u0eff]")
 _TERMINAL = frozenset(".!?。！？")
 _CLOSERS = "”’\"')]）」』»"
 _OPENERS = "“‘\"'([（「『«"
@@ -306,13 +309,21 @@ _FW_SCRIPTS = frozenset(("LATIN", "CYRILLIC", "DEVANAGARI", "GREEK"))  # Arabic 
 
 
 def _words_of(text: str) -> tuple[list[str], int]:
-    """Word tokens and a word count in which text without spaces counts one word per two characters."""
+    """Word tokens and a word count in which text without spaces counts one word per two characters
+    (Chinese and Japanese) or three (Thai, Lao, Myanmar, Khmer: their vowel and tone signs are characters).
+
+    >>> _words_of("Police said 12 people")[1], _words_of("県警は詐欺事件")[1], _words_of("รัฐบาลไทยอนุมัติงบประมาณ")[1]
+    (4, 4, 8)
+    """
     toks = _TOKEN.findall(text)
-    cjk = 0 if text.isascii() else len(_CJK.findall(text))
-    if not cjk:
+    if text.isascii():
         return toks, len(toks)
-    spaced = [t for t in toks if not _CJK.search(t)]
-    return toks, len(spaced) + (cjk + 1) // 2
+    cjk = len(_CJK.findall(text))
+    other = len(_NO_SPACE.findall(text))
+    if not cjk and not other:
+        return toks, len(toks)
+    spaced = [t for t in toks if not _CJK.search(t) and not _NO_SPACE.search(t)]
+    return toks, len(spaced) + (cjk + 1) // 2 + (other + 2) // 3
 
 
 def _bucket(n: int, edges: Sequence[int], name: str) -> str:
@@ -459,7 +470,11 @@ def storyish(text: str, nw: int, fw: float) -> bool:
     True
     >>> storyish("Follow us on Google News", 5, 0.2), storyish("県警は詐欺事件として捜査している。", 9, 0.0)
     (False, False)
+    >>> storyish("คาดว่าโครงการจะแล้วเสร็จภายในปี 2570", 10, 0.0), storyish("อ่านเพิ่มเติม", 4, 0.0)
+    (True, False)
     """
+    if _NO_STOP.search(text.rstrip(" 0123456789" + _CLOSERS)[-1:]):
+        return nw >= 8  # Thai and Lao: a sentence ends with no mark
     if not _ends_terminal(text):
         return False
     if _CJK.search(text):
