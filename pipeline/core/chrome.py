@@ -729,9 +729,25 @@ def _own_features(art: Article, u: Unit) -> tuple[dict[str, float], int, bool, s
     nw, fw, toks = shape_features(text, f, art.script)
     word_cue_features(art, u.lo, open_at, u.hi, toks, f)
     m = DATELINE.match(text)
-    if m is not None and m.group("sep") and (m.group("agency") or m.group("date") or m.group("place").isupper()):
+    if (
+        m is not None
+        and m.group("sep")
+        and (m.group("agency") or m.group("date") or m.group("place").isupper())
+        and not _label_not_place(m.group("place"))
+    ):
         f["dateline"] = 1.0
     return f, nw, storyish(text, nw, fw), _key(text)
+
+
+def _label_not_place(place: str) -> bool:
+    """Is a dateline's "place" a chrome label in capitals ("ALSO READ:", "SOMA PIA:", "LEES OOK:")?
+    A cue phrase of a strong class names no place.
+
+    >>> _label_not_place("ALSO READ"), _label_not_place("SOMA PIA"), _label_not_place("MULTAN")
+    (True, True, False)
+    """
+    info = _phrase_info().get(place.strip().lower())
+    return info is not None and any(f"cue:{c}" in _STRONG_CUES for c in info[1])
 
 
 def position_features(units: list[Unit]) -> None:
