@@ -84,15 +84,13 @@ def _spaced(ch: str) -> bool:
     if not ch or not ch.isalpha():
         return False
     o = ord(ch)
-    return not (
-        0x3040 <= o <= 0x30FF
-        or 0x3400 <= o <= 0x9FFF
-        or 0xF900 <= o <= 0xFAFF
-        or 0xAC00 <= o <= 0xD7AF
-        or 0x0E00 <= o <= 0x0EFF
-        or 0x1000 <= o <= 0x109F
-        or 0x1780 <= o <= 0x17FF
-    )
+    if 0x3040 <= o <= 0x30FF or 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xAC00 <= o <= 0xD7AF:
+        return False
+    return not any(a <= o <= b for a, b in NO_SPACE_SCRIPTS)
+
+
+#: Thai and Lao, Myanmar, Khmer: written with no spaces between words (code point ranges)
+NO_SPACE_SCRIPTS = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF))
 
 
 def _lower_one(c: str) -> str:
@@ -226,9 +224,8 @@ def cue_occurrences(
 # ------------------------------------------------------------------ shape
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
-# Thai, Lao, Myanmar and Khmer: no spaces between words; Thai and Lao end a sentence with no mark
-_NO_SPACE = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
-_NO_STOP = re.compile(r"[\u0e00-\u0eff]")
+_NO_SPACE = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in NO_SPACE_SCRIPTS) + "]")
+_NO_STOP = re.compile(r"[\u0e00-\u0eff]")  # Thai and Lao end a sentence with no mark
 _TERMINAL = frozenset(".!?。！？")
 _CLOSERS = "”’\"')]）」』»"
 _OPENERS = "“‘\"'([（「『«"
