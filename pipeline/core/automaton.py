@@ -28,6 +28,29 @@ V = TypeVar("V")
 _SURROGATE = re.compile(f"[{chr(0xD800)}-{chr(0xDFFF)}]")
 
 
+def lower_aligned(text: str) -> str:
+    """``text`` lower-cased letter for letter, so that an offset into it is an offset into ``text``.
+
+    ``str.lower`` makes a few letters two characters (Turkish "İ" becomes "i" and a combining dot),
+    which would shift every offset after them: there, Turkish "İ" becomes "i" and any other such
+    letter stays as it is. Every whole-article literal pass searches this text.
+
+    >>> lower_aligned("İLGİLİ Haberler"), lower_aligned("Read More")
+    ('ilgili haberler', 'read more')
+    """
+    low = text.lower()
+    if len(low) == len(text):  # lower-casing never shortens a letter: same length, same offsets
+        return low
+    return "".join(_lower_one(c) for c in text)
+
+
+def _lower_one(c: str) -> str:
+    if c == "İ":
+        return "i"
+    low = c.lower()
+    return low if len(low) == 1 else c
+
+
 class Automaton(Generic[V]):
     """Literals with a value each; :meth:`iter` gives ``(end index, value)`` of every occurrence.
 

@@ -272,7 +272,7 @@ def _apply_then(doc: Doc, i: int, r: DataRule) -> None:
 def _prefiltered(doc: Doc, ctx: DocContext | None) -> Presence | None:
     """The article's prefilter pass, when it was made over this document's text."""
     pres = ctx.presence if ctx is not None else None
-    if pres is None or pres.text is not doc.text or len(pres.low) != len(doc.text):
+    if pres is None or pres.text is not doc.text:
         return None
     return pres
 

@@ -42,7 +42,7 @@ from typing import Any
 import orjson
 
 from pipeline.core.artefacts import dominant_script
-from pipeline.core.automaton import Automaton
+from pipeline.core.automaton import Automaton, lower_aligned
 from pipeline.core.doc import Doc, DocContext, Para, is_story
 from pipeline.core.rules import Rule
 from pipeline.core.sentences import ABBREVIATIONS, sentence_spans
@@ -91,19 +91,6 @@ def _spaced(ch: str) -> bool:
 
 #: Thai and Lao, Myanmar, Khmer: written with no spaces between words (code point ranges)
 NO_SPACE_SCRIPTS = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF))
-
-
-def _lower_one(c: str) -> str:
-    """``c`` lower-cased to one character: Turkish "İ" to "i" (Python makes it "i" and a combining
-    dot), and any other letter whose lower case is longer left as it is (offsets stay exact).
-
-    >>> "".join(map(_lower_one, "İLGİLİ Haberler"))
-    'ilgili haberler'
-    """
-    if c == "İ":
-        return "i"
-    low = c.lower()
-    return low if len(low) == 1 else c
 
 
 def _caps_forms(phrases: list[str]) -> list[str]:
@@ -912,12 +899,9 @@ def article_of(doc: Doc) -> Article:
         art = cached
     else:
         text = doc.text
-        low = text.lower()
+        low = lower_aligned(text)
         # the cue phrases found by the prefilter's pass over the same lower-case text (clean.prepare)
         hits = doc.scratch.get("cue_hits")
-        if len(low) != len(text):  # lower-casing changed lengths (rare letters): offsets would drift
-            low = "".join(_lower_one(c) for c in text)
-            hits = None
         occ = cue_occurrences(low, hits if isinstance(hits, list) else None)
         headline = frozenset(_key(doc.headline).split()) if doc.headline else frozenset()
         art = Article(text, low, dominant_script(text), headline, occ, Counter())

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from pipeline.core.automaton import Automaton
+from pipeline.core.automaton import Automaton, lower_aligned
 
 KINDS = ("normalise", "layout", "structure", "boilerplate", "learned", "artefact")
 WHERE = ("head", "tail", "anywhere")
@@ -280,7 +280,7 @@ class Presence:
         extra: frozenset[str] = frozenset(),
     ) -> None:
         self.text = text
-        self.low = text.lower() if low is None else low
+        self.low = lower_aligned(text) if low is None else low
         self.everything = everything  # every rule fires (the prefilter switched off, for tests)
         self._classes: dict[str, bool] = {}
         starts: list[int] = []

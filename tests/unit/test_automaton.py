@@ -15,7 +15,7 @@ from typing import Any
 import ahocorasick
 import pytest
 
-from pipeline.core.automaton import Automaton
+from pipeline.core.automaton import Automaton, lower_aligned
 from pipeline.core.chrome import cue_phrases, cues
 from pipeline.core.clean import _LITERALS
 from pipeline.core.events.extract import _trigger_automaton
@@ -113,9 +113,7 @@ def test_the_scorer_s_cues_riding_on_the_prefilter_pass_are_its_own() -> None:
 
     seen = 0
     for body in BODIES:
-        low = body.lower()
-        if len(low) != len(body):
-            continue
+        low = lower_aligned(body)  # the text both passes search (a Turkish "İ" stays one letter)
         plain = Presence(body, _LITERALS)
         shared = Presence(body, _LITERALS, extra=cue_phrases())
         assert cue_occurrences(low, shared.extra_hits) == cue_occurrences(low)
@@ -127,3 +125,13 @@ def test_the_scorer_s_cues_riding_on_the_prefilter_pass_are_its_own() -> None:
         )
         seen += len(shared.extra_hits)
     assert seen > 100
+
+
+def test_a_letter_that_lower_cases_to_two_moves_no_offset() -> None:
+    """The prefilter's positions are offsets into the text as received, after a Turkish capital too."""
+    text = "İSTANBUL'da İLGİLİ HABER yok. Follow us on X. Advertisement"
+    p = Presence(text, _LITERALS)
+    assert len(p.low) == len(text)
+    for s, e, lit in zip(p._starts, p._ends, p._lits, strict=True):
+        assert text[s:e].lower() == lit
+    assert p._starts[p._lits.index("advertisement")] == text.index("Advertisement")
