@@ -45,6 +45,7 @@ from pipeline.core.artefacts import dominant_script
 from pipeline.core.automaton import Automaton, lower_aligned
 from pipeline.core.doc import Doc, DocContext, Para, is_story
 from pipeline.core.rules import Rule
+from pipeline.core.scan import trie_pattern
 from pipeline.core.sentences import ABBREVIATIONS, sentence_spans
 from pipeline.core.structure import DATELINE
 
@@ -236,8 +237,9 @@ _MONTHS = (
     "januari|februari|juni|juli|agustus|desember|oktober|mart|января|февраля|марта|апреля|мая|июня|июля|августа|"
     "сентября|октября|ноября|декабря"
 )
+_MONTH = trie_pattern(_MONTHS.split("|"))  # one character a level, not a hundred alternatives a place
 _DATE = re.compile(
-    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\.? (?:{_MONTHS})\b|(?:{_MONTHS})\.? \d{{1,2}}\b|\d{{4}}[-/.] ?\d{{1,2}}[-/.] ?\d{{1,2}}"
+    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\.? {_MONTH}\b|{_MONTH}\.? \d{{1,2}}\b|\d{{4}}[-/.] ?\d{{1,2}}[-/.] ?\d{{1,2}}"
     rf"|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\d{{4}}年|\d{{1,2}}月\d{{1,2}}日)",
     re.IGNORECASE,
 )
@@ -262,11 +264,12 @@ _READING = (
     r"reading\s+time|read\s+time|lesezeit|leestijd|leesduur|tempo\s+di\s+lettura|temps\s+de\s+lecture|"
     r"tiempo\s+de\s+lectura|tempo\s+de\s+leitura|время\s+чтения|okuma\s+süresi|waktu\s+baca"
 )
+_UNIT = trie_pattern(_TIME_UNITS.split("|"))
 _META = re.compile(
-    rf"\d(?:[\d,.]*\d)?\s*[km]?\s*(?:(?:{_TIME_UNITS})\.?\s+(?:{_AGO_AFTER})"
+    rf"\d(?:[\d,.]*\d)?\s*[km]?\s*(?:{_UNIT}\.?\s+(?:{_AGO_AFTER})"
     r"|(?:mins?|minutes?)\s+(?:read|watch|listen)"
     r"|(?:total\s+)?(?:views|reads|shares|comments|likes|reactions))\b"
-    rf"|\b(?:{_AGO_BEFORE})\s+\d{{1,3}}\s*(?:{_TIME_UNITS})\b"
+    rf"|\b(?:{_AGO_BEFORE})\s+\d{{1,3}}\s*{_UNIT}\b"
     rf"|\b(?:{_READING})\s*:?\s*\d",
     re.IGNORECASE,
 )
@@ -416,12 +419,12 @@ def shape_features(text: str, f: dict[str, float], ctx_script: str) -> tuple[int
         f["pipe"] = 1.0
     if _CODE.fullmatch(stripped):
         f["code"] = 1.0
-    has_date = False
-    if digits > 0:
-        # every date holds a digit, at most _DATE_LEAD characters after the date's start
-        d = _DIGIT.search(text)
-        has_date = d is not None and _DATE.search(text, max(0, d.start() - _DATE_LEAD)) is not None
-    has_time = digits > 0 and _TIME.search(text) is not None
+    has_date = has_time = False
+    d = _DIGIT.search(text) if digits > 0 else None
+    if d is not None:
+        # every date holds a digit, at most _DATE_LEAD characters after the date's start; every time opens with one
+        has_date = _DATE.search(text, max(0, d.start() - _DATE_LEAD)) is not None
+        has_time = _TIME.search(text, d.start()) is not None
     if has_date:
         f["date"] = 1.0
     if has_time:

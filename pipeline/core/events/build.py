@@ -28,15 +28,10 @@ from pipeline.core.events.clause import (
 )
 from pipeline.core.events.dates import DateMention, find_dates
 from pipeline.core.events.gazetteer import gazetteer
-from pipeline.core.events.mentions import (
-    ArticleContext,
-    Mention,
-    find_mentions,
-    trie_pattern,
-)
+from pipeline.core.events.mentions import ArticleContext, Mention, find_mentions
 from pipeline.core.events.model import Entity, ExtractedEvent
 from pipeline.core.events.quantities import QuantityMention, find_quantities
-from pipeline.core.scan import Folded, matches
+from pipeline.core.scan import Folded, matches, trie_pattern
 
 WEAPONS = (
     ("drone", Folded(r"(?i)\b(?:drones?|uavs?|shah[ei]ds?|kamikaze|martyr(?:s|-\d+)?)\b")),

@@ -8,14 +8,14 @@ countries resolved from names, demonyms, seats of government and offices
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
 from pipeline.core.events.gazetteer import Gazetteer, gazetteer
 from pipeline.core.events.model import Entity
-from pipeline.core.scan import Twin
+from pipeline.core.scan import Twin, trie_pattern
 
 TOKEN = Twin(
     r"(?:[A-Z]\.){2,}|[A-Z]\.(?=\s?[A-Z])|[^\W\d_][\w'’-]*(?:\.(?=[A-Z]))?|\d[\d,.:]*\d|\d|[^\w\s]",
@@ -521,44 +521,6 @@ def _register(ctx: ArticleContext, name: str, country: str | None) -> None:
             ctx.persons[tok] = name
     if country:
         ctx.person_country[name] = country
-
-
-def trie_pattern(words: Iterable[str]) -> str:
-    """An alternation of literal ``words`` as a prefix tree, longer words first where one extends
-    another: it matches what ``"|".join(sorted(words, key=len, reverse=True))`` matches, with the
-    same preference (of the words that match at a place, one is a prefix of the other, and the
-    longer is tried first), but the engine reads one character per level instead of trying each
-    of a hundred alternatives in turn.
-
-    >>> p = trie_pattern(["police", "policemen", "forces", "force"])
-    >>> p
-    '(?:(?:force(?:s)?|police(?:men)?))'
-    >>> [re.match(p + r"\\b", t).group() for t in ("policemen came", "police came", "forces")]
-    ['policemen', 'police', 'forces']
-    """
-    tree: dict[str, Any] = {}
-    for w in words:
-        node = tree
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}  # a word ends here
-
-    def emit(node: dict[str, Any]) -> str:
-        alts = []
-        for ch in sorted(k for k in node if k):
-            child = node[ch]
-            run = re.escape(ch)
-            while "" not in child and len(child) == 1:  # one path on: a literal run
-                (nxt,) = child.keys()
-                run += re.escape(nxt)
-                child = child[nxt]
-            alts.append(run + emit(child))
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return "(?:" + body + ")?" if "" in node else body  # greedy: the longer word first
-
-    return "(?:" + emit(tree) + ")"
 
 
 # a modifier before a group head ("Pelhar", "unidentified", "state-run"): no spaces inside
