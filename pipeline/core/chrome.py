@@ -367,22 +367,37 @@ def shape_features(text: str, f: dict[str, float], ctx_script: str) -> tuple[int
         f["open:digit"] = 1.0
     elif first.islower():
         f["open:lower"] = 1.0
-    letters = [t for t in toks if t[:1].isalpha()]
-    if (
-        len(letters) >= 2
-        and any(t.isascii() for t in letters)
-        and all(t.isupper() for t in letters if t.isascii() and t.isalpha())
-    ):
+    # one walk over the tokens: those opening with a letter ("letters"), the ASCII ones among them
+    # ("latin"), and the cased ones after the first letter token
+    letters = latin = latin_upper = cased = cased_lower = chars = 0
+    all_caps = True  # every ASCII letter-only token is in capitals
+    for t in toks:
+        chars += len(t)
+        c0 = t[0]
+        if not c0.isalpha():
+            continue
+        letters += 1
+        if t.isascii():
+            latin += 1
+            if c0.isupper():
+                latin_upper += 1
+            if all_caps and t.isalpha() and not t.isupper():
+                all_caps = False
+        if letters > 1:
+            if c0.isupper():
+                cased += 1
+            elif c0.islower():
+                cased += 1
+                cased_lower += 1
+    if letters >= 2 and latin > 0 and all_caps:
         f["caps:all"] = 1.0
-    latin = [t for t in letters if t.isascii()]
-    if len(latin) >= 3 and sum(1 for t in latin if t[0].isupper()) >= 0.75 * len(latin):
+    if latin >= 3 and latin_upper >= 0.75 * latin:
         f["caps:title"] = 1.0
-    cased = [t for t in letters[1:] if t[:1].isupper() or t[:1].islower()]
-    if len(cased) >= 2 and sum(1 for t in cased if t[:1].islower()) >= 0.6 * len(cased):
+    if cased >= 2 and cased_lower >= 0.6 * cased:
         f["lower:most"] = 1.0
     n = len(stripped) or 1
     digits = sum(map(stripped.count, "0123456789"))
-    alpha = sum(map(len, toks)) - digits  # letters, near enough (apostrophes inside words count)
+    alpha = chars - digits  # letters, near enough (apostrophes inside words count)
     if digits / n >= 0.3:
         f["digits:30%"] = 1.0
     if alpha / n < 0.5:
@@ -581,6 +596,26 @@ class Article:
     repeats: Counter[str]
     own: dict[tuple[int, int, str], tuple[dict[str, float], int, bool, str]] = field(default_factory=dict)
     keys: dict[tuple[int, int], str] = field(default_factory=dict)
+    # own features another document's scorer computed, by what they depend on (see carry_features)
+    carried: dict[tuple[str, str, str, bool, bool], tuple[dict[str, float], int, bool, str]] = field(
+        default_factory=dict
+    )
+
+
+def _reading(art: Article, lo: int, hi: int, kind: str) -> tuple[str, str, str, bool, bool]:
+    """All a unit's own features depend on besides the article's script: its kind and text, and its
+    lower-case text with the character on each side (whole-word tests look at them)."""
+    n = len(art.text)
+    return kind, art.text[lo:hi], art.low[max(lo - 1, 0) : hi + 1], lo == 0, hi >= n
+
+
+def carry_features(old: Doc, new: Doc) -> None:
+    """Hand the own features ``old``'s scorer computed to the scorer of ``new``, the same text with
+    pieces cut out (``clean._rescore``): a unit that reads the same in both is not featurised again."""
+    art = old.scratch.get("chrome")
+    if isinstance(art, Article) and art.own:
+        carried = {_reading(art, lo, hi, kind): own for (lo, hi, kind), own in art.own.items()}
+        new.scratch["carried"] = (art.script, carried)
 
 
 _NORM = re.compile(r"[\W_]+")
@@ -590,14 +625,31 @@ def _key(text: str) -> str:
     return _NORM.sub(" ", text.casefold()).strip()
 
 
+#: a cue class -> its feature names (anywhere in the unit, at its opening), built as classes are met
+_CUE_NAMES: dict[str, tuple[str, str]] = {}
+
+
+def _cue_names(c: str) -> tuple[str, str]:
+    names = _CUE_NAMES.get(c)
+    if names is None:
+        names = _CUE_NAMES[c] = (f"cue:{c}", f"cue:{c}@open")
+    return names
+
+
 def cue_features(art: Article, lo: int, hi: int, f: dict[str, float]) -> int:
     """Add the cue classes of the phrases in ``[lo, hi)`` and of the phrase the text opens with to
     ``f``; return where the text opens (after spaces, quotes, brackets and bullets)."""
+    return _cue_features(art, lo, hi, f)[0]
+
+
+def _cue_features(art: Article, lo: int, hi: int, f: dict[str, float]) -> tuple[int, bool]:
+    """:func:`cue_features`, and whether a cue at the opening was found."""
     starts, ends, classes = art.occ
     text, low = art.text, art.low
     open_at = lo
     while open_at < hi and (text[open_at].isspace() or text[open_at] in _OPENERS or text[open_at] in _BULLETS):
         open_at += 1
+    opened = False
     for k in range(bisect_left(starts, lo), len(starts)):
         s = starts[k]
         if s >= hi:
@@ -606,19 +658,23 @@ def cue_features(art: Article, lo: int, hi: int, f: dict[str, float]) -> int:
             continue
         at_open = s <= open_at
         for c in classes[k]:
-            f[f"cue:{c}"] = 1.0
+            name, open_name = _cue_names(c)
+            f[name] = 1.0
             if at_open:
-                f[f"cue:{c}@open"] = 1.0
+                f[open_name] = 1.0
+                opened = True
     cq = cues()
     for phrase, name in cq.opening.get(low[open_at : open_at + 2], ()):
         e = open_at + len(phrase)
         if e <= hi and low.startswith(phrase, open_at) and _whole(low, open_at, e, False, _spaced(phrase[-1])):
             f[name] = 1.0
+            opened = True
     if cq.opening_short:
         for phrase, name in cq.opening.get(low[open_at : open_at + 1], ()):
             if len(phrase) == 1 and open_at + 1 <= hi and _whole(low, open_at, open_at + 1, False, _spaced(phrase)):
                 f[name] = 1.0
-    return open_at
+                opened = True
+    return open_at, opened
 
 
 def word_cue_features(art: Article, lo: int, open_at: int, hi: int, toks: list[str], f: dict[str, float]) -> None:
@@ -629,9 +685,10 @@ def word_cue_features(art: Article, lo: int, open_at: int, hi: int, toks: list[s
         classes = short.get(t.lower())
         if classes:
             for cls in classes:
-                f[f"cue:{cls}"] = 1.0
+                name, open_name = _cue_names(cls)
+                f[name] = 1.0
                 if k == 0:
-                    f[f"cue:{cls}@open"] = 1.0
+                    f[open_name] = 1.0
     low = art.low
     for end, (n, before, after) in c.say.iter(low, lo, hi):
         if _whole(low, end + 1 - n, end + 1, before, after):
@@ -681,7 +738,11 @@ def unit_features(art: Article, u: Unit) -> None:
     key3 = (u.lo, u.hi, u.kind)
     own = art.own.get(key3)
     if own is None:
-        own = art.own[key3] = _own_features(art, u)
+        if art.carried:
+            own = art.carried.get(_reading(art, u.lo, u.hi, u.kind))
+        if own is None:
+            own = _own_features(art, u)
+        art.own[key3] = own
     f, nw, story, key = own
     f = dict(f)
     if key and art.repeats[key] > 1:
@@ -706,13 +767,8 @@ def _own_features(art: Article, u: Unit) -> tuple[dict[str, float], int, bool, s
     """The features of a unit's text alone: (features, word count, story-like, comparison key)."""
     text = art.text[u.lo : u.hi]
     f: dict[str, float] = {"bias": 1.0, f"kind:{u.kind}": 1.0}
-    open_at = cue_features(art, u.lo, u.hi, f)
-    if (
-        u.hi - u.lo > PROSE_CHARS
-        and _ends_terminal(text)
-        and _STRONG_CUES.isdisjoint(f)
-        and not any(k.endswith("@open") for k in f)
-    ):
+    open_at, opened = _cue_features(art, u.lo, u.hi, f)
+    if u.hi - u.lo > PROSE_CHARS and not opened and _ends_terminal(text) and _STRONG_CUES.isdisjoint(f):
         f["prose"] = 1.0
         nw = text.count(" ") + 1
         return f, nw, True, ""
@@ -726,7 +782,8 @@ def _own_features(art: Article, u: Unit) -> tuple[dict[str, float], int, bool, s
         and not _label_not_place(m.group("place"))
     ):
         f["dateline"] = 1.0
-    return f, nw, storyish(text, nw, fw), _key(text)
+    key = art.keys.get((u.lo, u.hi))  # a short paragraph's, made for the repeat count (article_of)
+    return f, nw, storyish(text, nw, fw), key if key is not None else _key(text)
 
 
 def _label_not_place(place: str) -> bool:
@@ -902,12 +959,17 @@ def article_of(doc: Doc) -> Article:
         art = cached
     else:
         text = doc.text
-        low = lower_aligned(text)
-        # the cue phrases found by the prefilter's pass over the same lower-case text (clean.prepare)
+        # the lower-case text and the cue phrases in it, from the prefilter's pass (clean.prepare)
+        low = doc.scratch.get("low")
+        if not isinstance(low, str):
+            low = lower_aligned(text)
         hits = doc.scratch.get("cue_hits")
         occ = cue_occurrences(low, hits if isinstance(hits, list) else None)
         headline = frozenset(_key(doc.headline).split()) if doc.headline else frozenset()
         art = Article(text, low, dominant_script(text), headline, occ, Counter())
+        carried = doc.scratch.get("carried")
+        if isinstance(carried, tuple) and carried[0] == art.script:
+            art.carried = carried[1]
         doc.scratch["chrome"] = art
     repeats: Counter[str] = Counter()
     keys = art.keys
@@ -1059,10 +1121,20 @@ _STRONG_CUES = frozenset(
 
 
 def has_evidence(f: Mapping[str, float]) -> bool:
-    """Does the unit carry a sign of chrome of its own (a strong cue anywhere, a cue at its opening, or a shape)?"""
-    return any(
-        k in _STRONG_CUES or (k.endswith("@open") and k != "cue:say@open") for k in f
-    ) or not _EVIDENCE.isdisjoint(f)
+    """Does the unit carry a sign of chrome of its own (a strong cue anywhere, a cue at its opening
+    but for a reporting verb's, or a shape)?"""
+    return not _evidence_names().isdisjoint(f)
+
+
+@cache
+def _evidence_names() -> frozenset[str]:
+    """Every feature that is evidence: the strong cues, the shapes, and the opening feature of every
+    cue class (the phrases', the short words' and the opening phrases'; not a reporting verb's)."""
+    c = cues()
+    classes = {cls for _n, cs, _b, _a in c.automaton.values() for cls in cs}
+    classes.update(cls for cs in c.short.values() for cls in cs)
+    opening = {_cue_names(cls)[1] for cls in classes} | {name for v in c.opening.values() for _ph, name in v}
+    return _STRONG_CUES | _EVIDENCE | frozenset(opening - {"cue:say@open"})
 
 
 _LOOSE_STOP = re.compile(r"(?<=[.!?。！？])\s+(?=[\"“‘(]?[^\W\d_])")

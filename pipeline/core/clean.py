@@ -29,7 +29,14 @@ from pipeline.core.boilerplate import (
     RELATED_HEADLINES,
     strip_exposed_boilerplate,
 )
-from pipeline.core.chrome import AFTER_RELATED_LABEL, AFTER_SIGN_OFF, SCORED_BOILERPLATE, Model, cue_phrases
+from pipeline.core.chrome import (
+    AFTER_RELATED_LABEL,
+    AFTER_SIGN_OFF,
+    SCORED_BOILERPLATE,
+    Model,
+    carry_features,
+    cue_phrases,
+)
 from pipeline.core.doc import Cut, Doc, DocContext, LearnedLookup
 from pipeline.core.html import HTML_NOISE, HTML_TO_TEXT, html_to_text
 from pipeline.core.language import detect, primary
@@ -286,6 +293,7 @@ def _rescore(doc: Doc, ctx: DocContext) -> None:
     for k, i in enumerate(live):
         left.paras[k].role = doc.paras[i].role
     left.dateline, left.byline = doc.dateline, doc.byline
+    carry_features(doc, left)
     left.run(SCORED_BOILERPLATE, ctx)
     for c in left.cuts:
         run_start = prev = -2
@@ -389,6 +397,7 @@ def prepare(
     )
     if prefilter:
         doc.scratch["cue_hits"] = pres.extra_hits
+        doc.scratch["low"] = pres.low
     ctx = DocContext(learned=learned, presence=pres if prefilter else None, chrome=chrome)
     for rule in DOCUMENT:
         if rule is until:
