@@ -74,15 +74,15 @@ class LearnedMemory:
         (True, False)
         """
         tag = article_tag(article_id)
-        store, k, batch = self.store, self.k, self.batch
-
-        first_seen = self.first_seen
+        k, batch = self.k, self.batch
+        prefix = f"{source}{SEP}"
+        stored, first_seen = self.store.get, self.first_seen.get
 
         def is_learned(fp: str) -> bool:
-            key = f"{source}{SEP}{fp}"
-            tags = store.get(key)
+            key = prefix + fp
+            tags = stored(key)
             if not tags:
-                first = first_seen.get(key)
+                first = first_seen(key)
                 if first is None:
                     return False
                 tags = [first]

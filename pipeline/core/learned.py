@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import partial
 
 from pipeline.core.doc import Doc, DocContext, LearnedLookup, is_story
 from pipeline.core.rules import Rule
@@ -62,8 +63,11 @@ def _read(text: str) -> tuple[list[str], str]:
     return _WORD.findall(text), " ".join(_WORD.findall(text.casefold()))
 
 
+_BLAKE2B_80 = partial(hashlib.blake2b, digest_size=10)
+
+
 def _hash(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=10).hexdigest()
+    return _BLAKE2B_80(text.encode("utf-8")).hexdigest()
 
 
 BAND_MIN, BAND_MAX = 6, 40  # token counts of paragraphs that also get positional template keys
@@ -87,20 +91,29 @@ def template_keys(text: str) -> list[str]:
     return _template_keys(_read(text)[0])
 
 
-def _template_keys(toks: list[str]) -> list[str]:
+def _template_keys(toks: list[str], folded: list[str] | None = None) -> list[str]:
+    """(``folded``: the tokens case-folded, when the caller has them)"""
     # a token with a digit is a number; a capitalised one after the first a name or a title word
     if not toks:
         return ["m:" + _hash("")]
-    first = toks[0]
-    masked = ["#" if not first.isalpha() else first.casefold()]
-    masked += ["#" if not t.isalpha() else "N" if t[0].isupper() else t.casefold() for t in toks[1:]]
+    if folded is None:
+        folded = [t.casefold() for t in toks]
+    masked = ["#" if not toks[0].isalpha() else folded[0]]
+    for k in range(1, len(toks)):
+        t = toks[k]
+        masked.append("#" if not t.isalpha() else "N" if t[0].isupper() else folded[k])
     keys = ["m:" + _hash(" ".join(masked))]
     n = len(masked)
     if BAND_MIN <= n <= BAND_MAX:
         for j in range(BANDS):
             band = masked[j::BANDS]
-            if len([t for t in band if t not in _NOT_SLOT]) >= 2:
-                keys.append(f"b{j}:" + _hash(f"{n} " + " ".join(band)))
+            slots = 0  # the band's telling words: two are enough
+            for t in band:
+                if t not in _NOT_SLOT:
+                    slots += 1
+                    if slots == 2:
+                        keys.append(f"b{j}:" + _hash(f"{n} " + " ".join(band)))
+                        break
     return keys
 
 
@@ -123,7 +136,8 @@ def candidates(doc: Doc) -> dict[int, list[str]]:
 def _keys(text: str) -> list[str]:
     """``[fingerprint(text), *template_keys(text)]``, the text read once."""
     toks, folded = _read(text)
-    return [_hash(folded), *_template_keys(toks)]
+    # ASCII text: the folded text is the tokens lower-cased, one for one
+    return [_hash(folded), *_template_keys(toks, folded.split() if text.isascii() else None)]
 
 
 def strip_learned(doc: Doc, ctx: DocContext) -> None:
