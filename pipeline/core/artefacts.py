@@ -713,6 +713,29 @@ def find_foreign_script(text: str, dominant: str = "LATIN") -> list[Hit]:
 # --------------------------------------------------------------- unknown words
 
 _LOWER_RUN = re.compile(r"\b[a-z]{4,30}\b")  # longer runs are no words (and would cost to judge)
+# UTF-8 bytes: an ASCII character that is no word character becomes a space; the rest stay
+_NON_WORD_TO_SPACE = bytes(c if c >= 128 or c == 95 or chr(c).isalnum() else 32 for c in range(256))
+
+
+def lower_runs(text: str) -> list[str]:
+    """``_LOWER_RUN.findall(text)``: the words of four to thirty lower-case ASCII letters. A byte
+    translation and a split cut the text at every ASCII character that is no word character (a
+    word boundary either way); a piece that is all ASCII is a run or not as a whole, the regex
+    reads only the pieces with other characters in them.
+
+    >>> lower_runs("The karma kriyal’s U.S.-made drones, covid19 and ‘naïve’ aircraft_carrier")
+    ['karma', 'kriyal', 'made', 'drones']
+    """
+    out: list[str] = []
+    for t in text.encode("utf-8", "surrogatepass").translate(_NON_WORD_TO_SPACE).split():
+        if t.isascii():
+            if 3 < len(t) < 31 and t.isalpha() and t.islower():
+                out.append(t.decode("ascii"))
+        else:
+            out.extend(_LOWER_RUN.findall(t.decode("utf-8", "surrogatepass")))
+    return out
+
+
 _SUFFIXES = (
     "s", "es", "ed", "d", "ing", "er", "ers", "est", "ly", "ness", "ment", "ments", "ism", "isms", "ist", "ists",
     "ian", "ians", "ize", "ise", "ized", "ised", "izing", "ising", "ation", "ations", "ful", "less", "able",
@@ -785,7 +808,7 @@ def find_unknown_words(text: str) -> list[Hit]:
     """
     from pipeline.core.vocab import common_words, english_words
 
-    runs = _LOWER_RUN.findall(text)
+    runs = lower_runs(text)
     if not runs:
         return []
     known = english_words()
