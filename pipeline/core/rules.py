@@ -197,23 +197,27 @@ def catalogue_markdown(rules: Iterable[Rule], kind: str | None = None) -> str:
 
 # ------------------------------------------------------------------ the prefilter
 @cache
-def literal_automaton(literals: frozenset[str]) -> Automaton[int]:
-    """One Aho-Corasick automaton over a set of literals (the cased ones); each value is the length."""
-    auto: Automaton[int] = Automaton()
-    for lit in literals:
-        auto.add_word(lit, len(lit))
-    auto.make_automaton()
-    return auto
-
-
 @cache
 def literal_pass(
-    literals: frozenset[str], positional: frozenset[str], extra: frozenset[str] = frozenset()
-) -> tuple[Automaton[None], tuple[str, ...], tuple[bool, ...], tuple[bool, ...], tuple[bool, ...]]:
-    """One automaton over the literals and the ``extra`` strings; its keys, and for each key
-    whether its positions are kept, whether it is a literal, whether it is an extra string."""
+    literals: frozenset[str],
+    positional: frozenset[str],
+    extra: frozenset[str] = frozenset(),
+    cased: frozenset[str] = frozenset(),
+) -> tuple[
+    Automaton[None], tuple[str, ...], tuple[bool, ...], tuple[bool, ...], tuple[bool, ...], tuple[tuple[str, ...], ...]
+]:
+    """One automaton over the literals, the ``extra`` strings and the lower-case forms of the
+    ``cased`` literals; its keys, and for each key whether its positions are kept, whether it is a
+    literal, whether it is an extra string, and the cased literals it is the lower-case form of
+    (each one letter for one letter, so that the hit's span in the text is where to compare)."""
     auto: Automaton[None] = Automaton()
-    for key in sorted(literals | positional | extra):
+    folded: dict[str, list[str]] = {}
+    for lit in sorted(cased):
+        low = lower_aligned(lit)
+        if len(low) != len(lit) or "Σ" in lit:  # (a capital sigma lower-cases by what follows it)
+            raise ValueError(f"a cased literal must lower-case letter for letter: {lit!r}")
+        folded.setdefault(low, []).append(lit)
+    for key in sorted(literals | positional | extra | folded.keys()):
         auto.add_word(key, None)
     auto.make_automaton()
     keys = auto.keys()
@@ -224,6 +228,7 @@ def literal_pass(
         tuple(k in positional for k in keys),
         tuple(k in lits for k in keys),
         tuple(k in extra for k in keys),
+        tuple(tuple(folded.get(k, ())) for k in keys),
     )
 
 
@@ -255,8 +260,7 @@ def all_literals(rules: Iterable[Rule]) -> Literals:
 
 
 class Presence:
-    """Which literals and cue classes occur in one text: one automaton pass (two with cased
-    literals), classes on demand.
+    """Which literals and cue classes occur in one text: one automaton pass, classes on demand.
 
     Every occurrence of a positional literal is kept (start, end, literal), sorted by start, so
     that a rule that works paragraph by paragraph can ask which of them fall inside one
@@ -290,9 +294,12 @@ class Presence:
         # every occurrence of an ``extra`` string (key, start, end) in end order, the longest first
         # at one end: another reader of the same lower-case text rides on this pass (the scorer's cues)
         self.extra_hits: list[tuple[str, int, int]] = []
-        if literals.lower or literals.positional or extra:
-            # one pass over the lower-case text; positions are kept only where a rule asks for them
-            auto, keys, keep, is_lit, is_extra = literal_pass(literals.lower, literals.positional, extra)
+        if literals.lower or literals.positional or extra or literals.cased:
+            # one pass over the lower-case text; positions are kept only where a rule asks for them;
+            # a literal whose case matters is found by its lower-case form, then compared as written
+            auto, keys, keep, is_lit, is_extra, cased = literal_pass(
+                literals.lower, literals.positional, extra, literals.cased
+            )
             extra_hits = self.extra_hits
             for k, s, e in auto.find(self.low):  # one loop over the hits (about 200 an article)
                 if keep[k]:
@@ -303,8 +310,9 @@ class Presence:
                     found.add(keys[k])
                 if is_extra[k]:
                     extra_hits.append((keys[k], s, e))
-        if literals.cased:  # and one over the text as written, for literals whose case matters
-            found.update({text[end + 1 - n : end + 1] for end, n in literal_automaton(literals.cased).iter(text)})
+                for lit in cased[k]:
+                    if text.startswith(lit, s):
+                        found.add(lit)
         self._starts, self._ends, self._lits = starts, ends, lits
         self.found = frozenset(found)
 

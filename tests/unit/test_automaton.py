@@ -19,7 +19,7 @@ from pipeline.core.automaton import Automaton, lower_aligned
 from pipeline.core.chrome import cue_phrases, cues
 from pipeline.core.clean import _LITERALS
 from pipeline.core.events.extract import _trigger_automaton
-from pipeline.core.rules import Presence, literal_automaton, literal_pass
+from pipeline.core.rules import Presence, literal_pass
 from tests.synth import story
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,7 +98,10 @@ def test_presence_keeps_the_positions_and_literals_it_kept_before() -> None:
     low = text.lower()
     kept = [(e + 1 - n, e + 1, low[e + 1 - n : e + 1]) for e, (n, keep) in ref.iter(low) if keep]
     assert (p._starts, p._ends, p._lits) == ([s for s, _, _ in kept], [e for _, e, _ in kept], [x for *_, x in kept])
-    cased = literal_automaton(_LITERALS.cased)
+    cased = ahocorasick.Automaton()  # the literals whose case matters, searched as written
+    for lit in _LITERALS.cased:
+        cased.add_word(lit, len(lit))
+    cased.make_automaton()
     expected = {low[e + 1 - n : e + 1] for e, (n, _) in ref.iter(low)} | {
         text[e + 1 - n : e + 1] for e, n in cased.iter(text)
     }
@@ -135,3 +138,19 @@ def test_a_letter_that_lower_cases_to_two_moves_no_offset() -> None:
     for s, e, lit in zip(p._starts, p._ends, p._lits, strict=True):
         assert text[s:e].lower() == lit
     assert p._starts[p._lits.index("advertisement")] == text.index("Advertisement")
+
+
+def test_literals_whose_case_matters_are_found_as_written_on_every_body() -> None:
+    """The cased literals ride on the lower-case pass (their lower-case forms), then are compared as written."""
+    cased = ahocorasick.Automaton()
+    for lit in _LITERALS.cased:
+        cased.add_word(lit, len(lit))
+    cased.make_automaton()
+    seen = 0
+    for body in [*BODIES, "Take the road. take the road. TAKE the road. Do not go, Don’t go"]:
+        want = {body[e + 1 - n : e + 1] for e, n in cased.iter(body)}
+        got = Presence(body, _LITERALS).found & _LITERALS.cased
+        assert got == want
+        seen += len(want)
+    assert seen >= 3
+    assert Presence("take the road. TAKE it", _LITERALS).found.isdisjoint(_LITERALS.cased)
