@@ -232,6 +232,17 @@ def literal_pass(
     )
 
 
+@cache
+def _caseless(literals: frozenset[str]) -> bool:
+    """Are these a few literals whose characters no lower-casing makes or changes (so that the
+    text holds one exactly where its lower-case form holds it)?
+
+    >>> _caseless(frozenset({"&"})), _caseless(frozenset({"a&"})), _caseless(frozenset({"ⅻ"}))
+    (True, False, False)
+    """
+    return len(literals) <= 4 and all(not c.isalpha() and c.lower() == c == c.upper() for lit in literals for c in lit)
+
+
 @dataclass(frozen=True, slots=True)
 class Literals:
     """The literals a prefilter pass looks for: lower-case ones and cased ones, and those of
@@ -273,7 +284,7 @@ class Presence:
     (False, True, True)
     """
 
-    __slots__ = ("_classes", "_ends", "_lits", "_starts", "everything", "extra_hits", "found", "low", "text")
+    __slots__ = ("_classes", "_ends", "_lits", "_low", "_starts", "everything", "extra_hits", "found", "text")
 
     def __init__(
         self,
@@ -284,7 +295,7 @@ class Presence:
         extra: frozenset[str] = frozenset(),
     ) -> None:
         self.text = text
-        self.low = lower_aligned(text) if low is None else low
+        self._low = low
         self.everything = everything  # every rule fires (the prefilter switched off, for tests)
         self._classes: dict[str, bool] = {}
         starts: list[int] = []
@@ -294,7 +305,10 @@ class Presence:
         # every occurrence of an ``extra`` string (key, start, end) in end order, the longest first
         # at one end: another reader of the same lower-case text rides on this pass (the scorer's cues)
         self.extra_hits: list[tuple[str, int, int]] = []
-        if literals.lower or literals.positional or extra or literals.cased:
+        if not (literals.positional or extra or literals.cased) and _caseless(literals.lower):
+            # a few literals no letter case can hide ("&"): looked for as they are
+            found.update(lit for lit in literals.lower if lit in text)
+        elif literals.lower or literals.positional or extra or literals.cased:
             # one pass over the lower-case text; positions are kept only where a rule asks for them;
             # a literal whose case matters is found by its lower-case form, then compared as written
             auto, keys, keep, is_lit, is_extra, cased = literal_pass(
@@ -315,6 +329,13 @@ class Presence:
                         found.add(lit)
         self._starts, self._ends, self._lits = starts, ends, lits
         self.found = frozenset(found)
+
+    @property
+    def low(self) -> str:
+        """The text lower-cased letter for letter (:func:`~pipeline.core.automaton.lower_aligned`)."""
+        if self._low is None:
+            self._low = lower_aligned(self.text)
+        return self._low
 
     def has_class(self, name: str) -> bool:
         v = self._classes.get(name)

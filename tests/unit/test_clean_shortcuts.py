@@ -135,3 +135,18 @@ def test_keys_fold_ascii_text_token_for_token() -> None:
     toks, folded = learned._read(text)
     assert folded.split() == [t.casefold() for t in toks]
     assert learned._keys(text)[1:] == learned._template_keys(toks)
+
+
+# ------------------------------------------------------------------ a prefilter of caseless literals
+
+
+def test_caseless_literals_are_looked_for_as_written() -> None:
+    from pipeline.core.clean import _NORMALISE_LITERALS
+    from pipeline.core.rules import Presence
+
+    assert Presence("Tom &amp; Jerry", _NORMALISE_LITERALS).found == {"&"}
+    assert Presence("Tom and Jerry", _NORMALISE_LITERALS).found == frozenset()
+    body = "Tom &amp; Jerry met on Monday, officials said.\n\nThe talks went on &#8220;for hours&#8221;."
+    on, off = clean_body(body), clean_body(body, prefilter=False)
+    assert on.body == "Tom & Jerry met on Monday, officials said.\n\nThe talks went on “for hours”."
+    assert dataclasses.asdict(on) == dataclasses.asdict(off)
