@@ -217,7 +217,7 @@ def literal_pass(
         if len(low) != len(lit) or "Σ" in lit:  # (a capital sigma lower-cases by what follows it)
             raise ValueError(f"a cased literal must lower-case letter for letter: {lit!r}")
         folded.setdefault(low, []).append(lit)
-    for key in sorted(literals | positional | extra | folded.keys()):
+    for key in sorted(literals | positional | extra | frozenset(folded)):
         auto.add_word(key, None)
     auto.make_automaton()
     keys = auto.keys()
