@@ -34,7 +34,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from itertools import pairwise
 from typing import Any
@@ -338,8 +338,26 @@ def _ends_terminal(text: str) -> bool:
     return bool(t) and t[-1] in _TERMINAL and not t.endswith("...")
 
 
-def shape_features(text: str, f: dict[str, float], ctx_script: str) -> tuple[int, float, list[str]]:
+#: Lines whose shape is remembered: chrome repeats from article to article of a source (a footer,
+#: a promo, a desk line), and a line's shape depends on its text and the article's script alone.
+SHAPE_CACHE = 2048
+
+
+def shape_features(text: str, f: dict[str, float], ctx_script: str) -> tuple[int, float, tuple[str, ...]]:
     """Add the shape features of ``text`` to ``f``; return (word count, function-word share, tokens)."""
+    items, nw, fw, toks = _shape(text, ctx_script)
+    f.update(items)
+    return nw, fw, toks
+
+
+@lru_cache(maxsize=SHAPE_CACHE)
+def _shape(text: str, ctx_script: str) -> tuple[tuple[tuple[str, float], ...], int, float, tuple[str, ...]]:
+    f: dict[str, float] = {}
+    nw, fw, toks = _shape_of(text, f, ctx_script)
+    return tuple(f.items()), nw, fw, tuple(toks)
+
+
+def _shape_of(text: str, f: dict[str, float], ctx_script: str) -> tuple[int, float, list[str]]:
     toks, nw = _words_of(text)
     f[_bucket(nw, (1, 2, 4, 8, 15, 30), "w")] = 1.0
     stripped = text.strip()
@@ -677,7 +695,7 @@ def _cue_features(art: Article, lo: int, hi: int, f: dict[str, float]) -> tuple[
     return open_at, opened
 
 
-def word_cue_features(art: Article, lo: int, open_at: int, hi: int, toks: list[str], f: dict[str, float]) -> None:
+def word_cue_features(art: Article, lo: int, open_at: int, hi: int, toks: Sequence[str], f: dict[str, float]) -> None:
     """The short cue words among a unit's tokens, and its reporting verbs (for units that are not prose)."""
     c = cues()
     short = c.short

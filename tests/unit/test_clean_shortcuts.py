@@ -150,3 +150,27 @@ def test_caseless_literals_are_looked_for_as_written() -> None:
     on, off = clean_body(body), clean_body(body, prefilter=False)
     assert on.body == "Tom & Jerry met on Monday, officials said.\n\nThe talks went on “for hours”."
     assert dataclasses.asdict(on) == dataclasses.asdict(off)
+
+
+# ------------------------------------------------------------------ remembered line shapes
+
+
+def test_a_remembered_shape_is_the_shape_made_afresh_in_the_same_order() -> None:
+    lines = [
+        "Follow us on X @daily_ledger | www.example.com",
+        "Published: Fri 7 Nov 2025, 10:30 IST",
+        "(Reporting by Jane Doe; Editing by John Roe)",
+        "2 min read",
+        "Call +1 212 555 0100 or write to desk@example.com",
+        "県警は詐欺事件として捜査している。",
+    ]
+    chrome._shape.cache_clear()
+    for _ in range(2):  # a miss, then a hit
+        for line in lines:
+            cached: dict[str, float] = {"bias": 1.0}
+            fresh: dict[str, float] = {"bias": 1.0}
+            got = chrome.shape_features(line, cached, "LATIN")
+            nw, fw, toks = chrome._shape_of(line, fresh, "LATIN")
+            assert list(cached.items()) == list(fresh.items())
+            assert got == (nw, fw, tuple(toks))
+    assert chrome._shape.cache_info().hits == len(lines)
