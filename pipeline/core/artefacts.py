@@ -717,22 +717,22 @@ _LOWER_RUN = re.compile(r"\b[a-z]{4,30}\b")  # longer runs are no words (and wou
 _NON_WORD_TO_SPACE = bytes(c if c >= 128 or c == 95 or chr(c).isalnum() else 32 for c in range(256))
 
 
-def lower_runs(text: str) -> list[str]:
-    """``_LOWER_RUN.findall(text)``: the words of four to thirty lower-case ASCII letters. A byte
-    translation and a split cut the text at every ASCII character that is no word character (a
-    word boundary either way); a piece that is all ASCII is a run or not as a whole, the regex
-    reads only the pieces with other characters in them.
+def lower_runs(text: str) -> set[str]:
+    """``set(_LOWER_RUN.findall(text))``: the words of four to thirty lower-case ASCII letters. A
+    byte translation and a split cut the text at every ASCII character that is no word character
+    (a word boundary either way); each distinct piece is read once: one that is all ASCII is a run
+    or not as a whole, the regex reads only the pieces with other characters in them.
 
-    >>> lower_runs("The karma kriyal’s U.S.-made drones, covid19 and ‘naïve’ aircraft_carrier")
-    ['karma', 'kriyal', 'made', 'drones']
+    >>> sorted(lower_runs("The karma kriyal’s U.S.-made drones, covid19 and ‘naïve’ aircraft_carrier drones"))
+    ['drones', 'karma', 'kriyal', 'made']
     """
-    out: list[str] = []
-    for t in text.encode("utf-8", "surrogatepass").translate(_NON_WORD_TO_SPACE).split():
+    out: set[str] = set()
+    for t in set(text.encode("utf-8", "surrogatepass").translate(_NON_WORD_TO_SPACE).split()):
         if t.isascii():
             if 3 < len(t) < 31 and t.isalpha() and t.islower():
-                out.append(t.decode("ascii"))
+                out.add(t.decode("ascii"))
         else:
-            out.extend(_LOWER_RUN.findall(t.decode("utf-8", "surrogatepass")))
+            out.update(_LOWER_RUN.findall(t.decode("utf-8", "surrogatepass")))
     return out
 
 
@@ -808,11 +808,10 @@ def find_unknown_words(text: str) -> list[Hit]:
     """
     from pipeline.core.vocab import common_words, english_words
 
-    runs = lower_runs(text)
-    if not runs:
+    distinct = lower_runs(text)
+    if not distinct:
         return []
     known = english_words()
-    distinct = set(runs)
     unknown = distinct.difference(known)
     if not unknown or len(unknown) > max(20, 2 * MAX_UNKNOWN_SHARE * len(distinct)):
         return []  # none, or so many that this is no English copy (and judging each would cost)

@@ -44,19 +44,19 @@ _RUN_TEXT = st.text(alphabet=st.sampled_from(list("abzAZ09_ .,-’“é\u00a0\u2
 @given(_RUN_TEXT)
 @settings(max_examples=500)
 def test_lower_runs_are_the_regex_runs(text: str) -> None:
-    assert artefacts.lower_runs(text) == artefacts._LOWER_RUN.findall(text)
+    assert artefacts.lower_runs(text) == set(artefacts._LOWER_RUN.findall(text))
 
 
 def test_lower_runs_split_where_the_regex_sees_a_boundary_on_every_ascii_character() -> None:
     # every ASCII character between two runs, and glued to one
     for c in map(chr, range(128)):
         for text in (f"abcd{c}efgh", f"{c}abcde", f"abcde{c}"):
-            assert artefacts.lower_runs(text) == artefacts._LOWER_RUN.findall(text), repr(text)
+            assert artefacts.lower_runs(text) == set(artefacts._LOWER_RUN.findall(text)), repr(text)
 
 
 def test_lower_runs_of_every_case_body() -> None:
     for body in BODIES:
-        assert artefacts.lower_runs(body) == artefacts._LOWER_RUN.findall(body)
+        assert artefacts.lower_runs(body) == set(artefacts._LOWER_RUN.findall(body))
 
 
 # ------------------------------------------------------------------ the scorer's evidence test
