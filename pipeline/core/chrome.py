@@ -639,7 +639,9 @@ def carry_features(old: Doc, new: Doc) -> None:
 _NORM = re.compile(r"[\W_]+")
 
 
+@lru_cache(maxsize=SHAPE_CACHE)
 def _key(text: str) -> str:
+    """A short line's comparison key (remembered as its shape is: such lines come back)."""
     return _NORM.sub(" ", text.casefold()).strip()
 
 
