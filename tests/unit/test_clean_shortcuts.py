@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from pipeline.core import artefacts, chrome, learned
 from pipeline.core.clean import clean_body
 from pipeline.core.doc import Doc
 from pipeline.core.layout import paragraph_spans
+from pipeline.core.sentences import word_count
 from tests.synth import story
 
 CASES = Path(__file__).parent.parent / "cases"
@@ -174,3 +176,23 @@ def test_a_remembered_shape_is_the_shape_made_afresh_in_the_same_order() -> None
             assert list(cached.items()) == list(fresh.items())
             assert got == (nw, fw, tuple(toks))
     assert chrome._shape.cache_info().hits == len(lines)
+
+
+# ------------------------------------------------------------------ word count
+
+_PUNCT_TOKEN = re.compile(r"\s[^\w\s]+(?=\s)")  # the regex the count stood on: tokens of punctuation only
+
+
+def _word_count_the_long_way(text: str) -> int:
+    n = len(text.split())
+    return n - len(_PUNCT_TOKEN.findall(f" {text} ")) if n else 0
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab_9 ,.—“\u00a0\u2009\x1c\n\t(ⅻ٫")), max_size=40))
+@settings(max_examples=500)
+def test_word_count_is_the_tokens_less_those_of_punctuation_only(text: str) -> None:
+    assert word_count(text) == _word_count_the_long_way(text)
+
+
+def test_word_count_of_every_case_body() -> None:
+    assert all(word_count(b) == _word_count_the_long_way(b) for b in BODIES)
