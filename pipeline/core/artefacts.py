@@ -274,10 +274,14 @@ _QUESTIONISH = re.compile(r"[?]\W*$")
 _NO_INVERSION = frozenset(("Said", "Told", "Used", "On"))  # openers after which "that"/"this" is no subject
 
 
+_CLOSING_APOSTROPHE = re.compile(r"’(?![A-Za-z])")
+_LONE_APOSTROPHE = re.compile(r"(?<![A-Za-z])’|’(?![A-Za-z])")  # a closing quote, not one inside a word
+
+
 def _inside_quote(text: str, pos: int) -> bool:
     before = text[:pos]
     opens = before.count("“") + before.count("‘")
-    closes = before.count("”") + len(re.findall(r"’(?![A-Za-z])", before))
+    closes = before.count("”") + len(_CLOSING_APOSTROPHE.findall(before))
     straight = before.count('"')
     return opens > closes or straight % 2 == 1
 
@@ -873,7 +877,7 @@ _CLOSE = "”’"
 def _balance(text: str) -> tuple[int, int]:
     """(opening, closing) curly quotes, apostrophes inside words not counted."""
     opens = text.count("“") + text.count("‘")
-    closes = text.count("”") + len(re.findall(r"(?<![A-Za-z])’|’(?![A-Za-z])", text))
+    closes = text.count("”") + len(_LONE_APOSTROPHE.findall(text))
     return opens, closes
 
 

@@ -912,6 +912,9 @@ _PIECE_ABBREVIATIONS = ABBREVIATIONS | frozenset(
     "min mins sec secs hr hrs mon tue tues wed thu thur thurs fri sat sun".split()
 )
 _WORD_STOP = re.compile(r"([^\W\d_]+)[.]$")
+_LEAD_BRACKET = re.compile(r"\([^()]{1,80}\)\s")  # "(Photo: X) KARACHI: ..."
+_TAIL_BRACKET = re.compile(r"\s\([^()]{1,80}\)$")  # "... on Monday. (Reuters)"
+_TAIL_DASH = re.compile(r"\s(?:--|—|–|-)\s?[^\s.!?][^.!?]{0,40}$")  # "... said. -- PTI"
 
 
 def sentence_pieces(text: str, base: int) -> list[tuple[int, int]]:
@@ -939,15 +942,15 @@ def sentence_pieces(text: str, base: int) -> list[tuple[int, int]]:
     for s, e in spans:
         seg = text[s:e]
         # "(Photo: X) KARACHI: ..." / "... on Monday. (Reuters)": brackets glued to a sentence
-        while (lead := re.match(r"\([^()]{1,80}\)\s", seg)) and lead.end() < len(seg):
+        while (lead := _LEAD_BRACKET.match(seg)) and lead.end() < len(seg):
             out.append((s, s + lead.end() - 1))
             s, seg = s + lead.end(), seg[lead.end() :]
-        tail = re.search(r"\s\([^()]{1,80}\)$", seg)
+        tail = _TAIL_BRACKET.search(seg)
         if tail and tail.start() > 0:
             out.append((s, s + tail.start()))
             out.append((s + tail.start() + 1, e))
             continue
-        dash = re.search(r"\s(?:--|—|–|-)\s?[^\s.!?][^.!?]{0,40}$", seg)
+        dash = _TAIL_DASH.search(seg)
         if dash and dash.start() > 10 and _ends_terminal(seg[: dash.start()]):
             out.append((s, s + dash.start()))
             out.append((s + dash.start() + 1, e))
