@@ -1215,39 +1215,13 @@ def decide(units: list[Unit], model: Model, art: Article | None = None) -> set[i
     if not live:
         return set()
 
-    def sentences_chrome(u: Unit) -> bool:
-        if art is None:
-            return True
-        spans = sentence_pieces(art.text[u.lo : u.hi], u.lo)
-        # a bracket glued to words that end no sentence belongs to them ("By Jane Doe (jd@x.com)")
-        merged: list[tuple[int, int]] = []
-        for lo, hi in spans:
-            if merged and art.text[lo] == "(" and not _ends_terminal(art.text[merged[-1][0] : merged[-1][1]]):
-                merged[-1] = (merged[-1][0], hi)
-            else:
-                merged.append((lo, hi))
-        spans = merged
-        if len(spans) < 2:
-            return True
-        if len(spans) > MAX_SENTENCES:
-            return False
-        for lo, hi in spans:
-            s = Unit(u.para, lo, hi, "lead" if lo == u.lo else "trail")
-            unit_features(art, s)
-            if sigmoid(linear(model.stage1, s.feats)) < 0.5:
-                return False
-        return True
-
-    def can_go(u: Unit) -> bool:
-        return u.hi - u.lo <= MAX_UNIT_CHARS and not _protected(u.feats, u.story) and sentences_chrome(u)
-
     out: set[int] = set()
     # the runs at the tail and the head: every unit scores at least ``run`` and one at least ``edge``
     for order in (list(reversed(live)), live):
         run: list[int] = []
         for k in order:
             u = units[k]
-            if k in out or u.p2 < model.run or not can_go(u):
+            if k in out or u.p2 < model.run or not _can_go(u, model, art):
                 break
             if u.nw > RUN_LABEL_WORDS and not has_evidence(u.feats):
                 break  # a line of running words with no sign of chrome (a standfirst) ends the run
@@ -1258,13 +1232,44 @@ def decide(units: list[Unit], model: Model, art: Article | None = None) -> set[i
         out.update(run)
     for k in live:
         u = units[k]
-        if k not in out and u.p2 >= model.inner and not u.story and has_evidence(u.feats) and can_go(u):
+        if k not in out and u.p2 >= model.inner and not u.story and has_evidence(u.feats) and _can_go(u, model, art):
             out.add(k)
     if out and all(k in out for k in live if units[k].story):
         keep = [k for k in live if units[k].story] or live
         best = min(keep, key=lambda k: units[k].p2)
         out.discard(best)
     return out
+
+
+# (module functions, not closures inside decide: a compiled closure and its environment hold each
+# other, so every call would leave a cycle, with the article and its units, to the garbage collector)
+def _can_go(u: Unit, model: Model, art: Article | None) -> bool:
+    return u.hi - u.lo <= MAX_UNIT_CHARS and not _protected(u.feats, u.story) and _sentences_chrome(u, model, art)
+
+
+def _sentences_chrome(u: Unit, model: Model, art: Article | None) -> bool:
+    """Does each sentence of the unit alone look like chrome (True without ``art``)?"""
+    if art is None:
+        return True
+    spans = sentence_pieces(art.text[u.lo : u.hi], u.lo)
+    # a bracket glued to words that end no sentence belongs to them ("By Jane Doe (jd@x.com)")
+    merged: list[tuple[int, int]] = []
+    for lo, hi in spans:
+        if merged and art.text[lo] == "(" and not _ends_terminal(art.text[merged[-1][0] : merged[-1][1]]):
+            merged[-1] = (merged[-1][0], hi)
+        else:
+            merged.append((lo, hi))
+    spans = merged
+    if len(spans) < 2:
+        return True
+    if len(spans) > MAX_SENTENCES:
+        return False
+    for lo, hi in spans:
+        s = Unit(u.para, lo, hi, "lead" if lo == u.lo else "trail")
+        unit_features(art, s)
+        if sigmoid(linear(model.stage1, s.feats)) < 0.5:
+            return False
+    return True
 
 
 def strip_scored_boilerplate(doc: Doc, ctx: DocContext) -> None:

@@ -105,22 +105,27 @@ class Quote:
     continued: bool = False  # the paragraph continues a quote opened in an earlier one
 
 
+def _add_quote(
+    text: str, base: int, para: int, quotes: list[Quote], taken: list[tuple[int, int]], o: int, c: int, closed: bool
+) -> None:
+    """Add the quote between the marks at ``o`` and ``c`` (a module function, not a closure in
+    :func:`_pairs`: a compiled closure and its environment hold each other, a cycle per call)."""
+    inner_s, inner_e = o + 1, c
+    while inner_s < inner_e and text[inner_s].isspace():
+        inner_s += 1
+    while inner_e > inner_s and text[inner_e - 1].isspace():
+        inner_e -= 1
+    if inner_e - inner_s < 2:
+        return
+    if any(a <= o < b for a, b in taken):
+        return  # nested inside a longer quote
+    taken.append((o, c + 1))
+    quotes.append(Quote(base + inner_s, base + inner_e, text[inner_s:inner_e], base + o, base + c, closed, para))
+
+
 def _pairs(text: str, base: int, para: int) -> list[Quote]:
     quotes: list[Quote] = []
     taken: list[tuple[int, int]] = []
-
-    def add(o: int, c: int, closed: bool) -> None:
-        inner_s, inner_e = o + 1, c
-        while inner_s < inner_e and text[inner_s].isspace():
-            inner_s += 1
-        while inner_e > inner_s and text[inner_e - 1].isspace():
-            inner_e -= 1
-        if inner_e - inner_s < 2:
-            return
-        if any(a <= o < b for a, b in taken):
-            return  # nested inside a longer quote
-        taken.append((o, c + 1))
-        quotes.append(Quote(base + inner_s, base + inner_e, text[inner_s:inner_e], base + o, base + c, closed, para))
 
     # curly double quotes
     open_at = None
@@ -132,15 +137,15 @@ def _pairs(text: str, base: int, para: int) -> list[Quote]:
             )
             if open_at is not None and i - open_at > 1 and used_as_close:
                 # a “ used as a closing mark ("…of Munger. “")
-                add(open_at, i, True)
+                _add_quote(text, base, para, quotes, taken, open_at, i, True)
                 open_at = None
                 continue
             open_at = i
         elif ch == "”" and open_at is not None:
-            add(open_at, i, True)
+            _add_quote(text, base, para, quotes, taken, open_at, i, True)
             open_at = None
     if open_at is not None and (open_at == 0 or text[:open_at].rstrip().endswith((":", ",", "-", "–", "said"))):
-        add(open_at, len(text), False)
+        _add_quote(text, base, para, quotes, taken, open_at, len(text), False)
     # straight double quotes
     positions: list[int] = []
     i = text.find('"')
@@ -148,20 +153,20 @@ def _pairs(text: str, base: int, para: int) -> list[Quote]:
         positions.append(i)
         i = text.find('"', i + 1)
     for k in range(0, len(positions) - 1, 2):
-        add(positions[k], positions[k + 1], True)
+        _add_quote(text, base, para, quotes, taken, positions[k], positions[k + 1], True)
     if len(positions) % 2 == 1:
         last = positions[-1]
         if last == 0 or text[:last].rstrip().endswith((":", ",", "said")):
-            add(last, len(text), False)
+            _add_quote(text, base, para, quotes, taken, last, len(text), False)
     # single quotes (curly or straight) used as quotation marks, not apostrophes (which sit between letters)
     pairs = _single_pairs(text)
     for o, c in pairs:
-        add(o, c, True)
+        _add_quote(text, base, para, quotes, taken, o, c, True)
     if not quotes and "‘" in text:
         # "Modi further said, ‘In 2014, …" and no closing mark in the paragraph: a multi-paragraph quote
         o = text.find("‘")
         if text[:o].rstrip().endswith((":", ",", "said", "–", "-")) and not any(a <= o <= b for a, b in pairs):
-            add(o, len(text), False)
+            _add_quote(text, base, para, quotes, taken, o, len(text), False)
     return quotes
 
 
