@@ -92,7 +92,7 @@ def template_keys(text: str) -> list[str]:
 
 
 def _template_keys(toks: list[str], folded: list[str] | None = None) -> list[str]:
-    """(``folded``: the tokens case-folded, when the caller has them)"""
+    """:func:`template_keys` of a paragraph's tokens (``folded``: the tokens case-folded, when the caller has them)."""
     # a token with a digit is a number; a capitalised one after the first a name or a title word
     if not toks:
         return ["m:" + _hash("")]

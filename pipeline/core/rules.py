@@ -197,7 +197,6 @@ def catalogue_markdown(rules: Iterable[Rule], kind: str | None = None) -> str:
 
 # ------------------------------------------------------------------ the prefilter
 @cache
-@cache
 def literal_pass(
     literals: frozenset[str],
     positional: frozenset[str],
