@@ -802,8 +802,7 @@ def _own_features(art: Article, u: Unit) -> tuple[dict[str, float], int, bool, s
         and not _label_not_place(m.group("place"))
     ):
         f["dateline"] = 1.0
-    key = art.keys.get((u.lo, u.hi))  # a short paragraph's, made for the repeat count (article_of)
-    return f, nw, storyish(text, nw, fw), key if key is not None else _key(text)
+    return f, nw, storyish(text, nw, fw), _key(text)
 
 
 def _label_not_place(place: str) -> bool:
