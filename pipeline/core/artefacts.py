@@ -12,7 +12,6 @@ import bisect
 import re
 import tomllib
 import unicodedata
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -1604,7 +1603,10 @@ def find_duplicate_sentences(paragraphs: list[str], rough: list[list[str]] | Non
     if rough is None:
         rough = [_ROUGH_SENTENCE.split(t.casefold()) for t in paragraphs]
     chunks = [[c.rstrip(".!?”\"’' ") for c in cs if len(c) > 30] for cs in rough]
-    counts = Counter(c for cs in chunks for c in cs)
+    counts: dict[str, int] = {}  # not a Counter: compiled, its methods would run as interpreted Python
+    for cs in chunks:
+        for c in cs:
+            counts[c] = counts.get(c, 0) + 1
     repeated = {c for c, n in counts.items() if n > 1}
     if not repeated:
         return hits

@@ -31,7 +31,6 @@ import re
 import tomllib
 import unicodedata
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -506,7 +505,7 @@ def storyish(text: str, nw: int, fw: float) -> bool:
 
 
 # ------------------------------------------------------------------ units
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Unit:
     """A paragraph, or a leading or trailing span of one, with its features and scores."""
 
@@ -514,13 +513,20 @@ class Unit:
     lo: int
     hi: int
     kind: str  # "para" | "lead" | "trail"
-    feats: dict[str, float] = field(default_factory=dict)  # own evidence (first stage)
-    ctx: dict[str, float] = field(default_factory=dict)  # the first stage's score and the neighbours' (second)
-    nw: int = 0
-    story: bool = False
-    p1: float = 0.0
-    p2: float = 0.0
-    pmin: float | None = None  # the lowest first-stage score of its sentence-like pieces (several sentences only)
+    feats: dict[str, float]  # own evidence (first stage)
+    ctx: dict[str, float]  # the first stage's score and the neighbours' (second)
+    nw: int
+    story: bool
+    p1: float
+    p2: float
+    pmin: float | None  # the lowest first-stage score of its sentence-like pieces (several sentences only)
+
+    # written out: the compiled build runs a written ``__init__`` natively, the one the dataclass
+    # decorator generates as interpreted Python (dozens of units an article)
+    def __init__(self, para: int, lo: int, hi: int, kind: str) -> None:
+        self.para, self.lo, self.hi, self.kind = para, lo, hi, kind
+        self.feats, self.ctx = {}, {}
+        self.nw, self.story, self.p1, self.p2, self.pmin = 0, False, 0.0, 0.0, None
 
 
 @dataclass(frozen=True)
@@ -611,7 +617,7 @@ class Article:
     script: str
     headline: frozenset[str]
     occ: tuple[list[int], list[int], list[tuple[str, ...]]]
-    repeats: Counter[str]
+    repeats: dict[str, int]  # a plain dict: compiled, a Counter's methods run as interpreted Python
     own: dict[tuple[int, int, str], tuple[dict[str, float], int, bool, str]] = field(default_factory=dict)
     keys: dict[tuple[int, int], str] = field(default_factory=dict)
     # own features another document's scorer computed, by what they depend on (see carry_features)
@@ -765,7 +771,7 @@ def unit_features(art: Article, u: Unit) -> None:
         art.own[key3] = own
     f, nw, story, key = own
     f = dict(f)
-    if key and art.repeats[key] > 1:
+    if key and art.repeats.get(key, 0) > 1:
         f["repeat"] = 1.0
     if art.headline and key:
         toks = set(key.split())
@@ -988,12 +994,12 @@ def article_of(doc: Doc) -> Article:
         hits = doc.scratch.get("cue_hits")
         occ = cue_occurrences(low, hits if isinstance(hits, list) else None)
         headline = frozenset(_key(doc.headline).split()) if doc.headline else frozenset()
-        art = Article(text, low, dominant_script(text), headline, occ, Counter())
+        art = Article(text, low, dominant_script(text), headline, occ, {})
         carried = doc.scratch.get("carried")
         if isinstance(carried, tuple) and carried[0] == art.script:
             art.carried = carried[1]
         doc.scratch["chrome"] = art
-    repeats: Counter[str] = Counter()
+    repeats: dict[str, int] = {}
     keys = art.keys
     for p in doc.paras:
         if not p.removed and p.lo < p.hi <= p.lo + PROSE_CHARS:
@@ -1001,7 +1007,7 @@ def article_of(doc: Doc) -> Article:
             if key is None:
                 key = keys[(p.lo, p.hi)] = _key(doc.text[p.lo : p.hi])
             if key:
-                repeats[key] += 1
+                repeats[key] = repeats.get(key, 0) + 1
     art.repeats = repeats
     return art
 

@@ -27,7 +27,7 @@ _OPEN_QUOTES = frozenset("“‘\"'")
 _INNER_SENTENCE_END = re.compile(r"[a-z0-9][.!?][\"”’']?\s+[\"“‘']?[A-Z]")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Para:
     """A paragraph of the canonical text; ``lo``/``hi`` shrink as inline cuts are made."""
 
@@ -35,8 +35,14 @@ class Para:
     end: int
     lo: int
     hi: int
-    removed_by: str | None = None
-    role: str = "body"  # body | subhead
+    removed_by: str | None
+    role: str  # body | subhead
+
+    # written out: compiled, a written ``__init__`` runs natively, a generated one as interpreted Python
+    def __init__(
+        self, start: int, end: int, lo: int, hi: int, removed_by: str | None = None, role: str = "body"
+    ) -> None:
+        self.start, self.end, self.lo, self.hi, self.removed_by, self.role = start, end, lo, hi, removed_by, role
 
     @property
     def removed(self) -> bool:
