@@ -66,10 +66,10 @@ class Cues:
     phrases matched at the opening of a unit; word sets."""
 
     automaton: Any
-    short: Mapping[str, tuple[str, ...]]
+    short: dict[str, tuple[str, ...]]  # dicts, not Mappings: compiled, a dict's lookups are direct calls
     say: Any  # an automaton over the reporting verbs
-    opening: Mapping[str, tuple[tuple[str, str], ...]]  # first two characters -> (phrase, feature), longest first
-    words: Mapping[str, frozenset[str]]
+    opening: dict[str, tuple[tuple[str, str], ...]]  # first two characters -> (phrase, feature), longest first
+    words: dict[str, frozenset[str]]
     opening_short: bool = False  # is there an opening phrase of one character?
 
 
@@ -315,7 +315,7 @@ def _words_of(text: str) -> tuple[list[str], int]:
     return toks, len(spaced) + (cjk + 1) // 2 + (other + 2) // 3
 
 
-def _bucket(n: int, edges: Sequence[int], name: str) -> str:
+def _bucket(n: int, edges: tuple[int, ...], name: str) -> str:
     for e in edges:
         if n <= e:
             return f"{name}:<={e}"
@@ -533,8 +533,8 @@ class Unit:
 class Model:
     """Two logistic models over named features, and the thresholds chosen for precision."""
 
-    stage1: Mapping[str, float]
-    stage2: Mapping[str, float]
+    stage1: dict[str, float]  # dicts, not Mappings: compiled, a dict's lookups are direct calls
+    stage2: dict[str, float]
     edge: float  # a run of units at the head or the tail holds one unit scoring this much...
     inner: float  # a paragraph between story paragraphs
     span: float  # a span glued inside a paragraph that stays
@@ -570,7 +570,7 @@ def shipped_model() -> Model:
     return Model.from_dict(orjson.loads(raw))
 
 
-def linear(weights: Mapping[str, float], feats: Mapping[str, float]) -> float:
+def linear(weights: dict[str, float], feats: dict[str, float]) -> float:
     """The linear score: every feature's weight times its value (the intercept is the feature "bias")."""
     z = 0.0
     for k, v in feats.items():
@@ -587,7 +587,7 @@ def sigmoid(z: float) -> float:
     return e / (1.0 + e)
 
 
-def top_features(weights: Mapping[str, float], feats: Mapping[str, float], n: int = TOP_FEATURES) -> tuple[str, ...]:
+def top_features(weights: dict[str, float], feats: dict[str, float], n: int = TOP_FEATURES) -> tuple[str, ...]:
     """The features that pushed a unit towards boilerplate most (weight × value, positive only).
 
     >>> top_features({"a": 2.0, "b": -1.0, "c": 0.5}, {"a": 1.0, "b": 1.0, "c": 1.0})
@@ -703,7 +703,7 @@ def _cue_features(art: Article, lo: int, hi: int, f: dict[str, float]) -> tuple[
     return open_at, opened
 
 
-def word_cue_features(art: Article, lo: int, open_at: int, hi: int, toks: Sequence[str], f: dict[str, float]) -> None:
+def word_cue_features(art: Article, lo: int, open_at: int, hi: int, toks: tuple[str, ...], f: dict[str, float]) -> None:
     """The short cue words among a unit's tokens, and its reporting verbs (for units that are not prose)."""
     c = cues()
     short = c.short
@@ -1102,7 +1102,7 @@ MAX_SENTENCES = 6  # a paragraph of more sentences is never removed whole
 RUN_LABEL_WORDS = 5  # a unit of a run with no evidence of its own is a label of this many words at most
 
 
-def _protected(f: Mapping[str, float], story: bool) -> bool:
+def _protected(f: dict[str, float], story: bool) -> bool:
     """Story text by construction: a dateline; a sentence (story-like, or a short one in running
     lower case with its full stop) that reports or quotes speech, or that carries no strong cue
     ("Reuters could not independently verify the footage."), unless it opens with an imperative
@@ -1148,7 +1148,7 @@ _STRONG_CUES = frozenset(
 )
 
 
-def has_evidence(f: Mapping[str, float]) -> bool:
+def has_evidence(f: dict[str, float]) -> bool:
     """Does the unit carry a sign of chrome of its own (a strong cue anywhere, a cue at its opening
     but for a reporting verb's, or a shape)?"""
     return not _evidence_names().isdisjoint(f)
@@ -1168,7 +1168,7 @@ def _evidence_names() -> frozenset[str]:
 _LOOSE_STOP = re.compile(r"(?<=[.!?。！？])\s+(?=[\"“‘(]?[^\W\d_])")
 
 
-def pieces_min(art: Article, u: Unit, stage1: Mapping[str, float]) -> float | None:
+def pieces_min(art: Article, u: Unit, stage1: dict[str, float]) -> float | None:
     """The lowest first-stage score of the sentence-like pieces of a paragraph of several sentences
     (None for one sentence, or prose): a paragraph whose every sentence alone looks like chrome
     ("This post was syndicated from X. Click here to read the full text.") reads as prose by its
