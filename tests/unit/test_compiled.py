@@ -131,6 +131,6 @@ def test_the_compiled_core_gives_the_same_events_and_cleaning_as_the_pure_one(tm
     )  # every object the core makes goes when its last reference does
     assert fast_doc["raw_events"] == pure_doc["raw_events"]
     # compiled, the per-paragraph classes run a written __init__ natively (a generated one is
-    # interpreted Python: dozens of calls an article); the pure build makes them as well
+    # interpreted Python: dozens of calls an article)
     assert {"Unit", "Para"}.isdisjoint(fast_doc["generated"]), fast_doc["generated"]
     assert "Cut" in fast_doc["generated"]  # the check sees the generated __init__ it looks for
