@@ -117,6 +117,15 @@ def decode_item(value: bytes | None, limits: Limits = Limits()) -> FeedItem:
     ...     print(e.code.value, e.message)
     missing_field body: Field required
     """
+    return item_from_json(load_json(value, limits), limits)
+
+
+def load_json(value: bytes | None, limits: Limits = Limits()) -> Any:
+    """The JSON value of an input record (framing and a BOM removed), or :class:`DecodeError`.
+
+    >>> load_json(b"\\xef\\xbb\\xbf[1]")
+    [1]
+    """
     if not value:
         raise DecodeError(ErrorCode.EMPTY_MESSAGE, "record has no value")
     if len(value) > limits.max_message_bytes:
@@ -155,6 +164,11 @@ def decode_item(value: bytes | None, limits: Limits = Limits()) -> FeedItem:
         raise DecodeError(
             ErrorCode.INVALID_JSON, f"not JSON: {msg} (char {e.pos})", exc_class="orjson.JSONDecodeError"
         ) from None
+    return obj
+
+
+def item_from_json(obj: Any, limits: Limits = Limits()) -> FeedItem:
+    """A record's JSON value (:func:`load_json`) to a validated FeedItem, or :class:`DecodeError`."""
     if not isinstance(obj, dict):
         raise DecodeError(ErrorCode.NOT_AN_OBJECT, f"JSON value is {type(obj).__name__}, expected an object")
     raw_id = obj.get("id")

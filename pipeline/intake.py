@@ -18,8 +18,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from pipeline.codec import _BOM, DecodeError, Limits, _classify, decode_item, unframe
-from pipeline.formats import FormatError, is_document_type, parse_document, split_media_type
+from pipeline.codec import _BOM, DecodeError, Limits, _classify, item_from_json, load_json, unframe
+from pipeline.formats import FormatError, is_document_type, json_is_ninjs, parse_document, split_media_type
 from pipeline.formats.detect import sniff
 from pipeline.models import ErrorCode, FeedItem
 from pipeline.models.feed import MAX_ID_CHARS
@@ -149,14 +149,13 @@ def decode_record(
     head = payload.lstrip()[:1]
     if head not in (b"{", b"[") and sniff(payload) in _DOC_SNIFFED:
         return _items_from_document(payload, None, key, source, None, limits)
-    # ninjs (not a FeedItem): only JSON naming a uri, guid or the ninjs standard is looked at twice
-    if head in (b"{", b"[") and (b'"uri"' in payload or b'"guid"' in payload or b"ninjs" in payload):
-        from pipeline.formats import detect
-
-        if detect(payload) == "ninjs":
-            return _items_from_document(payload, "application/ninjs+json", key, source, None, limits)
     try:
-        item = decode_item(value, limits)
+        obj = load_json(value, limits)
+        # ninjs (not a FeedItem) is told by its parsed keys: the JSON is read once (scanning the
+        # bytes for its key names first cost more than parsing them)
+        if head in (b"{", b"[") and json_is_ninjs(obj):
+            return _items_from_document(payload, "application/ninjs+json", key, source, None, limits)
+        item = item_from_json(obj, limits)
     except DecodeError as err:
         return [err]
     if is_document_type(item.content_type):

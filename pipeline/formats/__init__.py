@@ -8,6 +8,8 @@ alone as a document (to publish one record per item). Nothing here does I/O.
 
 from __future__ import annotations
 
+from typing import Any
+
 import orjson
 
 from pipeline.formats.anpa import read_anpa
@@ -28,6 +30,7 @@ __all__ = [
     "detect",
     "is_document_type",
     "is_ninjs",
+    "json_is_ninjs",
     "looks_like_html",
     "parse_document",
     "split_media_type",
@@ -40,6 +43,19 @@ def is_document_type(media_type: str | None) -> bool:
     """Is this a media type of a whole wire document (not plain text, HTML or FeedItem JSON)?"""
     mt, _ = split_media_type(media_type)
     return mt in MEDIA_TYPES and mt not in ("text/plain", "text/html", "application/json", "application/xhtml+xml")
+
+
+def json_is_ninjs(obj: Any) -> bool:
+    """Is this parsed JSON a ninjs document: one object, a list of them, or an API envelope around them?
+
+    >>> json_is_ninjs({"item": [{"uri": "u1", "headline": "H", "body_text": "B"}]})
+    True
+    >>> json_is_ninjs({"id": "a", "source": "s", "body": "B", "uri": "u1"})
+    False
+    """
+    if isinstance(obj, dict) and isinstance(obj.get("item"), dict | list) and "uri" not in obj:
+        obj = obj["item"]  # an API envelope around the items
+    return is_ninjs(obj) or (isinstance(obj, list) and bool(obj) and is_ninjs(obj[0]))
 
 
 def detect(data: bytes, media_type: str | None = None) -> str:
@@ -62,9 +78,7 @@ def detect(data: bytes, media_type: str | None = None) -> str:
             obj = orjson.loads(data)
         except orjson.JSONDecodeError:
             return declared or "json"
-        if isinstance(obj, dict) and isinstance(obj.get("item"), dict | list) and "uri" not in obj:
-            obj = obj["item"]  # an API envelope around the items
-        return "ninjs" if is_ninjs(obj) or (isinstance(obj, list) and obj and is_ninjs(obj[0])) else "json"
+        return "ninjs" if json_is_ninjs(obj) else "json"
     if found in ("xml", "text") and declared is not None:
         return declared
     return found

@@ -141,6 +141,19 @@ def test_ninjs_1_and_2() -> None:
     assert items[0].fields["body"].count("\n\n") == 1
 
 
+def test_a_record_is_told_ninjs_or_feed_item_by_its_parsed_keys() -> None:
+    # ninjs sent as plain JSON records (no content type) becomes its items
+    [got] = decode_record(doc("ninjs2.json"))
+    assert isinstance(got, Intake) and (got.item.id, got.format) == ("urn:wwa:2024:orchard", "ninjs")
+    # a FeedItem whose text names a uri, a guid and ninjs is still a FeedItem
+    body = 'The "uri" and "guid" fields of ninjs, the agency said, identify each story.'
+    [item] = decode_record(orjson.dumps({"id": "f1", "source": "wwa", "body": body, "uri": "urn:x"}))
+    assert isinstance(item, Intake) and (item.item.id, item.item.body, item.format) == ("f1", body, "json")
+    # broken JSON stays an invalid_json dead letter, whatever it names
+    [err] = decode_record(b'{"uri": "urn:x", "headline": ')
+    assert not isinstance(err, Intake) and err.code is ErrorCode.INVALID_JSON
+
+
 def test_anpa_story() -> None:
     _, [p] = parse_document(doc("story.anpa"))
     f = p.fields
