@@ -144,3 +144,25 @@ def test_the_date_pattern_gives_the_same_matches_with_its_openings(text: str) ->
 @settings(max_examples=400)
 def test_years_ago_is_the_regex_search(phrase: str) -> None:
     assert build._years_ago(phrase) == (build._YEARS_AGO.search(phrase) is not None)
+
+
+def test_the_tuple_constructors_build_what_the_namedtuple_classes_build() -> None:
+    # mention(), date_mention(), quantity_mention() and clause() skip the class call (an interpreted
+    # __new__); each must put every argument in its own field, in the class's order
+    from datetime import date
+
+    from pipeline.core.events.clause import Clause, clause
+    from pipeline.core.events.dates import DateMention, date_mention
+    from pipeline.core.events.mentions import Mention, mention
+    from pipeline.core.events.quantities import QuantityMention, quantity_mention
+
+    cases = [
+        (mention, Mention, (3, 9, "Kyiv's", "capital", "Kyiv", "UA", True)),
+        (mention, Mention, (3, 9, "Kyiv", "capital", "Kyiv")),
+        (date_mention, DateMention, ("on Monday", 4, 13, date(2024, 11, 4), "day")),
+        (quantity_mention, QuantityMention, ("$5 million", 7, 17, 5_000_000.0, "USD")),
+        (clause, Clause, ("passive", (0, 6), None, (20, 31), True, "future", False)),
+    ]
+    for make, cls, args in cases:
+        got = make(*args)
+        assert type(got) is cls and got == cls(*args) and got._asdict() == cls(*args)._asdict(), (cls, got)

@@ -28,7 +28,7 @@ from pipeline.core.events.clause import (
 )
 from pipeline.core.events.dates import DateMention, find_dates
 from pipeline.core.events.gazetteer import gazetteer
-from pipeline.core.events.mentions import ArticleContext, Mention, find_mentions
+from pipeline.core.events.mentions import ArticleContext, Mention, find_mentions, mention
 from pipeline.core.events.model import Entity, ExtractedEvent
 from pipeline.core.events.quantities import QuantityMention, find_quantities
 from pipeline.core.scan import Folded, matches, trie_pattern
@@ -741,7 +741,7 @@ def stage_participants(d: Draft, antecedents: Antecedents | None) -> None:
                 ante = None  # "It … injured a woman": the attack, not the ministry that reported it
             if ante is not None:
                 left = [
-                    Mention(
+                    mention(
                         s.start + pm.start("p"),
                         s.start + pm.end("p"),
                         pm.group("p"),

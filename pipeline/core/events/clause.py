@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from itertools import accumulate
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 _WORD = re.compile(r"[^\W_][\w'’-]*|[^\w\s]")
 _SPLIT = re.compile(f"({_WORD.pattern})")
@@ -119,6 +119,23 @@ class Clause(NamedTuple):
     negated: bool
     modality: str | None  # None (told as done) | future | possible | intended | requested | conditional
     nonfinite: bool  # "for stabbing", ", killing": the subject is the main clause's
+
+
+_TUPLE_NEW: Final = tuple.__new__
+
+
+def clause(
+    voice: str,
+    subject: tuple[int, int] | None,
+    obj: tuple[int, int] | None,
+    agent: tuple[int, int] | None,
+    negated: bool,
+    modality: str | None,
+    nonfinite: bool,
+) -> Clause:
+    """``Clause(...)`` without the class call: a NamedTuple's ``__new__`` is Python, run by the
+    interpreter even from compiled code; ``tuple.__new__`` is one C call. Every field is given."""
+    return _TUPLE_NEW(Clause, (voice, subject, obj, agent, negated, modality, nonfinite))
 
 
 def words(text: str, low: str | None = None) -> Words:
@@ -381,7 +398,7 @@ def analyse(
             j += 1
     else:
         obj = _np_right(ws, j, len(text))
-    return Clause("passive" if passive else "active", subject, obj, agent, negated, modality, nonfinite)
+    return clause("passive" if passive else "active", subject, obj, agent, negated, modality, nonfinite)
 
 
 def _main_verb(low: list[str], h: int) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from pipeline.core.scan import Folded, finditer_at, prefix_automaton
 
@@ -59,6 +59,15 @@ class DateMention(NamedTuple):  # a tuple: built by the thousand, and cheap to b
     end: int
     date: date | None
     precision: str | None
+
+
+_TUPLE_NEW: Final = tuple.__new__
+
+
+def date_mention(text: str, start: int, end: int, value: date | None, precision: str | None) -> DateMention:
+    """``DateMention(...)`` without the class call: a NamedTuple's ``__new__`` is Python, run by the
+    interpreter even from compiled code; ``tuple.__new__`` is one C call. Every field is given."""
+    return _TUPLE_NEW(DateMention, (text, start, end, value, precision))
 
 
 def _weekday_on_or_before(anchor: date, weekday: int) -> date:
@@ -237,7 +246,7 @@ def find_dates(sentence: str, published: date | None, low: str | None = None) ->
             if m is None or m.end() <= cue.start():
                 continue
             d, precision = resolve(m, published)
-            out.append(DateMention(sentence[m.start() : m.end()], m.start(), m.end(), d, precision))
+            out.append(date_mention(sentence[m.start() : m.end()], m.start(), m.end(), d, precision))
             taken = m.end()
             break
     return out

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from pipeline.core.events.gazetteer import Gazetteer, gazetteer
 from pipeline.core.events.model import Entity
@@ -286,6 +286,23 @@ class Mention(NamedTuple):  # a tuple: built by the thousand, and cheap to build
         return Entity(self.text, self.name, self.country)
 
 
+_TUPLE_NEW: Final = tuple.__new__
+
+
+def mention(
+    start: int,
+    end: int,
+    text: str,
+    kind: str,
+    name: str,
+    country: str | None = None,
+    possessive: bool = False,
+) -> Mention:
+    """``Mention(...)`` without the class call: a NamedTuple's ``__new__`` is Python, run by the
+    interpreter even from compiled code; ``tuple.__new__`` is one C call. Every field is given."""
+    return _TUPLE_NEW(Mention, (start, end, text, kind, name, country, possessive))
+
+
 def _is_cap(tok: str) -> bool:
     return tok[:1].isupper()
 
@@ -508,7 +525,7 @@ def _leader_epithets(sentence: str, offset: int, ctx: ArticleContext, out: list[
         if e is not None:
             text = sentence[men.start - offset : e.end()]
             name = ctx.leaders[men.country]
-            out[k] = Mention(men.start, offset + e.end(), text, "person", name, men.country)
+            out[k] = mention(men.start, offset + e.end(), text, "person", name, men.country)
 
 
 def _register(ctx: ArticleContext, name: str, country: str | None) -> None:
@@ -607,7 +624,7 @@ def find_mentions(sentence: str, offset: int, ctx: ArticleContext) -> list[Menti
             found = ctx.chunks[key] = _chunk_mentions(key[0], key[1], next_tok, ctx, g)
         base = offset + lo
         for m in found:
-            out.append(Mention(base + m.start, base + m.end, m.text, m.kind, m.name, m.country, m.possessive))
+            out.append(mention(base + m.start, base + m.end, m.text, m.kind, m.name, m.country, m.possessive))
     _group_mentions(sentence, offset, g, out)
     if ctx.leaders:
         _leader_epithets(sentence, offset, ctx, out)
@@ -625,7 +642,7 @@ def find_mentions(sentence: str, offset: int, ctx: ArticleContext) -> list[Menti
         ):
             # "government forces", "police forces": one group named by two group nouns
             text = sentence[prev.start - offset : men.end - offset]
-            final[-1] = Mention(
+            final[-1] = mention(
                 prev.start, men.end, text, "group", f"{prev.name} {men.name}", prev.country or men.country
             )
             continue
@@ -828,7 +845,7 @@ def _group_mentions(sentence: str, offset: int, g: Gazetteer, out: list[Mention]
         for w in (mods or "").split():
             w, _ = _strip_poss(w)
             country = country or g.country_code(w) or g.place_country(w)
-        out.append(Mention(offset + s, offset + e, text, "group", name, country))
+        out.append(mention(offset + s, offset + e, text, "group", name, country))
 
 
 def _sentence_initial_common(tok: str, ctx: ArticleContext, g: Gazetteer) -> bool:
@@ -906,17 +923,17 @@ def _classify(
     if base in g.orgs or base in ctx.aliases:
         full = ctx.aliases.get(base) or g.orgs[base][0]
         country = g.orgs[base][1] if base in g.orgs else None
-        return [Mention(abs_s, abs_e, text, "org", full, country, poss)]
+        return [mention(abs_s, abs_e, text, "org", full, country, poss)]
     if base in g.metonyms or f"the {base}" in g.metonyms:
         code = g.metonyms.get(base) or g.metonyms.get(f"the {base}")
-        return [Mention(abs_s, abs_e, text, "capital", base, code, poss)]
+        return [mention(abs_s, abs_e, text, "capital", base, code, poss)]
     code = g.country_code(base)
     if code and base not in g.demonyms:
-        return [Mention(abs_s, abs_e, text, "country", g.country_name(code) or base, code, poss)]
+        return [mention(abs_s, abs_e, text, "country", g.country_name(code) or base, code, poss)]
     if base in g.demonyms:
-        return [Mention(abs_s, abs_e, text, "demonym", base, g.demonyms[base], poss)]
+        return [mention(abs_s, abs_e, text, "demonym", base, g.demonyms[base], poss)]
     if base in g.places:
-        return [Mention(abs_s, abs_e, text, "place", base, g.places[base], poss)]
+        return [mention(abs_s, abs_e, text, "place", base, g.places[base], poss)]
     words = base.split()
     # "Russian President Vladimir Putin", "US President-elect Donald Trump": title + person
     country = None
@@ -940,25 +957,25 @@ def _classify(
             tail.insert(0, w)
         if tail and words[-1] not in ORG_HEADS:
             name = ctx.fullest(" ".join(tail))
-            return [Mention(abs_s, abs_e, text, "person", name, country or ctx.person_country.get(name), poss)]
+            return [mention(abs_s, abs_e, text, "person", name, country or ctx.person_country.get(name), poss)]
     if k == len(words) and any([w in g.titles for w in words]):
         title = " ".join(w for w in words if w in g.titles or w in ("Chief", "Prime", "Deputy", "Vice"))
         holder = ctx.title_holder(title)
         if holder:
-            return [Mention(abs_s, abs_e, text, "person", holder, ctx.person_country.get(holder), poss)]
-        return [Mention(abs_s, abs_e, text, "group", base, country, poss)]
+            return [mention(abs_s, abs_e, text, "person", holder, ctx.person_country.get(holder), poss)]
+        return [mention(abs_s, abs_e, text, "group", base, country, poss)]
     if words[-1] in PLACE_HEADS and len(words) >= 2:
-        return [Mention(abs_s, abs_e, text, "place", base, country, poss)]
+        return [mention(abs_s, abs_e, text, "place", base, country, poss)]
     if any([w in ORG_HEADS for w in words]):
         for w in words:
             country = country or g.country_code(w) or g.place_country(w)
-        return [Mention(abs_s, abs_e, text, "org", base, country, poss)]
+        return [mention(abs_s, abs_e, text, "org", base, country, poss)]
     if base.isupper() and len(base) <= 6:
-        return [Mention(abs_s, abs_e, text, "org", base, None, poss)]
+        return [mention(abs_s, abs_e, text, "org", base, None, poss)]
     full = ctx.fullest(base)
     if full in ctx.full_names or base in ctx.full_names:
-        return [Mention(abs_s, abs_e, text, "person", full, ctx.person_country.get(full), poss)]
+        return [mention(abs_s, abs_e, text, "person", full, ctx.person_country.get(full), poss)]
     if lead in g.titles and len(words) > 1:
         name = ctx.fullest(" ".join(words[1:]))
-        return [Mention(abs_s, abs_e, text, "person", name, ctx.person_country.get(name), poss)]
-    return [Mention(abs_s, abs_e, text, "unknown", full, None, poss)]
+        return [mention(abs_s, abs_e, text, "person", name, ctx.person_country.get(name), poss)]
+    return [mention(abs_s, abs_e, text, "unknown", full, None, poss)]
