@@ -169,6 +169,12 @@ def words(text: str) -> list[str]:
 
 
 _WORD_CHAR = re.compile(r"\w")
+# ASCII for :func:`word_count`: what ``str.split`` splits at (the separators \x1c-\x1f too), the word
+# characters of ``\w``, and the rest
+_ASCII_SPLIT = frozenset(" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f")
+_WORD_MARKS = bytes(32 if chr(c) in _ASCII_SPLIT else 97 if chr(c).isalnum() or c == 95 else c for c in range(256))
+_NOT_WORD_OR_SPACE = bytes(c for c in range(128) if chr(c) not in _ASCII_SPLIT and not chr(c).isalnum() and c != 95)
+_TYPOGRAPHIC = "’“”‘–—…"
 
 
 def word_count(text: str) -> int:
@@ -177,7 +183,18 @@ def word_count(text: str) -> int:
 
     >>> word_count("Russia launched 145 U.S.-made drones — Kyiv’s air force said.")
     9
+    >>> word_count("Ukraine's air force -- said: 'we shot down 12' (of 20) _ ..."), word_count("Он сказал — «да»")
+    (11, 3)
     """
+    if not text.isascii():
+        for mark in _TYPOGRAPHIC:  # curly quotes and dashes: what keeps most English copy from being ASCII
+            if mark in text:
+                text = text.replace(mark, "")  # no word character, no space: they go as the translation's rest
+    if text.isascii():
+        # one byte translation: a word character becomes "a", whitespace a space, anything else goes;
+        # a token with a word character is then a run of "a" and a token without one is gone
+        marks = text.encode("ascii").translate(_WORD_MARKS, _NOT_WORD_OR_SPACE)
+        return marks.count(b" a") + (1 if marks.startswith(b"a") else 0)
     n = 0
     for t in text.split():
         # most tokens open or close with a letter; the regex reads the rest ("—", "“", "(1)")

@@ -196,3 +196,21 @@ def test_word_count_is_the_tokens_less_those_of_punctuation_only(text: str) -> N
 
 def test_word_count_of_every_case_body() -> None:
     assert all(word_count(b) == _word_count_the_long_way(b) for b in BODIES)
+
+
+@given(
+    st.lists(
+        st.sampled_from([chr(c) for c in range(128)] + ["ab", "_", "--", " . ", *"’“”‘–—…", "д", "\u00a0"]), max_size=30
+    ).map("".join)
+)
+@settings(max_examples=1000)
+def test_word_count_of_ascii_text_by_translation_is_the_tokens_less_those_of_punctuation_only(text: str) -> None:
+    # ASCII text, and copy whose other characters are curly quotes and dashes, is counted by one byte
+    # translation (no token list): every ASCII character in play, and text that stays beyond ASCII
+    assert word_count(text) == _word_count_the_long_way(text)
+
+
+def test_word_count_of_ascii_text_on_every_character_between_words() -> None:
+    for c in map(chr, range(128)):
+        for text in (f"ab{c}cd", f"{c}ab cd", f"ab {c} cd", f"ab{c}", f"{c}", f"{c}{c} x"):
+            assert word_count(text) == _word_count_the_long_way(text), repr(text)
