@@ -1581,7 +1581,10 @@ def find_early_closed_quotes(text: str) -> list[Hit]:
 # ------------------------------------------------------------------- duplicates
 
 _NORM = re.compile(r"[\W_]+")
-_ROUGH_SENTENCE = re.compile(r"[.!?]\s+|\n\n")
+# rough sentence breaks: a stop and the space after it, or a blank line ("[.!?]\s+|\n\n"), written to
+# open with one character class, so that the engine scans for the class in a tight loop and tries a
+# match only where one occurs (an alternation of a class and a literal gets no such scan: twice the cost)
+_ROUGH_SENTENCE = re.compile(r"[.!?\n](?:(?<=\n)\n|(?<!\n)\s+)")
 
 
 def find_duplicate_sentences(paragraphs: list[str], rough: list[list[str]] | None = None) -> list[tuple[int, Hit]]:

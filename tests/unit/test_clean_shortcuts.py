@@ -214,3 +214,17 @@ def test_word_count_of_ascii_text_on_every_character_between_words() -> None:
     for c in map(chr, range(128)):
         for text in (f"ab{c}cd", f"{c}ab cd", f"ab {c} cd", f"ab{c}", f"{c}", f"{c}{c} x"):
             assert word_count(text) == _word_count_the_long_way(text), repr(text)
+
+
+# ------------------------------------------------------------------ rough sentence breaks
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab .!?\n\t\r\u00a0\u2009\x1c\x85”")), max_size=40))
+@settings(max_examples=1000)
+def test_rough_sentence_breaks_are_the_alternation_they_stand_for(text: str) -> None:
+    assert artefacts._ROUGH_SENTENCE.split(text) == re.split(r"[.!?]\s+|\n\n", text)
+
+
+def test_rough_sentence_breaks_of_every_case_body() -> None:
+    for b in BODIES:
+        assert artefacts._ROUGH_SENTENCE.split(b.casefold()) == re.split(r"[.!?]\s+|\n\n", b.casefold())
