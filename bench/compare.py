@@ -145,10 +145,10 @@ def cache_misses(tree: Path, records: Path, what: str) -> dict[str, float]:
 
 
 def per_article(tree: Path, records: Path, what: str, reps: int, instructions: bool) -> float:
-    env = {**os.environ, "PYTHONPATH": str(tree), "PYTHONHASHSEED": "0"}
-    cmd = [sys.executable, "-c", _TIMER, str(records), what, str(reps)]
     if not instructions:
         return _seconds(_timer(tree, records, what, reps))
+    env = {**os.environ, "PYTHONPATH": str(tree), "PYTHONHASHSEED": "0"}
+    cmd = [sys.executable, "-c", _TIMER, str(records), what, str(reps)]
     counts = []
     for n in (1, 2):  # the difference of two runs is the cost of one pass, set-up excluded
         cg = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd[:-1], str(n)]

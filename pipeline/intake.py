@@ -152,8 +152,8 @@ def decode_record(
     try:
         obj = load_json(value, limits)
         # ninjs (not a FeedItem) is told by its parsed keys: the JSON is read once (scanning the
-        # bytes for its key names first cost more than parsing them)
-        if head in (b"{", b"[") and json_is_ninjs(obj):
+        # bytes for its key names first cost more than parsing them); only an object or a list is ninjs
+        if json_is_ninjs(obj):
             return _items_from_document(payload, "application/ninjs+json", key, source, None, limits)
         item = item_from_json(obj, limits)
     except DecodeError as err:

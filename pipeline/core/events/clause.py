@@ -133,8 +133,7 @@ def clause(
     modality: str | None,
     nonfinite: bool,
 ) -> Clause:
-    """``Clause(...)`` without the class call: a NamedTuple's ``__new__`` is Python, run by the
-    interpreter even from compiled code; ``tuple.__new__`` is one C call. Every field is given."""
+    """``Clause(...)`` without the interpreted class call (why: :func:`pipeline.core.events.mentions.mention`)."""
     return _TUPLE_NEW(Clause, (voice, subject, obj, agent, negated, modality, nonfinite))
 
 

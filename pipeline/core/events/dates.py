@@ -65,8 +65,7 @@ _TUPLE_NEW: Final = tuple.__new__
 
 
 def date_mention(text: str, start: int, end: int, value: date | None, precision: str | None) -> DateMention:
-    """``DateMention(...)`` without the class call: a NamedTuple's ``__new__`` is Python, run by the
-    interpreter even from compiled code; ``tuple.__new__`` is one C call. Every field is given."""
+    """``DateMention(...)`` without the interpreted class call (why: :func:`pipeline.core.events.mentions.mention`)."""
     return _TUPLE_NEW(DateMention, (text, start, end, value, precision))
 
 

@@ -150,8 +150,7 @@ _TUPLE_NEW: Final = tuple.__new__
 
 
 def quantity_mention(text: str, start: int, end: int, value: int | float, unit: str) -> QuantityMention:
-    """``QuantityMention(...)`` without the class call: a NamedTuple's ``__new__`` is Python, run by the
-    interpreter even from compiled code; ``tuple.__new__`` is one C call. Every field is given."""
+    """``QuantityMention(...)`` without the interpreted class call (why: :func:`pipeline.core.events.mentions.mention`)."""
     return _TUPLE_NEW(QuantityMention, (text, start, end, value, unit))
 
 
