@@ -23,21 +23,44 @@ class BuildError(RuntimeError):
 
 
 def build_site(work: Path) -> tuple[Path, list[str]]:
-    """Build the wheel in ``work`` and unpack it to ``work/site``; returns that and the wheel's extension files."""
+    """Build the wheel in ``work`` and unpack it to ``work/site``; returns that and the wheel's extension files.
+
+    The build's output is kept in ``work/build.log``; setup.py's own lines start with ``wirewash:``
+    (one says whether the build was profile-guided).
+    """
     src = work / "src"
     src.mkdir(parents=True)
     for name in ("pyproject.toml", "setup.py", "README.md"):
         shutil.copy(ROOT / name, src / name)
     shutil.copytree(ROOT / "pipeline", src / "pipeline", ignore=shutil.ignore_patterns("__pycache__", "*.so"))
+    # the profile-guided build's training run (setup.py): its script, the cases and the seeds
+    (src / "bench").mkdir()
+    shutil.copy(ROOT / "bench" / "pgo_train.py", src / "bench" / "pgo_train.py")
+    shutil.copytree(ROOT / "tests" / "cases", src / "tests" / "cases")
+    shutil.copytree(ROOT / "seeds", src / "seeds")
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(work / "dist"), "."],
+        # -v: pip shows the build's own output (setup.py's messages) only when asked
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-v",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(work / "dist"),
+            ".",
+        ],
         cwd=src,
         env={**os.environ, "WIREWASH_COMPILE": "1"},
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         timeout=900,
         check=False,
     )
-    log = build.stderr.decode(errors="replace")
+    log = build.stdout.decode(errors="replace")
+    (work / "build.log").write_text(log)
     if build.returncode != 0 or "installing pure Python" in log:
         raise BuildError(log[-3000:])
     (wheel,) = (work / "dist").glob("wirewash-*.whl")
@@ -45,6 +68,6 @@ def build_site(work: Path) -> tuple[Path, list[str]]:
     with zipfile.ZipFile(wheel) as z:
         z.extractall(site)
         extensions = sorted(n for n in z.namelist() if n.endswith(".so"))
-    if not extensions:  # setup.py fell back to pure Python (its warning is in pip's hidden output)
+    if not extensions:  # setup.py fell back to pure Python
         raise BuildError(f"the wheel holds no compiled module: {log[-2000:]}")
     return site, extensions

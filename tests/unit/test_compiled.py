@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 import pytest
 
+from bench import pgo_train
 from bench.compiled import build_site
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,6 +111,13 @@ def _dump(pythonpath: Path, kind: str) -> dict[str, Any]:
 @pytest.mark.slow
 def test_the_compiled_core_gives_the_same_events_and_cleaning_as_the_pure_one(tmp_path: Path) -> None:
     site, extensions = build_site(tmp_path)
+    # gcc is here: the build is profile-guided (setup.py), trained on every case body and seed,
+    # which the instrumented compiled core cleans and extracts as the pure one does
+    (said,) = re.findall(r"wirewash: compiled the core profile-guided \((.*)\)", (tmp_path / "build.log").read_text())
+    bodies = pgo_train.items(ROOT)
+    assert (
+        said == f"trained on {len(bodies)} bodies of the repository's cases and seeds, {pgo_train.train(bodies)} events"
+    )
     # every module setup.py lists, plus mypyc's shared library
     listed = re.findall(r'"(pipeline/[\w/]+)\.py"', (ROOT / "setup.py").read_text())
     assert len(listed) >= 9

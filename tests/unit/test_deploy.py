@@ -60,6 +60,9 @@ def test_dockerfile_is_multi_stage_non_root_pinned_and_healthchecked() -> None:
     build = text[: text.rindex("FROM ")]
     assert "COPY pyproject.toml setup.py" in build and "gcc" in build and "gcc" not in final
     assert 'grep -q "compiled with mypyc"' in build
+    # profile-guided (setup.py): the training run's inputs are in the build stage, and it must have run
+    assert all(f"COPY {path} ./{path}" in build for path in ("bench/pgo_train.py", "tests/cases", "seeds"))
+    assert 'grep -q "wirewash: compiled the core profile-guided"' in build
 
 
 def test_lock_file_pins_every_runtime_dependency_with_hashes() -> None:
@@ -79,7 +82,9 @@ def test_lock_file_pins_every_runtime_dependency_with_hashes() -> None:
 
 def test_dockerignore_keeps_the_context_small() -> None:
     ignored = (ROOT / ".dockerignore").read_text().split()
-    assert {".git", ".venv", "tests"} <= set(ignored)
+    assert {".git", ".venv", "tests", "bench"} <= set(ignored)
+    # but the profile-guided build's training inputs go in (the Dockerfile copies them)
+    assert {"!tests/cases", "!bench/pgo_train.py"} <= set(ignored)
 
 
 # ------------------------------------------------------------------------------- Compose
