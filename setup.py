@@ -187,7 +187,9 @@ class AllOrNothing(build_ext):
         top = Path(self.get_ext_fullpath(shared.name)).resolve().parent
         if not (top / "pipeline" / "__init__.py").is_file():
             raise RuntimeError(f"the built package is not in {top}")
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(top), *filter(None, [os.environ.get("PYTHONPATH")])])}
+        path = os.pathsep.join([str(top), *filter(None, [os.environ.get("PYTHONPATH")])])
+        # no __pycache__ left in the package the wheel is made from
+        env = {**os.environ, "PYTHONPATH": path, "PYTHONDONTWRITEBYTECODE": "1"}
         run = subprocess.run(
             [sys.executable, str(TRAINER), str(HERE)],
             cwd=top,

@@ -53,7 +53,8 @@ def build_site(work: Path) -> tuple[Path, list[str]]:
             ".",
         ],
         cwd=src,
-        env={**os.environ, "WIREWASH_COMPILE": "1"},
+        # as on a machine that writes bytecode (this one may not): the wheel must hold none all the same
+        env={**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "WIREWASH_COMPILE": "1"},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         timeout=900,
@@ -68,6 +69,8 @@ def build_site(work: Path) -> tuple[Path, list[str]]:
     with zipfile.ZipFile(wheel) as z:
         z.extractall(site)
         extensions = sorted(n for n in z.namelist() if n.endswith(".so"))
+        if any("__pycache__" in n for n in z.namelist()):  # the build's own runs wrote bytecode into it
+            raise BuildError(f"the wheel holds bytecode: {[n for n in z.namelist() if '__pycache__' in n][:3]}")
     if not extensions:  # setup.py fell back to pure Python
         raise BuildError(f"the wheel holds no compiled module: {log[-2000:]}")
     return site, extensions
