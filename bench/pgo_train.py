@@ -37,20 +37,8 @@ class Item(NamedTuple):
     language: str | None
 
 
-def _strings(value: Any, key: str) -> Iterator[str]:
-    """Every string under ``key`` anywhere in a case file."""
-    if isinstance(value, dict):
-        for k, v in value.items():
-            if k == key and isinstance(v, str):
-                yield v
-            else:
-                yield from _strings(v, key)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _strings(v, key)
-
-
 def _objects(value: Any) -> Iterator[dict[str, Any]]:
+    """Every object of a case file, outer ones first."""
     if isinstance(value, dict):
         yield value
         for v in value.values():
@@ -72,7 +60,11 @@ def items(root: Path) -> list[Item]:
     for path in sorted((root / "tests" / "cases").rglob("*.json")):
         doc = json.loads(path.read_text(encoding="utf-8"))
         source = path.stem
+        loose: dict[str, list[str]] = {"sentence": [], "paragraph": []}
         for obj in _objects(doc):
+            for key, found in loose.items():
+                if (one := _text(obj, key)) is not None:
+                    found.append(one)
             headline, language = _text(obj, "headline"), _text(obj, "language")
             body = _text(obj, "body")
             paragraphs = obj.get("paragraphs")
@@ -84,8 +76,7 @@ def items(root: Path) -> list[Item]:
                 stories += 1
             if body is not None:
                 out.append(Item(source, body, _text(obj, "content_type") or "text/plain", headline, language))
-        for key in ("sentence", "paragraph"):
-            found = list(_strings(doc, key))
+        for found in loose.values():
             for i in range(0, len(found), GROUP):
                 out.append(Item(source, "\n\n".join(found[i : i + GROUP]), "text/plain", None, None))
     for path in sorted((root / "seeds").glob("*.json")):
