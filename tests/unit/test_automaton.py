@@ -74,6 +74,22 @@ def test_every_hit_and_its_order_as_pyahocorasick(name: str) -> None:
     assert hits > 100  # the comparison saw hits
 
 
+def test_ascii_text_searched_as_bytes_finds_what_the_str_search_finds() -> None:
+    """ASCII text goes to the byte automaton (no byte-to-character table), other text to the
+    ``str`` one: the comparison above covers both, and on ASCII text the two agree hit for hit."""
+    auto = cues().automaton
+    ac = auto._ac
+    assert ac is not None
+    ascii_bodies = [b.lower() for b in BODIES if b.isascii()]
+    assert len(ascii_bodies) > 50 and len(BODIES) - len(ascii_bodies) > 50  # both paths are exercised
+    hits = 0
+    for low in ascii_bodies:
+        got = auto.find(low)
+        assert got == ac.find_matches_as_indexes(low, overlapping=True)
+        hits += len(got)
+    assert hits > 100
+
+
 def test_a_key_added_again_takes_the_new_value_and_an_unbuilt_automaton_says_so() -> None:
     a: Automaton[int] = Automaton()
     a.add_word("ab", 1)
