@@ -670,22 +670,49 @@ def _script_of(ch: str) -> str:
     return "OTHER"
 
 
-def _mark_class() -> str:
-    ranges: list[tuple[int, int]] = []
-    for cp in range(0x300, 0x10000):
-        if unicodedata.category(chr(cp)).startswith("M"):
-            if ranges and ranges[-1][1] == cp - 1:
-                ranges[-1] = (ranges[-1][0], cp)
-            else:
-                ranges.append((cp, cp))
-    return "".join(f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges)
+# the combining marks of Indic and other scripts (vowel signs are marks, not letters): a word is
+# letters and these
+_MARK_CHARS = frozenset(chr(cp) for cp in range(0x300, 0x10000) if unicodedata.category(chr(cp)).startswith("M"))
 
 
-# a word: letters plus the combining marks of Indic and other scripts (vowel signs are marks, not letters)
-_MARKS = _mark_class()
-_SCRIPT_WORD = re.compile(rf"[^\W\d_](?:[^\W\d_]|[{_MARKS}])*")
-# a word with at least one non-ASCII letter (ASCII words cannot be in another script)
-_NON_ASCII_WORD = re.compile(rf"(?:[A-Za-z]|[{_MARKS}])*[^\W\d_A-Za-z](?:[^\W\d_]|[{_MARKS}])*")
+def _is_letter(c: str) -> bool:
+    """``[^\\W\\d_]``: a word character that is no decimal digit and no underscore (a letter, or a
+    numeral such as "²" or "Ⅻ")."""
+    return c.isalnum() and not c.isdecimal() and c != "_"
+
+
+def _non_ascii_words(text: str) -> list[tuple[int, int]]:
+    """The spans of the words with a non-ASCII letter in them, as
+    ``(?:[A-Za-z]|MARK)*[^\\W\\d_A-Za-z](?:[^\\W\\d_]|MARK)*`` finds them, without the regex: that
+    pattern tries every start of every ASCII word, and tests each character against some
+    hundreds of mark ranges (an ASCII word can hold no other script's letter).
+
+    A match starts at the first non-ASCII letter after the previous match, reaches back over the
+    ASCII letters and marks just before it, and runs on over letters and marks.
+
+    >>> t = "naïve Kyivविस्तार x²_ 3é"
+    >>> [t[s:e] for s, e in _non_ascii_words(t)]
+    ['naïve', 'Kyivविस्तार', 'x²', 'é']
+    """
+    out: list[tuple[int, int]] = []
+    n = len(text)
+    pos = 0
+    for run in _NON_ASCII_RUN.finditer(text):
+        for q in range(run.start(), run.end()):
+            if q < pos:
+                continue
+            c = text[q]
+            if not _is_letter(c):
+                continue
+            p = q
+            while p > pos and ((text[p - 1].isascii() and text[p - 1].isalpha()) or text[p - 1] in _MARK_CHARS):
+                p -= 1
+            e = q + 1
+            while e < n and (_is_letter(text[e]) or text[e] in _MARK_CHARS):
+                e += 1
+            out.append((p, e))
+            pos = e
+    return out
 
 
 def find_foreign_script(text: str, dominant: str = "LATIN") -> list[Hit]:
@@ -698,18 +725,17 @@ def find_foreign_script(text: str, dominant: str = "LATIN") -> list[Hit]:
     if text.isascii() or not has_non_ascii_letter(text):
         return []
     hits: list[Hit] = []
-    for m in _NON_ASCII_WORD.finditer(text):
+    for ws, we in _non_ascii_words(text):
         if len(hits) >= MAX_HITS:
             break
-        w = m.group()
-        scripts = {_script_of(c) for c in w if c.isalpha()}
+        scripts = {_script_of(c) for c in text[ws:we] if c.isalpha()}
         scripts.discard("OTHER")
         if scripts and dominant not in scripts:
-            if hits and hits[-1].end >= m.start() - 1 and text[hits[-1].end : m.start()].isspace():
+            if hits and hits[-1].end >= ws - 1 and text[hits[-1].end : ws].isspace():
                 last = hits.pop()
-                hits.append(Hit(last.kind, last.start, m.end(), last.confidence, last.suggestion))
+                hits.append(Hit(last.kind, last.start, we, last.confidence, last.suggestion))
             else:
-                hits.append(Hit("untranslated", m.start(), m.end(), 0.8, "translate or remove"))
+                hits.append(Hit("untranslated", ws, we, 0.8, "translate or remove"))
     return hits
 
 
@@ -847,8 +873,7 @@ def has_non_ascii_letter(text: str) -> bool:
     return any(any(c.isalpha() for c in m.group()) for m in _NON_ASCII_RUN.finditer(text))
 
 
-_DROP_ASCII_LETTERS = {c: None for c in range(65, 123) if chr(c).isalpha()}
-_NON_ASCII_LETTER = re.compile(r"[^\W\d_A-Za-z]")
+_ASCII_LETTERS = bytes(c for c in range(128) if chr(c).isalpha())
 
 
 def dominant_script(text: str) -> str:
@@ -860,10 +885,19 @@ def dominant_script(text: str) -> str:
     sample = text[:20000]
     if sample.isascii() or not has_non_ascii_letter(sample):
         return "LATIN"
-    counts: dict[str, int] = {"LATIN": len(sample) - len(sample.translate(_DROP_ASCII_LETTERS))}
-    for ch in _NON_ASCII_LETTER.findall(sample):
+    # an ASCII letter is one byte of UTF-8, and no other character has such a byte (a byte
+    # translation counts them; the ``str`` translation by a mapping looked up every character)
+    data = sample.encode("utf-8", "surrogatepass")
+    counts: dict[str, int] = {"LATIN": len(data) - len(data.translate(None, _ASCII_LETTERS))}
+    # the other letters, counted per character first: a script is looked up once per character
+    letters: dict[str, int] = {}
+    for run in _NON_ASCII_RUN.finditer(sample):
+        for ch in run.group():
+            if _is_letter(ch):
+                letters[ch] = letters.get(ch, 0) + 1
+    for ch, k in letters.items():  # in the order of first use: a tie goes to the script met first
         s = _script_of(ch)
-        counts[s] = counts.get(s, 0) + 1
+        counts[s] = counts.get(s, 0) + k
     return max(counts, key=counts.__getitem__)
 
 

@@ -4,6 +4,9 @@ marks, capitals the article itself writes lower case. Exact expectations, each w
 from __future__ import annotations
 
 import json
+import random
+import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -216,3 +219,69 @@ def test_an_acronym_before_a_capital_is_no_heading() -> None:
     """Two words in capitals before the word make a heading; one acronym does not."""
     t = "The BJP And its allies walked out of the House, and the Congress followed."
     assert [t[h.start : h.end] for h in art.find_mid_sentence_capitals(t)] == ["And"]
+
+
+# ------------------------------------------------------------------ scripts without per-character regexes
+def _mark_ranges() -> str:
+    ranges: list[tuple[int, int]] = []
+    for cp in range(0x300, 0x10000):
+        if unicodedata.category(chr(cp)).startswith("M"):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1] = (ranges[-1][0], cp)
+            else:
+                ranges.append((cp, cp))
+    return "".join(f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges)
+
+
+def _script_texts() -> list[str]:
+    root = Path(__file__).resolve().parents[2]
+    texts = [p.read_text(encoding="utf-8") for p in sorted((root / "tests" / "cases").rglob("*.json"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((root / "seeds").glob("*.json"))]
+    # ASCII letters, digits, "_", combining marks (acute, a Devanagari vowel sign), letters of five
+    # scripts, numerals that are no decimal digit ("²", "Ⅳ"), a zero-width joiner, a lone surrogate
+    alphabet = [*"abcXYZ 09_.,'’“\n", "\u0301", "\u093f", "\u0915", "\u0416", "\uac00", "\u00b2", "\u00e9"]
+    alphabet += ["\u3042", "\ud800", "\u2163", "\u0660", "\u200d"]
+    rng = random.Random(7)
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(4000)]
+    return texts
+
+
+def test_non_ascii_words_are_the_words_the_regex_found() -> None:
+    """``_non_ascii_words`` replaced a regex that tried every start of every ASCII word against
+    some hundreds of mark ranges: the same spans on every case body, seed and mixed-script string."""
+    marks = _mark_ranges()
+    regex = re.compile(rf"(?:[A-Za-z]|[{marks}])*[^\W\d_A-Za-z](?:[^\W\d_]|[{marks}])*")
+    seen = 0
+    for t in _script_texts():
+        expected = [m.span() for m in regex.finditer(t)]
+        assert art._non_ascii_words(t) == expected, t
+        seen += len(expected)
+    assert seen > 1000
+
+
+def test_dominant_script_counts_as_the_per_character_regex_did() -> None:
+    drop = {c: None for c in range(65, 123) if chr(c).isalpha()}
+    letter = re.compile(r"[^\W\d_A-Za-z]")
+
+    def reference(text: str) -> str:
+        sample = text[:20000]
+        if sample.isascii() or not art.has_non_ascii_letter(sample):
+            return "LATIN"
+        counts = {"LATIN": len(sample) - len(sample.translate(drop))}
+        for ch in letter.findall(sample):
+            s = art._script_of(ch)
+            counts[s] = counts.get(s, 0) + 1
+        return max(counts, key=counts.__getitem__)
+
+    texts = _script_texts()
+    texts += ["서울 경찰은 월요일 Seoul police", "Kyiv Київ", "ab Жж", "Жж ab"]  # ties go to the script met first
+    scripts = {art.dominant_script(t) for t in texts}
+    for t in texts:
+        assert art.dominant_script(t) == reference(t), t
+    assert {"LATIN", "CJK", "CYRILLIC"} <= scripts
+    # every character the letter class takes is a letter by the predicate, and no other
+    assert all(
+        bool(letter.fullmatch(chr(cp))) == (art._is_letter(chr(cp)) and not chr(cp).isascii())
+        for cp in range(0x80, 0x30000)
+        if not 0xD800 <= cp < 0xE000
+    )
