@@ -44,7 +44,7 @@ from pipeline.core.artefacts import dominant_script
 from pipeline.core.automaton import Automaton, lower_aligned
 from pipeline.core.doc import Doc, DocContext, Para, is_story
 from pipeline.core.rules import Rule
-from pipeline.core.scan import trie_pattern
+from pipeline.core.scan import Folded, trie_pattern
 from pipeline.core.sentences import ABBREVIATIONS, sentence_spans
 from pipeline.core.structure import DATELINE
 
@@ -286,6 +286,26 @@ _DATE_WORDS = re.compile(
     r"last|on|at|hrs|h|min|mins|read|ago|hours|hour|minutes|年|月|日|시|분|時|分)",
     re.IGNORECASE,
 )
+# the two run case-sensitively on a line's lower-case copy (:class:`~pipeline.core.scan.Folded`): under
+# IGNORECASE the engine folds every character it compares, twice the cost on the lines the scorer reads
+_DATE_FOLDED = Folded(_DATE.pattern)
+_META_FOLDED = Folded(_META.pattern)
+#: token -> is it a date or metadata word (``_DATE_WORDS`` or ``_META_WORDS`` whole): such lines
+#: repeat their few words ("min", "read", "ago", month names), the answers are remembered
+_DATE_OR_META_WORD: dict[str, bool] = {}
+DATE_WORD_CACHE = 4096
+
+
+def _date_or_meta_word(t: str) -> bool:
+    known = _DATE_OR_META_WORD.get(t)
+    if known is None:
+        if len(_DATE_OR_META_WORD) >= DATE_WORD_CACHE:
+            _DATE_OR_META_WORD.clear()
+        known = _DATE_WORDS.fullmatch(t) is not None or _META_WORDS.fullmatch(t) is not None
+        _DATE_OR_META_WORD[t] = known
+    return known
+
+
 # a desk or slug code: one lower-case token of letters joined by dots or slashes ("hmd.tab.gb", "bur-sst/dhc")
 _CODE = re.compile(r"[a-z]{1,8}(?:[./-][a-z]{1,8}){1,5}")
 _TLD = re.compile(r"\.(?:com|org|net|in|pk|co|uk|de|nl|fr|es|it|jp|kr|cn|ru|id|gov|edu|info|news|tv)\b")
@@ -453,9 +473,11 @@ def _shape_of(text: str, f: dict[str, float], ctx_script: str) -> tuple[int, flo
         f["code"] = 1.0
     has_date = has_time = False
     d = _DIGIT.search(text) if digits > 0 else None
+    lowered: str | None = None
     if d is not None:
+        lowered = lower_aligned(text)
         # every date holds a digit, at most _DATE_LEAD characters after the date's start; every time opens with one
-        has_date = _DATE.search(text, max(0, d.start() - _DATE_LEAD)) is not None
+        has_date = _DATE_FOLDED.found(text, lowered, max(0, d.start() - _DATE_LEAD))
         has_time = _TIME.search(text, d.start()) is not None
     if has_date:
         f["date"] = 1.0
@@ -463,8 +485,8 @@ def _shape_of(text: str, f: dict[str, float], ctx_script: str) -> tuple[int, flo
         f["time"] = 1.0
     # a line that is only a date, a time or a page's metadata (a relative time, a reading time, a
     # counter): "Published: Fri 7 Nov 2025", "8 months ago", "2 min read", "178 total views today"
-    if nw <= 14 and (has_date or has_time or (digits > 0 and _META.search(text) is not None)):
-        rest = [t for t in toks if not t.isdigit() and not _DATE_WORDS.fullmatch(t) and not _META_WORDS.fullmatch(t)]
+    if nw <= 14 and (has_date or has_time or (digits > 0 and _META_FOLDED.found(text, lowered))):
+        rest = [t for t in toks if not t.isdigit() and not _date_or_meta_word(t)]
         if len(rest) <= 2:
             f["date:only"] = 1.0
     script = _script(stripped) if stripped.isascii() else dominant_script(stripped)

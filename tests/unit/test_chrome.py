@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -132,6 +133,42 @@ def test_the_date_pattern_tried_from_the_first_digit_finds_what_it_found(text: s
     f: dict[str, float] = {}
     shape_features(text, f, "LATIN")
     assert ("date" in f) == (_DATE.search(text) is not None)
+
+
+def _case_lines() -> list[str]:
+    lines: set[str] = set()
+    for p in sorted((Path(__file__).resolve().parents[1] / "cases").rglob("*.json")):
+        for line in p.read_text(encoding="utf-8").replace("\\n", "\n").split("\n"):
+            line = line.strip().strip('",')
+            if 0 < len(line) < 300:
+                lines.add(line)
+    lines |= {"Updated 5 MIN READ", "vor 4 Stunden", "Il y a 2 jours", "178 total views today", "14 saat önce"}
+    lines |= {"Fri., Feb. 24, 2023 1 min. read", "2 часа назад", "Published: Fri 7 Nov 2025", "İstanbul 12 Mart 2024"}
+    return sorted(lines)
+
+
+def test_date_and_metadata_lines_read_on_the_lower_case_copy_as_case_insensitive_patterns_read_them() -> None:
+    """The date and metadata patterns run case-sensitively on a line's lower-case copy, and the
+    words of such lines are looked up once: the same "date" and "date:only" as the
+    case-insensitive patterns on the line itself, on every short line of the cases."""
+    from pipeline.core import chrome
+
+    dated = only = 0
+    for text in _case_lines():
+        f: dict[str, float] = {}
+        nw, _fw, toks = chrome.shape_features(text, f, "LATIN")
+        digits = sum(map(text.strip().count, "0123456789"))
+        d = re.search(r"\d", text) if digits else None
+        has_date = d is not None and chrome._DATE.search(text, max(0, d.start() - chrome._DATE_LEAD)) is not None
+        has_time = d is not None and chrome._TIME.search(text, d.start()) is not None
+        meta = digits > 0 and chrome._META.search(text) is not None
+        words = (chrome._DATE_WORDS, chrome._META_WORDS)
+        rest = [t for t in toks if not t.isdigit() and not any(w.fullmatch(t) for w in words)]
+        assert ("date" in f) == has_date, text
+        assert ("date:only" in f) == (nw <= 14 and (has_date or has_time or meta) and len(rest) <= 2), text
+        dated += has_date
+        only += "date:only" in f
+    assert dated > 50 and only > 20
 
 
 _STORY = (
