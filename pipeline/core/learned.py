@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 from pipeline.core.doc import Doc, DocContext, LearnedLookup, is_story
 from pipeline.core.rules import Rule
@@ -120,7 +121,7 @@ def _template_keys(toks: list[str], folded: list[str] | None = None) -> list[str
     return keys
 
 
-def candidates(doc: Doc) -> dict[int, list[str]]:
+def candidates(doc: Doc) -> dict[int, tuple[str, ...]]:
     """Paragraphs that could be a footer, promo or slot (short ones at the head or tail, very short
     ones anywhere), with their keys: the exact fingerprint first, then its template keys."""
     live = doc.live()
@@ -132,8 +133,18 @@ def candidates(doc: Doc) -> dict[int, list[str]]:
         limit = MAX_CANDIDATE_WORDS if edge else MAX_INNER_WORDS
         # a cheap bound first: a paragraph with many more spaces than the limit has too many words
         if len(text) < limit * 30 and text.count(" ") < limit * 2 and has_words(text, 1, limit):
-            out[i] = _keys(text)
+            out[i] = _remembered_keys(text)
     return out
+
+
+#: Candidate paragraphs whose keys are remembered: the footers, promos and slots a source repeats
+#: come back article after article (a fifth of the bench's candidates are such repeats)
+KEY_CACHE = 2048
+
+
+@lru_cache(maxsize=KEY_CACHE)
+def _remembered_keys(text: str) -> tuple[str, ...]:
+    return tuple(_keys(text))
 
 
 def _keys(text: str) -> list[str]:
