@@ -17,15 +17,15 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from itertools import islice, pairwise
-from typing import Any
+from typing import Any, Final
 
 from pipeline.core import wordclass as wc
 from pipeline.core.rules import ALWAYS, Needs, Rule
 from pipeline.core.sentences import has_words, sentence_spans
 
-REMOVE_AT = 0.9  # findings at or above this confidence whose rule allows it are removed
-MAX_HITS = 200  # per rule and paragraph: past this a text is garbage, not translation debris
-MAX_SENTENCES = 2000  # sentence-level rules look at this many sentences per paragraph at most
+REMOVE_AT: Final = 0.9  # findings at or above this confidence whose rule allows it are removed
+MAX_HITS: Final = 200  # per rule and paragraph: past this a text is garbage, not translation debris
+MAX_SENTENCES: Final = 2000  # sentence-level rules look at this many sentences per paragraph at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +50,13 @@ class Hit:
 # left to a lookahead so that fragments in a row ("Was. Had gone.") are all seen. Each scan
 # opens with a literal (the engine then skips ahead at C speed); the rarer openings run only
 # when their literal occurs.
-_FRAGMENT_BODY = (
+_FRAGMENT_BODY: Final = (
     r"(?P<frag>[A-Z][a-z]*+(?: [a-z]++){0,3}+)"  # possessive: a longer sentence fails at once
     r"(?=(?P<punct>[.,])(?:[ \t]*(?:\n|$)|[ \t]+[“\"‘A-Z(]|[ \t]*[”\"’']))"
 )
-_FRAGMENT_AFTER_STOP = re.compile(r"\.(?:[ \t]*[”\"’'])?[ \t]+" + _FRAGMENT_BODY)
-_FRAGMENT_AFTER_MARK = re.compile(r"[!?](?:[ \t]*[”\"’'])?[ \t]+" + _FRAGMENT_BODY)
-_FRAGMENT_AT = re.compile(_FRAGMENT_BODY)
+_FRAGMENT_AFTER_STOP: Final = re.compile(r"\.(?:[ \t]*[”\"’'])?[ \t]+" + _FRAGMENT_BODY)
+_FRAGMENT_AFTER_MARK: Final = re.compile(r"[!?](?:[ \t]*[”\"’'])?[ \t]+" + _FRAGMENT_BODY)
+_FRAGMENT_AT: Final = re.compile(_FRAGMENT_BODY)
 
 
 def _fragment_candidates(text: str) -> list[re.Match[str]]:
@@ -75,12 +75,12 @@ def _fragment_candidates(text: str) -> list[re.Match[str]]:
     return found
 
 
-_BE = frozenset("is are was were am be been being".split())
-_HAVE = frozenset("has have had having".split())
-_DO = frozenset("do does did".split())
-_MODALS = frozenset("will would shall should can could may might must".split())
-_CLOSERS = frozenset("”\"’'")
-_PRONOUN_AFTER = re.compile(r"\s(?:he|she|it|they|we|I|you|there|this|that)\b")
+_BE: Final = frozenset("is are was were am be been being".split())
+_HAVE: Final = frozenset("has have had having".split())
+_DO: Final = frozenset("do does did".split())
+_MODALS: Final = frozenset("will would shall should can could may might must".split())
+_CLOSERS: Final = frozenset("”\"’'")
+_PRONOUN_AFTER: Final = re.compile(r"\s(?:he|she|it|they|we|I|you|there|this|that)\b")
 
 
 def verb_group(words: list[str]) -> str | None:
@@ -259,22 +259,22 @@ def find_stray_verbs(text: str) -> list[Hit]:
     return [h for cls, h in _verb_fragments(text) if cls == "verb"]
 
 
-_SUBJECTLESS = re.compile(
+_SUBJECTLESS: Final = re.compile(
     r"(?:Said that|Told that|Used to [a-z]+"
     # "On information reached the spot": Hindi "suchna par pahunchi" with its subject (police) dropped
     r"|On (?:getting |receiving )?(?:the )?information,? (?:reached|arrived|rushed|came)"
     r"|(?:Could|Would|Did|Does|Will|Can|Should|Must|Might|Has|Have|Had|Is|Are|Was|Were) not"
     r"|Had to|Has to|Have to|(?:Is|Are|Was|Were|Has|Have|Had) (?:being |been )?[a-z]{3,}(?:ed|en|ing))\b"
 )
-_SUBJECTLESS_GATE = re.compile(
+_SUBJECTLESS_GATE: Final = re.compile(
     r"(?:Said|Told|On|Used|Could|Would|Did|Does|Will|Can|Should|Must|Might|Has|Have|Had|Is|Are|Was|Were) "
 )
-_QUESTIONISH = re.compile(r"[?]\W*$")
-_NO_INVERSION = frozenset(("Said", "Told", "Used", "On"))  # openers after which "that"/"this" is no subject
+_QUESTIONISH: Final = re.compile(r"[?]\W*$")
+_NO_INVERSION: Final = frozenset(("Said", "Told", "Used", "On"))  # openers after which "that"/"this" is no subject
 
 
-_CLOSING_APOSTROPHE = re.compile(r"’(?![A-Za-z])")
-_LONE_APOSTROPHE = re.compile(r"(?<![A-Za-z])’|’(?![A-Za-z])")  # a closing quote, not one inside a word
+_CLOSING_APOSTROPHE: Final = re.compile(r"’(?![A-Za-z])")
+_LONE_APOSTROPHE: Final = re.compile(r"(?<![A-Za-z])’|’(?![A-Za-z])")  # a closing quote, not one inside a word
 
 
 def _inside_quote(text: str, pos: int) -> bool:
@@ -290,8 +290,8 @@ def may_lack_subject(article: str) -> bool:
     return _SUBJECTLESS_GATE.search(article) is not None
 
 
-_VERB_OPENERS = frozenset({"is", "are", "was", "were", "has", "have", "had", "used"} | _MODALS)
-_CAPITALISED_BEFORE = re.compile(r"(?:^|[.!?] )[A-Z][a-z]+$")
+_VERB_OPENERS: Final = frozenset({"is", "are", "was", "were", "has", "have", "had", "used"} | _MODALS)
+_CAPITALISED_BEFORE: Final = re.compile(r"(?:^|[.!?] )[A-Z][a-z]+$")
 
 
 def _opens_with_word_that(text: str) -> bool:
@@ -305,7 +305,7 @@ def _opens_with_word_that(text: str) -> bool:
     return False
 
 
-_NOT_SUBJECTLESS = frozenset(("given", "provided", "granted", "supposing", "seeing", "assuming", "considering"))
+_NOT_SUBJECTLESS: Final = frozenset(("given", "provided", "granted", "supposing", "seeing", "assuming", "considering"))
 
 
 def _opens_with_verb_group(sent: str) -> bool:
@@ -390,12 +390,12 @@ def find_subjectless_sentences(text: str) -> list[Hit]:
 
 # a subordinate clause (which needs a finite verb) that runs from its subject to a dash and one
 # predicate word: the copula was dropped, as Telugu and Hindi nominal sentences have none
-_DASH_COPULA = re.compile(
+_DASH_COPULA: Final = re.compile(
     r"\b(?:that|because|since|although|though|whereas|while|if|when) "
     r"(?P<np>(?:the|this|these|those|its|his|her|their|our|such|every|each) (?:[\w’'-]+ ){0,4}?)[–—] "
     r"(?P<pred>(?:not |never |no longer )?(?:[a-z]+ly |very |so |too |quite |always |still )?[a-z]{3,})(?=[.!?](?:\s|$))"
 )
-_FINITE = frozenset(
+_FINITE: Final = frozenset(
     "is are was were be been being has have had will would can could may might must shall should do does did".split()
 )
 
@@ -423,18 +423,18 @@ def find_dropped_copulas(text: str) -> list[Hit]:
     return hits
 
 
-_IMPERATIVE = re.compile(
+_IMPERATIVE: Final = re.compile(
     r"(?:Ensure|Make sure|Take|Provide|Complete|Resolve|Dispose of|Solve|Keep|Maintain|Prepare|Identify|Conduct"
     r"|Inspect|Check|Stop|Start|Remove|Give|Send|Pay|Inform|Deploy|Repair|Act|Expedite|Monitor|Do not|Don’t) [a-z]"
 )
-_INSTRUCTION = re.compile(
+_INSTRUCTION: Final = re.compile(
     r"\b(?:direct(?:ed|s)|instruct(?:ed|s)|order(?:ed|s)|ask(?:ed|s)|urg(?:ed|es)|told|advis(?:ed|es)|warn(?:ed|s))\b"
     r".{0,80}\b(?:officials|officers|authorities|administration|department|police|staff|employees)\b"
 )
 
 
-_QUOTE_MARK = re.compile(r"[“”\"‘]")
-_REPORTED = re.compile(r"\b(?:said|says|told|according to|asked|urged)\b")
+_QUOTE_MARK: Final = re.compile(r"[“”\"‘]")
+_REPORTED: Final = re.compile(r"\b(?:said|says|told|according to|asked|urged)\b")
 
 
 def may_hold_imperative(article: str) -> bool:
@@ -553,8 +553,8 @@ def _find_all(hay: str, needle: str, limit: int = 1000) -> list[int]:
     return out
 
 
-_NEXT_WORD = re.compile(r"[ -]([A-Z])")
-_PREV_WORD = re.compile(r"([A-Z])[\w'’.-]*[ -]$")
+_NEXT_WORD: Final = re.compile(r"[ -]([A-Z])")
+_PREV_WORD: Final = re.compile(r"([A-Z])[\w'’.-]*[ -]$")
 
 
 def _beside_capitalised(text: str, s: int, e: int) -> bool:
@@ -618,7 +618,7 @@ def find_calques(text: str, article: str = "") -> list[Hit]:
     return hits
 
 
-_HONORIFIC = re.compile(r"\b[A-Z][a-z]{2,} ji\b(?:-[a-z]+)?")
+_HONORIFIC: Final = re.compile(r"\b[A-Z][a-z]{2,} ji\b(?:-[a-z]+)?")
 
 
 def find_honorifics(text: str) -> list[Hit]:
@@ -636,7 +636,7 @@ def find_honorifics(text: str) -> list[Hit]:
     ]
 
 
-_SCRIPTS = (
+_SCRIPTS: Final = (
     "LATIN",
     "CYRILLIC",
     "DEVANAGARI",
@@ -672,7 +672,7 @@ def _script_of(ch: str) -> str:
 
 # the combining marks of Indic and other scripts (vowel signs are marks, not letters): a word is
 # letters and these
-_MARK_CHARS = frozenset(chr(cp) for cp in range(0x300, 0x10000) if unicodedata.category(chr(cp)).startswith("M"))
+_MARK_CHARS: Final = frozenset(chr(cp) for cp in range(0x300, 0x10000) if unicodedata.category(chr(cp)).startswith("M"))
 
 
 def _is_letter(c: str) -> bool:
@@ -741,9 +741,9 @@ def find_foreign_script(text: str, dominant: str = "LATIN") -> list[Hit]:
 
 # --------------------------------------------------------------- unknown words
 
-_LOWER_RUN = re.compile(r"\b[a-z]{4,30}\b")  # longer runs are no words (and would cost to judge)
+_LOWER_RUN: Final = re.compile(r"\b[a-z]{4,30}\b")  # longer runs are no words (and would cost to judge)
 # UTF-8 bytes: an ASCII character that is no word character becomes a space; the rest stay
-_NON_WORD_TO_SPACE = bytes(c if c >= 128 or c == 95 or chr(c).isalnum() else 32 for c in range(256))
+_NON_WORD_TO_SPACE: Final = bytes(c if c >= 128 or c == 95 or chr(c).isalnum() else 32 for c in range(256))
 
 
 def lower_runs(text: str) -> set[str]:
@@ -765,21 +765,21 @@ def lower_runs(text: str) -> set[str]:
     return out
 
 
-_SUFFIXES = (
+_SUFFIXES: Final = (
     "s", "es", "ed", "d", "ing", "er", "ers", "est", "ly", "ness", "ment", "ments", "ism", "isms", "ist", "ists",
     "ian", "ians", "ize", "ise", "ized", "ised", "izing", "ising", "ation", "ations", "ful", "less", "able",
     "ity", "ities", "ship", "wise", "like", "hood", "ward", "wards", "ic", "al", "ally",
 )  # fmt: skip
-_PREFIXES = (
+_PREFIXES: Final = (
     "un", "re", "non", "pre", "post", "anti", "pro", "counter", "over", "under", "mis", "sub", "co", "de", "dis",
     "inter", "multi", "semi", "mega", "micro", "mini", "self", "super", "ultra", "cyber", "geo", "neo", "bio",
     "eco", "tele", "out", "up", "down", "mid", "ex", "pan", "trans", "hyper", "tri", "bi",
 )  # fmt: skip
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
-_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
-_QUOTE_WRAP = frozenset("‘“'\"*_«")
-_TOKEN_MARKS = ("/", "@", "#", "www", "=", "_", "://")
-MAX_UNKNOWN_SHARE = 0.05  # more unknown words than this: the text is not English copy at all
+_LETTERS: Final = "abcdefghijklmnopqrstuvwxyz"
+_WORD_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_QUOTE_WRAP: Final = frozenset("‘“'\"*_«")
+_TOKEN_MARKS: Final = ("/", "@", "#", "www", "=", "_", "://")
+MAX_UNKNOWN_SHARE: Final = 0.05  # more unknown words than this: the text is not English copy at all
 
 
 def _english_form(w: str, known: frozenset[str], common: frozenset[str]) -> bool:
@@ -857,9 +857,9 @@ def find_unknown_words(text: str) -> list[Hit]:
     return hits
 
 
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+_NON_ASCII_RUN: Final = re.compile(r"[^\x00-\x7f]+")
 # beyond ASCII, Latin-1 punctuation, general punctuation (curly quotes, dashes, ellipsis) and currency signs
-_BEYOND_PUNCT = re.compile(r"[^\x00-\x7f\u00a0-\u00bf\u00d7\u00f7\u2000-\u206f\u20a0-\u20cf\u2100-\u214f]")
+_BEYOND_PUNCT: Final = re.compile(r"[^\x00-\x7f\u00a0-\u00bf\u00d7\u00f7\u2000-\u206f\u20a0-\u20cf\u2100-\u214f]")
 
 
 def has_non_ascii_letter(text: str) -> bool:
@@ -873,7 +873,7 @@ def has_non_ascii_letter(text: str) -> bool:
     return any(any(c.isalpha() for c in m.group()) for m in _NON_ASCII_RUN.finditer(text))
 
 
-_ASCII_LETTERS = bytes(c for c in range(128) if chr(c).isalpha())
+_ASCII_LETTERS: Final = bytes(c for c in range(128) if chr(c).isalpha())
 
 
 def dominant_script(text: str) -> str:
@@ -903,8 +903,8 @@ def dominant_script(text: str) -> str:
 
 # ------------------------------------------------------------------------- quotes
 
-_OPEN = "“‘"
-_CLOSE = "”’"
+_OPEN: Final = "“‘"
+_CLOSE: Final = "”’"
 
 
 def _balance(text: str) -> tuple[int, int]:
@@ -949,8 +949,8 @@ def find_broken_crossheads(text: str) -> list[Hit]:
     ]
 
 
-_QUOTE_CHARS = re.compile(r"[“”\"]")
-_CLUSTER = re.compile(r"[”\"][.,]?[“\"][.,]?(?=\s|$)")
+_QUOTE_CHARS: Final = re.compile(r"[“”\"]")
+_CLUSTER: Final = re.compile(r"[”\"][.,]?[“\"][.,]?(?=\s|$)")
 
 
 def find_quote_glyph_errors(text: str) -> list[Hit]:
@@ -991,10 +991,10 @@ def find_quote_glyph_errors(text: str) -> list[Hit]:
 
 # ------------------------------------------------------------------------- case
 
-_FUNCTION_CAPS = re.compile(r"(?P<w>And|Or|But|For|Of|To|With|From|More|The|In|On|At|By|As) (?P<next>[A-Za-z]+)")
-_FUNCTION_CAP_WORDS = frozenset(re.search(r"<w>([^)]*)", _FUNCTION_CAPS.pattern).group(1).split("|"))  # type: ignore[union-attr]
-_DAYS = frozenset(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
-_NAME_STARTERS = frozenset(("The", "Of", "In", "At", "By", "As"))
+_FUNCTION_CAPS: Final = re.compile(r"(?P<w>And|Or|But|For|Of|To|With|From|More|The|In|On|At|By|As) (?P<next>[A-Za-z]+)")
+_FUNCTION_CAP_WORDS: Final = frozenset(re.search(r"<w>([^)]*)", _FUNCTION_CAPS.pattern).group(1).split("|"))  # type: ignore[union-attr]
+_DAYS: Final = frozenset(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
+_NAME_STARTERS: Final = frozenset(("The", "Of", "In", "At", "By", "As"))
 
 
 def find_case_anomalies(text: str) -> list[Hit]:
@@ -1030,16 +1030,16 @@ def find_case_anomalies(text: str) -> list[Hit]:
 
 # past tenses of verbs that take a person or a thing as object, and that are no common part of a
 # name or title ("Met Office", "the Left", "Won", "Blessed Virgin", "Lost" are left out)
-_TITLED_VERBS = frozenset(
+_TITLED_VERBS: Final = frozenset(
     """killed attacked defeated murdered married kidnapped abducted arrested beat shot slapped insulted
     betrayed cheated cursed worshipped praised criticised criticized accused blamed thanked visited warned
     threatened helped saved rescued loved hated chased destroyed burnt burned looted robbed stabbed captured
     conquered hanged injured wounded punished embraced greeted welcomed invited defended supported opposed
     rejected refused slew ate drank gave took heard sent sold bought caught hugged scolded abused""".split()
 )
-_TITLED_VERB = re.compile(r"(?<=[a-z’'.] )(?P<w>[A-Z][a-z]{2,11}) (?=[A-Z][a-z])")
-_TITLE_WORDS = frozenset("The A An Of Who In On And To For With At By From Is Was".split())
-_CAP_TOKEN = re.compile(r"[A-Z][\w’'.-]*")
+_TITLED_VERB: Final = re.compile(r"(?<=[a-z’'.] )(?P<w>[A-Z][a-z]{2,11}) (?=[A-Z][a-z])")
+_TITLE_WORDS: Final = frozenset("The A An Of Who In On And To For With At By From Is Was".split())
+_CAP_TOKEN: Final = re.compile(r"[A-Z][\w’'.-]*")
 
 
 def find_capitalised_verbs(text: str) -> list[Hit]:
@@ -1085,8 +1085,8 @@ def find_capitalised_verbs(text: str) -> list[Hit]:
 # --------------------------------------------------- mid-sentence capitals, from the article
 
 # a capitalised word after a word (or a comma) and one space: not a sentence's first word
-_MID_CAPITAL = re.compile(r"(?<=[A-Za-z,] )[A-Z][a-z]{1,14}\b(?![’'-])")
-_SPACED_CAPITAL = re.compile(r" ([A-Z][a-z]{1,14}+)\b(?![’'-])")  # a literal first: a fast scan
+_MID_CAPITAL: Final = re.compile(r"(?<=[A-Za-z,] )[A-Z][a-z]{1,14}\b(?![’'-])")
+_SPACED_CAPITAL: Final = re.compile(r" ([A-Z][a-z]{1,14}+)\b(?![’'-])")  # a literal first: a fast scan
 
 
 @lru_cache(maxsize=8)
@@ -1101,15 +1101,19 @@ def mid_capitals(text: str) -> tuple[tuple[str, int], ...]:
     return tuple(out)
 
 
-_CALENDAR = frozenset(
+_CALENDAR: Final = frozenset(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split()
 )
-_TITLE_MINOR = frozenset("a an the of and or in on at to for with by from as".split())
-_LINKING = (wc.PREPOSITIONS | frozenset("and but or nor because although though whereas while".split())) - _TITLE_MINOR
-_QUANTIFIERS = frozenset("more most many much few several both all no any some another other such each every".split())
-_WORD = re.compile(r"[A-Za-z’'-]+")
-_TOKEN = re.compile(r"[\w’'-]+")
+_TITLE_MINOR: Final = frozenset("a an the of and or in on at to for with by from as".split())
+_LINKING: Final = (
+    wc.PREPOSITIONS | frozenset("and but or nor because although though whereas while".split())
+) - _TITLE_MINOR
+_QUANTIFIERS: Final = frozenset(
+    "more most many much few several both all no any some another other such each every".split()
+)
+_WORD: Final = re.compile(r"[A-Za-z’'-]+")
+_TOKEN: Final = re.compile(r"[\w’'-]+")
 
 
 @lru_cache(maxsize=1 << 15)
@@ -1294,10 +1298,10 @@ def case_in_context(text: str, s: int, e: int) -> bool:
 # ------------------------------------------------------------------ quote pairing
 
 # a quote mark; a doubled single mark (‘‘ ’’) is one double mark (a style of some outlets)
-_MARK = re.compile(r"‘‘|’’|[“”\"‘’']")
-_LEFT_OF_OPENER = frozenset("([{—–-/“‘\"'")
-_RIGHT_OF_CLOSER = frozenset(".,;:!?)]}—–-…”’\"'")
-_SENTENCE_STOP = frozenset(".!?,")
+_MARK: Final = re.compile(r"‘‘|’’|[“”\"‘’']")
+_LEFT_OF_OPENER: Final = frozenset("([{—–-/“‘\"'")
+_RIGHT_OF_CLOSER: Final = frozenset(".,;:!?)]}—–-…”’\"'")
+_SENTENCE_STOP: Final = frozenset(".!?,")
 
 
 def _mark_role(text: str, i: int, j: int) -> str:
@@ -1379,12 +1383,12 @@ def _closes_first(text: str) -> bool:
 
 
 # a well-formed curly quotation: opened before a word, closed after one, nothing in between
-_GOOD_PAIR = re.compile(r"“(?<![^\s(\[—–-]“)[^“”\"‘\n]*[^\s“”\"‘]”(?=[\s.,;:!?)\]—–-]|$)")
+_GOOD_PAIR: Final = re.compile(r"“(?<![^\s(\[—–-]“)[^“”\"‘\n]*[^\s“”\"‘]”(?=[\s.,;:!?)\]—–-]|$)")
 # each opens with its literal mark (the engine then skips ahead at C speed); what stands before
 # the mark is looked at after it
-_INNER_APOSTROPHE = re.compile(r"’(?<=[A-Za-z]’)(?=[A-Za-z])")
-_GOOD_STRAIGHT = re.compile(r"\"(?<![^\s(\[—–-]\")[^\"“”\n]*[^\s\"]\"(?=[\s.,;:!?)\]—–-]|$)")
-_DETACHED = re.compile(r"[“”\"‘’'](?<!\S[“”\"‘’'])(?:\s|$)")  # a mark that touches no word
+_INNER_APOSTROPHE: Final = re.compile(r"’(?<=[A-Za-z]’)(?=[A-Za-z])")
+_GOOD_STRAIGHT: Final = re.compile(r"\"(?<![^\s(\[—–-]\")[^\"“”\n]*[^\s\"]\"(?=[\s.,;:!?)\]—–-]|$)")
+_DETACHED: Final = re.compile(r"[“”\"‘’'](?<!\S[“”\"‘’'])(?:\s|$)")  # a mark that touches no word
 
 
 def _well_paired(text: str) -> bool:
@@ -1568,15 +1572,17 @@ def find_unclosed_quotes(text: str, next_text: str = "") -> list[Hit]:
 
 
 # an appeal or an instruction quoted after a speech verb, then the speaker's promise left outside
-_EARLY_CLOSE = re.compile(
+_EARLY_CLOSE: Final = re.compile(
     r"\b(?:said|says|added|assured|appealed|urged|told (?:them|people|the people|reporters))[,:] "
     r"(?P<q>“(?:Don[’']t|Do not|Please|Rest assured|Have faith|Trust|Stay|Keep|Be|Let us|Let’s|Come) "
     r"[^“”\n]{0,100}?[.!?]”) (?P<next>"
     r"(?:We|Our|The (?:state |central |union )?government|The administration|The centre|The Centre) "
     r"(?:will|shall|must|should|would|cannot|can|are|is)\b[^“”\"\n]{5,200}?[.!?])(?=\s*$)"
 )
-_ATTRIBUTED = re.compile(r"\b(?:said|says|told|according|added|stated|announced)\b")
-_AS_SAID = re.compile(r"\bAs [^,.;]{1,40}$")  # "As Gandhi said, “Be the change.”": a citation, not reported speech
+_ATTRIBUTED: Final = re.compile(r"\b(?:said|says|told|according|added|stated|announced)\b")
+_AS_SAID: Final = re.compile(
+    r"\bAs [^,.;]{1,40}$"
+)  # "As Gandhi said, “Be the change.”": a citation, not reported speech
 
 
 def find_early_closed_quotes(text: str) -> list[Hit]:
@@ -1614,11 +1620,11 @@ def find_early_closed_quotes(text: str) -> list[Hit]:
 
 # ------------------------------------------------------------------- duplicates
 
-_NORM = re.compile(r"[\W_]+")
+_NORM: Final = re.compile(r"[\W_]+")
 # rough sentence breaks: a stop and the space after it, or a blank line ("[.!?]\s+|\n\n"), written to
 # open with one character class, so that the engine scans for the class in a tight loop and tries a
 # match only where one occurs (an alternation of a class and a literal gets no such scan: twice the cost)
-_ROUGH_SENTENCE = re.compile(r"[.!?\n](?:(?<=\n)\n|(?<!\n)\s+)")
+_ROUGH_SENTENCE: Final = re.compile(r"[.!?\n](?:(?<=\n)\n|(?<!\n)\s+)")
 
 
 def find_duplicate_sentences(paragraphs: list[str], rough: list[list[str]] | None = None) -> list[tuple[int, Hit]]:
@@ -1724,15 +1730,15 @@ def find_near_duplicate_sentences(paragraphs: list[str], rough: list[list[str]] 
 # ---------------------------------------------------------------- punctuation debris
 
 # each kind of debris has its own cheap gate (a substring) before its pattern runs
-_DOTS = re.compile(r"(?<![.\s])\.\.(?![.])")
-_SAID_DASH = re.compile(r"said\s?[-–](?=\s?[“\"])")
-_HYPHEN_TAILS = frozenset(
+_DOTS: Final = re.compile(r"(?<![.\s])\.\.(?![.])")
+_SAID_DASH: Final = re.compile(r"said\s?[-–](?=\s?[“\"])")
+_HYPHEN_TAILS: Final = frozenset(
     "western eastern northern southern scale term based led made level owned run known old year time wide like free".split()
 )
-_TAIL_WORD = re.compile(r"[a-z]+")
-_HEAD_WORD = re.compile(r"[a-z]{2,}$")
-_GLUED = re.compile(r"\.(?=[A-Z][a-z]{2,}\b)")
-_WORD_BACK = re.compile(r"[a-z]{3,}$")
+_TAIL_WORD: Final = re.compile(r"[a-z]+")
+_HEAD_WORD: Final = re.compile(r"[a-z]{2,}$")
+_GLUED: Final = re.compile(r"\.(?=[A-Z][a-z]{2,}\b)")
+_WORD_BACK: Final = re.compile(r"[a-z]{3,}$")
 
 
 def find_punctuation_debris(text: str) -> list[Hit]:
@@ -1777,7 +1783,7 @@ def find_punctuation_debris(text: str) -> list[Hit]:
     return hits[:MAX_HITS]
 
 
-_IDIOMATIC_PAIRS = frozenset(
+_IDIOMATIC_PAIRS: Final = frozenset(
     [
         "again",
         "more",
@@ -2003,9 +2009,9 @@ def _words(pattern: str) -> tuple[str, ...]:
     return tuple(sorted({w + " " for w in m.group(1).split("|")}))
 
 
-_QUOTE_OPENERS = ("“", "‘")
+_QUOTE_OPENERS: Final = ("“", "‘")
 
-STRAY_AUXILIARY = Rule(
+STRAY_AUXILIARY: Final = Rule(
     "A001-stray-auxiliary",
     "artefact",
     "stray_fragment",
@@ -2018,7 +2024,7 @@ STRAY_AUXILIARY = Rule(
         'Find subject-less auxiliary fragments left by machine translation ("Was done.", "Is.”", "Will have gone.").'
     ),
 )
-SUBJECTLESS = Rule(
+SUBJECTLESS: Final = Rule(
     "A002-subjectless-sentence",
     "artefact",
     "stray_fragment",
@@ -2029,7 +2035,7 @@ SUBJECTLESS = Rule(
         "Flag sentences that open with a verb group and no subject, for any verb: translation dropped the subject."
     ),
 )
-CALQUES = Rule(
+CALQUES: Final = Rule(
     "A003-calque-lexicon",
     "artefact",
     "calque",
@@ -2038,7 +2044,7 @@ CALQUES = Rule(
     needs=Needs(literals=tuple(sorted({h for e in lexicon() for h in e.hints}))),
     description="Flag literal translations from the curated lexicon (e.g. 'martyr drones' for Shahed drones).",
 )
-HONORIFICS = Rule(
+HONORIFICS: Final = Rule(
     "A004-honorific-ji",
     "artefact",
     "untranslated",
@@ -2047,7 +2053,7 @@ HONORIFICS = Rule(
     needs=Needs(cased=(" ji",)),
     description="Flag the Hindi honorific 'ji' left after a name by translation ('Modi ji', 'Adityanath ji-led').",
 )
-FOREIGN_SCRIPT = Rule(
+FOREIGN_SCRIPT: Final = Rule(
     "A005-foreign-script",
     "artefact",
     "untranslated",
@@ -2056,7 +2062,7 @@ FOREIGN_SCRIPT = Rule(
     needs=Needs(classes=("non_ascii",)),
     description="Flag words in another script left inside copy written in ``dominant`` script.",
 )
-BROKEN_CROSSHEAD = Rule(
+BROKEN_CROSSHEAD: Final = Rule(
     "A006-broken-crosshead-quote",
     "artefact",
     "broken_quote",
@@ -2065,7 +2071,7 @@ BROKEN_CROSSHEAD = Rule(
     needs=Needs(classes=("quote",)),
     description="Flag a short crosshead whose quote is opened and never closed (case often garbled too).",
 )
-QUOTE_GLYPHS = Rule(
+QUOTE_GLYPHS: Final = Rule(
     "A007-misplaced-quote-glyph",
     "artefact",
     "broken_quote",
@@ -2075,7 +2081,7 @@ QUOTE_GLYPHS = Rule(
     description="Flag quote marks that break the pairing state or stand where none can: a “ that closes, a ” that "
     'opens, ‘…” pairs, ". ”", ”.“ debris.',
 )
-CASE_ANOMALIES = Rule(
+CASE_ANOMALIES: Final = Rule(
     "A008-capitalised-function-word",
     "artefact",
     "bad_case",
@@ -2086,7 +2092,7 @@ CASE_ANOMALIES = Rule(
         "Flag a capitalised function word inside a sentence (leftover link text or title case from translation)."
     ),
 )
-DUPLICATE_SENTENCES = Rule(
+DUPLICATE_SENTENCES: Final = Rule(
     "A009-duplicate-sentence",
     "artefact",
     "duplicate_sentence",
@@ -2097,7 +2103,7 @@ DUPLICATE_SENTENCES = Rule(
         "repeats are flagged)."
     ),
 )
-PUNCTUATION_DEBRIS = Rule(
+PUNCTUATION_DEBRIS: Final = Rule(
     "A010-punctuation-debris",
     "artefact",
     "other",
@@ -2106,7 +2112,7 @@ PUNCTUATION_DEBRIS = Rule(
     needs=Needs(literals=("..", " -", "said"), classes=("glued_stop",)),
     description='Flag translation punctuation debris: doubled full stops, "said-", "north -western", "roads.The".',
 )
-REDUPLICATED_PAIRS = Rule(
+REDUPLICATED_PAIRS: Final = Rule(
     "A011-reduplicated-pair",
     "artefact",
     "other",
@@ -2115,7 +2121,7 @@ REDUPLICATED_PAIRS = Rule(
     needs=Needs(literals=(" and ",)),
     description='Flag "X and X" where a translated synonym pair collapsed into one word twice.',
 )
-UNCLOSED_QUOTES = Rule(
+UNCLOSED_QUOTES: Final = Rule(
     "A012-unclosed-quote",
     "artefact",
     "broken_quote",
@@ -2124,7 +2130,7 @@ UNCLOSED_QUOTES = Rule(
     needs=Needs(classes=("quote",)),
     description="Flag a quotation never closed (nor continued by the next paragraph), or reopened before it closed.",
 )
-REPORTED_INSTRUCTIONS = Rule(
+REPORTED_INSTRUCTIONS: Final = Rule(
     "A013-reported-instruction",
     "artefact",
     "stray_fragment",
@@ -2135,7 +2141,7 @@ REPORTED_INSTRUCTIONS = Rule(
         "Flag a bare imperative after an instruction to officials: translated indirect speech lost its subject."
     ),
 )
-UNKNOWN_WORDS = Rule(
+UNKNOWN_WORDS: Final = Rule(
     "A014-unknown-word",
     "artefact",
     "untranslated",
@@ -2145,7 +2151,7 @@ UNKNOWN_WORDS = Rule(
         "Flag lower-case words that are no English word (nor an inflection or typo of one): transliterations."
     ),
 )
-CAPITALISED_VERBS = Rule(
+CAPITALISED_VERBS: Final = Rule(
     "A015-capitalised-verb",
     "artefact",
     "bad_case",
@@ -2157,7 +2163,7 @@ CAPITALISED_VERBS = Rule(
         "article writes lower case."
     ),
 )
-DROPPED_COPULAS = Rule(
+DROPPED_COPULAS: Final = Rule(
     "A016-dropped-copula",
     "artefact",
     "stray_fragment",
@@ -2168,7 +2174,7 @@ DROPPED_COPULAS = Rule(
         'Flag a clause whose verb translation dropped, a dash standing in for it ("that this app – not reliable.").'
     ),
 )
-EARLY_CLOSED_QUOTES = Rule(
+EARLY_CLOSED_QUOTES: Final = Rule(
     "A017-quote-closed-early",
     "artefact",
     "broken_quote",

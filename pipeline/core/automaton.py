@@ -20,12 +20,12 @@ is searched as U+FFFD, one character for one, so offsets do not move.
 from __future__ import annotations
 
 import re
-from typing import Generic, TypeVar
+from typing import Final, Generic, TypeVar
 
 import ahocorasick_rs
 
 V = TypeVar("V")
-_SURROGATE = re.compile(f"[{chr(0xD800)}-{chr(0xDFFF)}]")
+_SURROGATE: Final = re.compile(f"[{chr(0xD800)}-{chr(0xDFFF)}]")
 
 
 def lower_aligned(text: str) -> str:

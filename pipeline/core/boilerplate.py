@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Final
 
 import ahocorasick
 
@@ -22,17 +22,17 @@ from pipeline.core.doc import Doc, DocContext, is_headline_like, is_snippet, is_
 from pipeline.core.rules import Needs, Presence, Rule
 from pipeline.core.sentences import has_words
 
-HEAD_PARAS = 3
-TAIL_PARAS = 3
-END_WINDOW = 400  # sign-offs are looked for in the last characters of a paragraph
-MAX_PARA_CHARS = 3000  # paragraph rules never look at longer paragraphs
-ZONE_PASSES = (
+HEAD_PARAS: Final = 3
+TAIL_PARAS: Final = 3
+END_WINDOW: Final = 400  # sign-offs are looked for in the last characters of a paragraph
+MAX_PARA_CHARS: Final = 3000  # paragraph rules never look at longer paragraphs
+ZONE_PASSES: Final = (
     4  # whole-paragraph passes; zones are recomputed between them, so a run of chrome cannot hide a tail-only line
 )
-_BULLET = re.compile(r"^\s*(?:[-•*·▪►]|\d{1,2}[.)])\s?")
+_BULLET: Final = re.compile(r"^\s*(?:[-•*·▪►]|\d{1,2}[.)])\s?")
 # where a sign-off may start: paragraph start, or after a sentence end / closing bracket
-_SIGNOFF_START = re.compile(r"[.!?…”\"’')\]]\s?(?=\S)")
-_NAMED_GROUP = re.compile(r"\(\?P<(\w+)>")
+_SIGNOFF_START: Final = re.compile(r"[.!?…”\"’')\]]\s?(?=\S)")
+_NAMED_GROUP: Final = re.compile(r"\(\?P<(\w+)>")
 
 
 @dataclass(frozen=True)
@@ -434,14 +434,14 @@ def strip_trailing_headlines(doc: Doc, ctx: DocContext | None = None) -> None:
         doc.remove_para(i)
 
 
-_DATA_LINE = re.compile(r"[^:\n]{2,60}:[^:\n]{0,20}\d")
+_DATA_LINE: Final = re.compile(r"[^:\n]{2,60}:[^:\n]{0,20}\d")
 
 
 def _quoted(text: str) -> bool:
     return text.lstrip()[:1] in '“"' and text.rstrip()[-1:] in '”"'
 
 
-_NORM = re.compile(r"[\W_]+")
+_NORM: Final = re.compile(r"[\W_]+")
 
 
 def _norm(text: str) -> str:
@@ -570,8 +570,8 @@ def strip_exposed_boilerplate(doc: Doc, paras: set[int]) -> None:
         _credits(doc, r, m)
 
 
-_KEYWORDS = tuple(sorted({k for r in known_rules() for k in r.keywords}))
-KNOWN_BOILERPLATE = Rule(
+_KEYWORDS: Final = tuple(sorted({k for r in known_rules() for k in r.keywords}))
+KNOWN_BOILERPLATE: Final = Rule(
     "B000-known-boilerplate",
     "boilerplate",
     "engine",
@@ -581,7 +581,7 @@ KNOWN_BOILERPLATE = Rule(
     members=data_rules,
     description="Apply the data rules of ``data/boilerplate.toml`` to every paragraph, in order.",
 )
-HEADLINE_ECHO = Rule(
+HEADLINE_ECHO: Final = Rule(
     "S004-headline-echo",
     "boilerplate",
     "site-chrome",
@@ -589,7 +589,7 @@ HEADLINE_ECHO = Rule(
     example="Fire breaks out in PMO, no one injured",
     description="Remove the headline printed again as a paragraph at the head of the body.",
 )
-RELATED_HEADLINES = Rule(
+RELATED_HEADLINES: Final = Rule(
     "B090-related-headlines",
     "boilerplate",
     "promo",
@@ -599,7 +599,7 @@ RELATED_HEADLINES = Rule(
         "Remove a trailing run of two or more unlabelled related-story headlines after the last story paragraph."
     ),
 )
-CAPTION_ECHO = Rule(
+CAPTION_ECHO: Final = Rule(
     "B091-caption-echo",
     "boilerplate",
     "image-credit",
@@ -607,7 +607,7 @@ CAPTION_ECHO = Rule(
     example="A lighting display in the square",
     description="Remove a caption printed again without its credit next to the credited copy.",
 )
-DUPLICATE_PARAGRAPH = Rule(
+DUPLICATE_PARAGRAPH: Final = Rule(
     "D001-duplicate-paragraph",
     "boilerplate",
     "duplicate",

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 from itertools import pairwise
-from typing import Any
+from typing import Any, Final
 
 import orjson
 
@@ -48,14 +48,14 @@ from pipeline.core.scan import Folded, trie_pattern
 from pipeline.core.sentences import ABBREVIATIONS, sentence_spans
 from pipeline.core.structure import DATELINE
 
-PARA_RULE = "B200-scored-paragraph"
-SPAN_RULE = "B201-scored-span"
-MAX_UNITS = 400  # paragraphs scored per article (past this, a page is not an article)
-MAX_UNIT_CHARS = 2000  # longer paragraphs are story text: scored, never removed
-MAX_SPAN_CHARS = 300  # a glued span longer than this is not chrome
-TOP_FEATURES = 3
-ROUNDS = 16  # scoring rounds per article, until a round removes nothing (most need one or two)
-MAX_SPAN_CUTS = 64  # glued spans cut one after another from one paragraph's edges
+PARA_RULE: Final = "B200-scored-paragraph"
+SPAN_RULE: Final = "B201-scored-span"
+MAX_UNITS: Final = 400  # paragraphs scored per article (past this, a page is not an article)
+MAX_UNIT_CHARS: Final = 2000  # longer paragraphs are story text: scored, never removed
+MAX_SPAN_CHARS: Final = 300  # a glued span longer than this is not chrome
+TOP_FEATURES: Final = 3
+ROUNDS: Final = 16  # scoring rounds per article, until a round removes nothing (most need one or two)
+MAX_SPAN_CUTS: Final = 64  # glued spans cut one after another from one paragraph's edges
 
 
 # ------------------------------------------------------------------ cues
@@ -90,7 +90,7 @@ def _spaced(ch: str) -> bool:
 
 
 #: Thai and Lao, Myanmar, Khmer: written with no spaces between words (code point ranges)
-NO_SPACE_SCRIPTS = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF))
+NO_SPACE_SCRIPTS: Final = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF))
 
 
 def _caps_forms(phrases: list[str]) -> list[str]:
@@ -209,25 +209,25 @@ def cue_occurrences(
 
 
 # ------------------------------------------------------------------ shape
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
-_NO_SPACE = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in NO_SPACE_SCRIPTS) + "]")
-_NO_STOP = re.compile(r"[\u0e00-\u0eff]")  # Thai and Lao end a sentence with no mark
-_TERMINAL = frozenset(".!?。！？")
-_CLOSERS = "”’\"')]）」』»"
-_OPENERS = "“‘\"'([（「『«"
-_BULLETS = frozenset("-–—•*·▪►▶●○■□◆◇>»›|#~=_+")
-_URL = re.compile(
+_TOKEN: Final = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_CJK: Final = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_NO_SPACE: Final = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in NO_SPACE_SCRIPTS) + "]")
+_NO_STOP: Final = re.compile(r"[\u0e00-\u0eff]")  # Thai and Lao end a sentence with no mark
+_TERMINAL: Final = frozenset(".!?。！？")
+_CLOSERS: Final = "”’\"')]）」』»"
+_OPENERS: Final = "“‘\"'([（「『«"
+_BULLETS: Final = frozenset("-–—•*·▪►▶●○■□◆◇>»›|#~=_+")
+_URL: Final = re.compile(
     r"https?://|www\.|\b[\w-]+\.(?:com|org|net|in|pk|co|uk|de|nl|fr|es|it|jp|kr|cn|ru|id|gov|edu|info|news|tv)\b"
 )
-_EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}\.[\w.]{2,63}")
-_HANDLE = re.compile(r"(?<![\w.])@\w{2,}")
-_PHONE = re.compile(r"\+?\d[\d ()-]{7,18}\d")
+_EMAIL: Final = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}\.[\w.]{2,63}")
+_HANDLE: Final = re.compile(r"(?<![\w.])@\w{2,}")
+_PHONE: Final = re.compile(r"\+?\d[\d ()-]{7,18}\d")
 # a bare number of five digits or more (no thousands separator, no decimals): an identifier, not a quantity
-_ID_NUMBER = re.compile(r"(?<![\d.,])\d{5,}(?![\d,]|\.\d)")
-_HASHTAG = re.compile(r"(?<!\w)#[^\W\d_]\w{1,60}")
-_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\d{1,2}시|\d{1,2}時")
-_MONTHS = (
+_ID_NUMBER: Final = re.compile(r"(?<![\d.,])\d{5,}(?![\d,]|\.\d)")
+_HASHTAG: Final = re.compile(r"(?<!\w)#[^\W\d_]\w{1,60}")
+_TIME: Final = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\d{1,2}시|\d{1,2}時")
+_MONTHS: Final = (
     "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
     "september|october|november|december|januar|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|mars|"
     "avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|"
@@ -236,18 +236,18 @@ _MONTHS = (
     "januari|februari|juni|juli|agustus|desember|oktober|mart|января|февраля|марта|апреля|мая|июня|июля|августа|"
     "сентября|октября|ноября|декабря"
 )
-_MONTH = trie_pattern(_MONTHS.split("|"))  # one character a level, not a hundred alternatives a place
-_DATE = re.compile(
+_MONTH: Final = trie_pattern(_MONTHS.split("|"))  # one character a level, not a hundred alternatives a place
+_DATE: Final = re.compile(
     rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\.? {_MONTH}\b|{_MONTH}\.? \d{{1,2}}\b|\d{{4}}[-/.] ?\d{{1,2}}[-/.] ?\d{{1,2}}"
     rf"|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\d{{4}}年|\d{{1,2}}月\d{{1,2}}日)",
     re.IGNORECASE,
 )
-_DIGIT = re.compile(r"\d")
-_DATE_LEAD = max(len(m) for m in _MONTHS.split("|")) + 2  # "septiembre. 4"
+_DIGIT: Final = re.compile(r"\d")
+_DATE_LEAD: Final = max(len(m) for m in _MONTHS.split("|")) + 2  # "septiembre. 4"
 # units of time, and the words that make a count of them a relative time, in the languages the
 # cue lists cover ("8 months ago", "vor 4 Stunden", "il y a 2 jours", "hace 3 horas", "4 ore fa",
 # "4 uur geleden", "14 saat önce", "2 часа назад", "3 jam yang lalu", "5 घंटे पहले")
-_TIME_UNITS = (
+_TIME_UNITS: Final = (
     r"sec|secs|second|seconds|sekunde|sekunden|seconde|seconden|secondes|segundo|segundos|secondo|secondi|"
     r"секунд|секунды|секунду|saniye|detik|min|mins|minute|minutes|minuten|minuut|minuto|minutos|minuti|минут|"
     r"минуты|минуту|мин|dakika|menit|मिनट|hr|hrs|hour|hours|stunde|stunden|std|uur|heure|heures|hora|horas|ora|"
@@ -257,14 +257,14 @@ _TIME_UNITS = (
     r"mois|mes|meses|mese|mesi|месяц|месяца|месяцев|ay|bulan|year|years|jahr|jahre|jahren|jaar|an|ans|année|"
     r"années|año|años|ano|anos|anno|anni|год|года|лет|yıl|tahun"
 )
-_AGO_AFTER = r"ago|geleden|fa|önce|назад|lalu|yang\s+lalu|पहले"
-_AGO_BEFORE = r"vor|il\s+y\s+a|hace|há"
-_READING = (
+_AGO_AFTER: Final = r"ago|geleden|fa|önce|назад|lalu|yang\s+lalu|पहले"
+_AGO_BEFORE: Final = r"vor|il\s+y\s+a|hace|há"
+_READING: Final = (
     r"reading\s+time|read\s+time|lesezeit|leestijd|leesduur|tempo\s+di\s+lettura|temps\s+de\s+lecture|"
     r"tiempo\s+de\s+lectura|tempo\s+de\s+leitura|время\s+чтения|okuma\s+süresi|waktu\s+baca"
 )
-_UNIT = trie_pattern(_TIME_UNITS.split("|"))
-_META = re.compile(
+_UNIT: Final = trie_pattern(_TIME_UNITS.split("|"))
+_META: Final = re.compile(
     rf"\d(?:[\d,.]*\d)?\s*[km]?\s*(?:{_UNIT}\.?\s+(?:{_AGO_AFTER})"
     r"|(?:mins?|minutes?)\s+(?:read|watch|listen)"
     r"|(?:total\s+)?(?:views|reads|shares|comments|likes|reactions))\b"
@@ -273,14 +273,14 @@ _META = re.compile(
     re.IGNORECASE,
 )
 # the single words of those phrases: a line of nothing else (and digits) is metadata
-_PHRASE_WORDS = "|".join(
+_PHRASE_WORDS: Final = "|".join(
     sorted({w for p in f"{_AGO_AFTER}|{_AGO_BEFORE}|{_READING}".split("|") for w in p.split(r"\s+")})
 )
-_META_WORDS = re.compile(
+_META_WORDS: Final = re.compile(
     rf"(?:{_TIME_UNITS}|{_PHRASE_WORDS}|read|watch|listen|total|views|reads|shares|comments|likes|reactions|today|k|m)",
     re.IGNORECASE,
 )
-_DATE_WORDS = re.compile(
+_DATE_WORDS: Final = re.compile(
     rf"(?:{_MONTHS}|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|"
     r"sunday|am|pm|a\.m|p\.m|ist|gmt|utc|kst|jst|edt|est|pst|cet|cest|bst|pkt|updated|update|published|posted|"
     r"last|on|at|hrs|h|min|mins|read|ago|hours|hour|minutes|年|月|日|시|분|時|分)",
@@ -288,12 +288,12 @@ _DATE_WORDS = re.compile(
 )
 # the two run case-sensitively on a line's lower-case copy (:class:`~pipeline.core.scan.Folded`): under
 # IGNORECASE the engine folds every character it compares, twice the cost on the lines the scorer reads
-_DATE_FOLDED = Folded(_DATE.pattern)
-_META_FOLDED = Folded(_META.pattern)
+_DATE_FOLDED: Final = Folded(_DATE.pattern)
+_META_FOLDED: Final = Folded(_META.pattern)
 #: token -> is it a date or metadata word (``_DATE_WORDS`` or ``_META_WORDS`` whole): such lines
 #: repeat their few words ("min", "read", "ago", month names), the answers are remembered
-_DATE_OR_META_WORD: dict[str, bool] = {}
-DATE_WORD_CACHE = 4096
+_DATE_OR_META_WORD: Final[dict[str, bool]] = {}
+DATE_WORD_CACHE: Final = 4096
 
 
 def _date_or_meta_word(t: str) -> bool:
@@ -307,14 +307,14 @@ def _date_or_meta_word(t: str) -> bool:
 
 
 # a desk or slug code: one lower-case token of letters joined by dots or slashes ("hmd.tab.gb", "bur-sst/dhc")
-_CODE = re.compile(r"[a-z]{1,8}(?:[./-][a-z]{1,8}){1,5}")
-_TLD = re.compile(r"\.(?:com|org|net|in|pk|co|uk|de|nl|fr|es|it|jp|kr|cn|ru|id|gov|edu|info|news|tv)\b")
-_QUOTE_CHARS = re.compile(r"[“\"«„「]")
-_CLOSING_GROUP = re.compile(r"\s\(([^()]{2,40})\)$")
-_SAID_NEAR_QUOTE = re.compile(r"[“\"«„「][^”\"»“」]{12,400}[”\"»」]")
+_CODE: Final = re.compile(r"[a-z]{1,8}(?:[./-][a-z]{1,8}){1,5}")
+_TLD: Final = re.compile(r"\.(?:com|org|net|in|pk|co|uk|de|nl|fr|es|it|jp|kr|cn|ru|id|gov|edu|info|news|tv)\b")
+_QUOTE_CHARS: Final = re.compile(r"[“\"«„「]")
+_CLOSING_GROUP: Final = re.compile(r"\s\(([^()]{2,40})\)$")
+_SAID_NEAR_QUOTE: Final = re.compile(r"[“\"«„「][^”\"»“」]{12,400}[”\"»」]")
 
 
-_FW_SCRIPTS = frozenset(("LATIN", "CYRILLIC", "DEVANAGARI", "GREEK"))  # Arabic glues its function words on
+_FW_SCRIPTS: Final = frozenset(("LATIN", "CYRILLIC", "DEVANAGARI", "GREEK"))  # Arabic glues its function words on
 
 
 def _words_of(text: str) -> tuple[list[str], int]:
@@ -359,7 +359,7 @@ def _ends_terminal(text: str) -> bool:
 
 #: Lines whose shape is remembered: chrome repeats from article to article of a source (a footer,
 #: a promo, a desk line), and a line's shape depends on its text and the article's script alone.
-SHAPE_CACHE = 2048
+SHAPE_CACHE: Final = 2048
 
 
 def shape_features(text: str, f: dict[str, float], ctx_script: str) -> tuple[int, float, tuple[str, ...]]:
@@ -664,7 +664,7 @@ def carry_features(old: Doc, new: Doc) -> None:
         new.scratch["carried"] = (art.script, carried)
 
 
-_NORM = re.compile(r"[\W_]+")
+_NORM: Final = re.compile(r"[\W_]+")
 
 
 @lru_cache(maxsize=SHAPE_CACHE)
@@ -674,7 +674,7 @@ def _key(text: str) -> str:
 
 
 #: a cue class -> its feature names (anywhere in the unit, at its opening), built as classes are met
-_CUE_NAMES: dict[str, tuple[str, str]] = {}
+_CUE_NAMES: Final[dict[str, tuple[str, str]]] = {}
 
 
 def _cue_names(c: str) -> tuple[str, str]:
@@ -747,7 +747,7 @@ def word_cue_features(art: Article, lo: int, open_at: int, hi: int, toks: tuple[
 #: Signs of chrome besides the cue classes. A unit goes only if it carries a cue or one of these:
 #: the scorer weighs evidence, it does not invent it (a short line with none is a crosshead, a
 #: closing line, a standfirst).
-_EVIDENCE = frozenset(
+_EVIDENCE: Final = frozenset(
     (
         "url",
         "email",
@@ -768,7 +768,7 @@ _EVIDENCE = frozenset(
 )
 
 
-PROSE_CHARS = 100  # a longer paragraph with a full stop and no strong cue is prose: its evidence is that
+PROSE_CHARS: Final = 100  # a longer paragraph with a full stop and no strong cue is prose: its evidence is that
 
 
 def unit_features(art: Article, u: Unit) -> None:
@@ -875,11 +875,11 @@ def _strength(p: float) -> float:
     return math.log(p / (1 - p)) / 3
 
 
-_CLOSING_CUES = ("cue:copyright", "cue:noredistrib", "cue:credit", "cue:end_marker", "cue:syndication")
+_CLOSING_CUES: Final = ("cue:copyright", "cue:noredistrib", "cue:credit", "cue:end_marker", "cue:syndication")
 
 
-_PREV = ("s2:prev_none", "s2:prev_hi", "s2:prev_lo")
-_NEXT = ("s2:next_none", "s2:next_hi", "s2:next_lo")
+_PREV: Final = ("s2:prev_none", "s2:prev_hi", "s2:prev_lo")
+_NEXT: Final = ("s2:next_none", "s2:next_hi", "s2:next_lo")
 
 
 def neighbour_features(units: list[Unit]) -> None:
@@ -930,7 +930,9 @@ def neighbour_features(units: list[Unit]) -> None:
 
 # a sentence end the English splitter does not take: before a letter of another script, or
 # before a lower-case word after a full word ("... in the city. from Sunrise Times via ...")
-_MORE_STOPS = re.compile(r"(?<=[^\W\d_]{3}[.!?؟।])\s+(?=[^\W\d_])|(?<=[.!?؟।])\s+(?=[^\x00-\x7f\W\d_])|(?<=[。！？])")
+_MORE_STOPS: Final = re.compile(
+    r"(?<=[^\W\d_]{3}[.!?؟।])\s+(?=[^\W\d_])|(?<=[.!?؟।])\s+(?=[^\x00-\x7f\W\d_])|(?<=[。！？])"
+)
 
 
 #: Abbreviations a full stop does not end a sentence after, besides the splitter's own: units and
@@ -938,10 +940,10 @@ _MORE_STOPS = re.compile(r"(?<=[^\W\d_]{3}[.!?؟।])\s+(?=[^\W\d_])|(?<=[.!?؟�
 _PIECE_ABBREVIATIONS = ABBREVIATIONS | frozenset(
     "min mins sec secs hr hrs mon tue tues wed thu thur thurs fri sat sun".split()
 )
-_WORD_STOP = re.compile(r"([^\W\d_]+)[.]$")
-_LEAD_BRACKET = re.compile(r"\([^()]{1,80}\)\s")  # "(Photo: X) KARACHI: ..."
-_TAIL_BRACKET = re.compile(r"\s\([^()]{1,80}\)$")  # "... on Monday. (Reuters)"
-_TAIL_DASH = re.compile(r"\s(?:--|—|–|-)\s?[^\s.!?][^.!?]{0,40}$")  # "... said. -- PTI"
+_WORD_STOP: Final = re.compile(r"([^\W\d_]+)[.]$")
+_LEAD_BRACKET: Final = re.compile(r"\([^()]{1,80}\)\s")  # "(Photo: X) KARACHI: ..."
+_TAIL_BRACKET: Final = re.compile(r"\s\([^()]{1,80}\)$")  # "... on Monday. (Reuters)"
+_TAIL_DASH: Final = re.compile(r"\s(?:--|—|–|-)\s?[^\s.!?][^.!?]{0,40}$")  # "... said. -- PTI"
 
 
 def sentence_pieces(text: str, base: int) -> list[tuple[int, int]]:
@@ -1065,7 +1067,7 @@ def span_neighbour_features(s: Unit, p1: float, before: float | None, after: flo
     f["s2:next_lo" if s.kind == "lead" else "s2:prev_lo"] = 1.0
 
 
-_GLUE_MARKS = re.compile(r"[()\[\]—–|©@/#:]|--|\s-\s|www\.")
+_GLUE_MARKS: Final = re.compile(r"[()\[\]—–|©@/#:]|--|\s-\s|www\.")
 
 
 def _may_hold_glued(art: Article, lo: int, hi: int) -> bool:
@@ -1081,7 +1083,7 @@ def _may_hold_glued(art: Article, lo: int, hi: int) -> bool:
     return any(w.strip(".,;:!?'\"”’") in short for w in edge_words)
 
 
-_DATELINE_DASH = re.compile(r"\s*(?:—|–|--?)\s")  # the separator after a dateline
+_DATELINE_DASH: Final = re.compile(r"\s*(?:—|–|--?)\s")  # the separator after a dateline
 
 
 def span_units(art: Article, units: list[Unit], k: int, model: Model) -> list[Unit]:
@@ -1120,8 +1122,8 @@ def span_units(art: Article, units: list[Unit], k: int, model: Model) -> list[Un
     return out
 
 
-MAX_SENTENCES = 6  # a paragraph of more sentences is never removed whole
-RUN_LABEL_WORDS = 5  # a unit of a run with no evidence of its own is a label of this many words at most
+MAX_SENTENCES: Final = 6  # a paragraph of more sentences is never removed whole
+RUN_LABEL_WORDS: Final = 5  # a unit of a run with no evidence of its own is a label of this many words at most
 
 
 def _protected(f: dict[str, float], story: bool) -> bool:
@@ -1146,7 +1148,7 @@ def _protected(f: dict[str, float], story: bool) -> bool:
 
 #: Cue classes that are evidence wherever they occur; the others ("timestamp", "nav", "agency",
 #: "byline", "say") only describe, and count as evidence only at the opening of the text.
-_STRONG_CUES = frozenset(
+_STRONG_CUES: Final = frozenset(
     f"cue:{c}"
     for c in (
         "copyright",
@@ -1187,7 +1189,7 @@ def _evidence_names() -> frozenset[str]:
     return _STRONG_CUES | _EVIDENCE | frozenset(opening - {"cue:say@open"})
 
 
-_LOOSE_STOP = re.compile(r"(?<=[.!?。！？])\s+(?=[\"“‘(]?[^\W\d_])")
+_LOOSE_STOP: Final = re.compile(r"(?<=[.!?。！？])\s+(?=[\"“‘(]?[^\W\d_])")
 
 
 def pieces_min(art: Article, u: Unit, stage1: dict[str, float]) -> float | None:
@@ -1209,7 +1211,7 @@ def pieces_min(art: Article, u: Unit, stage1: dict[str, float]) -> float | None:
     return low
 
 
-MAX_PIECES = 4  # a paragraph of more sentences is read as a whole
+MAX_PIECES: Final = 4  # a paragraph of more sentences is read as a whole
 
 
 def _pieces_chrome(art: Article, s: Unit, model: Model) -> bool:
@@ -1378,7 +1380,7 @@ def protected_paragraphs(doc: Doc, paras: list[int]) -> set[int]:
 
 #: Cue classes of a line that closes a story: its copyright, a no-redistribution notice, an end
 #: marker, a syndication line ("Published in Dawn, ..."). Not a credit: a photo credit stands mid-story.
-_SIGN_OFF_CUES = ("cue:copyright", "cue:noredistrib", "cue:end_marker", "cue:syndication")
+_SIGN_OFF_CUES: Final = ("cue:copyright", "cue:noredistrib", "cue:end_marker", "cue:syndication")
 
 
 def strip_after_sign_off(doc: Doc, ctx: DocContext) -> None:
@@ -1444,7 +1446,7 @@ def _goes_on(art: Article, doc: Doc, i: int, say_verb: bool = True) -> bool:
     return (say_verb and "cue:say" in feats) or "quote:speech" in feats or "dateline" in feats
 
 
-MAX_LABEL_CHARS = 80  # a related-content label is a few words
+MAX_LABEL_CHARS: Final = 80  # a related-content label is a few words
 
 
 def strip_after_related_label(doc: Doc, ctx: DocContext) -> None:
@@ -1476,7 +1478,7 @@ def strip_after_related_label(doc: Doc, ctx: DocContext) -> None:
         doc.remove_para(i, features=("after_related_label",))
 
 
-SCORED_SPAN = Rule(
+SCORED_SPAN: Final = Rule(
     SPAN_RULE,
     "boilerplate",
     "scored",
@@ -1484,7 +1486,7 @@ SCORED_SPAN = Rule(
     description="A credit, caption or sign-off glued inside the first or last story paragraph, judged by the learned scorer.",
     source="pipeline.core.chrome.strip_scored_boilerplate",
 )
-SCORED_BOILERPLATE = Rule(
+SCORED_BOILERPLATE: Final = Rule(
     PARA_RULE,
     "boilerplate",
     "scored",
@@ -1493,7 +1495,7 @@ SCORED_BOILERPLATE = Rule(
     description="A paragraph the learned scorer judges boilerplate: a run at the head or tail, or chrome between story paragraphs.",
     members=lambda: (SCORED_SPAN,),
 )
-AFTER_RELATED_LABEL = Rule(
+AFTER_RELATED_LABEL: Final = Rule(
     "B203-after-related-label",
     "boilerplate",
     "scored",
@@ -1505,7 +1507,7 @@ AFTER_RELATED_LABEL = Rule(
         "the headlines, tags and prompts the label introduces."
     ),
 )
-AFTER_SIGN_OFF = Rule(
+AFTER_SIGN_OFF: Final = Rule(
     "B202-after-sign-off",
     "boilerplate",
     "scored",

@@ -19,6 +19,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from pipeline.core import artefacts as art
 from pipeline.core.boilerplate import (
@@ -62,11 +63,11 @@ from pipeline.core.wirelines import WIRE_FORMAT
 
 # ------------------------------------------------------------------ the run order, as data
 #: HTML bodies first become text (H001), their noise recorded as removals (H002).
-HTML: tuple[Rule, ...] = (HTML_TO_TEXT, HTML_NOISE)
+HTML: Final[tuple[Rule, ...]] = (HTML_TO_TEXT, HTML_NOISE)
 
 #: Normalisers in the order they run, with how their edits are recorded ("removed",
 #: "changed" or None for layout) and whether they run on text that came from HTML.
-NORMALISE: tuple[tuple[Rule, str | None, bool], ...] = (
+NORMALISE: Final[tuple[tuple[Rule, str | None, bool], ...]] = (
     (LINE_ENDINGS, None, True),
     (C0_CONTROLS, "removed", True),  # C0 controls could split a mojibake sequence
     (MOJIBAKE, "changed", True),  # before C1 controls: C1 bytes are part of mojibake
@@ -79,7 +80,7 @@ NORMALISE: tuple[tuple[Rule, str | None, bool], ...] = (
 )
 
 #: Document rules ``(doc, ctx) -> None``: boilerplate, learned repeats, then structure.
-DOCUMENT: tuple[Rule, ...] = (
+DOCUMENT: Final[tuple[Rule, ...]] = (
     KNOWN_BOILERPLATE,
     HEADLINE_ECHO,
     RELATED_HEADLINES,
@@ -94,7 +95,7 @@ DOCUMENT: tuple[Rule, ...] = (
 )
 
 #: Artefact rules ``(view) -> [(paragraph, hit)]``: flags; only certain fragments are removed.
-ARTEFACTS: tuple[Rule, ...] = (
+ARTEFACTS: Final[tuple[Rule, ...]] = (
     art.STRAY_AUXILIARY,
     art.HONORIFICS,
     art.QUOTE_GLYPHS,
@@ -114,11 +115,11 @@ ARTEFACTS: tuple[Rule, ...] = (
     art.DUPLICATE_SENTENCES,
 )
 
-_LITERALS = all_literals(DOCUMENT + ARTEFACTS)
-_NORMALISE_LITERALS = all_literals(r for r, _, _ in NORMALISE)
-_ENCODING = frozenset({C0_CONTROLS.id, MOJIBAKE.id, NFC.id, CONTROL_CHARS.id, INVISIBLE_CHARS.id})
-_LAYOUT = frozenset({WHITESPACE.id, PARAGRAPHS.id})
-_MAX_ROUNDS = 3
+_LITERALS: Final = all_literals(DOCUMENT + ARTEFACTS)
+_NORMALISE_LITERALS: Final = all_literals(r for r, _, _ in NORMALISE)
+_ENCODING: Final = frozenset({C0_CONTROLS.id, MOJIBAKE.id, NFC.id, CONTROL_CHARS.id, INVISIBLE_CHARS.id})
+_LAYOUT: Final = frozenset({WHITESPACE.id, PARAGRAPHS.id})
+_MAX_ROUNDS: Final = 3
 
 
 def rules() -> list[Rule]:
@@ -131,7 +132,7 @@ def rules() -> list[Rule]:
 
 
 #: Languages the artefact rules are written for (machine-translation debris in English).
-ARTEFACT_LANGUAGES = frozenset({"en"})
+ARTEFACT_LANGUAGES: Final = frozenset({"en"})
 
 
 def _normalise(
@@ -215,8 +216,8 @@ def normalise_headline(headline: str | None, html: bool = False) -> str | None:
     return text or None
 
 
-_SPACE_BEFORE_PUNCT = re.compile(r" +(?=[,.;:!?”’)\]](?:\s|$))")
-_MULTI_SPACE = re.compile(r" {2,}")
+_SPACE_BEFORE_PUNCT: Final = re.compile(r" +(?=[,.;:!?”’)\]](?:\s|$))")
+_MULTI_SPACE: Final = re.compile(r" {2,}")
 
 
 def _assemble(doc: Doc) -> tuple[str, list[Span]]:

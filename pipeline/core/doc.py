@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from pipeline.core.sentences import has_words
 
@@ -21,10 +21,10 @@ if TYPE_CHECKING:
 #: Is this paragraph fingerprint learned boilerplate for the article's source?
 LearnedLookup = Callable[[str], bool]
 
-_TERMINAL_IN = re.compile(r"[.!?…][\"”’')\]]*(?:\s|$)")
-_HEADLINE_END_BAD = frozenset(".!?:;,")
-_OPEN_QUOTES = frozenset("“‘\"'")
-_INNER_SENTENCE_END = re.compile(r"[a-z0-9][.!?][\"”’']?\s+[\"“‘']?[A-Z]")
+_TERMINAL_IN: Final = re.compile(r"[.!?…][\"”’')\]]*(?:\s|$)")
+_HEADLINE_END_BAD: Final = frozenset(".!?:;,")
+_OPEN_QUOTES: Final = frozenset("“‘\"'")
+_INNER_SENTENCE_END: Final = re.compile(r"[a-z0-9][.!?][\"”’']?\s+[\"“‘']?[A-Z]")
 
 
 @dataclass(slots=True, init=False)
@@ -168,7 +168,7 @@ class Doc:
                 self.credits.append(name)
 
 
-_AGENCY_NAMES = {
+_AGENCY_NAMES: Final = {
     "pti": "PTI",
     "press trust of india": "PTI",
     "ians": "IANS",
@@ -201,7 +201,7 @@ _AGENCY_NAMES = {
     "agencies": "agencies",
     "agency": "agencies",
 }
-_CREDIT_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
+_CREDIT_SPLIT: Final = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
 
 
 def split_credits(credit: str) -> list[str]:

@@ -12,12 +12,12 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, Final
 
 from pipeline.core.rules import Rule
 from pipeline.core.textmap import SourceMap
 
-BLOCK_TAGS = frozenset(
+BLOCK_TAGS: Final = frozenset(
     [
         "p",
         "div",
@@ -54,7 +54,7 @@ BLOCK_TAGS = frozenset(
         "summary",
     ]
 )
-NOISE_TAGS = frozenset(
+NOISE_TAGS: Final = frozenset(
     [
         "script",
         "style",
@@ -78,13 +78,20 @@ NOISE_TAGS = frozenset(
     ]
 )
 # social-media embeds arrive as blockquotes carrying the platform's class
-_EMBED_CLASSES = ("twitter-tweet", "twitter-video", "instagram-media", "tiktok-embed", "reddit-embed", "fb-xfbml")
-VOID_TAGS = frozenset(
+_EMBED_CLASSES: Final = (
+    "twitter-tweet",
+    "twitter-video",
+    "instagram-media",
+    "tiktok-embed",
+    "reddit-embed",
+    "fb-xfbml",
+)
+VOID_TAGS: Final = frozenset(
     ["br", "img", "hr", "meta", "link", "input", "source", "track", "wbr", "area", "base", "col", "embed", "param"]
 )
 
-_WS = re.compile(r"\s+")
-_ENTITY_EXTENT = re.compile(r"&#?[A-Za-z0-9]+;?")
+_WS: Final = re.compile(r"\s+")
+_ENTITY_EXTENT: Final = re.compile(r"&#?[A-Za-z0-9]+;?")
 
 
 @dataclass
@@ -266,7 +273,7 @@ def drop_html_noise(result: HtmlResult) -> list[tuple[int, int]]:
     return result.noise
 
 
-HTML_TO_TEXT = Rule(
+HTML_TO_TEXT: Final = Rule(
     "H001-html-to-text",
     "normalise",
     "html",
@@ -274,7 +281,7 @@ HTML_TO_TEXT = Rule(
     example="<p>One &amp; two</p><p>Three</p>",
     description="Turn an HTML fragment into paragraphs; decode entities; drop script, style and caption noise.",
 )
-HTML_NOISE = Rule(
+HTML_NOISE: Final = Rule(
     "H002-html-noise",
     "normalise",
     "html",

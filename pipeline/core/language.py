@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Final
 
 import pycld2
 
-MIN_CHARS = 40  # shorter texts are not judged
-SAMPLE_CHARS = 1000  # longer texts are judged on this many characters from their middle
-_UNPRINTABLE = re.compile(r"[^\S\n ]|[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+MIN_CHARS: Final = 40  # shorter texts are not judged
+SAMPLE_CHARS: Final = 1000  # longer texts are judged on this many characters from their middle
+_UNPRINTABLE: Final = re.compile(r"[^\S\n ]|[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,13 +10,14 @@ joined by exactly ``"\\n\\n"``, no other newlines.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from pipeline.core.rules import Rule
 from pipeline.core.textmap import Edit
 
-_TERMINAL = frozenset('.!?:;"”’)]…')
-_FIRST_WORD = re.compile(r"\S+")
-_BULLET = re.compile(r"^(?:[-•*·▪►]\s|\d{1,2}[.)]\s)")
+_TERMINAL: Final = frozenset('.!?:;"”’)]…')
+_FIRST_WORD: Final = re.compile(r"\S+")
+_BULLET: Final = re.compile(r"^(?:[-•*·▪►]\s|\d{1,2}[.)]\s)")
 
 
 def _looks_wrapped(lines: list[str]) -> tuple[bool, int]:
@@ -121,7 +122,7 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-PARAGRAPHS = Rule(
+PARAGRAPHS: Final = Rule(
     "N007-paragraphs",
     "layout",
     "whitespace",

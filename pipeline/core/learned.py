@@ -10,16 +10,17 @@ from __future__ import annotations
 import hashlib
 import re
 from functools import lru_cache
+from typing import Final
 
 from pipeline.core.doc import Doc, DocContext, LearnedLookup, is_story
 from pipeline.core.rules import Rule
 from pipeline.core.sentences import has_words
 
-MAX_CANDIDATE_WORDS = 60  # at the head or tail of an article
-MAX_INNER_WORDS = 15  # in the middle: labels, slots and promos are short
-HEAD_TAIL = 4
-_URL = re.compile(r"https?://\S+|www\.\S+")
-_WORD = re.compile(r"[^\W_]+")
+MAX_CANDIDATE_WORDS: Final = 60  # at the head or tail of an article
+MAX_INNER_WORDS: Final = 15  # in the middle: labels, slots and promos are short
+HEAD_TAIL: Final = 4
+_URL: Final = re.compile(r"https?://\S+|www\.\S+")
+_WORD: Final = re.compile(r"[^\W_]+")
 
 __all__ = [
     "LEARNED_REPEAT",
@@ -42,7 +43,7 @@ def fingerprint(text: str) -> str:
 
 
 # ASCII bytes: a letter or a digit stays, anything else becomes a space (the separators of ``_WORD``)
-_ASCII_SEPARATORS = bytes(c if chr(c).isalnum() else 32 for c in range(128)) + bytes(range(128, 256))
+_ASCII_SEPARATORS: Final = bytes(c if chr(c).isalnum() else 32 for c in range(128)) + bytes(range(128, 256))
 
 
 def _read(text: str) -> tuple[list[str], str]:
@@ -65,7 +66,7 @@ def _read(text: str) -> tuple[list[str], str]:
 
 # an empty 80-bit BLAKE2b state, copied for each text: a third cheaper than a new object made
 # with its keyword argument (the digests are the same)
-_BLAKE2B_80 = hashlib.blake2b(digest_size=10)
+_BLAKE2B_80: Final = hashlib.blake2b(digest_size=10)
 
 
 def _hash(text: str) -> str:
@@ -75,8 +76,8 @@ def _hash(text: str) -> str:
 
 
 BAND_MIN, BAND_MAX = 6, 40  # token counts of paragraphs that also get positional template keys
-BANDS = 3
-_STOP = frozenset("a an the of in on at to for and or by with from is are was our your this that more".split())
+BANDS: Final = 3
+_STOP: Final = frozenset("a an the of in on at to for and or by with from is are was our your this that more".split())
 _NOT_SLOT = _STOP | {"#", "N"}  # what a band's telling words are not
 
 
@@ -139,7 +140,7 @@ def candidates(doc: Doc) -> dict[int, tuple[str, ...]]:
 
 #: Candidate paragraphs whose keys are remembered: the footers, promos and slots a source repeats
 #: come back article after article (a fifth of the bench's candidates are such repeats)
-KEY_CACHE = 2048
+KEY_CACHE: Final = 2048
 
 
 @lru_cache(maxsize=KEY_CACHE)
@@ -194,7 +195,7 @@ def strip_learned(doc: Doc, ctx: DocContext) -> None:
             doc.remove_para(i, rule_id)
 
 
-LEARNED_TEMPLATE = Rule(
+LEARNED_TEMPLATE: Final = Rule(
     "L002-learned-template",
     "learned",
     "learned",
@@ -205,7 +206,7 @@ LEARNED_TEMPLATE = Rule(
     ),
     source="pipeline.core.learned.strip_learned",
 )
-LEARNED_REPEAT = Rule(
+LEARNED_REPEAT: Final = Rule(
     "L001-learned-repeat",
     "learned",
     "learned",

@@ -13,6 +13,7 @@ import html as _html
 import re
 import unicodedata
 from html.entities import html5
+from typing import Final
 
 import ftfy
 
@@ -35,8 +36,8 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
     return "".join(out)
 
 
-_LINE_END = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
-_LINE_END_GATE = re.compile(r"[\r\u2028\u2029\x0b\x0c\x85]")
+_LINE_END: Final = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+_LINE_END_GATE: Final = re.compile(r"[\r\u2028\u2029\x0b\x0c\x85]")
 
 
 def normalise_line_endings(text: str) -> list[Edit]:
@@ -51,7 +52,7 @@ def normalise_line_endings(text: str) -> list[Edit]:
 
 
 # C0 controls except TAB and LF, DEL, C1 controls, noncharacters, lone surrogates.
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]+")
+_CONTROL: Final = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]+")
 
 
 def remove_control_chars(text: str) -> list[Edit]:
@@ -63,7 +64,7 @@ def remove_control_chars(text: str) -> list[Edit]:
     return [Edit(m.start(), m.end(), "") for m in _CONTROL.finditer(text)]
 
 
-_C0 = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]+")
+_C0: Final = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]+")
 
 
 def remove_c0_controls(text: str) -> list[Edit]:
@@ -80,9 +81,9 @@ def remove_c0_controls(text: str) -> list[Edit]:
 # Always invisible formatting: zero-width space, word joiner, BOM, soft hyphen, bidi
 # embeddings/overrides/isolates and marks. ZWJ/ZWNJ are handled separately (they are
 # meaningful inside Indic, Persian and emoji sequences).
-_INVISIBLE = re.compile(r"[\u200b\u2060-\u2064\ufeff\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]+")
-_JOINERS = re.compile(r"[\u200c\u200d]+")
-_INVISIBLE_GATE = re.compile(r"[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u202a-\u202e\u2066-\u2069\u061c]")
+_INVISIBLE: Final = re.compile(r"[\u200b\u2060-\u2064\ufeff\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]+")
+_JOINERS: Final = re.compile(r"[\u200c\u200d]+")
+_INVISIBLE_GATE: Final = re.compile(r"[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u202a-\u202e\u2066-\u2069\u061c]")
 
 
 def _is_plain(ch: str) -> bool:
@@ -109,7 +110,7 @@ def remove_invisible_chars(text: str) -> list[Edit]:
 
 
 # Characters that start most mojibake sequences (UTF-8 read as cp1252/latin-1) plus U+FFFD.
-_MOJIBAKE_HINT = re.compile(
+_MOJIBAKE_HINT: Final = re.compile(
     r"[\u00c2\u00c3\u00c5\u00ce\u00cf\u00d0\u00d1\u00d8\u00d9\u00e0\u00e2\u00ef\u0080-\u009f\ufffd]"
 )
 
@@ -123,7 +124,7 @@ def has_mojibake_hint(text: str) -> bool:
     return not text.isascii() and bool(_MOJIBAKE_HINT.search(text))
 
 
-_FTFY_CONFIG = ftfy.TextFixerConfig(
+_FTFY_CONFIG: Final = ftfy.TextFixerConfig(
     unescape_html=False,
     remove_terminal_escapes=False,
     fix_encoding=True,
@@ -199,7 +200,7 @@ def compose_nfc(text: str) -> list[Edit]:
     return _per_line(text, lambda s: unicodedata.normalize("NFC", s), None)
 
 
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_ENTITY: Final = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
 def decode_stray_entities(text: str) -> list[Edit]:
@@ -224,9 +225,9 @@ def decode_stray_entities(text: str) -> list[Edit]:
 
 
 # only whitespace that needs changing: runs, tabs and other spaces, and spaces at a line's ends
-_SPACE_RUN = re.compile(r"[^\S\n]{2,}|[^\S\n ]+")
-_EDGE_SPACE = re.compile(r"(?m)^[^\S\n]+|[^\S\n]+$")
-_ODD_SPACE = re.compile(r"[^\S\n ]")  # tabs, no-break and other Unicode spaces
+_SPACE_RUN: Final = re.compile(r"[^\S\n]{2,}|[^\S\n ]+")
+_EDGE_SPACE: Final = re.compile(r"(?m)^[^\S\n]+|[^\S\n]+$")
+_ODD_SPACE: Final = re.compile(r"[^\S\n ]")  # tabs, no-break and other Unicode spaces
 
 
 def collapse_whitespace(text: str) -> list[Edit]:
@@ -267,8 +268,8 @@ def collapse_whitespace(text: str) -> list[Edit]:
 
 
 # ------------------------------------------------------------------ the rules
-_CONTROL_DOC = "Remove control characters, noncharacters and lone surrogates (NUL, ESC, C1...)."
-LINE_ENDINGS = Rule(
+_CONTROL_DOC: Final = "Remove control characters, noncharacters and lone surrogates (NUL, ESC, C1...)."
+LINE_ENDINGS: Final = Rule(
     "N000-line-endings",
     "layout",
     "whitespace",
@@ -277,7 +278,7 @@ LINE_ENDINGS = Rule(
     needs=Needs(classes=("unprintable",)),
     description="Turn CR LF, CR, form feeds and Unicode line/paragraph separators into LF.",
 )
-C0_CONTROLS = Rule(  # the C0 pass of N003, before mojibake repair
+C0_CONTROLS: Final = Rule(  # the C0 pass of N003, before mojibake repair
     "N003-control-chars",
     "normalise",
     "encoding",
@@ -286,7 +287,7 @@ C0_CONTROLS = Rule(  # the C0 pass of N003, before mojibake repair
     needs=Needs(classes=("unprintable",)),
     description=_CONTROL_DOC,
 )
-MOJIBAKE = Rule(
+MOJIBAKE: Final = Rule(
     "N002-mojibake",
     "normalise",
     "encoding",
@@ -295,7 +296,7 @@ MOJIBAKE = Rule(
     needs=Needs(classes=("non_ascii",)),
     description="Repair mojibake (UTF-8 decoded as Windows-1252 or Latin-1) with ftfy.",
 )
-NFC = Rule(
+NFC: Final = Rule(
     "N001-nfc",
     "normalise",
     "encoding",
@@ -304,7 +305,7 @@ NFC = Rule(
     needs=Needs(classes=("non_ascii",)),
     description="Compose characters to Unicode NFC (e + combining acute becomes é).",
 )
-CONTROL_CHARS = Rule(
+CONTROL_CHARS: Final = Rule(
     "N003-control-chars",
     "normalise",
     "encoding",
@@ -313,7 +314,7 @@ CONTROL_CHARS = Rule(
     needs=Needs(classes=("unprintable",)),
     description=_CONTROL_DOC,
 )
-INVISIBLE_CHARS = Rule(
+INVISIBLE_CHARS: Final = Rule(
     "N004-invisible-chars",
     "normalise",
     "encoding",
@@ -322,7 +323,7 @@ INVISIBLE_CHARS = Rule(
     needs=Needs(classes=("unprintable",)),
     description="Remove zero-width, soft-hyphen and bidi control characters (joiners only beside Latin text).",
 )
-STRAY_ENTITIES = Rule(
+STRAY_ENTITIES: Final = Rule(
     "N006-stray-entities",
     "normalise",
     "encoding",
@@ -331,7 +332,7 @@ STRAY_ENTITIES = Rule(
     needs=Needs(literals=("&",)),
     description="Decode HTML entities left in plain-text feed copy (&amp;, &#8217;, &rsquo;).",
 )
-WHITESPACE = Rule(
+WHITESPACE: Final = Rule(
     "N005-whitespace",
     "layout",
     "whitespace",

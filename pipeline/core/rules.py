@@ -30,12 +30,12 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, Final
 
 from pipeline.core.automaton import Automaton, lower_aligned
 
-KINDS = ("normalise", "layout", "structure", "boilerplate", "learned", "artefact")
-WHERE = ("head", "tail", "anywhere")
+KINDS: Final = ("normalise", "layout", "structure", "boilerplate", "learned", "artefact")
+WHERE: Final = ("head", "tail", "anywhere")
 
 
 # ------------------------------------------------------------------ cue classes
@@ -51,7 +51,7 @@ def _curly_quote(text: str) -> bool:
     return "“" in text or "‘" in text or "”" in text or "’" in text
 
 
-_GLUED_STOP = re.compile(r"\.[A-Z][a-z]{2}")
+_GLUED_STOP: Final = re.compile(r"\.[A-Z][a-z]{2}")
 
 
 def _any_quote(text: str) -> bool:
@@ -59,7 +59,7 @@ def _any_quote(text: str) -> bool:
 
 
 #: Named cue classes: a cheap predicate of the whole text each. Computed at most once per text.
-CLASSES: Mapping[str, Callable[[str], bool]] = {
+CLASSES: Final[Mapping[str, Callable[[str], bool]]] = {
     "unprintable": _unprintable,  # control, invisible, odd-space or odd line-end characters
     "non_ascii": _non_ascii,
     "curly_quote": _curly_quote,
@@ -97,7 +97,7 @@ class Needs:
         return not self.literals and not self.classes and not self.cased
 
 
-ALWAYS = Needs()
+ALWAYS: Final = Needs()
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +172,7 @@ def catalogue(stages: Iterable[Iterable[Rule]]) -> list[Rule]:
 
 
 # line breaks and separators shown as symbols, so the table stays one row per rule in any editor
-_VISIBLE = str.maketrans(
+_VISIBLE: Final = str.maketrans(
     {
         **{chr(c): chr(0x2400 + c) for c in range(0x20)},  # control pictures: ␀ ␁ ...
         "\x7f": "␡",
@@ -252,7 +252,7 @@ class Literals:
     positional: frozenset[str] = frozenset()
 
 
-NO_LITERALS = Literals()
+NO_LITERALS: Final = Literals()
 
 
 def all_literals(rules: Iterable[Rule]) -> Literals:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Final
 
 import ahocorasick
 
@@ -61,7 +61,7 @@ def finditer_at(pattern: re.Pattern[str], text: str, auto: Any, low: str | None 
 # one of them). Knowing the literals, a caller finds where they occur (an automaton pass, or
 # ``str.find``) and tries the pattern only there, or skips a search none of them can satisfy.
 
-_LIMIT = 256  # more opening strings than this: the set is cut short where it is
+_LIMIT: Final = 256  # more opening strings than this: the set is cut short where it is
 
 
 def _parse_modules() -> tuple[Any, Any] | None:
@@ -268,7 +268,7 @@ class Twin:
         return self.ascii if text.isascii() else self.any
 
 
-_ESCAPE_OR_NAME = re.compile(r"\\.|\(\?P<\w+>|\(\?P=\w+\)")
+_ESCAPE_OR_NAME: Final = re.compile(r"\\.|\(\?P<\w+>|\(\?P=\w+\)")
 
 
 def lower_literals(pattern: str) -> str:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Final
 
-ABBREVIATIONS = frozenset(
+ABBREVIATIONS: Final = frozenset(
     [
         "mr",
         "mrs",
@@ -81,19 +82,19 @@ ABBREVIATIONS = frozenset(
     ]
 )
 # abbreviations that end sentences unless a number or a time word follows
-_NUMBERED = frozenset({"no", "nos", "art", "sec", "ch", "para"})
-_TIME = frozenset({"a.m", "p.m"})
-_TIME_FOLLOWERS = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|IST|GMT|UTC|ET|EST|PST|local\b")
+_NUMBERED: Final = frozenset({"no", "nos", "art", "sec", "ch", "para"})
+_TIME: Final = frozenset({"a.m", "p.m"})
+_TIME_FOLLOWERS: Final = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|IST|GMT|UTC|ET|EST|PST|local\b")
 
 # candidate boundary: terminal punctuation, optional closing quotes/brackets, whitespace,
 # then something that can start a sentence. The pattern opens with its character class (so the
 # engine skips ahead in C) and looks behind only after it: a run of marks is tried from its
 # first mark alone (tried from every mark, "......" would cost quadratic time)
-_BOUNDARY = re.compile(
+_BOUNDARY: Final = re.compile(
     r"([.!?…](?<![.!?…]{2})[.!?…]*+)([\"”’')\]]*+)(\s++)"
     r"(?=[\"“‘'(\[]?[A-Z0-9\u00C0-\u024F\u0400-\u04FF\u0900-\u097F])"
 )
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_WORD_BEFORE: Final = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
 
 def _is_abbreviation(text: str, dot: int, nxt: int) -> bool:
@@ -156,7 +157,7 @@ def sentence_spans(
     return out
 
 
-_WORDS = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_WORDS: Final = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 
 
 def words(text: str) -> list[str]:
@@ -168,13 +169,17 @@ def words(text: str) -> list[str]:
     return _WORDS.findall(text)
 
 
-_WORD_CHAR = re.compile(r"\w")
+_WORD_CHAR: Final = re.compile(r"\w")
 # ASCII for :func:`word_count`: what ``str.split`` splits at (the separators \x1c-\x1f too), the word
 # characters of ``\w``, and the rest
-_ASCII_SPLIT = frozenset(" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f")
-_WORD_MARKS = bytes(32 if chr(c) in _ASCII_SPLIT else 97 if chr(c).isalnum() or c == 95 else c for c in range(256))
-_NOT_WORD_OR_SPACE = bytes(c for c in range(128) if chr(c) not in _ASCII_SPLIT and not chr(c).isalnum() and c != 95)
-_TYPOGRAPHIC = "’“”‘–—…"
+_ASCII_SPLIT: Final = frozenset(" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f")
+_WORD_MARKS: Final = bytes(
+    32 if chr(c) in _ASCII_SPLIT else 97 if chr(c).isalnum() or c == 95 else c for c in range(256)
+)
+_NOT_WORD_OR_SPACE: Final = bytes(
+    c for c in range(128) if chr(c) not in _ASCII_SPLIT and not chr(c).isalnum() and c != 95
+)
+_TYPOGRAPHIC: Final = "’“”‘–—…"
 
 
 def word_count(text: str) -> int:

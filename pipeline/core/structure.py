@@ -3,27 +3,28 @@
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from pipeline.core.doc import Doc, DocContext, is_story, split_credits
 from pipeline.core.rules import Rule
 from pipeline.core.sentences import has_words
 
-_MONTH = (
+_MONTH: Final = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
-_PLACE_WORD = (
+_PLACE_WORD: Final = (
     r"(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s\d)(?:[A-Z][A-Za-z'’.-]{1,20}|[A-Z]{2,20})"
 )
-_AGENCY = r"(?:Reuters|AFP|AP|PTI|IANS|ANI|UNI|Xinhua|TASS|Bernama|dpa|Yonhap|Kyodo|EFE|IPS|AA)"
-DATELINE = re.compile(
+_AGENCY: Final = r"(?:Reuters|AFP|AP|PTI|IANS|ANI|UNI|Xinhua|TASS|Bernama|dpa|Yonhap|Kyodo|EFE|IPS|AA)"
+DATELINE: Final = re.compile(
     rf"(?P<place>{_PLACE_WORD}(?: {_PLACE_WORD}){{0,3}}(?: \([A-Z][A-Za-z .]{{1,30}}\))?(?: \[[A-Z][A-Za-z .]{{1,30}}\])?"
     rf"(?:, {_PLACE_WORD}(?: {_PLACE_WORD}){{0,2}})?)"
     rf"(?:,? (?P<date>{_MONTH} \d{{1,2}}(?:, \d{{4}})?|\d{{1,2}} {_MONTH}))?"
     rf"(?: \((?P<agency>{_AGENCY})\))?"
     r"(?:\s?(?P<sep>:|\||[-–—]{1,2}(?= )))?"
 )
-_ALLCAPS_PLACE = re.compile(r"[A-Z]{2,}")
+_ALLCAPS_PLACE: Final = re.compile(r"[A-Z]{2,}")
 
 
 def find_dateline(doc: Doc, ctx: DocContext | None = None) -> None:
@@ -64,7 +65,7 @@ def find_dateline(doc: Doc, ctx: DocContext | None = None) -> None:
         return
 
 
-_CROSSHEAD_END_BAD = frozenset(".!?,;:")
+_CROSSHEAD_END_BAD: Final = frozenset(".!?,;:")
 
 
 def find_crossheads(doc: Doc, ctx: DocContext | None = None) -> None:
@@ -94,7 +95,7 @@ def find_crossheads(doc: Doc, ctx: DocContext | None = None) -> None:
             doc.paras[i].role = "subhead"
 
 
-DATELINE_RULE = Rule(
+DATELINE_RULE: Final = Rule(
     "S001-dateline",
     "structure",
     "dateline",
@@ -102,7 +103,7 @@ DATELINE_RULE = Rule(
     example="MOSCOW (Reuters) - Russia said...",
     description="Recognise the dateline at the start of the first story paragraph (it stays in the body).",
 )
-CROSSHEAD = Rule(
+CROSSHEAD: Final = Rule(
     "S003-crosshead",
     "structure",
     "crosshead",

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Final
 
-_ASCII_WORD = re.compile(r"[a-z]+\Z")
-COMMON_FREQUENCY = 1e-6  # Zipf 3: about one word in a million running words
+_ASCII_WORD: Final = re.compile(r"[a-z]+\Z")
+COMMON_FREQUENCY: Final = 1e-6  # Zipf 3: about one word in a million running words
 
 
 @cache

@@ -10,20 +10,21 @@ not-for-publication line); ``F001``/``F008`` name what the format's own markup m
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from pipeline.core.rules import Rule
 
-ED_NOTE = "F001-format-ed-note"
-NOT_FOR_PUBLICATION = "F002-not-for-publication"
-EDS_LINE = "F003-eds-line"
-PHOTO_LINE = "F004-photo-line"
-DESK_LINE = "F005-desk-line"
-COPYRIGHT_LINE = "F006-copyright-line"
-MT_DISCLAIMER = "F007-mt-disclaimer"
-MEDIA_CAPTION = "F008-format-media"
+ED_NOTE: Final = "F001-format-ed-note"
+NOT_FOR_PUBLICATION: Final = "F002-not-for-publication"
+EDS_LINE: Final = "F003-eds-line"
+PHOTO_LINE: Final = "F004-photo-line"
+DESK_LINE: Final = "F005-desk-line"
+COPYRIGHT_LINE: Final = "F006-copyright-line"
+MT_DISCLAIMER: Final = "F007-mt-disclaimer"
+MEDIA_CAPTION: Final = "F008-format-media"
 
 #: The wire-format rules (applied by pipeline.formats while it reads a document; listed in the catalogue).
-WIRE_FORMAT: tuple[Rule, ...] = tuple(
+WIRE_FORMAT: Final[tuple[Rule, ...]] = tuple(
     Rule(_id, "boilerplate", "wire-format", description=_desc, example=_ex, source="pipeline.formats")
     for _id, _desc, _ex in (
         (
@@ -65,31 +66,31 @@ WIRE_FORMAT: tuple[Rule, ...] = tuple(
     )
 )
 
-_EDS = re.compile(
+_EDS: Final = re.compile(
     r"^(?:eds?\.?|editors?|attn|attention(?:\s+editors)?|advisory\s+to\s+editors|note\s+to\s+editors)\s*[:_—–-]",
     re.IGNORECASE,
 )
-_NFP = re.compile(r"^\W{0,3}(?:not\s+for\s+(?:publication|pub\b|broadcast)|no\s+publication\b)", re.IGNORECASE)
-_PHOTO = re.compile(
+_NFP: Final = re.compile(r"^\W{0,3}(?:not\s+for\s+(?:publication|pub\b|broadcast)|no\s+publication\b)", re.IGNORECASE)
+_PHOTO: Final = re.compile(
     r"^(?:with\s+)?(?:[A-Z]{2,5}\s+)?(?:photos?|graphics?|video)\b[\s.:]*(?:[A-Z]{2,6}\d{2,}[,;]?\s*)+\.?$"
     r"|^with\s+(?:[A-Z]{2,5}\s+)?(?:photos?|graphics?|video)(?:\s*(?:and|,|&)\s*(?:photos?|graphics?|video))*\.?$",
     re.IGNORECASE,
 )
-_DESK = re.compile(
+_DESK: Final = re.compile(
     r"^(?:[-–—]\s*0\s*[-–—]|#\s*#\s*#|\(?end(?:s|\s+item|\s+of\s+story)?\)?|\(?more\)?|[A-Z]{2,4}-[A-Z]{2,4}-\d\d-\d\d-\d\d\s+\d{4}\s*(?:GMT|UTC|EDT|EST)"
     r"|\d{4}\s*(?:GMT|UTC))\.?$",
     re.IGNORECASE,
 )
-_COPYRIGHT = re.compile(
+_COPYRIGHT: Final = re.compile(
     r"^(?:©|\(c\)|copyright\s*(?:©|\(c\))?)\s*(?:\d{4}|[A-Z][\w&.,' -]{1,60}\d{4})|^all\s+rights\s+reserved\b|^©",
     re.IGNORECASE,
 )
-_MT = re.compile(
+_MT: Final = re.compile(
     r"\b(?:machine[- ]translat\w*|automatic(?:ally)?\s+translat\w*|translated\s+(?:automatically|by\s+(?:a\s+)?machine"
     r"|(?:with|using|by)\s+(?:an?\s+)?(?:AI|artificial intelligence|machine[- ]translation|automated)))",
     re.IGNORECASE,
 )
-_MT_SUBJECT = re.compile(
+_MT_SUBJECT: Final = re.compile(
     r"\b(?:this|the)\s+(?:article|story|text|content|report|piece|news)\b|^translated\b", re.IGNORECASE
 )
 

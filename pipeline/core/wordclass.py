@@ -17,34 +17,35 @@ Nothing is downloaded; the word lists are loaded once per process.
 from __future__ import annotations
 
 from functools import cache
+from typing import Final
 
 #: Finite auxiliaries and modals: a verb group with no subject starts with one of these.
-FINITE_AUX = frozenset(
+FINITE_AUX: Final = frozenset(
     "is are was were am has have had do does did will would shall should can could may might must".split()
 )
 #: Non-finite auxiliaries that continue a verb group ("has been", "will have", "is being").
-NONFINITE_AUX = frozenset("be been being have having".split())
+NONFINITE_AUX: Final = frozenset("be been being have having".split())
 #: Adverbs that sit inside a verb group ("was not done", "had already gone").
-GROUP_ADVERBS = frozenset("not never also already just still only even then again".split())
+GROUP_ADVERBS: Final = frozenset("not never also already just still only even then again".split())
 #: Particles that may close a verb group ("was called off", "has gone up").
-PARTICLES = frozenset("up down out off on in over away back through".split())
+PARTICLES: Final = frozenset("up down out off on in over away back through".split())
 
-PREPOSITIONS = frozenset(
+PREPOSITIONS: Final = frozenset(
     """about above across after against along amid among around as at before behind below beneath beside
     besides between beyond by despite during except for from in inside into like near of off on onto
     out outside over past since than through throughout till to toward towards under underneath unlike
     until unto upon via with within without""".split()
 )
-CONJUNCTIONS = frozenset(
+CONJUNCTIONS: Final = frozenset(
     """and but or nor so yet because although though whereas while whether if unless once lest that
     which who whom whose where when whenever wherever however therefore moreover furthermore meanwhile
     also then""".split()
 )
-DETERMINERS = frozenset(
+DETERMINERS: Final = frozenset(
     """the a an this that these those his her its their our my your some any each every either neither
     no another other such more most many much few several all both""".split()
 )
-PRONOUNS = frozenset("he she it they we you him them us me itself himself herself themselves ourselves".split())
+PRONOUNS: Final = frozenset("he she it they we you him them us me itself himself herself themselves ourselves".split())
 
 #: The closed classes together (a capital on one of these inside a sentence is never a name's
 #: own capital unless it stands in a Title Case run).
@@ -52,7 +53,7 @@ FUNCTION_WORDS = PREPOSITIONS | CONJUNCTIONS | DETERMINERS | PRONOUNS | FINITE_A
 
 # past tense and past participle of the irregular verbs (base forms are not listed: "put",
 # "cut", "set" and "hit" are both)
-_IRREGULAR = """
+_IRREGULAR: Final = """
 arose arisen awoke awoken bore borne born beat beaten became begun began bent bet bid bound bit bitten
 bled blew blown broke broken bred brought built burnt burst bought cast caught chose chosen clung came
 cost crept cut dealt dug did done drew drawn dreamt drank drunk drove driven ate eaten fell fallen fed
@@ -66,10 +67,10 @@ struck strove striven swore sworn swept swam swum swung took taken taught tore t
 thrown thrust trod trodden understood undertook undertaken underwent undergone upset woke woken wore worn
 wove woven wept won wound withdrew withdrawn withheld wrote written
 """
-IRREGULAR_PAST = frozenset(_IRREGULAR.split())
+IRREGULAR_PAST: Final = frozenset(_IRREGULAR.split())
 
 # -ed words that are no verb form (their stem is a word by accident)
-_NOT_PAST = frozenset(
+_NOT_PAST: Final = frozenset(
     """hundred sacred naked wicked kindred rugged ragged crooked jagged beloved learned aged blessed
     dogged wretched bed red shed need speed seed feed greed breed creed weed deed indeed steed bred fled
     wed led reed heed""".split()
@@ -149,7 +150,7 @@ def is_base_verb(word: str) -> bool:
     return word + "ed" in common and word + "ing" in common
 
 
-_IRREGULAR_BASE = frozenset(
+_IRREGULAR_BASE: Final = frozenset(
     """arise awake bear beat become begin bend bet bid bind bite bleed blow break breed bring build burn burst
     buy cast catch choose cling come cost creep cut deal dig do draw dream drink drive eat fall feed feel
     fight find flee fling fly forbid forget forgive freeze get give go grind grow hang have hear hide hit

@@ -14,6 +14,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Final
 
 from pipeline.core.events.clause import (
     CONJUNCTIONS,
@@ -33,7 +34,7 @@ from pipeline.core.events.model import Entity, ExtractedEvent
 from pipeline.core.events.quantities import QuantityMention, find_quantities
 from pipeline.core.scan import Folded, matches, trie_pattern
 
-WEAPONS = (
+WEAPONS: Final = (
     ("drone", Folded(r"(?i)\b(?:drones?|uavs?|shah[ei]ds?|kamikaze|martyr(?:s|-\d+)?)\b")),
     (
         "aerial",
@@ -54,11 +55,14 @@ WEAPONS = (
         ),
     ),
 )
-_LEFT_WORDS = (
+_LEFT_WORDS: Final = (
     "said says stated told reported claimed announced added that after while when despite before because whereas "
     "but which who where although though as"
 ).split()
-_RIGHT_WORDS = (*"after before while when because despite which who although though since said".split(), "according to")
+_RIGHT_WORDS: Final = (
+    *"after before while when because despite which who although though since said".split(),
+    "according to",
+)
 
 
 def _boundary_words(words: Iterable[str]) -> str:
@@ -77,25 +81,27 @@ def _boundary_words(words: Iterable[str]) -> str:
 
 
 # (?:;|\b(?:said|says|…|as)\b|, (?:and|while|as)\b)
-_CLAUSE_LEFT = re.compile(";|" + _boundary_words(_LEFT_WORDS) + r"|, (?:and|while|as)\b")
-_CLAUSE_RIGHT = re.compile(";|" + _boundary_words(_RIGHT_WORDS) + r"|, (?:and|but|while|as|who|which)\b|, [a-z]+ing\b")
-_LIGHT_VERB_BEFORE = re.compile(
+_CLAUSE_LEFT: Final = re.compile(";|" + _boundary_words(_LEFT_WORDS) + r"|, (?:and|while|as)\b")
+_CLAUSE_RIGHT: Final = re.compile(
+    ";|" + _boundary_words(_RIGHT_WORDS) + r"|, (?:and|but|while|as|who|which)\b|, [a-z]+ing\b"
+)
+_LIGHT_VERB_BEFORE: Final = re.compile(
     r"\b(?:carried out|carries out|carrying out|launched|launches|launching|conducted|conducts|mounted|staged|"
     r"unleashed|stepped up|intensified|began|started|resumed)(?: (?:a|an|the|new|fresh|more|massive|major|heavy|"
     r"several|multiple|overnight|deadly|wave of|series of|[\d,]+))* $"
 )
-_ATTRIBUTION_TAIL = re.compile(
+_ATTRIBUTION_TAIL: Final = re.compile(
     r",\s(?:the |their |its |his |her |a |an )?(?:[\w'’-]+ ){0,3}(?:said|says|told|added|reported|stated)\b[^,]{0,40}[.!?”\"’]*$"
 )
-_DENIED = Folded(
+_DENIED: Final = Folded(
     r"(?i)\b(?:denied|denies|deny|denying|refuted|dismissed (?:reports|claims)) (?:that )?(?:[\w'’-]+ ){0,4}$"
 )
-_CONDITIONAL = re.compile(r"(?i)\s*(?:if|unless)\b")
+_CONDITIONAL: Final = re.compile(r"(?i)\s*(?:if|unless)\b")
 # the characters the case-insensitive "i" and "u" match (a test checks every code point): a sentence
 # that opens with none of them needs no regex call
-_CONDITIONAL_FIRST = frozenset("iIıİuU")
-_BY_AGENT = re.compile(r"^\s*(?:\w+\s+){0,6}?(?:by|with)\s", re.IGNORECASE)
-_MILITARY_HEADS = frozenset(
+_CONDITIONAL_FIRST: Final = frozenset("iIıİuU")
+_BY_AGENT: Final = re.compile(r"^\s*(?:\w+\s+){0,6}?(?:by|with)\s", re.IGNORECASE)
+_MILITARY_HEADS: Final = frozenset(
     [
         "forces",
         "troops",
@@ -110,11 +116,11 @@ _MILITARY_HEADS = frozenset(
         "soldiers",
     ]
 )
-_GOV_POSSESSED = re.compile(
+_GOV_POSSESSED: Final = re.compile(
     r"^(?:Defen[cs]e Ministry|Foreign Ministry|Ministry of \w+|military|army|Army|Air Force|air force|forces|troops|"
     r"government|Government|navy|Navy|security service|military administration|air defen[cs]es?)$"
 )
-_NON_AGENT = frozenset(
+_NON_AGENT: Final = frozenset(
     [
         "quake",
         "earthquake",
@@ -139,9 +145,9 @@ _NON_AGENT = frozenset(
         "explosion",
     ]
 )
-_SPEECH_BOUNDARY = re.compile(r"\b(?:said|says|stated|told|claimed|reported|announced|added)\s*(?:that\s*)?$")
-_PRONOUN_START = re.compile(r"\s*(?:that\s+)?(?:it|they|he|she|we)\b", re.IGNORECASE)
-_REPORT_VERBS = re.compile(
+_SPEECH_BOUNDARY: Final = re.compile(r"\b(?:said|says|stated|told|claimed|reported|announced|added)\s*(?:that\s*)?$")
+_PRONOUN_START: Final = re.compile(r"\s*(?:that\s+)?(?:it|they|he|she|we)\b", re.IGNORECASE)
+_REPORT_VERBS: Final = re.compile(
     r"^\s*(?:also |previously |earlier |later |on \w+ )?(?:said|says|claimed|reported|told|stated|announced|added)\b"
 )
 
@@ -168,7 +174,7 @@ class Trigger:
     leads: frozenset[str] | None = None  # one of these opens every match (:mod:`.starts`); None: unknown
 
 
-_POLITICAL = re.compile(
+_POLITICAL: Final = re.compile(
     r"(?i)\b(?:party|parties|congress|bjp|government|opposition|minister|chief minister|leader|cm|pm|"
     r"samajwadi|trinamool|aap|left|administration|centre|regime|spokesperson)\b"
 )
@@ -205,7 +211,7 @@ def _word_before(sentence: str, rel_start: int) -> str:
     return sentence[sentence.rfind(" ", 0, end) + 1 : end].lower()
 
 
-_LOC_PREPS = ("in", "at", "near", "from", "across", "outside", "inside", "around", "of", "over", "into", "to")
+_LOC_PREPS: Final = ("in", "at", "near", "from", "across", "outside", "inside", "around", "of", "over", "into", "to")
 
 
 class Sentence:
@@ -300,24 +306,26 @@ def _entity_for(m: Mention, sentence: Sentence, role: str) -> Entity:
     return m.entity(role)
 
 
-_WEAPON_NOUN = (
+_WEAPON_NOUN: Final = (
     r"(?:drones?|missiles?|rifles?|pistols?|guns?|rockets?|tanks?|jets?|helicopters?|shells?|bombs?|launchers?)"
 )
-_WEAPON_AFTER = re.compile(
+_WEAPON_AFTER: Final = re.compile(
     rf"\s+(?:(?:attack|kamikaze|combat|strike|assault|suicide|cruise|ballistic|sniper|machine|anti-tank)\s+)?"
     rf"{_WEAPON_NOUN}\b",
     re.IGNORECASE,
 )
-_WEAPON_NAME = re.compile(rf"(?:\s{_WEAPON_NOUN}|-(?:made|built|designed|supplied|manufactured))$", re.IGNORECASE)
+_WEAPON_NAME: Final = re.compile(
+    rf"(?:\s{_WEAPON_NOUN}|-(?:made|built|designed|supplied|manufactured))$", re.IGNORECASE
+)
 
 
-_PREPOSITIONAL_BOUNDARY = re.compile(
+_PREPOSITIONAL_BOUNDARY: Final = re.compile(
     r"\b(?:despite|after|before|since|amid|during|following|because|while|when|although|though|as|whereas)\s*$"
 )
-_OFFICE = re.compile(r"(?i)\b(?:ministry|department|court|commission|office|council|agency|committee|board)\b")
-_NOUN_AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)  # right before the mention
-_AND_BEFORE = re.compile(r"\band\s+$")
-_YEARS_AGO = re.compile(r"(?i)\b(?:years?|decades?) ago$|^last year$")
+_OFFICE: Final = re.compile(r"(?i)\b(?:ministry|department|court|commission|office|council|agency|committee|board)\b")
+_NOUN_AGENT: Final = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)  # right before the mention
+_AND_BEFORE: Final = re.compile(r"\band\s+$")
+_YEARS_AGO: Final = re.compile(r"(?i)\b(?:years?|decades?) ago$|^last year$")
 
 
 def _years_ago(phrase: str) -> bool:
@@ -330,11 +338,11 @@ def _years_ago(phrase: str) -> bool:
     return (phrase[-3:].lower() == "ago" or len(phrase) == 9) and _YEARS_AGO.search(phrase) is not None
 
 
-_PAST_VERB = re.compile(
+_PAST_VERB: Final = re.compile(
     r"\b(?:[a-z]{2,}ed|took|seized|shot|hit|struck|held|caught|found|made|sent|led|began|won|gave|beat|fought|threw)\b"
 )
-_SUBSET_WORDS = ("including", "especially", "mainly", "mostly", "notably")
-_OBJECT_PREPS = ("on", "against", "targeting")  # "Russia's attack on Kyiv killed…": Kyiv is no subject
+_SUBSET_WORDS: Final = ("including", "especially", "mainly", "mostly", "notably")
+_OBJECT_PREPS: Final = ("on", "against", "targeting")  # "Russia's attack on Kyiv killed…": Kyiv is no subject
 
 
 def _weapon_name(m: Mention, sentence: str, rel_end: int) -> bool:
@@ -411,8 +419,8 @@ def _quantity(
     return best
 
 
-_IN_PLACE = frozenset(("in", "at", "near", "over", "across", "outside", "inside"))
-_PLACE_WORD = re.compile(
+_IN_PLACE: Final = frozenset(("in", "at", "near", "over", "across", "outside", "inside"))
+_PLACE_WORD: Final = re.compile(
     r"(?i)(?:district|village|area|region|city|town|state|station|road|temple|assembly|nagar|square)\b"
 )
 
@@ -431,14 +439,14 @@ def _location(s: Sentence, t_end: int, dateline_place: Entity | None) -> Entity 
     return best[1] if best else None
 
 
-_BACKGROUND = re.compile(r"(?i)\s*(?:background|context|previously|earlier in the (?:war|conflict|year))\s*:")
-_DETERMINER_BEFORE = Folded(
+_BACKGROUND: Final = re.compile(r"(?i)\s*(?:background|context|previously|earlier in the (?:war|conflict|year))\s*:")
+_DETERMINER_BEFORE: Final = Folded(
     r"(?i)\b(?:the|a|an|his|her|their|its|these|those|such|any|no|all|both|\d+|two|three|four|five|six|seven|eight|"
     r"nine|ten|several|many|some|(?!(?:he|she|it|that|who|what|there|here|where|one)['’]s)\w+['’]s"
     r"(?: (?:attempted|failed|planned|latest|biggest|new|first|second|overnight))?)\s+$"
 )
-_DETERMINER_ADJ_BEFORE = Folded(r"(?i)\b(?:the|a|an|his|her|their|its|this|these|those|such|any|no)\s+\w+\s+$")
-_NOUN_OK = frozenset(
+_DETERMINER_ADJ_BEFORE: Final = Folded(r"(?i)\b(?:the|a|an|his|her|their|its|this|these|those|such|any|no)\s+\w+\s+$")
+_NOUN_OK: Final = frozenset(
     {
         "assault-attack-noun",
         "assault-drones-targeting",
@@ -455,7 +463,7 @@ _NOUN_OK = frozenset(
 )
 
 
-_REACH = 160  # no trigger pattern matches more than this many characters before its keyword
+_REACH: Final = 160  # no trigger pattern matches more than this many characters before its keyword
 
 
 def _past_form(word: str) -> bool:
@@ -521,7 +529,7 @@ def events_for_sentence(
     return sorted(best.values(), key=lambda e: e.sentence.find(e.trigger))
 
 
-_HABITUAL_CUES = ("often", "usual", "rare", "routine", "regular", "frequent", "typical", "tend to")
+_HABITUAL_CUES: Final = ("often", "usual", "rare", "routine", "regular", "frequent", "typical", "tend to")
 
 
 def _untold(sentence: str, low: str | None = None) -> bool:
@@ -585,11 +593,11 @@ def _completeness(ev: ExtractedEvent) -> float:
     )
 
 
-_HABITUAL = re.compile(
+_HABITUAL: Final = re.compile(
     r"(?i)\b(?:often|usually|rarely|routinely|regularly|frequently|typically|are rare|is rare|tend to)\b"
 )
-_SOURCE_BEFORE = Folded(r"(?i)(?:reported by|according to|quoted by|told|citing)\s+(?:the\s+)?$")
-_PRONOUN_SUBJECT = re.compile(
+_SOURCE_BEFORE: Final = Folded(r"(?i)(?:reported by|according to|quoted by|told|citing)\s+(?:the\s+)?$")
+_PRONOUN_SUBJECT: Final = re.compile(
     r"\s*(?:(?:but|and|then|also|later|earlier|meanwhile),?\s+)?(?P<p>[Hh]e|[Ss]he|[Ii]t|[Tt]hey)\b"
 )
 
@@ -865,12 +873,12 @@ def stage_participants(d: Draft, antecedents: Antecedents | None) -> None:
         d.recipient = None
 
 
-_PHYSICAL = frozenset(("ASSAULT", "COERCE"))
-_BARE_DETERMINER = re.compile(r"\s*(?:the|a|an)\s+")
-_NEEDS_ACTOR = frozenset(
+_PHYSICAL: Final = frozenset(("ASSAULT", "COERCE"))
+_BARE_DETERMINER: Final = re.compile(r"\s*(?:the|a|an)\s+")
+_NEEDS_ACTOR: Final = frozenset(
     ("AGREE", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT", "THREATEN")
 )
-_CASUALTY = re.compile(r"(?i)(?:killed|injured|wounded|dead|died|hurt)\b")
+_CASUALTY: Final = re.compile(r"(?i)(?:killed|injured|wounded|dead|died|hurt)\b")
 
 
 def _human(name: str) -> bool:
@@ -878,20 +886,35 @@ def _human(name: str) -> bool:
     return head in _AGENT_NOUNS or head.endswith(_AGENT_SUFFIXES) or head in ("people", "persons", "civilians")
 
 
-_ENFORCER = re.compile(
+_ENFORCER: Final = re.compile(
     r"(?i)\b(?:police|policemen|cops|army|military|troops|forces|court|authorities|officials?|officers?|agency|"
     r"ministry|department|squad|prosecutors?|investigators|guards?|customs|administration|government)\b"
 )
-_WEAPON_WORDS = frozenset(
+_WEAPON_WORDS: Final = frozenset(
     """drone drones uav uavs missile missiles rocket rockets shell shells bomb bombs mortar mortars artillery
     grenade grenades projectile projectiles shahed shaheds bullets bullet gunfire fire""".split()
 )
-_NOT_A_PARTY = frozenset(
+_NOT_A_PARTY: Final = frozenset(
     """it this that which who what they them he she we i you one ones some any all both each none nothing
     something anything everything there here time times way people's number""".split()
 )
-_AGENT_SUFFIXES = ("er", "ers", "or", "ors", "ist", "ists", "ant", "ants", "man", "men", "ian", "ians", "ee", "ees")
-_AGENT_NOUNS = frozenset(
+_AGENT_SUFFIXES: Final = (
+    "er",
+    "ers",
+    "or",
+    "ors",
+    "ist",
+    "ists",
+    "ant",
+    "ants",
+    "man",
+    "men",
+    "ian",
+    "ians",
+    "ee",
+    "ees",
+)
+_AGENT_NOUNS: Final = frozenset(
     """man woman boy girl youth husband wife mother father son daughter brother sister uncle aunt neighbour neighbor
     neighbours neighbors mob crowd gang group groups relatives family men women youths boys girls"""
     # bodies that act as one, and the offices that speak for them
@@ -921,7 +944,7 @@ def _after_prep(text: str, ws: Words, pos: int, preps: tuple[str, ...]) -> tuple
     return None
 
 
-_LEADING = re.compile(
+_LEADING: Final = re.compile(
     r"(?i)^(?:(?:the|a|an|his|her|their|its|our|my|this|that|these|those|some|several|two|three|four|five|six|seven|eight|nine|ten|\d[\d,]*|\d+-year-old|[a-z]+-year-old|local|unidentified|alleged|suspected)\s+)+"
 )
 
@@ -950,7 +973,7 @@ def _phrase_entity(text: str, span: tuple[int, int] | None, agentive: bool) -> E
     return Entity(phrase, name, None)
 
 
-_TIME_WORDS = frozenset(
+_TIME_WORDS: Final = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday night day week month year morning evening overnight "
     "today yesterday".split()
 )
@@ -1067,7 +1090,9 @@ def is_institution(m: Mention) -> bool:
     return m.kind == "group" and m.name.split()[-1].lower() in _INSTITUTION_HEADS
 
 
-_INSTITUTION_HEADS = frozenset(("army", "military", "navy", "police", "government", "administration", "ministry"))
+_INSTITUTION_HEADS: Final = frozenset(
+    ("army", "military", "navy", "police", "government", "administration", "ministry")
+)
 
 
 class Antecedents:

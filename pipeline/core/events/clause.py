@@ -26,42 +26,42 @@ from bisect import bisect_left
 from itertools import accumulate
 from typing import Final, NamedTuple
 
-_WORD = re.compile(r"[^\W_][\w'’-]*|[^\w\s]")
-_SPLIT = re.compile(f"({_WORD.pattern})")
+_WORD: Final = re.compile(r"[^\W_][\w'’-]*|[^\w\s]")
+_SPLIT: Final = re.compile(f"({_WORD.pattern})")
 # the same on ASCII text, its classes spelt out in ASCII (a bitmap test per character instead of
 # Unicode category look-ups; \s on ASCII is these six and \x1c-\x1f)
-_SPLIT_ASCII = re.compile("([a-zA-Z0-9][a-zA-Z0-9_'-]*|[^a-zA-Z0-9_ \t\n\r\x0b\x0c\x1c-\x1f])")
+_SPLIT_ASCII: Final = re.compile("([a-zA-Z0-9][a-zA-Z0-9_'-]*|[^a-zA-Z0-9_ \t\n\r\x0b\x0c\x1c-\x1f])")
 
-BE = frozenset("is are was were be been being am".split())
-GET = frozenset("get gets got gotten getting".split())
-HAVE = frozenset("has have had having".split())
-DO = frozenset("do does did".split())
-FUTURE = frozenset("will shall 'll".split())
-POSSIBLE = frozenset("may might could can should must would ought".split())
-NEGATORS = frozenset("not never n't cannot no-longer".split())
-DETERMINERS = frozenset(
+BE: Final = frozenset("is are was were be been being am".split())
+GET: Final = frozenset("get gets got gotten getting".split())
+HAVE: Final = frozenset("has have had having".split())
+DO: Final = frozenset("do does did".split())
+FUTURE: Final = frozenset("will shall 'll".split())
+POSSIBLE: Final = frozenset("may might could can should must would ought".split())
+NEGATORS: Final = frozenset("not never n't cannot no-longer".split())
+DETERMINERS: Final = frozenset(
     "the a an this that these those his her its their our my your some any every each all both several "
     "many few no another other such".split()
 )
-PREPOSITIONS = frozenset(
+PREPOSITIONS: Final = frozenset(
     "of in on at by for with from to into onto over under against during after before since through across "
     "near amid amidst following despite toward towards about around between among without within outside "
     "inside upon via per off along behind beyond beside besides like than including".split()
 )
-SUBORDINATORS = frozenset(
+SUBORDINATORS: Final = frozenset(
     "that because although though while when whenever if unless whether as since after before once until where "
     "whereas so".split()
 )
-RELATIVES = frozenset("who which whom whose that".split())
-PRONOUNS = frozenset("he she it they we i you him them us me".split())
-CONJUNCTIONS = frozenset("and or but nor".split())
-ADVERBS = frozenset(
+RELATIVES: Final = frozenset("who which whom whose that".split())
+PRONOUNS: Final = frozenset("he she it they we i you him them us me".split())
+CONJUNCTIONS: Final = frozenset("and or but nor".split())
+ADVERBS: Final = frozenset(
     "also later then again still already just even now once first since soon reportedly allegedly jointly "
     "finally eventually subsequently immediately recently previously earlier today yesterday tonight overnight "
     "yet ever further too all both each not never".split()
 )
-PARTICLES = frozenset("down up out off back away over".split())
-IRREGULAR_PARTICIPLES = frozenset(
+PARTICLES: Final = frozenset("down up out off back away over".split())
+IRREGULAR_PARTICIPLES: Final = frozenset(
     """shot hit struck held seized slain beaten stabbed thrown sent put set led caught brought taken given made
     found known shown seen told sold built bought fought won begun done gone drawn driven eaten fallen flown
     forbidden forgiven frozen hidden kept laid left lost meant met paid read run said sought spent stolen stood
@@ -69,14 +69,14 @@ IRREGULAR_PARTICIPLES = frozenset(
     overthrown undertaken arisen""".split()
 )
 # simple past forms that do not end in -ed (a verb, never a noun after "the ... ")
-IRREGULAR_PAST = frozenset(
+IRREGULAR_PAST: Final = frozenset(
     """heard met held sent took gave began fought struck shot hit led left sought told made threw withdrew drew
     broke froze swore wrote ran came went fled fell won lost kept paid put set said found brought bought caught
     taught stood spoke rode flew beat bit hid slid""".split()
 )
-SPEECH = frozenset("said says say told tells stated claimed reported announced added according".split())
+SPEECH: Final = frozenset("said says say told tells stated claimed reported announced added according".split())
 # a governing word before "to" + verb: the act is asked for, promised, intended or refused, not done
-_GOVERNED = {
+_GOVERNED: Final = {
     "requested": frozenset(
         "asked urged told ordered directed instructed called requested demanded pressed appealed begged".split()
     ),
@@ -91,8 +91,8 @@ _GOVERNED = {
     ),
     "negated": frozenset("refused refuses declined declines failed fails unable denied denies".split()),
 }
-_CONDITIONAL = frozenset("if unless whether".split())
-_DET_ADVERBS = frozenset("all both each first".split())
+_CONDITIONAL: Final = frozenset("if unless whether".split())
+_DET_ADVERBS: Final = frozenset("all both each first".split())
 
 
 class Words:
@@ -162,11 +162,11 @@ def _neg(w: str) -> bool:
 
 # one set lookup for the tests the phrase readers make at every word
 _NP_RIGHT_STOP = PREPOSITIONS | CONJUNCTIONS | RELATIVES | BE | HAVE | SPEECH | IRREGULAR_PAST | FUTURE | POSSIBLE | DO
-_NP_RIGHT_ADVERBS = ADVERBS - _DET_ADVERBS
+_NP_RIGHT_ADVERBS: Final = ADVERBS - _DET_ADVERBS
 _NP_LEFT_STOP = (
     PREPOSITIONS | CONJUNCTIONS | SUBORDINATORS | RELATIVES | SPEECH | BE | HAVE | DO | FUTURE | POSSIBLE | NEGATORS
 )
-_NP_MARKS = frozenset(("'s", "’s", "-"))
+_NP_MARKS: Final = frozenset(("'s", "’s", "-"))
 
 
 def _np_right(ws: Words, i: int, limit: int) -> tuple[int, int] | None:
@@ -270,12 +270,12 @@ def subject_before(ws: Words, pos: int) -> tuple[int, int] | None:
     return _subject_left(ws, 0, bisect_left(ws.start, pos))
 
 
-_GOVERNING: dict[str, str] = {}
+_GOVERNING: Final[dict[str, str]] = {}
 for _kind, _verbs in _GOVERNED.items():
     for _w in _verbs:
         _GOVERNING.setdefault(_w, _kind)  # the first kind listing a word wins
-_CLAUSE_STOPS = frozenset((",", ";", ".")) | SPEECH
-_ACTIVE = Clause("active", None, None, None, False, None, False)
+_CLAUSE_STOPS: Final = frozenset((",", ";", ".")) | SPEECH
+_ACTIVE: Final = Clause("active", None, None, None, False, None, False)
 
 
 def analyse(

@@ -8,27 +8,27 @@ from typing import Final, NamedTuple
 
 from pipeline.core.scan import Folded, finditer_at, prefix_automaton
 
-MONTHS = {
+MONTHS: Final = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
     "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
     "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
 }  # fmt: skip
-WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
-_MONTH_RE = (
+WEEKDAYS: Final = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+_MONTH_RE: Final = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 )
-_DAY_RE = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_PART = r"(?: (?:morning|afternoon|evening|night))?"
+_DAY_RE: Final = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_PART: Final = r"(?: (?:morning|afternoon|evening|night))?"
 
-_COUNTS = {
+_COUNTS: Final = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": 3, "a few": 3, "few": 3,
 }  # fmt: skip
-_COUNT_RE = r"(?:\d{1,3}|" + "|".join(sorted(_COUNTS, key=len, reverse=True)) + ")"
+_COUNT_RE: Final = r"(?:\d{1,3}|" + "|".join(sorted(_COUNTS, key=len, reverse=True)) + ")"
 
 # case-insensitive: run on the sentence's lower-case copy when there is one (see Folded)
-DATE_EXPR = Folded(
+DATE_EXPR: Final = Folded(
     "|".join(
         [
             # on Wednesday, November 22, 2023 / November 22, 2023 / 22 November 2023
@@ -83,12 +83,12 @@ def _year_for(month: int, day: int, anchor: date) -> int:
 
 
 # compiled once: inline patterns go through re's cache of 512, which the lexicons fill
-_DIGITS = re.compile(r"\d+")
-_YEAR = re.compile(r"\d{4}")
-_COUNTED = re.compile(rf"({_COUNT_RE}) (day|week|month|year|decade)")
-_SPACE_DIGIT = re.compile(r"\s\d")
-_DIGIT_END = re.compile(r"\d\s?$")
-_MONTH_WORD = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\b")
+_DIGITS: Final = re.compile(r"\d+")
+_YEAR: Final = re.compile(r"\d{4}")
+_COUNTED: Final = re.compile(rf"({_COUNT_RE}) (day|week|month|year|decade)")
+_SPACE_DIGIT: Final = re.compile(r"\s\d")
+_DIGIT_END: Final = re.compile(r"\d\s?$")
+_MONTH_WORD: Final = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\b")
 
 
 def _month_of(text: str) -> int:
@@ -175,14 +175,14 @@ def _ago(text: str, published: date) -> tuple[date | None, str | None]:
 
 
 # one cheap scan for the words every date phrase contains; the full patterns then run only around them
-_CUE = re.compile(
+_CUE: Final = re.compile(
     r"(?i)(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|"
     r"overnight|last night|last evening|yesterday|today|tonight|this (?:morning|afternoon|evening|week)|"
     r"on the same day|last week|last month|last year|\bago\b"
 )
-_MONTH_WORDS = frozenset(MONTHS)
+_MONTH_WORDS: Final = frozenset(MONTHS)
 # every cue starts with one of these (the automaton finds where, the pattern confirms)
-_CUE_STARTS = prefix_automaton(
+_CUE_STARTS: Final = prefix_automaton(
     [f"{d}day" for d in ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")]
     + ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
     + ["overnight", "last night", "last evening", "yesterday", "today", "tonight", "this ", "on the same day"]
@@ -191,7 +191,7 @@ _CUE_STARTS = prefix_automaton(
 
 
 # a word starts after a space, a bracket, a dash or a quote mark (and is no space itself)
-_AFTER_BREAK = re.compile(r"(?<=[ (\u2014\u2013\-\"“‘'])\S")
+_AFTER_BREAK: Final = re.compile(r"(?<=[ (\u2014\u2013\-\"“‘'])\S")
 
 
 def _word_starts(text: str, lo: int, cue: int) -> list[int]:

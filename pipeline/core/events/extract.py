@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Final
 
 from pipeline.core.automaton import Automaton
 from pipeline.core.events.build import (
@@ -34,9 +34,9 @@ from pipeline.core.layout import paragraph_spans
 from pipeline.core.scan import Folded, leading_literals
 from pipeline.core.sentences import sentence_spans
 
-MAX_EVENT_CHARS = 100_000  # events are read from the first 100k characters (any real article fits)
-MAX_SENTENCE_CHARS = 1_200  # longer "sentences" are run-on garbage, not prose
-MAX_QUOTE_PARA_CHARS = 20_000
+MAX_EVENT_CHARS: Final = 100_000  # events are read from the first 100k characters (any real article fits)
+MAX_SENTENCE_CHARS: Final = 1_200  # longer "sentences" are run-on garbage, not prose
+MAX_QUOTE_PARA_CHARS: Final = 20_000
 
 
 @cache
@@ -236,8 +236,8 @@ def _split(
     return out
 
 
-_CONTENT_WORD = re.compile(r"[a-z0-9]{3,}")
-_FUNCTION_WORDS = frozenset(
+_CONTENT_WORD: Final = re.compile(r"[a-z0-9]{3,}")
+_FUNCTION_WORDS: Final = frozenset(
     "the and that with from said says for was were has have had this its their which who also".split()
 )
 
@@ -277,17 +277,17 @@ def _repeats(ev: ExtractedEvent, earlier: list[ExtractedEvent]) -> int | None:
     return None
 
 
-_DEFINITE = re.compile(
+_DEFINITE: Final = re.compile(
     r"(?i)^the (?P<noun>officer|official|spokesman|spokesperson|spokeswoman|minister|governor|leader|president|"
     r"chief|statement|police|commissioner|superintendent|prosecutor|source|mayor|judge|court|department|ministry|"
     r"agency|army|military|club|party|federation|union)$"
 )
-_SYNONYMS = {"officer": ("officer", "official"), "official": ("official", "officer")}
-_SAID_NP = re.compile(
+_SYNONYMS: Final = {"officer": ("officer", "official"), "official": ("official", "officer")}
+_SAID_NP: Final = re.compile(
     r"(?P<np>\b(?:[Aa]n?|[Tt]he) [\w'’ .-]{3,70}?|\b[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,4}) "
     r"(?:said|told|added|stated|announced|reported)\b"
 )
-_SAID_HINT = re.compile(r"\b(?:said|told|added|stated|announced|reported)\b")
+_SAID_HINT: Final = re.compile(r"\b(?:said|told|added|stated|announced|reported)\b")
 
 
 class _SpeakerPhrases:
@@ -353,7 +353,7 @@ def _is_person(ent: Entity, ctx: ArticleContext) -> bool:
     return bool(toks) and toks[-1] in ctx.persons and ctx.persons[toks[-1]] == name
 
 
-_FROM = re.compile(
+_FROM: Final = re.compile(
     r"(?i)^(?:an?|the) (?:statement|report|press release|post|notice) (?:from|by|of) (?:the )?(?P<who>.+)$"
 )
 
@@ -442,15 +442,15 @@ def _speaker_entity(
     return found
 
 
-_ARTICLE = re.compile(r"(?i)^(?:a|an|the)\s+")
-_LETTERS = re.compile(r"[^\W\d_]{2,}")
-_DATELINE_CUT = re.compile(r"[,(\[:|—–-]")
-_NAME_LIKE = re.compile(
+_ARTICLE: Final = re.compile(r"(?i)^(?:a|an|the)\s+")
+_LETTERS: Final = re.compile(r"[^\W\d_]{2,}")
+_DATELINE_CUT: Final = re.compile(r"[,(\[:|—–-]")
+_NAME_LIKE: Final = re.compile(
     r"^(?:[A-Z][\w'’.-]*|of|the|and|in|on|for|de|al)(?: (?:[A-Z][\w'’.-]*|of|the|and|in|on|for|de|al)){0,5}[.,]?$"
 )
 
 
-_MENTION_BEFORE = re.compile(
+_MENTION_BEFORE: Final = re.compile(
     r"(?i)\b(?:in \w+ as|(?:known|referred to|renders?|rendered|translates?|translated|writes?|wrote|written|"
     r"spells?|spelt|spelled)(?: it| them| this| that)? as|called|calls|calling|termed|terms|titled|named|dubbed|"
     r"labelled|labeled|branded|word|words|phrase|slogan|hashtag|headline|means?|meaning|translates? (?:in)?to|"

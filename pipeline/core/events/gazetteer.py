@@ -9,18 +9,19 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Final
 
 import pycountry
 
 # short names editors use, where ISO's name is long or political
-COMMON_NAMES = {
+COMMON_NAMES: Final = {
     "RUS": "Russia", "USA": "United States", "GBR": "United Kingdom", "IRN": "Iran", "SYR": "Syria",
     "KOR": "South Korea", "PRK": "North Korea", "VNM": "Vietnam", "TWN": "Taiwan", "PSE": "Palestine",
     "BOL": "Bolivia", "VEN": "Venezuela", "TZA": "Tanzania", "MDA": "Moldova", "LAO": "Laos", "CZE": "Czech Republic",
     "TUR": "Turkey", "COD": "DR Congo", "COG": "Congo", "CIV": "Ivory Coast", "MKD": "North Macedonia",
     "FSM": "Micronesia", "BRN": "Brunei", "ARE": "United Arab Emirates", "NLD": "Netherlands", "PHL": "Philippines",
 }  # fmt: skip
-ALIASES = {
+ALIASES: Final = {
     "us": "USA", "u.s.": "USA", "u.s": "USA", "usa": "USA", "america": "USA", "united states of america": "USA",
     "uk": "GBR", "u.k.": "GBR", "britain": "GBR", "great britain": "GBR", "england": "GBR", "scotland": "GBR",
     "wales": "GBR", "russia": "RUS", "iran": "IRN", "syria": "SYR", "south korea": "KOR", "north korea": "PRK",

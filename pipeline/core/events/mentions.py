@@ -17,12 +17,14 @@ from pipeline.core.events.gazetteer import Gazetteer, gazetteer
 from pipeline.core.events.model import Entity
 from pipeline.core.scan import Twin, trie_pattern
 
-TOKEN = Twin(
+TOKEN: Final = Twin(
     r"(?:[A-Z]\.){2,}|[A-Z]\.(?=\s?[A-Z])|[^\W\d_][\w'’-]*(?:\.(?=[A-Z]))?|\d[\d,.:]*\d|\d|[^\w\s]",
     re.UNICODE,
 )
-CONNECTORS = frozenset(["of", "for", "the", "and", "de", "del", "al", "bin", "von", "van", "der", "la", "du", "le"])
-SENTENCE_STARTERS = frozenset(
+CONNECTORS: Final = frozenset(
+    ["of", "for", "the", "and", "de", "del", "al", "bin", "von", "van", "der", "la", "du", "le"]
+)
+SENTENCE_STARTERS: Final = frozenset(
     [
         "The",
         "A",
@@ -145,7 +147,7 @@ SENTENCE_STARTERS = frozenset(
         "Reacting",
     ]
 )
-DAYS_MONTHS = frozenset(
+DAYS_MONTHS: Final = frozenset(
     [
         "Monday",
         "Tuesday",
@@ -180,7 +182,7 @@ DAYS_MONTHS = frozenset(
         "Dec",
     ]
 )
-ORG_HEADS = frozenset(
+ORG_HEADS: Final = frozenset(
     [
         "Party",
         "Ministry",
@@ -258,12 +260,12 @@ ORG_HEADS = frozenset(
         "Department's",
     ]
 )
-PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
-PLACE_HEADS = frozenset(
+PRONOUNS: Final = frozenset({"he", "she", "they", "it", "we", "i"})
+PLACE_HEADS: Final = frozenset(
     """Nagar Colony District Road Street Chowk Market Village Town City Square Bridge Highway Station Airport Port
     Valley Hill Hills Lake River Sector Block Zone Region Province State Oblast Raion Tehsil Taluk Mandal""".split()
 )
-_POSSESSIVE = re.compile(r"['’]s?$")
+_POSSESSIVE: Final = re.compile(r"['’]s?$")
 _GROUP_RE: re.Pattern[str] | None = None  # built lazily from the gazetteer
 
 
@@ -352,19 +354,19 @@ class ArticleContext:
         return name
 
 
-_ALIAS = re.compile(r"(?P<full>(?:[A-Z][\w'’-]+ ){1,6}?(?:[A-Z][\w'’-]+))\s?\((?P<abbr>[A-Z][A-Za-z&.-]{1,9})\)")
-_TITLED = Twin(
+_ALIAS: Final = re.compile(r"(?P<full>(?:[A-Z][\w'’-]+ ){1,6}?(?:[A-Z][\w'’-]+))\s?\((?P<abbr>[A-Z][A-Za-z&.-]{1,9})\)")
+_TITLED: Final = Twin(
     r"\b(?P<title>(?:[A-Z][a-z]+[- ])?(?:President(?:-elect)?|Prime Minister|"
     r"Chief Minister|Minister|Governor|governor|spokesman|spokeswoman|spokesperson|Speaker|Justice|judge|Mayor|mayor|"
     r"Secretary|Ambassador|General|Chancellor|leader|adviser|Adviser|chief|Chief|Officer|officer|official|Senator|"
     r"Commissioner|Superintendent|Inspector|prosecutor|commander|Commander|counsel|advocate|Attorney General|MP|MLA)"
     r"(?: [a-z]+){0,3}) (?P<name>(?:[A-Z][\w'’.-]+ ){0,3}[A-Z][\w'’-]+)"
 )
-_PRE = re.compile(r"(?:(?:[A-Z][\w-]+|US|UK|EU|UN)\s){0,2}$")
+_PRE: Final = re.compile(r"(?:(?:[A-Z][\w-]+|US|UK|EU|UN)\s){0,2}$")
 
 
-_ALIAS_TAIL = re.compile(r"\((?=[A-Z][A-Za-z&.-]{1,9}\))")
-TITLE_WORDS = (
+_ALIAS_TAIL: Final = re.compile(r"\((?=[A-Z][A-Za-z&.-]{1,9}\))")
+TITLE_WORDS: Final = (
     "President Prime Chief Minister Governor governor spokesman spokeswoman spokesperson Speaker Justice judge "
     "Mayor mayor Secretary Ambassador General Chancellor leader adviser Adviser chief Officer officer official "
     "Senator Commissioner Superintendent Inspector prosecutor commander Commander counsel advocate Attorney MP MLA"
@@ -432,10 +434,12 @@ def _titled(text: str, asc: bool, hits: list[tuple[int, int]] | None = None) -> 
 # Whole-body patterns open with a capital letter and look behind only after it: a pattern that
 # starts with a character class is skipped ahead in C, one that starts with ``\b`` or a
 # look-behind is tried at every character of the article.
-_ACRONYM = Twin(r"[A-Z](?<!\w[A-Z])[A-Z]{1,5}(?!\w)")  # \b[A-Z]{2,6}\b
-_SPELLED_OUT = Twin(r"[A-Z](?<!\w[A-Z])[a-z]+(?: (?:of|for|and|the|[A-Z][a-z]+)){1,6}\b")  # "Press Club of India"
+_ACRONYM: Final = Twin(r"[A-Z](?<!\w[A-Z])[A-Z]{1,5}(?!\w)")  # \b[A-Z]{2,6}\b
+_SPELLED_OUT: Final = Twin(
+    r"[A-Z](?<!\w[A-Z])[a-z]+(?: (?:of|for|and|the|[A-Z][a-z]+)){1,6}\b"
+)  # "Press Club of India"
 # "Rahul Gandhi", "R. K. Dutta", "AB Singh" (not after a letter or a full stop)
-_UNTITLED_NAME = Twin(
+_UNTITLED_NAME: Final = Twin(
     r"[A-Z](?<![\w.][A-Z])(?:[a-z]+|\.(?: ?[A-Z]\.)?|[A-Z](?= [A-Z][a-z])| [A-Z](?= [A-Z][a-z])) "
     r"(?:[A-Z][a-z]+ )?[A-Z][a-z]{2,}(?:['’]s)?\b"
 )
@@ -503,10 +507,10 @@ def build_context(text: str, title_hits: list[tuple[int, int]] | None = None) ->
     return ctx
 
 
-_LEADER_TITLE = re.compile(
+_LEADER_TITLE: Final = re.compile(
     r"\b(?:President(?:-elect)?|Prime Minister|Chancellor|Premier|King|Emperor|Supreme Leader)\b"
 )
-_EPITHET = re.compile(
+_EPITHET: Final = re.compile(
     r"\s(?:strongman|leader|president|premier|prime minister|chancellor|dictator|autocrat|head of state|monarch)\b"
 )
 
@@ -541,15 +545,15 @@ def _register(ctx: ArticleContext, name: str, country: str | None) -> None:
 
 
 # a modifier before a group head ("Pelhar", "unidentified", "state-run"): no spaces inside
-_MOD = (
+_MOD: Final = (
     r"(?:[A-Z][\w-]+(?:['’]s)?|unidentified|unknown|armed|suspected|local|senior|"
     r"anti-terrorist|anti-terror|special|state|central|district|city|federal|national|military|Ukrainian|"
     r"Russian|Israeli|Palestinian|Pakistani|Indian|Chinese|American|masked|angry|irate|several|"
     r"[a-z]+-[a-z]+)"
 )
-_MOD_RE = re.compile(_MOD)
+_MOD_RE: Final = re.compile(_MOD)
 # the lower-case words _MOD names; any other modifier has a capital or a hyphen (a test holds them together)
-_MOD_WORDS = frozenset(re.findall(r"(?<=[|(:])([a-z]+)(?=[|)])", _MOD))
+_MOD_WORDS: Final = frozenset(re.findall(r"(?<=[|(:])([a-z]+)(?=[|)])", _MOD))
 
 
 def _group_regex(g: Gazetteer) -> re.Pattern[str]:
@@ -657,8 +661,8 @@ def find_mentions(sentence: str, offset: int, ctx: ArticleContext) -> list[Menti
 # capitalised stretches (with the connectors that may sit inside names): only these can be named
 # mentions. Both kinds ("U.S.-based…", "Vladimir Putin") open with the capital letter, written
 # once in front so that the engine skips ahead to capitals in C
-_CONNECTOR_RE = "of|for|the|and|de|del|al|bin|von|van|der|la|du|le"
-_CAP_CHUNK = Twin(
+_CONNECTOR_RE: Final = "of|for|the|and|de|del|al|bin|von|van|der|la|du|le"
+_CAP_CHUNK: Final = Twin(
     rf"[A-Z](?:\.(?:[A-Z]\.)+[\w'’-]*(?:(?: (?:{_CONNECTOR_RE}))* (?:[A-Z][\w'’.-]*|(?:[A-Z]\.)+))*"
     rf"|[\w'’.-]*(?:(?:(?: (?:{_CONNECTOR_RE}))* | ?- ?)(?:[A-Z][\w'’.-]*|(?:[A-Z]\.)+))*)"
 )
@@ -756,7 +760,7 @@ def _tokens(chunk: str) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in TOKEN.on(chunk).finditer(chunk)]
 
 
-_WORD_START = re.compile(r"(?<![\w-])[^\W_]")
+_WORD_START: Final = re.compile(r"(?<![\w-])[^\W_]")
 
 
 @lru_cache(maxsize=1)
@@ -815,7 +819,7 @@ def _without_article(text: str) -> str:
     return text
 
 
-_VERB_NEXT = re.compile(r" (?:[A-Z]|(?:the|a|an|him|her|them|his|its|their|it|of|that)\b)")
+_VERB_NEXT: Final = re.compile(r" (?:[A-Z]|(?:the|a|an|him|her|them|his|its|their|it|of|that)\b)")
 
 
 def _group_mentions(sentence: str, offset: int, g: Gazetteer, out: list[Mention]) -> None:
@@ -857,8 +861,8 @@ def _sentence_initial_common(tok: str, ctx: ArticleContext, g: Gazetteer) -> boo
     return not (base in ctx.persons or base in ctx.aliases or base.isupper())
 
 
-_FUNCTION_CAPS = frozenset("And Or But For Of To With From More The In On At By As Than That This".split())
-_VERBS_AFTER_NAME = frozenset(
+_FUNCTION_CAPS: Final = frozenset("And Or But For Of To With From More The In On At By As Than That This".split())
+_VERBS_AFTER_NAME: Final = frozenset(
     """said says told tells added adds has had is was will would warned urged called announced denied accused met
     arrived left visited claimed insisted noted asked wrote tweeted posted launched attacked ordered signed agreed
     rejected refused demanded stated explained also later then again earlier on spoke speaks held holds phoned
@@ -866,7 +870,7 @@ _VERBS_AFTER_NAME = frozenset(
     promised pledged vowed condemned slammed killed fired arrested detained seized struck bombed invaded
     approved declared thanked welcomed""".split()
 )
-_COMMON_WORDS = frozenset(
+_COMMON_WORDS: Final = frozenset(
     [
         "dock",
         "port",

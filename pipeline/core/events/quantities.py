@@ -7,14 +7,14 @@ from typing import Final, NamedTuple
 
 from pipeline.core.scan import finditer_at, prefix_automaton
 
-WORD_NUMBERS = {
+WORD_NUMBERS: Final = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
     "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
     "dozens": 24, "hundreds": 200, "thousands": 2000,
 }  # fmt: skip
-SCALES = {
+SCALES: Final = {
     "thousand": 1e3,
     "lakh": 1e5,
     "lakhs": 1e5,
@@ -27,7 +27,7 @@ SCALES = {
     "bn": 1e9,
     "k": 1e3,
 }
-CURRENCIES = {
+CURRENCIES: Final = {
     "$": "USD",
     "US$": "USD",
     "€": "EUR",
@@ -37,7 +37,7 @@ CURRENCIES = {
     "Rs.": "INR",
     "¥": "JPY",
 }
-HUMAN = frozenset(
+HUMAN: Final = frozenset(
     [
         "people",
         "persons",
@@ -84,10 +84,10 @@ HUMAN = frozenset(
         "tourists",
     ]
 )
-DRONES = frozenset(["drones", "drone", "uavs", "uav", "shaheds", "shahed"])
-_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
-_WORDNUM = "|".join(sorted((w for w in WORD_NUMBERS if w not in ("a", "an")), key=len, reverse=True))
-QUANTITY = re.compile(
+DRONES: Final = frozenset(["drones", "drone", "uavs", "uav", "shaheds", "shahed"])
+_NUM: Final = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+_WORDNUM: Final = "|".join(sorted((w for w in WORD_NUMBERS if w not in ("a", "an")), key=len, reverse=True))
+QUANTITY: Final = re.compile(
     rf"(?P<cur>US\$|\$|€|£|₹|Rs\.?\s?)?(?P<num>{_NUM}|\b(?i:{_WORDNUM})\b)"
     rf"(?:\s?(?P<scale>(?i:thousand|lakhs?|million|crores?|billion|trillion|mn|bn))\b)?"
     r"(?:\s(?P<mods>(?:(?:more|other|unidentified|senior|suspected|unarmed|armed|local|injured|"
@@ -97,10 +97,10 @@ QUANTITY = re.compile(
     r"(?P<unit>[a-z]{3,}s?|[A-Z]{2,5}s|Drones?|UAVs?|Shaheds?)?\b",
 )
 # every quantity starts with a currency sign, a digit or a number word
-_QUANTITY_STARTS = prefix_automaton(
+_QUANTITY_STARTS: Final = prefix_automaton(
     ["us$", "$", "€", "£", "₹", "rs", *"0123456789", *(w for w in WORD_NUMBERS if w not in ("a", "an"))]
 )
-_NOT_UNITS = frozenset(
+_NOT_UNITS: Final = frozenset(
     [
         "per",
         "percent",

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Final
 
-SPEECH_VERBS = (
+SPEECH_VERBS: Final = (
     r"said|says|added|adds|told|tells|stated|states|asked|asks|wrote|writes|tweeted|posted|remarked|noted|"
     r"explained|insisted|warned|declared|claimed|announced|replied|recalled|continued|argued|observed|"
     r"maintained|alleged|urged|quipped|admitted|acknowledged|emphasised|emphasized|stressed|pointed out|"
@@ -21,32 +22,32 @@ SPEECH_VERBS = (
     r"(?:has been|had been|was|were|is) quoted(?: [^,.;“”\"]{1,40})? as saying"
 )
 # the full stop of an initial or an honorific ("R. K. Dutta", "Mr. Trump") does not end a speaker phrase
-_ABBREV_DOT = r"(?<=\b[A-Z])\.|(?<=\bMr)\.|(?<=\bMrs)\.|(?<=\bMs)\.|(?<=\bDr)\.|(?<=\bGen)\.|(?<=\bSen)\.|(?<=\bRep)\.|(?<=\bGov)\.|(?<=\bProf)\.|(?<=\bLt)\.|(?<=\bCol)\.|(?<=\bSt)\."
-_NP_CUT = re.compile(r"\s(?:on|in|at|during|while|after|adding|who|when|,)\s")
-_AFTER_SUBJ_VERB = re.compile(
+_ABBREV_DOT: Final = r"(?<=\b[A-Z])\.|(?<=\bMr)\.|(?<=\bMrs)\.|(?<=\bMs)\.|(?<=\bDr)\.|(?<=\bGen)\.|(?<=\bSen)\.|(?<=\bRep)\.|(?<=\bGov)\.|(?<=\bProf)\.|(?<=\bLt)\.|(?<=\bCol)\.|(?<=\bSt)\."
+_NP_CUT: Final = re.compile(r"\s(?:on|in|at|during|while|after|adding|who|when|,)\s")
+_AFTER_SUBJ_VERB: Final = re.compile(
     rf"^\s*[,.]?\s*(?P<np>(?:[^.!?“”\"‘]|{_ABBREV_DOT}){{1,120}}?)\s(?:(?:has|had|also|then|later|further|again|previously)\s)?(?P<verb>{SPEECH_VERBS})\b"
 )
-_AFTER_VERB_SUBJ = re.compile(rf"^\s*[,.]?\s*(?:{SPEECH_VERBS})\s(?P<np>[^,.;!?“”\"]{{2,90}})")
+_AFTER_VERB_SUBJ: Final = re.compile(rf"^\s*[,.]?\s*(?:{SPEECH_VERBS})\s(?P<np>[^,.;!?“”\"]{{2,90}})")
 # "X said:", "X told reporters on Sunday that": a speech verb ending the text before the quote
-_BEFORE_VERB = (
+_BEFORE_VERB: Final = (
     rf"\s(?:(?:has|had|also|then|later|further|again|previously|reportedly)\s)?"
     rf"(?P<verb>{SPEECH_VERBS}|described [^“\"‘]{{0,40}} as(?: an?)?(?: attempted)?|called (?:it|them|him|her|this)|"
     r"termed (?:it|this|the \w+)|labell?ed [^“\"‘']{0,40}? as(?: an?)?|saw|sees|demanded|accused \w+ of|"
     r"referred to|spoke of|with a caption suggesting|citing|describing|calling)"
     r"(?:\s(?:on|in|to|at|during)\s[^“\"‘]{0,60}?)?\s*(?:,|:|–|-|that|it saw)?\s*$"
 )
-_BEFORE = re.compile(rf"(?P<np>(?:[^.!?“”\"]|{_ABBREV_DOT}){{1,140}}?){_BEFORE_VERB}")
+_BEFORE: Final = re.compile(rf"(?P<np>(?:[^.!?“”\"]|{_ABBREV_DOT}){{1,140}}?){_BEFORE_VERB}")
 # the verb and its tail alone: a quick test that spares the phrase search (which tries every
 # start and every length of the phrase) when no speech verb ends the text
-_BEFORE_TAIL = re.compile(_BEFORE_VERB)
-_ACCORDING = re.compile(r"\b[Aa]ccording to (?P<np>him|her|them|[^.;“”\"‘]{2,90})")
-_PRONOUN = re.compile(r"^(?:he|she|they|it|we|i|him|her|them)$", re.IGNORECASE)
-_DETERMINER = re.compile(r"^(?:and|but|while|as|so|then|also)\s+", re.IGNORECASE)
+_BEFORE_TAIL: Final = re.compile(_BEFORE_VERB)
+_ACCORDING: Final = re.compile(r"\b[Aa]ccording to (?P<np>him|her|them|[^.;“”\"‘]{2,90})")
+_PRONOUN: Final = re.compile(r"^(?:he|she|they|it|we|i|him|her|them)$", re.IGNORECASE)
+_DETERMINER: Final = re.compile(r"^(?:and|but|while|as|so|then|also)\s+", re.IGNORECASE)
 
 
-_SINGLE_OPEN = re.compile(r"[‘']")
-_SINGLE_CLOSE = re.compile(r"[’']")
-_CURLY = re.compile(r"[“”]")
+_SINGLE_OPEN: Final = re.compile(r"[‘']")
+_SINGLE_CLOSE: Final = re.compile(r"[’']")
+_CURLY: Final = re.compile(r"[“”]")
 
 
 def _single_pairs(text: str, max_len: int = 1500) -> list[tuple[int, int]]:
@@ -208,7 +209,7 @@ def _first_close(text: str) -> int:
     return -1
 
 
-_APPOSITIVE = re.compile(
+_APPOSITIVE: Final = re.compile(
     r"^(?P<name>(?:[A-Z][\w'’.-]+ ){0,4}[A-Z][\w'’-]+), (?:the|a|an|his|her|its|their) [^,]{2,100},?$"
 )
 
@@ -227,8 +228,8 @@ def _clean_np(np: str) -> str:
     return np.strip()
 
 
-_LABELS = frozenset({"quote", "details", "source", "background", "context", "update", "note"})
-_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+_LABELS: Final = frozenset({"quote", "details", "source", "background", "context", "update", "note"})
+_QUOTED: Final = re.compile(r"“[^”]*”|\"[^\"]*\"")
 
 
 def attribute(body: str, quote: Quote, para_end: int, sent_start: int) -> None:
@@ -270,12 +271,12 @@ def attribute(body: str, quote: Quote, para_end: int, sent_start: int) -> None:
             _set(quote, outside.strip(), "subject", sent_start + (len(outside) - len(outside.lstrip())))
 
 
-_PRONOUN_SAID = re.compile(rf"^\s*(?:he|she|they|it|we) (?:{SPEECH_VERBS})\b", re.IGNORECASE)
-_SUBJ_SAID = re.compile(
+_PRONOUN_SAID: Final = re.compile(rf"^\s*(?:he|she|they|it|we) (?:{SPEECH_VERBS})\b", re.IGNORECASE)
+_SUBJ_SAID: Final = re.compile(
     rf"(?P<np>(?:\b[Aa]n?|\b[Tt]he) [\w'’ .-]{{2,60}}?|\b[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){{0,4}}|\b(?:he|she|they)) "
     rf"(?:(?:also|then|further|later) )?(?:{SPEECH_VERBS}|warned|described|called|termed)\b"
 )
-_PREP_START = re.compile(r"\s*(?:from|in|on|at|to|for|with|by|of|and|that|over|against|than|as)\b")
+_PREP_START: Final = re.compile(r"\s*(?:from|in|on|at|to|for|with|by|of|and|that|over|against|than|as)\b")
 
 
 def _set(q: Quote, np: str, how: str, at: int, region: str | None = None) -> None:
