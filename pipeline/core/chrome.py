@@ -937,7 +937,7 @@ _MORE_STOPS: Final = re.compile(
 
 #: Abbreviations a full stop does not end a sentence after, besides the splitter's own: units and
 #: weekdays of page metadata ("Fri., Feb. 24, 2023 1 min. read")
-_PIECE_ABBREVIATIONS = ABBREVIATIONS | frozenset(
+_PIECE_ABBREVIATIONS: Final = ABBREVIATIONS | frozenset(
     "min mins sec secs hr hrs mon tue tues wed thu thur thurs fri sat sun".split()
 )
 _WORD_STOP: Final = re.compile(r"([^\W\d_]+)[.]$")

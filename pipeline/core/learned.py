@@ -78,7 +78,7 @@ def _hash(text: str) -> str:
 BAND_MIN, BAND_MAX = 6, 40  # token counts of paragraphs that also get positional template keys
 BANDS: Final = 3
 _STOP: Final = frozenset("a an the of in on at to for and or by with from is are was our your this that more".split())
-_NOT_SLOT = _STOP | {"#", "N"}  # what a band's telling words are not
+_NOT_SLOT: Final = _STOP | {"#", "N"}  # what a band's telling words are not
 
 
 def template_keys(text: str) -> list[str]:

@@ -49,7 +49,7 @@ PRONOUNS: Final = frozenset("he she it they we you him them us me itself himself
 
 #: The closed classes together (a capital on one of these inside a sentence is never a name's
 #: own capital unless it stands in a Title Case run).
-FUNCTION_WORDS = PREPOSITIONS | CONJUNCTIONS | DETERMINERS | PRONOUNS | FINITE_AUX | NONFINITE_AUX
+FUNCTION_WORDS: Final = PREPOSITIONS | CONJUNCTIONS | DETERMINERS | PRONOUNS | FINITE_AUX | NONFINITE_AUX
 
 # past tense and past participle of the irregular verbs (base forms are not listed: "put",
 # "cut", "set" and "hit" are both)

@@ -161,9 +161,11 @@ def _neg(w: str) -> bool:
 
 
 # one set lookup for the tests the phrase readers make at every word
-_NP_RIGHT_STOP = PREPOSITIONS | CONJUNCTIONS | RELATIVES | BE | HAVE | SPEECH | IRREGULAR_PAST | FUTURE | POSSIBLE | DO
+_NP_RIGHT_STOP: Final = (
+    PREPOSITIONS | CONJUNCTIONS | RELATIVES | BE | HAVE | SPEECH | IRREGULAR_PAST | FUTURE | POSSIBLE | DO
+)
 _NP_RIGHT_ADVERBS: Final = ADVERBS - _DET_ADVERBS
-_NP_LEFT_STOP = (
+_NP_LEFT_STOP: Final = (
     PREPOSITIONS | CONJUNCTIONS | SUBORDINATORS | RELATIVES | SPEECH | BE | HAVE | DO | FUTURE | POSSIBLE | NEGATORS
 )
 _NP_MARKS: Final = frozenset(("'s", "’s", "-"))
