@@ -217,3 +217,22 @@ def test_the_client_reads_records_carrying_fields_a_newer_worker_added(seed_item
     assert bad is not None
     dl = DeadLetterConsumer.decode(newer(bad))
     assert isinstance(dl, DeadLetter) and dl.error_code.value == "invalid_json"
+
+
+def test_warm_up_freezes_the_core_and_raises_the_young_collection_threshold() -> None:
+    import gc
+
+    from pipeline.process import YOUNG_GC_THRESHOLD, warm_up
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, before[1], before[2])
+        warm_up()
+        assert gc.get_threshold() == (YOUNG_GC_THRESHOLD, before[1], before[2])
+        assert gc.get_freeze_count() > 10_000  # the lexicons, automata and gazetteer, out of the scans
+        gc.set_threshold(50_000, before[1], before[2])
+        warm_up()  # a higher threshold set by the operator stays
+        assert gc.get_threshold()[0] == 50_000
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
