@@ -357,6 +357,21 @@ def _ends_terminal(text: str) -> bool:
     return bool(t) and t[-1] in _TERMINAL and not t.endswith("...")
 
 
+_CLOSERS_OR_SPACE: Final = frozenset(_CLOSERS + " ")
+
+
+def _ends_terminal_at(text: str, lo: int, hi: int) -> bool:
+    """``_ends_terminal(text[lo:hi])``, read in place (a paragraph is not copied twice to tell).
+
+    >>> [_ends_terminal_at(t, 1, len(t) - 1) for t in ("xSaid so.” x", "xWait... x", "x.. x", "x” x")]
+    [True, False, True, False]
+    """
+    e = hi
+    while e > lo and text[e - 1] in _CLOSERS_OR_SPACE:
+        e -= 1
+    return e > lo and text[e - 1] in _TERMINAL and not (e - lo >= 3 and text.startswith("...", e - 3))
+
+
 #: Lines whose shape is remembered: chrome repeats from article to article of a source (a footer,
 #: a promo, a desk line), and a line's shape depends on its text and the article's script alone.
 SHAPE_CACHE: Final = 2048
@@ -813,13 +828,18 @@ def unit_features(art: Article, u: Unit) -> None:
 
 def _own_features(art: Article, u: Unit) -> tuple[dict[str, float], int, bool, str]:
     """The features of a unit's text alone: (features, word count, story-like, comparison key)."""
-    text = art.text[u.lo : u.hi]
     f: dict[str, float] = {"bias": 1.0, f"kind:{u.kind}": 1.0}
     open_at, opened = _cue_features(art, u.lo, u.hi, f)
-    if u.hi - u.lo > PROSE_CHARS and not opened and _ends_terminal(text) and _STRONG_CUES.isdisjoint(f):
-        f["prose"] = 1.0
-        nw = text.count(" ") + 1
+    if (
+        u.hi - u.lo > PROSE_CHARS
+        and not opened
+        and _ends_terminal_at(art.text, u.lo, u.hi)
+        and _STRONG_CUES.isdisjoint(f)
+    ):
+        f["prose"] = 1.0  # most paragraphs: read where they stand, never copied
+        nw = art.text.count(" ", u.lo, u.hi) + 1
         return f, nw, True, ""
+    text = art.text[u.lo : u.hi]
     nw, fw, toks = shape_features(text, f, art.script)
     word_cue_features(art, u.lo, open_at, u.hi, toks, f)
     m = DATELINE.match(text)

@@ -128,12 +128,16 @@ def candidates(doc: Doc) -> dict[int, tuple[str, ...]]:
     live = doc.live()
     n = len(live)
     out = {}
+    whole = doc.text
     for k, i in enumerate(live):
-        text = doc.ptext(i)
+        p = doc.paras[i]
         edge = k < HEAD_TAIL or k >= n - HEAD_TAIL
         limit = MAX_CANDIDATE_WORDS if edge else MAX_INNER_WORDS
-        # a cheap bound first: a paragraph with many more spaces than the limit has too many words
-        if len(text) < limit * 30 and text.count(" ") < limit * 2 and has_words(text, 1, limit):
+        # cheap bounds first, in place: a paragraph with many more spaces than the limit has too many words
+        if p.hi - p.lo >= limit * 30 or whole.count(" ", p.lo, p.hi) >= limit * 2:
+            continue
+        text = whole[p.lo : p.hi]
+        if has_words(text, 1, limit):
             out[i] = _remembered_keys(text)
     return out
 

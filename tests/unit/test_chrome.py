@@ -8,6 +8,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.core.chrome import PARA_RULE, SPAN_RULE, shipped_model
 from pipeline.core.clean import clean_body
@@ -297,3 +299,12 @@ def test_the_lines_under_a_related_label_go_when_none_is_a_sentence() -> None:
     ]
     assert _after_label([*_STORY, "Related stories", *tail], 2) == tail
     assert _after_label(["Related stories", _STORY[0], *tail], 0) == []  # a story before the label, two paragraphs
+
+
+@given(st.text(alphabet=".!?。”’\"')」» ab…", max_size=12), st.integers(0, 3), st.integers(0, 3))
+@settings(max_examples=500)
+def test_a_paragraph_read_in_place_ends_as_its_copy_does(text: str, before: int, after: int) -> None:
+    from pipeline.core.chrome import _ends_terminal, _ends_terminal_at
+
+    padded = "." * before + text + "x" * after  # what stands around the paragraph is not read
+    assert _ends_terminal_at(padded, before, before + len(text)) == _ends_terminal(text)
