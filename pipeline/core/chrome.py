@@ -290,20 +290,15 @@ _DATE_WORDS: Final = re.compile(
 # IGNORECASE the engine folds every character it compares, twice the cost on the lines the scorer reads
 _DATE_FOLDED: Final = Folded(_DATE.pattern)
 _META_FOLDED: Final = Folded(_META.pattern)
-#: token -> is it a date or metadata word (``_DATE_WORDS`` or ``_META_WORDS`` whole): such lines
-#: repeat their few words ("min", "read", "ago", month names), the answers are remembered
-_DATE_OR_META_WORD: Final[dict[str, bool]] = {}
+#: Tokens whose answer is remembered: date and metadata lines repeat their few words ("min",
+#: "read", "ago", month names)
 DATE_WORD_CACHE: Final = 4096
 
 
+@lru_cache(maxsize=DATE_WORD_CACHE)
 def _date_or_meta_word(t: str) -> bool:
-    known = _DATE_OR_META_WORD.get(t)
-    if known is None:
-        if len(_DATE_OR_META_WORD) >= DATE_WORD_CACHE:
-            _DATE_OR_META_WORD.clear()
-        known = _DATE_WORDS.fullmatch(t) is not None or _META_WORDS.fullmatch(t) is not None
-        _DATE_OR_META_WORD[t] = known
-    return known
+    """Is the token a date or metadata word (``_DATE_WORDS`` or ``_META_WORDS``, whole)?"""
+    return _DATE_WORDS.fullmatch(t) is not None or _META_WORDS.fullmatch(t) is not None
 
 
 # a desk or slug code: one lower-case token of letters joined by dots or slashes ("hmd.tab.gb", "bur-sst/dhc")
